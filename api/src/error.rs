@@ -1,0 +1,101 @@
+//! The one error type of the API and its mapping to the wire.
+//!
+//! Resolvers return [`ApiError`] through `?`; async-graphql keeps it as the error's source and
+//! [`classify`] turns it into a stable `extensions.code` once per response. Database errors are
+//! logged with their detail here and reach clients only as `INTERNAL` or `SERVICE_UNAVAILABLE`.
+
+use async_graphql::{ErrorExtensionValues, ErrorExtensions, ServerError};
+use sea_orm::DbErr;
+
+/// Every error a client can see.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum ApiError {
+    /// The record asked for does not exist.
+    #[error("{0}")]
+    NotFound(String),
+    /// An argument is invalid; `field` names it.
+    #[error("{message}")]
+    BadUserInput {
+        /// What is wrong, for a person to read.
+        message: String,
+        /// The argument or input field at fault.
+        field: String,
+    },
+    /// The database cannot be reached.
+    #[error("the service is temporarily unavailable; try again shortly")]
+    Unavailable,
+    /// Anything else: the detail is in the server log, never in the response.
+    #[error("internal error")]
+    Internal,
+}
+
+impl ApiError {
+    /// A `BAD_USER_INPUT` error about `field`.
+    pub fn bad_input(field: &str, message: impl Into<String>) -> Self {
+        Self::BadUserInput {
+            message: message.into(),
+            field: field.to_owned(),
+        }
+    }
+
+    /// The stable code clients branch on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::NotFound(_) => "NOT_FOUND",
+            Self::BadUserInput { .. } => "BAD_USER_INPUT",
+            Self::Unavailable => "SERVICE_UNAVAILABLE",
+            Self::Internal => "INTERNAL",
+        }
+    }
+}
+
+impl From<DbErr> for ApiError {
+    fn from(err: DbErr) -> Self {
+        match err {
+            DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => {
+                tracing::error!(error = %err, "database unavailable");
+                Self::Unavailable
+            }
+            _ => {
+                tracing::error!(error = %err, "database error");
+                Self::Internal
+            }
+        }
+    }
+}
+
+impl ErrorExtensions for ApiError {
+    fn extend(&self) -> async_graphql::Error {
+        async_graphql::Error::new(self.to_string()).extend_with(|_, e| {
+            e.set("code", self.code());
+            if let Self::BadUserInput { field, .. } = self {
+                e.set("field", field.as_str());
+            }
+        })
+    }
+}
+
+/// Gives every error of a response its `extensions.code`.
+///
+/// Errors raised by resolvers carry an [`ApiError`] as their source. The others come from
+/// async-graphql itself: without a path they are parse or validation errors of the document;
+/// with one, an argument that could not be coerced to its type.
+pub fn classify(err: &mut ServerError) {
+    if let Some(api) = err.source::<ApiError>() {
+        let extended = api.extend();
+        err.message = extended.message;
+        err.extensions = extended.extensions;
+        return;
+    }
+    let code = if err.path.is_empty() {
+        "GRAPHQL_VALIDATION_FAILED"
+    } else {
+        "BAD_USER_INPUT"
+    };
+    let ext = err
+        .extensions
+        .get_or_insert_with(ErrorExtensionValues::default);
+    if ext.get("code").is_none() {
+        ext.set("code", code);
+    }
+}

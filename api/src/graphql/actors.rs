@@ -1,0 +1,288 @@
+//! The organization registry and the 36 municipalities.
+
+use async_graphql::connection::Connection;
+use async_graphql::{Context, Enum, ID, InputObject, Object};
+use entity::{action_organization, organization};
+
+use super::node::GlobalId;
+use super::plan::GlossaryEntry;
+use super::strategy::Action;
+use super::{db, db_enum, enum_str, loaders, tr};
+use crate::error::ApiError;
+use crate::i18n::Lang;
+use crate::loaders::{self as l, By, many, one};
+use crate::pagination::{ConnectionFields, connection, page};
+use crate::store::{self, OrganizationQuery};
+
+/// Root fields about actors.
+#[derive(Default)]
+pub struct ActorsQuery;
+
+#[Object]
+impl ActorsQuery {
+    /// An organization of the registry by code (e.g. `AMB-SRI`, `EMA`, or an INE code).
+    async fn organization(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Organization code.")] code: String,
+    ) -> Result<Option<Organization>, ApiError> {
+        let org = store::organization_by_code(db(ctx)?, &code)
+            .await?
+            .ok_or_else(|| ApiError::NotFound(format!("no organization with code {code:?}")))?;
+        Ok(Some(Organization(org)))
+    }
+
+    /// The organization registry, in registry order, filtered and paginated.
+    async fn organizations(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many organizations to return (0-100, default 20).")] first: Option<
+            i32,
+        >,
+        #[graphql(desc = "Return the organizations after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Narrows the list; all conditions must hold.")] filter: Option<
+            OrganizationFilter,
+        >,
+    ) -> Result<Connection<String, Organization, ConnectionFields>, ApiError> {
+        let page = page(first, after.as_deref())?;
+        let filter = filter.unwrap_or_default();
+        let query = OrganizationQuery {
+            kind: filter.kind.map(|k| enum_str(&k)),
+            parent: filter.parent,
+            text: filter.text,
+        };
+        let (rows, total) = store::organizations_page(db(ctx)?, &query, page).await?;
+        Ok(connection(
+            rows.into_iter().map(Organization).collect(),
+            page,
+            total,
+        ))
+    }
+
+    /// The 36 municipalities of the AMB.
+    async fn municipalities(&self, ctx: &Context<'_>) -> Result<Vec<Municipality>, ApiError> {
+        Ok(store::municipalities(db(ctx)?)
+            .await?
+            .into_iter()
+            .map(Municipality)
+            .collect())
+    }
+
+    /// A municipality by its 5-digit INE code (e.g. `08101`).
+    async fn municipality(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "INE code: 5 digits, province 08 and municipality number.")]
+        ine_code: String,
+    ) -> Result<Option<Municipality>, ApiError> {
+        if ine_code.len() != 5 || !ine_code.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(ApiError::bad_input(
+                "ineCode",
+                format!("{ine_code:?} is not an INE code (5 digits, e.g. 08101)"),
+            ));
+        }
+        let m = store::municipality(db(ctx)?, &ine_code)
+            .await?
+            .ok_or_else(|| {
+                ApiError::NotFound(format!("no AMB municipality with INE code {ine_code}"))
+            })?;
+        Ok(Some(Municipality(m)))
+    }
+}
+
+/// Conditions on organizations.
+#[derive(InputObject, Default)]
+pub struct OrganizationFilter {
+    /// Only organizations of this kind.
+    pub kind: Option<OrganizationKind>,
+    /// Only the members of this organization (its code), e.g. the services of an area.
+    pub parent: Option<String>,
+    /// Only organizations whose name, acronym or other wording contains this text
+    /// (case- and accent-insensitive).
+    pub text: Option<String>,
+}
+
+/// Kind of organization.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(rename_items = "SCREAMING_SNAKE_CASE")]
+pub enum OrganizationKind {
+    /// A governing body of the AMB (Consejo Metropolitano, vice-presidencies, management).
+    AmbBody,
+    /// An area of the AMB.
+    AmbArea,
+    /// A service, agency, directorate or office of the AMB.
+    AmbService,
+    /// One of the 36 municipalities.
+    Municipality,
+    /// A network of cities or metropolises.
+    Network,
+    /// A body of the European Union.
+    EuBody,
+    /// A body of the United Nations system.
+    UnBody,
+    /// Another multilateral organization.
+    Multilateral,
+    /// A research centre, think tank or university.
+    Research,
+    /// Another public administration.
+    Government,
+    /// An economic actor.
+    Economic,
+    /// A civil-society organization.
+    CivilSociety,
+    /// A collective actor the plan names as a group (e.g. the metropolitan municipalities).
+    Group,
+}
+
+/// An organization of the registry.
+pub struct Organization(pub(crate) organization::Model);
+
+/// Actions linked to an organization in `role`, with their plans' codes.
+async fn linked_actions(
+    ctx: &Context<'_>,
+    org_ids: &[i32],
+    role: Option<&str>,
+) -> Result<Vec<Action>, ApiError> {
+    let loaders = loaders(ctx)?;
+    let mut links: Vec<action_organization::Model> = Vec::new();
+    for id in org_ids {
+        links.extend(many::<l::LinksOfOrganization>(loaders, *id).await?);
+    }
+    let mut ids: Vec<i32> = links
+        .iter()
+        .filter(|k| role.is_none_or(|r| k.role == r))
+        .map(|k| k.action_id)
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let keys: Vec<By<l::ActionById>> = ids.into_iter().map(By::new).collect();
+    let found = loaders.load_many(keys).await?;
+    let mut actions: Vec<_> = found.into_values().flatten().collect();
+    actions.sort_by_key(|a| (a.plan_id, a.position));
+    let mut out = Vec::with_capacity(actions.len());
+    for a in actions {
+        let plan = one::<l::PlanById>(loaders, a.plan_id)
+            .await?
+            .ok_or(ApiError::Internal)?;
+        out.push(Action(a, plan.code));
+    }
+    Ok(out)
+}
+
+#[Object]
+impl Organization {
+    /// Opaque global ID.
+    pub(crate) async fn id(&self) -> ID {
+        GlobalId::of_shared("Organization", &self.0.code)
+    }
+    /// Stable code (`AMB-SRI`, `EMA`, …; a municipality's is its INE code).
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+    /// Kind of organization.
+    async fn kind(&self) -> Result<OrganizationKind, ApiError> {
+        db_enum(&self.0.kind)
+    }
+    /// Name, in the fullest form the plan uses.
+    async fn name(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Language of the text; defaults to the request's language.")] lang: Option<
+            Lang,
+        >,
+    ) -> String {
+        tr(ctx, &self.0.name, lang)
+    }
+    /// Acronym, when it has one.
+    async fn acronym(&self) -> Option<&str> {
+        self.0.acronym.as_deref()
+    }
+    /// Other wordings the plan uses for it.
+    async fn aliases(&self) -> &[String] {
+        &self.0.aliases.0
+    }
+    /// The organization it belongs to (an area's service → the area; a municipality → the
+    /// group of metropolitan municipalities).
+    async fn parent(&self, ctx: &Context<'_>) -> Result<Option<Organization>, ApiError> {
+        let Some(parent) = self.0.parent_id else {
+            return Ok(None);
+        };
+        Ok(one::<l::OrganizationById>(loaders(ctx)?, parent)
+            .await?
+            .map(Organization))
+    }
+    /// The organizations that belong to it.
+    async fn members(&self, ctx: &Context<'_>) -> Result<Vec<Organization>, ApiError> {
+        let rows = many::<l::ChildrenOfOrganization>(loaders(ctx)?, self.0.id).await?;
+        Ok(rows.into_iter().map(Organization).collect())
+    }
+    /// The actions it is responsible for.
+    async fn led_actions(&self, ctx: &Context<'_>) -> Result<Vec<Action>, ApiError> {
+        linked_actions(ctx, &[self.0.id], Some("RESPONSIBLE")).await
+    }
+    /// The actions it must be involved in.
+    async fn involved_actions(&self, ctx: &Context<'_>) -> Result<Vec<Action>, ApiError> {
+        linked_actions(ctx, &[self.0.id], Some("INVOLVED")).await
+    }
+    /// The glossary entries defining its acronym.
+    async fn glossary_entries(&self, ctx: &Context<'_>) -> Result<Vec<GlossaryEntry>, ApiError> {
+        let Some(acronym) = &self.0.acronym else {
+            return Ok(Vec::new());
+        };
+        let loaders = loaders(ctx)?;
+        let rows = loaders
+            .load_one(l::GlossaryByAcronym(acronym.clone()))
+            .await?
+            .unwrap_or_default();
+        let mut out = Vec::with_capacity(rows.len());
+        for m in rows {
+            let plan = one::<l::PlanById>(loaders, m.plan_id)
+                .await?
+                .ok_or(ApiError::Internal)?;
+            out.push(GlossaryEntry(m, plan.code));
+        }
+        Ok(out)
+    }
+    /// The municipality, when the organization is one.
+    async fn municipality(&self) -> Option<Municipality> {
+        (self.0.kind == "MUNICIPALITY").then(|| Municipality(self.0.clone()))
+    }
+}
+
+/// One of the 36 municipalities of the AMB.
+pub struct Municipality(pub(crate) organization::Model);
+
+#[Object]
+impl Municipality {
+    /// Opaque global ID.
+    pub(crate) async fn id(&self) -> ID {
+        GlobalId::of_shared("Municipality", &self.0.code)
+    }
+    /// INE code: province 08 and the municipality's number (5 digits).
+    async fn ine_code(&self) -> &str {
+        self.0.ine_code.as_deref().unwrap_or(&self.0.code)
+    }
+    /// INE control digit.
+    async fn control_digit(&self) -> Option<&str> {
+        self.0.ine_control_digit.as_deref()
+    }
+    /// Official name.
+    async fn name(&self) -> String {
+        super::i18n_first(&self.0.name)
+    }
+    /// Comarca (county) the municipality lies in.
+    async fn comarca(&self) -> Option<&str> {
+        self.0.comarca.as_deref()
+    }
+    /// The municipality as an organization of the registry.
+    async fn organization(&self) -> Organization {
+        Organization(self.0.clone())
+    }
+    /// The actions whose actors include it: those naming it, and those naming the
+    /// metropolitan municipalities as a group.
+    async fn actions(&self, ctx: &Context<'_>) -> Result<Vec<Action>, ApiError> {
+        let mut ids = vec![self.0.id];
+        ids.extend(self.0.parent_id);
+        linked_actions(ctx, &ids, None).await
+    }
+}

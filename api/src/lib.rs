@@ -1,0 +1,21 @@
+//! The open API of the AMB's Internationalisation Plan: library side of the `plan-api` binary.
+//!
+//! One request flows in one direction: HTTP ([`app`]) → language ([`i18n`]) → GraphQL
+//! resolvers ([`graphql`]) → per-request loaders ([`loaders`]) and queries ([`store`]) →
+//! database. Nothing flows back: the store knows nothing of GraphQL, GraphQL nothing of HTTP.
+
+pub mod app;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod fold;
+pub mod graphql;
+pub mod i18n;
+pub mod loaders;
+pub mod pagination;
+pub mod seed;
+pub mod store;
+
+pub use app::{AppState, router};
+pub use config::Config;
+pub use error::ApiError;

@@ -1,0 +1,268 @@
+//! Per-request DataLoaders: every "rows of table T whose column C is one of these keys" is
+//! batched into one `SELECT … WHERE C IN (…)` per resolver level.
+//!
+//! One [`Db`] loader serves every relation; each relation is a marker type implementing
+//! [`Rel`], and the key [`By<R>`] tells the loader which one. A new `DataLoader<Db>` is made for
+//! each request (never shared), so nothing cached outlives the request.
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::marker::PhantomData;
+
+use async_graphql::dataloader::{DataLoader, Loader};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, EntityTrait, ModelTrait, QueryFilter, QueryOrder, Value,
+};
+
+use crate::error::ApiError;
+
+/// A relation the loader can batch: rows of `Self::Entity` grouped by `Self::column()`.
+pub trait Rel: Send + Sync + 'static {
+    /// The table.
+    type Entity: EntityTrait<Model: Clone + Send + Sync>;
+    /// The column the keys are compared with.
+    fn column() -> <Self::Entity as EntityTrait>::Column;
+    /// The column giving the rows' order within a key.
+    fn order() -> <Self::Entity as EntityTrait>::Column;
+}
+
+/// The key of relation `R`: the value of its column.
+pub struct By<R>(pub i32, PhantomData<R>);
+
+impl<R> By<R> {
+    /// The key `value`.
+    pub fn new(value: i32) -> Self {
+        Self(value, PhantomData)
+    }
+}
+
+impl<R> Clone for By<R> {
+    fn clone(&self) -> Self {
+        Self::new(self.0)
+    }
+}
+impl<R> PartialEq for By<R> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0
+    }
+}
+impl<R> Eq for By<R> {}
+impl<R> Hash for By<R> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.0.hash(state);
+    }
+}
+
+/// The loader: a database handle.
+pub struct Db(pub DatabaseConnection);
+
+impl<R: Rel> Loader<By<R>> for Db {
+    type Value = Vec<<R::Entity as EntityTrait>::Model>;
+    type Error = ApiError;
+
+    async fn load(&self, keys: &[By<R>]) -> Result<HashMap<By<R>, Self::Value>, Self::Error> {
+        let rows = R::Entity::find()
+            .filter(R::column().is_in(keys.iter().map(|k| k.0)))
+            .order_by_asc(R::order())
+            .all(&self.0)
+            .await?;
+        let mut out: HashMap<By<R>, Self::Value> = HashMap::new();
+        for row in rows {
+            let key = match row.get(R::column()) {
+                Value::Int(Some(v)) => v,
+                _ => continue,
+            };
+            out.entry(By::new(key)).or_default().push(row);
+        }
+        Ok(out)
+    }
+}
+
+/// The per-request loader.
+pub type Loaders = DataLoader<Db>;
+
+/// A new loader for one request.
+pub fn new_loaders(db: DatabaseConnection) -> Loaders {
+    DataLoader::new(Db(db), tokio::spawn)
+}
+
+/// Rows of `R` for `key`, in order (empty when none).
+pub async fn many<R: Rel>(
+    loaders: &Loaders,
+    key: i32,
+) -> Result<Vec<<R::Entity as EntityTrait>::Model>, ApiError> {
+    Ok(loaders
+        .load_one(By::<R>::new(key))
+        .await?
+        .unwrap_or_default())
+}
+
+/// The one row of `R` for `key` (for relations on a unique column such as `id`).
+pub async fn one<R: Rel>(
+    loaders: &Loaders,
+    key: i32,
+) -> Result<Option<<R::Entity as EntityTrait>::Model>, ApiError> {
+    Ok(many::<R>(loaders, key).await?.into_iter().next())
+}
+
+/// Declares relation marker types: `Name => table.Column ordered by Column`.
+macro_rules! relations {
+    ($($(#[$doc:meta])* $name:ident => $module:ident . $col:ident by $order:ident;)*) => {$(
+        $(#[$doc])*
+        pub struct $name;
+        impl Rel for $name {
+            type Entity = entity::$module::Entity;
+            fn column() -> entity::$module::Column {
+                entity::$module::Column::$col
+            }
+            fn order() -> entity::$module::Column {
+                entity::$module::Column::$order
+            }
+        }
+    )*};
+}
+
+relations! {
+    /// A plan by id.
+    PlanById => plan.Id by Id;
+    /// A strategic line by id.
+    LineById => strategic_line.Id by Id;
+    /// A scope by id.
+    ScopeById => line_scope.Id by Id;
+    /// An action by id.
+    ActionById => action.Id by Id;
+    /// An organization by id.
+    OrganizationById => organization.Id by Id;
+    /// A zone by id.
+    ZoneById => geographic_zone.Id by Id;
+    /// A form of intervention by id.
+    FormById => form_of_intervention.Id by Id;
+    /// The strategic lines of a plan.
+    LinesOfPlan => strategic_line.PlanId by Position;
+    /// The scopes of a line.
+    ScopesOfLine => line_scope.LineId by Position;
+    /// The actions of a line.
+    ActionsOfLine => action.LineId by Position;
+    /// The actions of a scope.
+    ActionsOfScope => action.ScopeId by Position;
+    /// The expected results of a line.
+    ResultsOfLine => expected_result.LineId by Position;
+    /// The organization links of an action.
+    LinksOfAction => action_organization.ActionId by Position;
+    /// The action links of an organization.
+    LinksOfOrganization => action_organization.OrganizationId by ActionId;
+    /// The members of an organization (services of an area, municipalities of the group).
+    ChildrenOfOrganization => organization.ParentId by Position;
+    /// The zones of a plan.
+    ZonesOfPlan => geographic_zone.PlanId by Position;
+    /// The line texts of a zone.
+    LinesOfZone => zone_line.ZoneId by Position;
+    /// The zone texts of a line.
+    ZonesOfLine => zone_line.LineId by ZoneId;
+    /// The partners of a zone.
+    PartnersOfZone => zone_partner.ZoneId by Position;
+    /// The forms of intervention of a plan.
+    FormsOfPlan => form_of_intervention.PlanId by Position;
+    /// The contributions of a form of intervention.
+    ContributionsOfForm => form_contribution.FormId by Position;
+    /// The contributions to a line.
+    ContributionsToLine => form_contribution.LineId by FormId;
+    /// The summary-table row of a line.
+    SummaryOfLine => summary_row.LineId by Id;
+    /// The sections of a plan.
+    SectionsOfPlan => section.PlanId by Position;
+    /// The key figures of a plan.
+    KeyFiguresOfPlan => key_figure.PlanId by Position;
+    /// The SWOT items of a plan.
+    SwotOfPlan => swot_item.PlanId by Position;
+    /// The specific objectives of a plan.
+    ObjectivesOfPlan => specific_objective.PlanId by Position;
+    /// The priority themes of a plan.
+    ThemesOfPlan => theme.PlanId by Position;
+    /// The governance items of a plan.
+    GovernanceOfPlan => governance_item.PlanId by Position;
+    /// The monitoring commitments of a plan.
+    MonitoringOfPlan => monitoring_commitment.PlanId by Position;
+    /// The participants of a plan.
+    ParticipantsOfPlan => participant.PlanId by Position;
+    /// The glossary of a plan.
+    GlossaryOfPlan => glossary_entry.PlanId by Position;
+}
+
+/// An organization by its code.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct OrgByCode(pub String);
+
+/// An organization by its acronym.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct OrgByAcronym(pub String);
+
+impl Loader<OrgByCode> for Db {
+    type Value = entity::organization::Model;
+    type Error = ApiError;
+
+    async fn load(&self, keys: &[OrgByCode]) -> Result<HashMap<OrgByCode, Self::Value>, ApiError> {
+        use entity::organization::{Column, Entity};
+        let rows = Entity::find()
+            .filter(Column::Code.is_in(keys.iter().map(|k| k.0.clone())))
+            .all(&self.0)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|m| (OrgByCode(m.code.clone()), m))
+            .collect())
+    }
+}
+
+impl Loader<OrgByAcronym> for Db {
+    type Value = entity::organization::Model;
+    type Error = ApiError;
+
+    async fn load(
+        &self,
+        keys: &[OrgByAcronym],
+    ) -> Result<HashMap<OrgByAcronym, Self::Value>, ApiError> {
+        use entity::organization::{Column, Entity};
+        let rows = Entity::find()
+            .filter(Column::Acronym.is_in(keys.iter().map(|k| k.0.clone())))
+            .order_by_asc(Column::Position)
+            .all(&self.0)
+            .await?;
+        let mut out = HashMap::new();
+        for m in rows {
+            if let Some(acronym) = m.acronym.clone() {
+                // The first organization in registry order wins if two share an acronym.
+                out.entry(OrgByAcronym(acronym)).or_insert(m);
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// The glossary entries (of every plan) defining an acronym.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct GlossaryByAcronym(pub String);
+
+impl Loader<GlossaryByAcronym> for Db {
+    type Value = Vec<entity::glossary_entry::Model>;
+    type Error = ApiError;
+
+    async fn load(
+        &self,
+        keys: &[GlossaryByAcronym],
+    ) -> Result<HashMap<GlossaryByAcronym, Self::Value>, ApiError> {
+        use entity::glossary_entry::{Column, Entity};
+        let rows = Entity::find()
+            .filter(Column::Acronym.is_in(keys.iter().map(|k| k.0.clone())))
+            .order_by_asc(Column::PlanId)
+            .all(&self.0)
+            .await?;
+        let mut out: HashMap<GlossaryByAcronym, Self::Value> = HashMap::new();
+        for m in rows {
+            out.entry(GlossaryByAcronym(m.acronym.clone()))
+                .or_default()
+                .push(m);
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,344 @@
+//! Database queries that are not a simple "rows by key" batch (those are in [`crate::loaders`]).
+//!
+//! Returns entity models and plain structs; knows nothing of GraphQL. Portable SQL only:
+//! everything is built with sea-query, and text matching uses the pre-folded search table.
+
+use entity::{action, action_organization, organization, plan, search_entry, strategic_line};
+use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, Query};
+use sea_orm::{
+    ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+};
+
+use crate::error::ApiError;
+use crate::fold::{contains_pattern, fold};
+use crate::pagination::Page;
+
+/// Longest text accepted for searching or filtering.
+pub const MAX_SEARCH_LEN: usize = 200;
+
+/// Every plan, oldest first.
+pub async fn plans(db: &DatabaseConnection) -> Result<Vec<plan::Model>, ApiError> {
+    Ok(plan::Entity::find()
+        .order_by_asc(plan::Column::StartYear)
+        .order_by_asc(plan::Column::Code)
+        .all(db)
+        .await?)
+}
+
+/// The plan with `code`.
+pub async fn plan_by_code(
+    db: &DatabaseConnection,
+    code: &str,
+) -> Result<Option<plan::Model>, ApiError> {
+    Ok(plan::Entity::find()
+        .filter(plan::Column::Code.eq(code))
+        .one(db)
+        .await?)
+}
+
+/// The plan with `code`, or the current plan when `code` is `None`.
+pub async fn resolve_plan(
+    db: &DatabaseConnection,
+    code: Option<&str>,
+) -> Result<plan::Model, ApiError> {
+    match code {
+        Some(code) => plan_by_code(db, code)
+            .await?
+            .ok_or_else(|| ApiError::NotFound(format!("no plan with code {code:?}"))),
+        None => plan::Entity::find()
+            .order_by_desc(plan::Column::Current)
+            .order_by_desc(plan::Column::StartYear)
+            .one(db)
+            .await?
+            .ok_or_else(|| ApiError::NotFound("no plan has been loaded".to_owned())),
+    }
+}
+
+/// A plan's record of table `E` by code.
+pub async fn plan_record<E: EntityTrait>(
+    db: &DatabaseConnection,
+    columns: (E::Column, E::Column),
+    plan_id: i32,
+    code: &str,
+) -> Result<Option<E::Model>, ApiError> {
+    let (plan_col, code_col) = columns;
+    Ok(E::find()
+        .filter(plan_col.eq(plan_id))
+        .filter(code_col.eq(code))
+        .one(db)
+        .await?)
+}
+
+/// A strategic line by code.
+pub async fn line_by_code(
+    db: &DatabaseConnection,
+    plan_id: i32,
+    code: &str,
+) -> Result<Option<strategic_line::Model>, ApiError> {
+    use strategic_line::Column as C;
+    plan_record::<strategic_line::Entity>(db, (C::PlanId, C::Code), plan_id, code).await
+}
+
+/// An action by code.
+pub async fn action_by_code(
+    db: &DatabaseConnection,
+    plan_id: i32,
+    code: &str,
+) -> Result<Option<action::Model>, ApiError> {
+    use action::Column as C;
+    plan_record::<action::Entity>(db, (C::PlanId, C::Code), plan_id, code).await
+}
+
+/// An organization by code.
+pub async fn organization_by_code(
+    db: &DatabaseConnection,
+    code: &str,
+) -> Result<Option<organization::Model>, ApiError> {
+    Ok(organization::Entity::find()
+        .filter(organization::Column::Code.eq(code))
+        .one(db)
+        .await?)
+}
+
+/// The 36 municipalities, in the order of the AMB's list.
+pub async fn municipalities(db: &DatabaseConnection) -> Result<Vec<organization::Model>, ApiError> {
+    Ok(organization::Entity::find()
+        .filter(organization::Column::Kind.eq("MUNICIPALITY"))
+        .order_by_asc(organization::Column::Position)
+        .all(db)
+        .await?)
+}
+
+/// A municipality by INE code.
+pub async fn municipality(
+    db: &DatabaseConnection,
+    ine_code: &str,
+) -> Result<Option<organization::Model>, ApiError> {
+    Ok(organization::Entity::find()
+        .filter(organization::Column::Kind.eq("MUNICIPALITY"))
+        .filter(organization::Column::IneCode.eq(ine_code))
+        .one(db)
+        .await?)
+}
+
+/// Folds a search text and checks its length; `field` names the argument for errors.
+pub fn search_text(field: &str, text: &str) -> Result<String, ApiError> {
+    let folded = fold(text);
+    if folded.chars().count() < 2 {
+        return Err(ApiError::bad_input(
+            field,
+            "the search text must have at least 2 characters",
+        ));
+    }
+    if folded.chars().count() > MAX_SEARCH_LEN {
+        return Err(ApiError::bad_input(
+            field,
+            format!("the search text must have at most {MAX_SEARCH_LEN} characters"),
+        ));
+    }
+    Ok(folded)
+}
+
+/// `code IN (codes of records of record_type whose folded text contains folded)`.
+fn matching_codes(
+    plan_id: Option<i32>,
+    record_types: &[&str],
+    folded: &str,
+) -> sea_orm::sea_query::SelectStatement {
+    let mut q = Query::select();
+    q.column(search_entry::Column::RecordCode)
+        .from(search_entry::Entity)
+        .and_where(search_entry::Column::RecordType.is_in(record_types.iter().copied()))
+        .and_where(
+            Expr::col(search_entry::Column::Folded)
+                .like(LikeExpr::new(contains_pattern(folded)).escape('\\')),
+        );
+    match plan_id {
+        Some(id) => q.and_where(search_entry::Column::PlanId.eq(id)),
+        None => q.and_where(search_entry::Column::PlanId.is_null()),
+    };
+    q
+}
+
+/// Conditions of `actions(filter:)`, codes not yet resolved.
+#[derive(Debug, Default)]
+pub struct ActionQuery {
+    /// The plan.
+    pub plan_id: i32,
+    /// Strategic line code.
+    pub line: Option<String>,
+    /// Scope code.
+    pub scope: Option<String>,
+    /// Responsible organization code.
+    pub responsible: Option<String>,
+    /// Involved organization code.
+    pub involved: Option<String>,
+    /// Text to look for.
+    pub text: Option<String>,
+}
+
+/// One page of the actions matching `q`, and how many match in all.
+pub async fn actions_page(
+    db: &DatabaseConnection,
+    q: &ActionQuery,
+    page: Page,
+) -> Result<(Vec<action::Model>, u64), ApiError> {
+    let mut cond = Condition::all().add(action::Column::PlanId.eq(q.plan_id));
+    if let Some(code) = &q.line {
+        let line = line_by_code(db, q.plan_id, code).await?.ok_or_else(|| {
+            ApiError::bad_input(
+                "filter.strategicLine",
+                format!("unknown strategic line {code:?}"),
+            )
+        })?;
+        cond = cond.add(action::Column::LineId.eq(line.id));
+    }
+    if let Some(code) = &q.scope {
+        use entity::line_scope::{Column as C, Entity};
+        let scope = plan_record::<Entity>(db, (C::PlanId, C::Code), q.plan_id, code)
+            .await?
+            .ok_or_else(|| {
+                ApiError::bad_input("filter.scope", format!("unknown scope {code:?}"))
+            })?;
+        cond = cond.add(action::Column::ScopeId.eq(scope.id));
+    }
+    for (field, role, code) in [
+        (
+            "filter.responsibleOrganization",
+            "RESPONSIBLE",
+            &q.responsible,
+        ),
+        ("filter.involvedOrganization", "INVOLVED", &q.involved),
+    ] {
+        let Some(code) = code else { continue };
+        let org = organization_by_code(db, code)
+            .await?
+            .ok_or_else(|| ApiError::bad_input(field, format!("unknown organization {code:?}")))?;
+        // A municipality is involved wherever the metropolitan municipalities are.
+        let mut orgs = vec![org.id];
+        if role == "INVOLVED" && org.kind == "MUNICIPALITY" {
+            orgs.extend(org.parent_id);
+        }
+        let mut sub = Query::select();
+        sub.column(action_organization::Column::ActionId)
+            .from(action_organization::Entity)
+            .and_where(action_organization::Column::Role.eq(role))
+            .and_where(action_organization::Column::OrganizationId.is_in(orgs));
+        cond = cond.add(action::Column::Id.in_subquery(sub));
+    }
+    if let Some(text) = &q.text {
+        let folded = search_text("filter.text", text)?;
+        cond = cond.add(action::Column::Code.in_subquery(matching_codes(
+            Some(q.plan_id),
+            &["Action"],
+            &folded,
+        )));
+    }
+    let select = action::Entity::find().filter(cond);
+    let total = select.clone().count(db).await?;
+    let rows = select
+        .order_by_asc(action::Column::Position)
+        .offset(page.offset)
+        .limit(page.limit)
+        .all(db)
+        .await?;
+    Ok((rows, total))
+}
+
+/// Conditions of `organizations(filter:)`.
+#[derive(Debug, Default)]
+pub struct OrganizationQuery {
+    /// Kind, as stored.
+    pub kind: Option<String>,
+    /// Parent organization code.
+    pub parent: Option<String>,
+    /// Text to look for.
+    pub text: Option<String>,
+}
+
+/// One page of the organizations matching `q`, and how many match in all.
+pub async fn organizations_page(
+    db: &DatabaseConnection,
+    q: &OrganizationQuery,
+    page: Page,
+) -> Result<(Vec<organization::Model>, u64), ApiError> {
+    let mut cond = Condition::all();
+    if let Some(kind) = &q.kind {
+        cond = cond.add(organization::Column::Kind.eq(kind.as_str()));
+    }
+    if let Some(code) = &q.parent {
+        let parent = organization_by_code(db, code).await?.ok_or_else(|| {
+            ApiError::bad_input("filter.parent", format!("unknown organization {code:?}"))
+        })?;
+        cond = cond.add(organization::Column::ParentId.eq(parent.id));
+    }
+    if let Some(text) = &q.text {
+        let folded = search_text("filter.text", text)?;
+        cond = cond.add(organization::Column::Code.in_subquery(matching_codes(
+            None,
+            &["Organization", "Municipality"],
+            &folded,
+        )));
+    }
+    let select = organization::Entity::find().filter(cond);
+    let total = select.clone().count(db).await?;
+    let rows = select
+        .order_by_asc(organization::Column::Position)
+        .offset(page.offset)
+        .limit(page.limit)
+        .all(db)
+        .await?;
+    Ok((rows, total))
+}
+
+/// Search entries of `plan_id` (and of the shared registry) whose folded text contains
+/// `folded`, in `langs` when given, in index order.
+pub async fn search(
+    db: &DatabaseConnection,
+    plan_id: i32,
+    folded: &str,
+    langs: Option<&[&str]>,
+) -> Result<Vec<search_entry::Model>, ApiError> {
+    let mut q = search_entry::Entity::find()
+        .filter(
+            Condition::any()
+                .add(search_entry::Column::PlanId.eq(plan_id))
+                .add(search_entry::Column::PlanId.is_null()),
+        )
+        .filter(
+            Expr::col(search_entry::Column::Folded)
+                .like(LikeExpr::new(contains_pattern(folded)).escape('\\')),
+        );
+    if let Some(langs) = langs {
+        q = q.filter(search_entry::Column::Lang.is_in(langs.iter().copied()));
+    }
+    Ok(q.order_by_asc(search_entry::Column::Id).all(db).await?)
+}
+
+/// A plan's records of table `E` whose code is one of `codes`.
+pub async fn plan_records<E: EntityTrait>(
+    db: &DatabaseConnection,
+    columns: (E::Column, E::Column),
+    plan_id: i32,
+    codes: &[String],
+) -> Result<Vec<E::Model>, ApiError> {
+    let (plan_col, code_col) = columns;
+    Ok(E::find()
+        .filter(plan_col.eq(plan_id))
+        .filter(code_col.is_in(codes.iter().cloned()))
+        .all(db)
+        .await?)
+}
+
+/// Organizations whose code is one of `codes`.
+pub async fn organizations_by_codes(
+    db: &DatabaseConnection,
+    codes: &[String],
+) -> Result<Vec<organization::Model>, ApiError> {
+    Ok(organization::Entity::find()
+        .filter(organization::Column::Code.is_in(codes.iter().cloned()))
+        .order_by_asc(organization::Column::Position)
+        .all(db)
+        .await?)
+}

@@ -1,0 +1,32 @@
+//! Forms of intervention (a-d).
+
+use sea_orm::entity::prelude::*;
+
+use crate::i18n::*;
+
+/// A row of `form_of_intervention`.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "form_of_intervention")]
+pub struct Model {
+    /// Surrogate key.
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    /// The plan this record belongs to.
+    pub plan_id: i32,
+    /// Stable code, unique within the plan.
+    pub code: String,
+    /// Order in the source document.
+    pub position: i32,
+    /// Letter in the document.
+    pub letter: String,
+    /// Name.
+    pub title: I18n,
+    /// Description.
+    pub description: I18n,
+}
+
+/// No relations are declared: the API loads related rows by key through DataLoaders.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,30 @@
+//! Items of a plan's SWOT diagram.
+
+use sea_orm::entity::prelude::*;
+
+use crate::i18n::*;
+
+/// A row of `swot_item`.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "swot_item")]
+pub struct Model {
+    /// Surrogate key.
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    /// The plan this record belongs to.
+    pub plan_id: i32,
+    /// Stable code, unique within the plan.
+    pub code: String,
+    /// Order in the source document.
+    pub position: i32,
+    /// STRENGTH, WEAKNESS, OPPORTUNITY or THREAT.
+    pub kind: String,
+    /// The item.
+    pub text: I18n,
+}
+
+/// No relations are declared: the API loads related rows by key through DataLoaders.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,32 @@
+//! Partner metropolises named per zone.
+
+use sea_orm::entity::prelude::*;
+
+use crate::i18n::*;
+
+/// A row of `zone_partner`.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "zone_partner")]
+pub struct Model {
+    /// Surrogate key.
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    /// The plan this record belongs to.
+    pub plan_id: i32,
+    /// Stable code, unique within the plan.
+    pub code: String,
+    /// Order in the source document.
+    pub position: i32,
+    /// The zone.
+    pub zone_id: i32,
+    /// Name.
+    pub name: I18n,
+    /// PRIORITY, TO_INTENSIFY or TO_CONSOLIDATE.
+    pub relation: String,
+}
+
+/// No relations are declared: the API loads related rows by key through DataLoaders.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,18 @@
+//! Schema migrations of the plan API.
+//!
+//! Portable by construction: tables are described with sea-query's builders only, so the same
+//! migrations run on SQLite (the embedded default) and PostgreSQL (production).
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261129_000001_plan_content;
+
+/// The ordered list of migrations.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261129_000001_plan_content::Migration)]
+    }
+}
