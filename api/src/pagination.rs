@@ -1,7 +1,6 @@
 //! Relay cursor pagination: opaque cursors, `first`/`after`, `totalCount`, a capped page size.
 
-use async_graphql::connection::{Connection, Edge};
-use async_graphql::{OutputType, SimpleObject};
+use async_graphql::SimpleObject;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
@@ -60,32 +59,103 @@ fn decode_cursor(cursor: &str) -> Option<u64> {
         .ok()
 }
 
-/// Fields every connection has besides `edges`, `nodes` and `pageInfo`.
+/// Relay's page information.
 #[derive(SimpleObject)]
-pub struct ConnectionFields {
-    /// Number of items matching, across all pages.
-    pub total_count: u64,
+pub struct PageInfo {
+    /// Whether there are items after this page.
+    pub has_next_page: bool,
+    /// Whether there are items before this page.
+    pub has_previous_page: bool,
+    /// Cursor of the first item of the page.
+    pub start_cursor: Option<String>,
+    /// Cursor of the last item of the page.
+    pub end_cursor: Option<String>,
 }
 
-/// The connection for `items`, the page `page` of `total` matching items.
-pub fn connection<T: OutputType>(
-    items: Vec<T>,
-    page: Page,
-    total: u64,
-) -> Connection<String, T, ConnectionFields> {
+/// The edges, page information and total count of one page of `items`, the page `page` of
+/// `total` matching items.
+pub fn paginate<T>(items: Vec<T>, page: Page, total: u64) -> (Vec<(String, T)>, PageInfo) {
     let end = page.offset + items.len() as u64;
-    let mut conn = Connection::with_additional_fields(
-        page.offset > 0,
-        end < total,
-        ConnectionFields { total_count: total },
-    );
-    conn.edges.extend(
-        items
-            .into_iter()
-            .enumerate()
-            .map(|(i, item)| Edge::new(encode_cursor(page.offset + i as u64), item)),
-    );
-    conn
+    let edges: Vec<(String, T)> = items
+        .into_iter()
+        .enumerate()
+        .map(|(i, item)| (encode_cursor(page.offset + i as u64), item))
+        .collect();
+    let info = PageInfo {
+        has_next_page: end < total,
+        has_previous_page: page.offset > 0,
+        start_cursor: edges.first().map(|(c, _)| c.clone()),
+        end_cursor: edges.last().map(|(c, _)| c.clone()),
+    };
+    (edges, info)
+}
+
+/// Declares a Relay connection type and its edge type for a node type.
+#[macro_export]
+macro_rules! connection {
+    ($conn:ident, $edge:ident, $node:ty, $conn_doc:literal, $edge_doc:literal) => {
+        #[doc = $conn_doc]
+        pub struct $conn {
+            edges: Vec<$edge>,
+            page_info: $crate::pagination::PageInfo,
+            total_count: u64,
+        }
+
+        impl $conn {
+            /// One page of `items` out of `total`.
+            pub fn new(items: Vec<$node>, page: $crate::pagination::Page, total: u64) -> Self {
+                let (edges, page_info) = $crate::pagination::paginate(items, page, total);
+                Self {
+                    edges: edges
+                        .into_iter()
+                        .map(|(cursor, node)| $edge { cursor, node })
+                        .collect(),
+                    page_info,
+                    total_count: total,
+                }
+            }
+        }
+
+        #[doc = $conn_doc]
+        #[async_graphql::Object]
+        impl $conn {
+            /// The items of this page, each with its cursor.
+            async fn edges(&self) -> &[$edge] {
+                &self.edges
+            }
+            /// The items of this page.
+            async fn nodes(&self) -> Vec<&$node> {
+                self.edges.iter().map(|e| &e.node).collect()
+            }
+            /// Where this page lies in the list.
+            async fn page_info(&self) -> &$crate::pagination::PageInfo {
+                &self.page_info
+            }
+            /// Number of items matching, across all pages.
+            async fn total_count(&self) -> u64 {
+                self.total_count
+            }
+        }
+
+        #[doc = $edge_doc]
+        pub struct $edge {
+            cursor: String,
+            node: $node,
+        }
+
+        #[doc = $edge_doc]
+        #[async_graphql::Object]
+        impl $edge {
+            /// Opaque cursor of the item, for `after`.
+            async fn cursor(&self) -> &str {
+                &self.cursor
+            }
+            /// The item.
+            async fn node(&self) -> &$node {
+                &self.node
+            }
+        }
+    };
 }
 
 #[cfg(test)]

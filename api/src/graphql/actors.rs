@@ -1,6 +1,5 @@
 //! The organization registry and the 36 municipalities.
 
-use async_graphql::connection::Connection;
 use async_graphql::{Context, Enum, ID, InputObject, Object};
 use entity::{action_organization, organization};
 
@@ -11,13 +10,14 @@ use super::{db, db_enum, enum_str, loaders, tr};
 use crate::error::ApiError;
 use crate::i18n::Lang;
 use crate::loaders::{self as l, By, many, one};
-use crate::pagination::{ConnectionFields, connection, page};
+use crate::pagination::page;
 use crate::store::{self, OrganizationQuery};
 
 /// Root fields about actors.
 #[derive(Default)]
 pub struct ActorsQuery;
 
+/// Root fields about actors.
 #[Object]
 impl ActorsQuery {
     /// An organization of the registry by code (e.g. `AMB-SRI`, `EMA`, or an INE code).
@@ -43,7 +43,7 @@ impl ActorsQuery {
         #[graphql(desc = "Narrows the list; all conditions must hold.")] filter: Option<
             OrganizationFilter,
         >,
-    ) -> Result<Connection<String, Organization, ConnectionFields>, ApiError> {
+    ) -> Result<OrganizationConnection, ApiError> {
         let page = page(first, after.as_deref())?;
         let filter = filter.unwrap_or_default();
         let query = OrganizationQuery {
@@ -52,7 +52,7 @@ impl ActorsQuery {
             text: filter.text,
         };
         let (rows, total) = store::organizations_page(db(ctx)?, &query, page).await?;
-        Ok(connection(
+        Ok(OrganizationConnection::new(
             rows.into_iter().map(Organization).collect(),
             page,
             total,
@@ -89,6 +89,14 @@ impl ActorsQuery {
         Ok(Some(Municipality(m)))
     }
 }
+
+crate::connection!(
+    OrganizationConnection,
+    OrganizationEdge,
+    Organization,
+    "A page of organizations.",
+    "An organization in a page of organizations."
+);
 
 /// Conditions on organizations.
 #[derive(InputObject, Default)]
@@ -169,6 +177,7 @@ async fn linked_actions(
     Ok(out)
 }
 
+/// An organization of the registry.
 #[Object]
 impl Organization {
     /// Opaque global ID.
@@ -252,6 +261,7 @@ impl Organization {
 /// One of the 36 municipalities of the AMB.
 pub struct Municipality(pub(crate) organization::Model);
 
+/// One of the 36 municipalities of the AMB.
 #[Object]
 impl Municipality {
     /// Opaque global ID.

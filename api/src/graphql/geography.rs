@@ -19,6 +19,7 @@ impl GeographicZone {
     }
 }
 
+/// A geographic zone of intervention.
 #[Object]
 impl GeographicZone {
     /// Opaque global ID.
@@ -90,6 +91,7 @@ impl GeographicZone {
 /// How a strategic line applies in a geographic zone.
 pub struct ZoneLine(pub(crate) zone_line::Model, pub(crate) String);
 
+/// How a strategic line applies in a geographic zone.
 #[Object]
 impl ZoneLine {
     /// The zone.
@@ -130,6 +132,7 @@ pub enum PartnerRelation {
 /// A metropolis the plan names as a partner in a zone.
 pub struct PartnerMetropolis(pub(crate) zone_partner::Model, pub(crate) String);
 
+/// A metropolis the plan names as a partner in a zone.
 #[Object]
 impl PartnerMetropolis {
     /// Opaque global ID.

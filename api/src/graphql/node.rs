@@ -93,7 +93,7 @@ impl GlobalId {
         let bytes = URL_SAFE_NO_PAD.decode(id.trim_end_matches('=')).ok()?;
         let text = String::from_utf8(bytes).ok()?;
         let (type_name, key) = text.split_once(':')?;
-        if type_name.is_empty() || key.is_empty() {
+        if !NODE_TYPES.contains(&type_name) || key.is_empty() {
             return None;
         }
         let (plan, code) = if SHARED_TYPES.contains(&type_name) {
@@ -110,6 +110,29 @@ impl GlobalId {
     }
 }
 
+/// Every type implementing `Node`.
+const NODE_TYPES: &[&str] = &[
+    "Plan",
+    "Section",
+    "KeyFigure",
+    "SwotItem",
+    "SpecificObjective",
+    "Theme",
+    "GovernanceItem",
+    "MonitoringCommitment",
+    "Participant",
+    "GlossaryEntry",
+    "StrategicLine",
+    "LineScope",
+    "Action",
+    "ExpectedResult",
+    "FormOfIntervention",
+    "GeographicZone",
+    "PartnerMetropolis",
+    "Organization",
+    "Municipality",
+];
+
 /// Types whose IDs carry no plan.
 const SHARED_TYPES: &[&str] = &["Plan", "Organization", "Municipality"];
 
@@ -117,6 +140,7 @@ const SHARED_TYPES: &[&str] = &["Plan", "Organization", "Municipality"];
 #[derive(Default)]
 pub struct NodeQuery;
 
+/// The `node` root field.
 #[Object]
 impl NodeQuery {
     /// Fetches any object by its global ID. Returns null when the ID is well formed but names

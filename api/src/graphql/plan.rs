@@ -6,11 +6,11 @@ use entity::{
     glossary_entry, governance_item, key_figure, monitoring_commitment, participant, plan, section,
     specific_objective, swot_item, theme,
 };
-use rust_decimal::Decimal;
+
 
 use super::geography::GeographicZone;
 use super::node::GlobalId;
-use super::scalars::Date;
+use super::scalars::{Date, Decimal};
 use super::strategy::{FormOfIntervention, StrategicLine};
 use super::{db, db_enum, loaders, tr};
 use crate::error::ApiError;
@@ -22,6 +22,7 @@ use crate::store;
 #[derive(Default)]
 pub struct PlanQuery;
 
+/// Root fields about plans.
 #[Object]
 impl PlanQuery {
     /// A plan by code; the current plan when `code` is omitted.
@@ -49,6 +50,7 @@ impl PlanQuery {
 /// A plan: the Internationalisation Plan of the AMB for a period, with everything it contains.
 pub struct Plan(pub(crate) plan::Model);
 
+/// A plan: the Internationalisation Plan of the AMB for a period, with everything it contains.
 #[Object]
 impl Plan {
     /// Opaque global ID.
@@ -306,6 +308,7 @@ impl Plan {
 /// A credit line of the publication.
 pub struct Credit(entity::Credit);
 
+/// A credit line of the publication.
 #[Object]
 impl Credit {
     /// What was done ("Coordinación de contenidos").
@@ -333,6 +336,7 @@ impl Credit {
 /// A narrative section of the plan (presentation, introduction, methodology, …).
 pub struct Section(pub(crate) section::Model, pub(crate) String);
 
+/// A narrative section of the plan (presentation, introduction, methodology, …).
 #[Object]
 impl Section {
     /// Opaque global ID.
@@ -422,6 +426,7 @@ pub enum Comparator {
 /// A figure the plan states.
 pub struct KeyFigure(pub(crate) key_figure::Model, pub(crate) String);
 
+/// A figure the plan states.
 #[Object]
 impl KeyFigure {
     /// Opaque global ID.
@@ -444,7 +449,7 @@ impl KeyFigure {
     }
     /// The value, an exact decimal in `unit` (e.g. 3200000 people, 9460000 EUR).
     async fn value(&self) -> Result<Decimal, ApiError> {
-        self.0.value.parse().map_err(|_| ApiError::Internal)
+        self.0.value.parse().map(Decimal).map_err(|_| ApiError::Internal)
     }
     /// Unit of the value.
     async fn unit(&self) -> Result<FigureUnit, ApiError> {
@@ -491,6 +496,7 @@ pub enum SwotKind {
 /// An item of the SWOT diagram.
 pub struct SwotItem(pub(crate) swot_item::Model, pub(crate) String);
 
+/// An item of the SWOT diagram.
 #[Object]
 impl SwotItem {
     /// Opaque global ID.
@@ -520,6 +526,7 @@ impl SwotItem {
 /// A specific objective of the plan.
 pub struct SpecificObjective(pub(crate) specific_objective::Model, pub(crate) String);
 
+/// A specific objective of the plan.
 #[Object]
 impl SpecificObjective {
     /// Opaque global ID.
@@ -561,6 +568,7 @@ pub enum ThemeCategory {
 /// A priority theme.
 pub struct Theme(pub(crate) theme::Model, pub(crate) String);
 
+/// A priority theme.
 #[Object]
 impl Theme {
     /// Opaque global ID.
@@ -625,6 +633,7 @@ impl Theme {
 /// An element of the plan's governance.
 pub struct GovernanceItem(pub(crate) governance_item::Model, pub(crate) String);
 
+/// An element of the plan's governance.
 #[Object]
 impl GovernanceItem {
     /// Opaque global ID.
@@ -698,6 +707,7 @@ pub enum MonitoringKind {
 /// A commitment of the monitoring and evaluation framework.
 pub struct MonitoringCommitment(pub(crate) monitoring_commitment::Model, pub(crate) String);
 
+/// A commitment of the monitoring and evaluation framework.
 #[Object]
 impl MonitoringCommitment {
     /// Opaque global ID.
@@ -743,6 +753,7 @@ pub enum ParticipantGroup {
 /// A person who took part in drafting the plan.
 pub struct Participant(pub(crate) participant::Model, pub(crate) String);
 
+/// A person who took part in drafting the plan.
 #[Object]
 impl Participant {
     /// Opaque global ID.
@@ -780,6 +791,7 @@ impl Participant {
 /// An acronym of the plan's glossary.
 pub struct GlossaryEntry(pub(crate) glossary_entry::Model, pub(crate) String);
 
+/// An acronym of the plan's glossary.
 #[Object]
 impl GlossaryEntry {
     /// Opaque global ID.

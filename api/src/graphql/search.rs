@@ -36,6 +36,7 @@ const TYPE_ORDER: &[&str] = &[
     "Plan",
 ];
 
+/// The `search` root field.
 #[Object]
 impl SearchQuery {
     /// Finds plan content and organizations whose text contains `text`, ignoring case and

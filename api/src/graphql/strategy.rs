@@ -1,7 +1,6 @@
 //! Strategic lines, their scopes, actions and expected results, forms of intervention and the
 //! closing summary table.
 
-use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, InputObject, Object};
 use entity::{
     action, expected_result, form_contribution, form_of_intervention, line_scope, strategic_line,
@@ -16,13 +15,14 @@ use super::{db, loaders, tr};
 use crate::error::ApiError;
 use crate::i18n::Lang;
 use crate::loaders::{self as l, many, one};
-use crate::pagination::{ConnectionFields, connection, page};
+use crate::pagination::page;
 use crate::store::{self, ActionQuery};
 
 /// Root fields about the strategy.
 #[derive(Default)]
 pub struct StrategyQuery;
 
+/// Root fields about the strategy.
 #[Object]
 impl StrategyQuery {
     /// A strategic line by code (`LE1`-`LE5`).
@@ -64,7 +64,7 @@ impl StrategyQuery {
         #[graphql(desc = "Narrows the list; all conditions must hold.")] filter: Option<
             ActionFilter,
         >,
-    ) -> Result<Connection<String, Action, ConnectionFields>, ApiError> {
+    ) -> Result<ActionConnection, ApiError> {
         let page = page(first, after.as_deref())?;
         let filter = filter.unwrap_or_default();
         let db = db(ctx)?;
@@ -82,9 +82,17 @@ impl StrategyQuery {
             .into_iter()
             .map(|m| Action(m, p.code.clone()))
             .collect();
-        Ok(connection(items, page, total))
+        Ok(ActionConnection::new(items, page, total))
     }
 }
+
+crate::connection!(
+    ActionConnection,
+    ActionEdge,
+    Action,
+    "A page of actions.",
+    "An action in a page of actions."
+);
 
 pub(crate) fn not_found(what: &str, code: &str, plan: &str) -> ApiError {
     ApiError::NotFound(format!("no {what} with code {code:?} in plan {plan}"))
@@ -117,6 +125,7 @@ impl StrategicLine {
     }
 }
 
+/// A strategic line of the plan.
 #[Object]
 impl StrategicLine {
     /// Opaque global ID.
@@ -209,6 +218,7 @@ impl StrategicLine {
 /// A scope within a strategic line.
 pub struct LineScope(pub(crate) line_scope::Model, pub(crate) String);
 
+/// A scope within a strategic line.
 #[Object]
 impl LineScope {
     /// Opaque global ID.
@@ -290,6 +300,7 @@ impl Action {
     }
 }
 
+/// An action of a strategic line.
 #[Object]
 impl Action {
     /// Opaque global ID.
@@ -356,6 +367,7 @@ impl Action {
 /// An expected result of a strategic line.
 pub struct ExpectedResult(pub(crate) expected_result::Model, pub(crate) String);
 
+/// An expected result of a strategic line.
 #[Object]
 impl ExpectedResult {
     /// Opaque global ID.
@@ -391,6 +403,7 @@ impl FormOfIntervention {
     }
 }
 
+/// A form (modality) of intervention through which the lines are carried out.
 #[Object]
 impl FormOfIntervention {
     /// Opaque global ID.
@@ -438,6 +451,7 @@ impl FormOfIntervention {
 /// What a form of intervention contributes to a strategic line.
 pub struct FormContribution(pub(crate) form_contribution::Model, pub(crate) String);
 
+/// What a form of intervention contributes to a strategic line.
 #[Object]
 impl FormContribution {
     /// The strategic line.
@@ -469,6 +483,7 @@ impl FormContribution {
 /// A strategic line's row of the plan's closing summary table.
 pub struct SummaryRow(pub(crate) summary_row::Model);
 
+/// A strategic line's row of the plan's closing summary table.
 #[Object]
 impl SummaryRow {
     /// Priority geographic zones and institutions.
