@@ -19,7 +19,6 @@ pub fn data_dir() -> PathBuf {
 pub struct TestApp {
     pub router: Router,
     pub state: AppState,
-    pub database_url: String,
     _dir: tempfile::TempDir,
 }
 
@@ -54,7 +53,6 @@ impl TestApp {
         Self {
             router: router(state.clone()),
             state,
-            database_url,
             _dir: dir,
         }
     }

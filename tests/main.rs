@@ -1,6 +1,11 @@
 //! Integration tests: every test drives the real HTTP router against its own fresh database,
 //! migrated and seeded from `data/` exactly as `plan-api serve` does.
 
+#![expect(
+    clippy::expect_used,
+    reason = "a broken fixture should fail the test loudly, outside #[test] fns too"
+)]
+
 mod common;
 
 mod api;

@@ -24,7 +24,6 @@ use crate::store;
 /// An object with a global ID, refetchable with `node(id:)`.
 #[derive(Interface)]
 #[graphql(field(name = "id", ty = "ID", desc = "Opaque global ID of the object."))]
-#[expect(clippy::large_enum_variant, reason = "built once per resolved node")]
 pub enum Node {
     /// A plan.
     Plan(Plan),
