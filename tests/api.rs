@@ -31,9 +31,7 @@ async fn queries_work_over_get_but_mutations_do_not() {
     assert_eq!(ok.status, StatusCode::OK);
     assert_eq!(ok.body["data"]["plan"]["code"], "AMB-PI-2021-2025");
 
-    let mutation = app
-        .get("/graphql?query=mutation%7B__typename%7D")
-        .await;
+    let mutation = app.get("/graphql?query=mutation%7B__typename%7D").await;
     assert_eq!(mutation.status, StatusCode::METHOD_NOT_ALLOWED);
     assert_eq!(mutation.error_code(), Some("BAD_REQUEST"));
     assert_eq!(mutation.headers["allow"], "POST");
@@ -48,12 +46,24 @@ async fn unknown_codes_are_not_found_with_a_clear_message() {
         (r#"{ organization(code: "NOPE") { code } }"#, "NOPE"),
         (r#"{ municipality(ineCode: "08999") { name } }"#, "08999"),
         (r#"{ plan(code: "AMB-PI-1999") { code } }"#, "AMB-PI-1999"),
-        (r#"{ plan { section(code: "epilogue") { title } } }"#, "epilogue"),
+        (
+            r#"{ plan { section(code: "epilogue") { title } } }"#,
+            "epilogue",
+        ),
     ] {
         let reply = app.post(query, json!({}), &[]).await;
         assert_eq!(reply.status, StatusCode::OK);
-        assert_eq!(reply.error_code(), Some("NOT_FOUND"), "{query}: {}", reply.body);
-        assert!(reply.error_message().contains(needle), "{}", reply.error_message());
+        assert_eq!(
+            reply.error_code(),
+            Some("NOT_FOUND"),
+            "{query}: {}",
+            reply.body
+        );
+        assert!(
+            reply.error_message().contains(needle),
+            "{}",
+            reply.error_message()
+        );
     }
 }
 
@@ -65,20 +75,46 @@ async fn bad_arguments_are_bad_user_input_naming_the_field() {
         ("{ actions(first: 100000) { totalCount } }", "first"),
         (r#"{ actions(after: "garbage") { totalCount } }"#, "after"),
         ("{ organizations(first: -5) { totalCount } }", "first"),
-        (r#"{ actions(filter: { strategicLine: "LE9" }) { totalCount } }"#, "filter.strategicLine"),
-        (r#"{ actions(filter: { scope: "LE1-XX" }) { totalCount } }"#, "filter.scope"),
-        (r#"{ actions(filter: { responsibleOrganization: "X" }) { totalCount } }"#, "filter.responsibleOrganization"),
-        (r#"{ actions(filter: { involvedOrganization: "X" }) { totalCount } }"#, "filter.involvedOrganization"),
-        (r#"{ actions(filter: { text: "a" }) { totalCount } }"#, "filter.text"),
-        (r#"{ organizations(filter: { parent: "X" }) { totalCount } }"#, "filter.parent"),
+        (
+            r#"{ actions(filter: { strategicLine: "LE9" }) { totalCount } }"#,
+            "filter.strategicLine",
+        ),
+        (
+            r#"{ actions(filter: { scope: "LE1-XX" }) { totalCount } }"#,
+            "filter.scope",
+        ),
+        (
+            r#"{ actions(filter: { responsibleOrganization: "X" }) { totalCount } }"#,
+            "filter.responsibleOrganization",
+        ),
+        (
+            r#"{ actions(filter: { involvedOrganization: "X" }) { totalCount } }"#,
+            "filter.involvedOrganization",
+        ),
+        (
+            r#"{ actions(filter: { text: "a" }) { totalCount } }"#,
+            "filter.text",
+        ),
+        (
+            r#"{ organizations(filter: { parent: "X" }) { totalCount } }"#,
+            "filter.parent",
+        ),
         (r#"{ municipality(ineCode: "8101") { name } }"#, "ineCode"),
-        (r#"{ municipality(ineCode: "Barcelona") { name } }"#, "ineCode"),
+        (
+            r#"{ municipality(ineCode: "Barcelona") { name } }"#,
+            "ineCode",
+        ),
         (r#"{ node(id: "not-an-id") { id } }"#, "id"),
         (r#"{ search(text: " ") { code } }"#, "text"),
         (r#"{ search(text: "agua", first: 101) { code } }"#, "first"),
     ] {
         let reply = app.post(query, json!({}), &[]).await;
-        assert_eq!(reply.error_code(), Some("BAD_USER_INPUT"), "{query}: {}", reply.body);
+        assert_eq!(
+            reply.error_code(),
+            Some("BAD_USER_INPUT"),
+            "{query}: {}",
+            reply.body
+        );
         assert_eq!(
             reply.body["errors"][0]["extensions"]["field"], field,
             "{query}: {}",
@@ -87,7 +123,11 @@ async fn bad_arguments_are_bad_user_input_naming_the_field() {
     }
     let long = "x".repeat(201);
     let reply = app
-        .post("query($t: String!) { search(text: $t) { code } }", json!({ "t": long }), &[])
+        .post(
+            "query($t: String!) { search(text: $t) { code } }",
+            json!({ "t": long }),
+            &[],
+        )
         .await;
     assert_eq!(reply.error_code(), Some("BAD_USER_INPUT"));
 }
@@ -98,8 +138,14 @@ async fn malformed_documents_and_wrong_types_are_refused_without_internals() {
     let cases = [
         ("{ plan { code ", "GRAPHQL_VALIDATION_FAILED"),
         ("{ plan { nope } }", "GRAPHQL_VALIDATION_FAILED"),
-        (r#"{ actions(first: "ten") { totalCount } }"#, "GRAPHQL_VALIDATION_FAILED"),
-        (r#"{ plan { title(lang: DE) } }"#, "GRAPHQL_VALIDATION_FAILED"),
+        (
+            r#"{ actions(first: "ten") { totalCount } }"#,
+            "GRAPHQL_VALIDATION_FAILED",
+        ),
+        (
+            r#"{ plan { title(lang: DE) } }"#,
+            "GRAPHQL_VALIDATION_FAILED",
+        ),
     ];
     for (query, code) in cases {
         let reply = app.post(query, json!({}), &[]).await;
@@ -110,11 +156,17 @@ async fn malformed_documents_and_wrong_types_are_refused_without_internals() {
         }
     }
     let reply = app
-        .post("query($l: Lang) { plan { title(lang: $l) } }", json!({ "l": "DE" }), &[])
+        .post(
+            "query($l: Lang) { plan { title(lang: $l) } }",
+            json!({ "l": "DE" }),
+            &[],
+        )
         .await;
-    assert!(reply.body["errors"][0]["message"]
-        .as_str()
-        .is_some_and(|m| m.contains("Lang")));
+    assert!(
+        reply.body["errors"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("Lang"))
+    );
 }
 
 #[tokio::test]
@@ -147,12 +199,17 @@ async fn actions_paginate_with_cursors_and_total_count() {
         if conn["pageInfo"]["hasNextPage"] == false {
             break;
         }
-        after = conn["pageInfo"]["endCursor"].as_str().expect("cursor").to_owned();
+        after = conn["pageInfo"]["endCursor"]
+            .as_str()
+            .expect("cursor")
+            .to_owned();
     }
     assert_eq!(codes.len(), 29);
     assert_eq!(codes.last().map(String::as_str), Some("LE5.1"));
 
-    let empty = app.data("{ actions(first: 0) { totalCount nodes { code } } }").await;
+    let empty = app
+        .data("{ actions(first: 0) { totalCount nodes { code } } }")
+        .await;
     assert_eq!(empty["actions"]["totalCount"], 29);
     assert_eq!(empty["actions"]["nodes"], json!([]));
 }
@@ -160,15 +217,22 @@ async fn actions_paginate_with_cursors_and_total_count() {
 #[tokio::test]
 async fn action_filters_narrow_the_list() {
     let app = TestApp::new().await;
-    let q = |filter: &str| format!("{{ actions(first: 100, filter: {filter}) {{ totalCount nodes {{ code }} }} }}");
+    let q = |filter: &str| {
+        format!("{{ actions(first: 100, filter: {filter}) {{ totalCount nodes {{ code }} }} }}")
+    };
     let by_line = app.data(&q(r#"{ strategicLine: "LE2" }"#)).await;
     assert_eq!(
         strings(&by_line["actions"]["nodes"], "code"),
         ["LE2.1", "LE2.2", "LE2.3", "LE2.4"]
     );
     let by_scope = app.data(&q(r#"{ scope: "LE1-MED" }"#)).await;
-    assert_eq!(strings(&by_scope["actions"]["nodes"], "code"), ["LE1.5", "LE1.6"]);
-    let ade = app.data(&q(r#"{ responsibleOrganization: "AMB-ADE" }"#)).await;
+    assert_eq!(
+        strings(&by_scope["actions"]["nodes"], "code"),
+        ["LE1.5", "LE1.6"]
+    );
+    let ade = app
+        .data(&q(r#"{ responsibleOrganization: "AMB-ADE" }"#))
+        .await;
     assert_eq!(
         strings(&ade["actions"]["nodes"], "code"),
         ["LE4.1", "LE4.2", "LE4.3", "LE4.4", "LE4.5"]
@@ -176,21 +240,25 @@ async fn action_filters_narrow_the_list() {
     let text = app.data(&q(r#"{ text: "VOLUNTARY local" }"#)).await;
     assert_eq!(strings(&text["actions"]["nodes"], "code"), ["LE1.13"]);
     let combined = app
-        .data(&q(r#"{ strategicLine: "LE1", responsibleOrganization: "AMB-SCI" }"#))
+        .data(&q(
+            r#"{ strategicLine: "LE1", responsibleOrganization: "AMB-SCI" }"#,
+        ))
         .await;
     assert_eq!(
         strings(&combined["actions"]["nodes"], "code"),
         ["LE1.5", "LE1.6", "LE1.12"]
     );
     // A municipality is involved wherever the metropolitan municipalities are.
-    let hospitalet = app
-        .data(&q(r#"{ involvedOrganization: "08101" }"#))
-        .await;
+    let hospitalet = app.data(&q(r#"{ involvedOrganization: "08101" }"#)).await;
     let group = app
         .data(&q(r#"{ involvedOrganization: "MUNICIPALITIES" }"#))
         .await;
     assert_eq!(hospitalet["actions"], group["actions"]);
-    assert!(group["actions"]["totalCount"].as_u64().is_some_and(|n| n > 10));
+    assert!(
+        group["actions"]["totalCount"]
+            .as_u64()
+            .is_some_and(|n| n > 10)
+    );
 }
 
 #[tokio::test]
@@ -210,7 +278,10 @@ async fn organizations_filter_by_kind_parent_and_text() {
     let text = app
         .data(r#"{ organizations(filter: { text: "hospitalet" }) { nodes { code kind } } }"#)
         .await;
-    assert_eq!(text["organizations"]["nodes"], json!([{ "code": "08101", "kind": "MUNICIPALITY" }]));
+    assert_eq!(
+        text["organizations"]["nodes"],
+        json!([{ "code": "08101", "kind": "MUNICIPALITY" }])
+    );
 }
 
 #[tokio::test]
@@ -232,7 +303,11 @@ async fn every_node_id_round_trips_through_node() {
     let unique: std::collections::HashSet<_> = ids.iter().collect();
     assert_eq!(unique.len(), ids.len(), "global IDs must be unique");
     let reply = app
-        .post("query($ids: [ID!]!) { nodes(ids: $ids) { id } }", json!({ "ids": ids[..100] }), &[])
+        .post(
+            "query($ids: [ID!]!) { nodes(ids: $ids) { id } }",
+            json!({ "ids": ids[..100] }),
+            &[],
+        )
         .await;
     let back: Vec<&str> = reply.body["data"]["nodes"]
         .as_array()
@@ -240,17 +315,27 @@ async fn every_node_id_round_trips_through_node() {
         .iter()
         .map(|n| n["id"].as_str().expect("a node for every id"))
         .collect();
-    assert_eq!(back, ids[..100].iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(
+        back,
+        ids[..100].iter().map(String::as_str).collect::<Vec<_>>()
+    );
     for id in &ids[100..] {
         let reply = app
-            .post("query($id: ID!) { node(id: $id) { id __typename } }", json!({ "id": id }), &[])
+            .post(
+                "query($id: ID!) { node(id: $id) { id __typename } }",
+                json!({ "id": id }),
+                &[],
+            )
             .await;
-        assert_eq!(reply.body["data"]["node"]["id"], json!(id), "{}", reply.body);
+        assert_eq!(
+            reply.body["data"]["node"]["id"],
+            json!(id),
+            "{}",
+            reply.body
+        );
     }
 
-    let action = app
-        .data(r#"{ action(code: "LE3.2") { id } }"#)
-        .await;
+    let action = app.data(r#"{ action(code: "LE3.2") { id } }"#).await;
     let reply = app
         .post(
             "query($id: ID!) { node(id: $id) { __typename ... on Action { code strategicLine { code } } } }",
@@ -285,19 +370,41 @@ async fn well_formed_ids_of_nothing_resolve_to_null() {
     use base64::Engine;
     let app = TestApp::new().await;
     let encode = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
-    for raw in ["Action:AMB-PI-2021-2025/LE9.9", "Action:NOPE/LE1.1", "Organization:NOPE"] {
+    for raw in [
+        "Action:AMB-PI-2021-2025/LE9.9",
+        "Action:NOPE/LE1.1",
+        "Organization:NOPE",
+    ] {
         let reply = app
-            .post("query($id: ID!) { node(id: $id) { id } }", json!({ "id": encode(raw) }), &[])
+            .post(
+                "query($id: ID!) { node(id: $id) { id } }",
+                json!({ "id": encode(raw) }),
+                &[],
+            )
             .await;
-        assert_eq!(reply.body["data"]["node"], json!(null), "{raw}: {}", reply.body);
+        assert_eq!(
+            reply.body["data"]["node"],
+            json!(null),
+            "{raw}: {}",
+            reply.body
+        );
         assert!(reply.body.get("errors").is_none(), "{raw}: {}", reply.body);
     }
     // Not an ID this API issues: an unknown type, or a plan record without its plan.
     for raw in ["Widget:AMB-PI-2021-2025/X", "Action:LE1.1"] {
         let reply = app
-            .post("query($id: ID!) { node(id: $id) { id } }", json!({ "id": encode(raw) }), &[])
+            .post(
+                "query($id: ID!) { node(id: $id) { id } }",
+                json!({ "id": encode(raw) }),
+                &[],
+            )
             .await;
-        assert_eq!(reply.error_code(), Some("BAD_USER_INPUT"), "{raw}: {}", reply.body);
+        assert_eq!(
+            reply.error_code(),
+            Some("BAD_USER_INPUT"),
+            "{raw}: {}",
+            reply.body
+        );
     }
 }
 
@@ -305,18 +412,32 @@ async fn well_formed_ids_of_nothing_resolve_to_null() {
 async fn language_is_negotiated_and_reported() {
     let app = TestApp::new().await;
     let reply = app
-        .post("{ plan { code } }", json!({}), &[("accept-language", "ca-ES,ca;q=0.9,en;q=0.8")])
+        .post(
+            "{ plan { code } }",
+            json!({}),
+            &[("accept-language", "ca-ES,ca;q=0.9,en;q=0.8")],
+        )
         .await;
     assert_eq!(reply.headers["content-language"], "ca");
     let reply = app
-        .post("{ plan { code } }", json!({}), &[("accept-language", "de-DE, fr;q=0.5")])
+        .post(
+            "{ plan { code } }",
+            json!({}),
+            &[("accept-language", "de-DE, fr;q=0.5")],
+        )
         .await;
     assert_eq!(reply.headers["content-language"], "fr");
-    let reply = app.post("{ plan { code } }", json!({}), &[("accept-language", "de")]).await;
+    let reply = app
+        .post("{ plan { code } }", json!({}), &[("accept-language", "de")])
+        .await;
     assert_eq!(reply.headers["content-language"], "es");
     // Only Spanish is loaded so far: every language falls back to it.
     let reply = app
-        .post("{ plan { title(lang: FR) } }", json!({}), &[("accept-language", "ca")])
+        .post(
+            "{ plan { title(lang: FR) } }",
+            json!({}),
+            &[("accept-language", "ca")],
+        )
         .await;
     assert_eq!(
         reply.body["data"]["plan"]["title"],
@@ -355,7 +476,10 @@ async fn the_full_plan_tree_takes_a_fixed_number_of_statements() {
     let data = app.data(PLAN_TREE).await;
     let used = app.state.statements.get() - before;
     eprintln!("the plan tree took {used} SQL statements");
-    assert_eq!(data["plan"]["strategicLines"].as_array().map(Vec::len), Some(5));
+    assert_eq!(
+        data["plan"]["strategicLines"].as_array().map(Vec::len),
+        Some(5)
+    );
     // One statement per resolver level and relation: 29 actions, 134 organizations and 103
     // participants would need hundreds with N+1.
     assert!(used <= 40, "the plan tree took {used} SQL statements");
@@ -373,7 +497,10 @@ async fn the_full_plan_tree_takes_a_fixed_number_of_statements() {
             position: Set(1000 + i as i32),
             ..action::ActiveModel::from(a.clone())
         };
-        let inserted = action::Entity::insert(extra).exec(db).await.expect("insert");
+        let inserted = action::Entity::insert(extra)
+            .exec(db)
+            .await
+            .expect("insert");
         let links = action_organization::Entity::find()
             .filter(action_organization::Column::ActionId.eq(a.id))
             .all(db)
@@ -385,7 +512,10 @@ async fn the_full_plan_tree_takes_a_fixed_number_of_statements() {
                 action_id: Set(inserted.last_insert_id),
                 ..action_organization::ActiveModel::from(link)
             };
-            action_organization::Entity::insert(copy).exec(db).await.expect("link");
+            action_organization::Entity::insert(copy)
+                .exec(db)
+                .await
+                .expect("link");
         }
     }
     let before = app.state.statements.get();

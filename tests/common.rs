@@ -37,7 +37,9 @@ impl Reply {
 
     /// The first error's message.
     pub fn error_message(&self) -> &str {
-        self.body["errors"][0]["message"].as_str().unwrap_or_default()
+        self.body["errors"][0]["message"]
+            .as_str()
+            .unwrap_or_default()
     }
 }
 
@@ -45,7 +47,10 @@ impl TestApp {
     /// A new application on a fresh SQLite database.
     pub async fn new() -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
-        let database_url = format!("sqlite://{}?mode=rwc", dir.path().join("test.sqlite").display());
+        let database_url = format!(
+            "sqlite://{}?mode=rwc",
+            dir.path().join("test.sqlite").display()
+        );
         let (conn, statements) = db::connect(&database_url).await.expect("connect");
         db::migrate(&conn).await.expect("migrate");
         seed::seed_all(&conn, &data_dir()).await.expect("seed");

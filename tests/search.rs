@@ -23,7 +23,9 @@ async fn search_ignores_accents_and_case_and_returns_typed_hits() {
         assert_eq!(hit["node"]["__typename"], hit["type"]);
         assert_eq!(hit["node"]["id"], hit["id"]);
         assert!(
-            hit["snippet"].as_str().is_some_and(|s| s.to_lowercase().contains("cooperaci")),
+            hit["snippet"]
+                .as_str()
+                .is_some_and(|s| s.to_lowercase().contains("cooperaci")),
             "{hit}"
         );
     }
@@ -31,8 +33,10 @@ async fn search_ignores_accents_and_case_and_returns_typed_hits() {
     assert!(types.contains(&"Action".to_owned()));
     assert!(types.contains(&"Organization".to_owned()));
     // One hit per record.
-    let keys: std::collections::HashSet<_> =
-        hits.iter().map(|h| (h["type"].clone(), h["code"].clone())).collect();
+    let keys: std::collections::HashSet<_> = hits
+        .iter()
+        .map(|h| (h["type"].clone(), h["code"].clone()))
+        .collect();
     assert_eq!(keys.len(), hits.len());
 }
 
@@ -45,20 +49,41 @@ async fn search_finds_organizations_municipalities_and_people() {
                   c: search(text: "maragall") { type code node { ... on Participant { name } } }
                   d: search(text: "Guangzhou") { type node { ... on PartnerMetropolis { relation zone { code } } } } }"#)
         .await;
-    assert!(data["a"].as_array().expect("a").contains(&json!({ "type": "Organization", "code": "EIT-URBAN-MOBILITY" })));
-    assert!(data["b"].as_array().expect("b").contains(&json!({ "type": "Municipality", "code": "08101" })));
-    assert!(data["c"].as_array().expect("c").iter().any(|h| h["node"]["name"] == "Ernest Maragall"));
+    assert!(
+        data["a"]
+            .as_array()
+            .expect("a")
+            .contains(&json!({ "type": "Organization", "code": "EIT-URBAN-MOBILITY" }))
+    );
+    assert!(
+        data["b"]
+            .as_array()
+            .expect("b")
+            .contains(&json!({ "type": "Municipality", "code": "08101" }))
+    );
+    assert!(
+        data["c"]
+            .as_array()
+            .expect("c")
+            .iter()
+            .any(|h| h["node"]["name"] == "Ernest Maragall")
+    );
     assert_eq!(data["d"][0]["type"], "PartnerMetropolis");
-    assert_eq!(data["d"][0]["node"], json!({ "relation": "PRIORITY", "zone": { "code": "ASIA" } }));
+    assert_eq!(
+        data["d"][0]["node"],
+        json!({ "relation": "PRIORITY", "zone": { "code": "ASIA" } })
+    );
 }
 
 #[tokio::test]
 async fn search_limits_and_language_filter() {
     let app = TestApp::new().await;
     let data = app
-        .data(r#"{ three: search(text: "metropolitan", first: 3) { code }
+        .data(
+            r#"{ three: search(text: "metropolitan", first: 3) { code }
                   none: search(text: "metropolitan", first: 0) { code }
-                  es: search(text: "vivienda", lang: ES) { lang } }"#)
+                  es: search(text: "vivienda", lang: ES) { lang } }"#,
+        )
         .await;
     assert_eq!(data["three"].as_array().map(Vec::len), Some(3));
     assert_eq!(data["none"], json!([]));
@@ -76,5 +101,10 @@ async fn like_wildcards_in_the_text_match_literally() {
     assert_eq!(data["pct"], json!([]));
     assert_eq!(data["und"], json!([]));
     // "el 80 % de la población será urbana" (LE1's Euro-Mediterranean scope).
-    assert!(data["real"].as_array().expect("real").contains(&json!({ "type": "LineScope", "code": "LE1-MED" })));
+    assert!(
+        data["real"]
+            .as_array()
+            .expect("real")
+            .contains(&json!({ "type": "LineScope", "code": "LE1-MED" }))
+    );
 }

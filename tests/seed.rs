@@ -25,13 +25,24 @@ fn copy_dir(from: &Path, to: &Path) {
 async fn seeding_twice_changes_nothing() {
     let app = TestApp::new().await;
     let db = &app.state.db;
-    let before = action::Entity::find().order_by_asc(action::Column::Id).all(db).await.expect("actions");
+    let before = action::Entity::find()
+        .order_by_asc(action::Column::Id)
+        .all(db)
+        .await
+        .expect("actions");
     let orgs = organization::Entity::find().count(db).await.expect("count");
     let outcome = seed::seed_all(db, &data_dir()).await.expect("seed");
     assert_eq!(outcome, [Outcome::Unchanged]);
-    let after = action::Entity::find().order_by_asc(action::Column::Id).all(db).await.expect("actions");
+    let after = action::Entity::find()
+        .order_by_asc(action::Column::Id)
+        .all(db)
+        .await
+        .expect("actions");
     assert_eq!(before, after);
-    assert_eq!(organization::Entity::find().count(db).await.expect("count"), orgs);
+    assert_eq!(
+        organization::Entity::find().count(db).await.expect("count"),
+        orgs
+    );
     assert!(orgs >= 36 + 11);
 }
 
@@ -43,25 +54,34 @@ async fn edited_files_update_rows_in_place_and_removed_records_go() {
     copy_dir(&data_dir(), dir.path());
     let strategy = dir.path().join("AMB-PI-2021-2025/strategy.toml");
     let text = std::fs::read_to_string(&strategy).expect("read");
-    let edited = text
-        .replacen(
-            "Seguimiento de las políticas impulsadas por la UE y análisis en clave metropolitana",
-            "Seguimiento de las políticas de la UE (texto editado)",
-            1,
-        );
+    let edited = text.replacen(
+        "Seguimiento de las políticas impulsadas por la UE y análisis en clave metropolitana",
+        "Seguimiento de las políticas de la UE (texto editado)",
+        1,
+    );
     // Drop LE5's only expected result.
     let start = edited.find("code = \"LE5.R1\"").expect("LE5.R1");
-    let block_start = edited[..start].rfind("[[expected_results]]").expect("block");
+    let block_start = edited[..start]
+        .rfind("[[expected_results]]")
+        .expect("block");
     let block_end = edited[start..]
         .find("\n[[")
         .map_or(edited.len(), |i| start + i + 1);
     let edited = format!("{}{}", &edited[..block_start], &edited[block_end..]);
     std::fs::write(&strategy, edited).expect("write");
 
-    let before = action::Entity::find().order_by_asc(action::Column::Id).all(db).await.expect("actions");
+    let before = action::Entity::find()
+        .order_by_asc(action::Column::Id)
+        .all(db)
+        .await
+        .expect("actions");
     let outcome = seed::seed_all(db, dir.path()).await.expect("seed");
     assert_eq!(outcome, [Outcome::Loaded]);
-    let after = action::Entity::find().order_by_asc(action::Column::Id).all(db).await.expect("actions");
+    let after = action::Entity::find()
+        .order_by_asc(action::Column::Id)
+        .all(db)
+        .await
+        .expect("actions");
     assert_eq!(
         before.iter().map(|a| a.id).collect::<Vec<_>>(),
         after.iter().map(|a| a.id).collect::<Vec<_>>(),
@@ -71,12 +91,26 @@ async fn edited_files_update_rows_in_place_and_removed_records_go() {
         after[0].title.get("es"),
         Some("Seguimiento de las políticas de la UE (texto editado)")
     );
-    assert_eq!(expected_result::Entity::find().count(db).await.expect("count"), 15);
+    assert_eq!(
+        expected_result::Entity::find()
+            .count(db)
+            .await
+            .expect("count"),
+        15
+    );
 
     let reply = app.data(r#"{ action(code: "LE1.1") { title } strategicLine(code: "LE5") { expectedResults { code } } }"#).await;
-    assert_eq!(reply["action"]["title"], "Seguimiento de las políticas de la UE (texto editado)");
-    assert_eq!(reply["strategicLine"]["expectedResults"], serde_json::json!([]));
-    let hits = app.data(r#"{ search(text: "texto editado") { code } }"#).await;
+    assert_eq!(
+        reply["action"]["title"],
+        "Seguimiento de las políticas de la UE (texto editado)"
+    );
+    assert_eq!(
+        reply["strategicLine"]["expectedResults"],
+        serde_json::json!([])
+    );
+    let hits = app
+        .data(r#"{ search(text: "texto editado") { code } }"#)
+        .await;
     assert_eq!(hits["search"], serde_json::json!([{ "code": "LE1.1" }]));
 }
 
@@ -84,11 +118,27 @@ async fn edited_files_update_rows_in_place_and_removed_records_go() {
 async fn a_broken_data_file_is_refused_with_a_clear_message_and_changes_nothing() {
     let app = TestApp::new().await;
     let db = &app.state.db;
-    let before = action::Entity::find().order_by_asc(action::Column::Id).all(db).await.expect("actions");
+    let before = action::Entity::find()
+        .order_by_asc(action::Column::Id)
+        .all(db)
+        .await
+        .expect("actions");
     for (needle, replacement, message) in [
-        ("responsible = [\"AMB-SRI\"]", "responsible = [\"AMB-NOPE\"]", "unknown organization AMB-NOPE"),
-        ("line = \"LE2\"", "line = \"LE7\"", "unknown strategic line LE7"),
-        ("[[actions]]", "[[actions]]\nbogus = 1", "unknown field `bogus`"),
+        (
+            "responsible = [\"AMB-SRI\"]",
+            "responsible = [\"AMB-NOPE\"]",
+            "unknown organization AMB-NOPE",
+        ),
+        (
+            "line = \"LE2\"",
+            "line = \"LE7\"",
+            "unknown strategic line LE7",
+        ),
+        (
+            "[[actions]]",
+            "[[actions]]\nbogus = 1",
+            "unknown field `bogus`",
+        ),
     ] {
         let dir = tempfile::tempdir().expect("tmp");
         copy_dir(&data_dir(), dir.path());
@@ -99,6 +149,10 @@ async fn a_broken_data_file_is_refused_with_a_clear_message_and_changes_nothing(
         let err = seed::seed_all(db, dir.path()).await.expect_err("refused");
         assert!(format!("{err:#}").contains(message), "{err:#}");
     }
-    let after = action::Entity::find().order_by_asc(action::Column::Id).all(db).await.expect("actions");
+    let after = action::Entity::find()
+        .order_by_asc(action::Column::Id)
+        .all(db)
+        .await
+        .expect("actions");
     assert_eq!(before, after);
 }

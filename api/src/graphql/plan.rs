@@ -7,7 +7,6 @@ use entity::{
     specific_objective, swot_item, theme,
 };
 
-
 use super::geography::GeographicZone;
 use super::node::GlobalId;
 use super::scalars::{Date, Decimal};
@@ -449,7 +448,11 @@ impl KeyFigure {
     }
     /// The value, an exact decimal in `unit` (e.g. 3200000 people, 9460000 EUR).
     async fn value(&self) -> Result<Decimal, ApiError> {
-        self.0.value.parse().map(Decimal).map_err(|_| ApiError::Internal)
+        self.0
+            .value
+            .parse()
+            .map(Decimal)
+            .map_err(|_| ApiError::Internal)
     }
     /// Unit of the value.
     async fn unit(&self) -> Result<FigureUnit, ApiError> {
