@@ -527,5 +527,11 @@ async fn the_full_plan_tree_takes_a_fixed_number_of_statements() {
         .map(|l| l["actions"].as_array().map_or(0, Vec::len))
         .sum();
     assert_eq!(actions, 58);
-    assert_eq!(app.state.statements.get() - before, used);
+    // N+1 would add at least one statement per new action (29). A batch may split in two when
+    // the machine is busy (the DataLoader gathers keys for 1 ms), hence a small allowance.
+    let again = app.state.statements.get() - before;
+    assert!(
+        again <= used + 3,
+        "{used} statements before, {again} with twice the actions"
+    );
 }
