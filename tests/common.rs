@@ -19,7 +19,77 @@ pub fn data_dir() -> PathBuf {
 pub struct TestApp {
     pub router: Router,
     pub state: AppState,
-    _dir: tempfile::TempDir,
+    _database: TestDatabase,
+}
+
+/// A database that exists for one test.
+///
+/// SQLite by default: a file in a temporary folder. With `PLAN_API_TEST_DATABASE_URL` set to a
+/// PostgreSQL server's URL (e.g. `postgres://postgres@127.0.0.1:5432/postgres`), a database of
+/// its own on that server, dropped when the test ends.
+enum TestDatabase {
+    Sqlite(#[expect(dead_code, reason = "held for its Drop")] tempfile::TempDir),
+    Postgres { admin_url: String, name: String },
+}
+
+impl TestDatabase {
+    async fn create() -> (Self, String) {
+        match std::env::var("PLAN_API_TEST_DATABASE_URL") {
+            Ok(admin_url) if admin_url.starts_with("postgres") => {
+                use sea_orm::ConnectionTrait;
+                static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+                let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let name = format!("plan_api_test_{}_{n}", std::process::id());
+                let (admin, _) = db::connect(&admin_url)
+                    .await
+                    .expect("connect to PostgreSQL");
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                    .await
+                    .expect("create the test database");
+                admin.close().await.expect("close");
+                let (base, _) = admin_url.rsplit_once('/').expect("a database in the URL");
+                let url = format!("{base}/{name}");
+                (Self::Postgres { admin_url, name }, url)
+            }
+            _ => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let url = format!(
+                    "sqlite://{}?mode=rwc",
+                    dir.path().join("test.sqlite").display()
+                );
+                (Self::Sqlite(dir), url)
+            }
+        }
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        let Self::Postgres { admin_url, name } = self else {
+            return;
+        };
+        let (admin_url, name) = (admin_url.clone(), name.clone());
+        // Drop runs outside async code: use a runtime of its own on a thread of its own.
+        let dropped = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            rt.block_on(async {
+                use sea_orm::ConnectionTrait;
+                let (admin, _) = db::connect(&admin_url).await.expect("connect");
+                admin
+                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .await
+                    .expect("drop the test database");
+            });
+        })
+        .join();
+        if dropped.is_err() {
+            eprintln!("could not drop test database");
+        }
+    }
 }
 
 /// A response, decoded.
@@ -44,13 +114,9 @@ impl Reply {
 }
 
 impl TestApp {
-    /// A new application on a fresh SQLite database.
+    /// A new application on a fresh database (see [`TestDatabase`]).
     pub async fn new() -> Self {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let database_url = format!(
-            "sqlite://{}?mode=rwc",
-            dir.path().join("test.sqlite").display()
-        );
+        let (database, database_url) = TestDatabase::create().await;
         let (conn, statements) = db::connect(&database_url).await.expect("connect");
         db::migrate(&conn).await.expect("migrate");
         seed::seed_all(&conn, &data_dir()).await.expect("seed");
@@ -58,7 +124,7 @@ impl TestApp {
         Self {
             router: router(state.clone()),
             state,
-            _dir: dir,
+            _database: database,
         }
     }
 
