@@ -21,6 +21,8 @@ pub struct Dataset {
     pub municipalities: Vec<Municipality>,
     /// `plan.toml`.
     pub plan: PlanFile,
+    /// `sections.toml`.
+    pub sections: SectionsFile,
     /// `strategy.toml`.
     pub strategy: StrategyFile,
     /// `geography.toml`.
@@ -66,7 +68,6 @@ pub struct Municipality {
 #[serde(deny_unknown_fields)]
 pub struct PlanFile {
     pub plan: Plan,
-    pub sections: Vec<Section>,
     pub key_figures: Vec<KeyFigure>,
     pub swot: Vec<SwotItem>,
     pub specific_objectives: Vec<SpecificObjective>,
@@ -103,6 +104,13 @@ pub struct Plan {
 pub struct Credit {
     pub role: Text,
     pub text: Text,
+}
+
+/// `sections.toml`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SectionsFile {
+    pub sections: Vec<Section>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -329,6 +337,8 @@ pub fn read(data_dir: &Path, plan_code: &str) -> anyhow::Result<Dataset> {
     let dir = data_dir.join(plan_code);
     let p = dir.join("plan.toml");
     let plan: PlanFile = parse(&p, &read_text(&p)?)?;
+    let p = dir.join("sections.toml");
+    let sections: SectionsFile = parse(&p, &read_text(&p)?)?;
     let p = dir.join("strategy.toml");
     let strategy: StrategyFile = parse(&p, &read_text(&p)?)?;
     let p = dir.join("geography.toml");
@@ -339,6 +349,7 @@ pub fn read(data_dir: &Path, plan_code: &str) -> anyhow::Result<Dataset> {
         organizations: organizations.organizations,
         municipalities,
         plan,
+        sections,
         strategy,
         geography,
         people,

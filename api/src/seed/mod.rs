@@ -292,7 +292,7 @@ async fn load_plan(
         txn,
         plan_id,
         section,
-        f.sections.iter().enumerate().map(|(i, s)| (
+        ds.sections.sections.iter().enumerate().map(|(i, s)| (
             s.code.clone(),
             section::ActiveModel {
                 id: NotSet,

@@ -107,7 +107,7 @@ pub async fn rebuild(txn: &DatabaseTransaction, plan_id: i32, ds: &Dataset) -> R
     let p = &f.plan;
     ix.add("Plan", &p.code, 0, "title", &p.title);
     ix.add("Plan", &p.code, 0, "generalObjective", &p.general_objective);
-    for (i, s) in f.sections.iter().enumerate() {
+    for (i, s) in ds.sections.sections.iter().enumerate() {
         ix.add("Section", &s.code, i, "title", &s.title);
         ix.add("Section", &s.code, i, "body", &s.body);
     }
