@@ -17,8 +17,10 @@ pub struct Model {
     pub code: String,
     /// Order in the source document.
     pub position: i32,
-    /// The acronym.
+    /// The acronym in its Spanish form.
     pub acronym: String,
+    /// The acronym in each language.
+    pub acronym_i18n: I18n,
     /// What it stands for.
     pub meaning: I18n,
     /// Original-language name, when given.

@@ -19,8 +19,10 @@ pub struct Model {
     pub kind: String,
     /// Name.
     pub name: I18n,
-    /// Acronym, when it has one.
+    /// Acronym in its Spanish form (the key glossary entries are matched on), when it has one.
     pub acronym: Option<String>,
+    /// The acronym in each language, where it differs between languages.
+    pub acronym_i18n: Option<I18n>,
     /// Containing organization.
     pub parent_id: Option<i32>,
     /// Other wordings used for it.

@@ -20,7 +20,7 @@ pub struct Model {
     /// AMB, OTHER_PUBLIC_ADMINISTRATIONS or PUBLIC_PRIVATE_INSTITUTIONS.
     pub participant_group: String,
     /// Institution, as written.
-    pub institution: String,
+    pub institution: I18n,
     /// Full name.
     pub name: String,
     /// Position held.

@@ -70,6 +70,7 @@ const TABLES: &[Spec] = &[
             ("kind", Str),
             ("name", Json),
             ("acronym", StrNull),
+            ("acronym_i18n", JsonNull),
             ("parent_id", IntNull),
             ("aliases", Json),
             ("ine_code", StrNull),
@@ -216,7 +217,7 @@ const TABLES: &[Spec] = &[
         name: "participant",
         cols: &[
             ("participant_group", Str),
-            ("institution", Str),
+            ("institution", Json),
             ("name", Str),
             ("job_title", Json),
         ],
@@ -226,7 +227,12 @@ const TABLES: &[Spec] = &[
     },
     Spec {
         name: "glossary_entry",
-        cols: &[("acronym", Str), ("meaning", Json), ("original", StrNull)],
+        cols: &[
+            ("acronym", Str),
+            ("acronym_i18n", Json),
+            ("meaning", Json),
+            ("original", StrNull),
+        ],
         fks: &[],
         uniques: &[],
         indexes: &[],

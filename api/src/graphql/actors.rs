@@ -202,9 +202,18 @@ impl Organization {
     ) -> String {
         tr(ctx, &self.0.name, lang)
     }
-    /// Acronym, when it has one.
-    async fn acronym(&self) -> Option<&str> {
-        self.0.acronym.as_deref()
+    /// Acronym, when it has one (in the language asked for: `UE` in Spanish, `EU` in English).
+    async fn acronym(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Language of the text; defaults to the request's language.")] lang: Option<
+            Lang,
+        >,
+    ) -> Option<String> {
+        match &self.0.acronym_i18n {
+            Some(text) => Some(tr(ctx, text, lang)),
+            None => self.0.acronym.clone(),
+        }
     }
     /// Other wordings the plan uses for it.
     async fn aliases(&self) -> &[String] {

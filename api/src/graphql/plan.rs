@@ -782,8 +782,14 @@ impl Participant {
         tr(ctx, &self.0.job_title, lang)
     }
     /// Institution, as the plan writes it.
-    async fn organization_name(&self) -> &str {
-        &self.0.institution
+    async fn organization_name(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Language of the text; defaults to the request's language.")] lang: Option<
+            Lang,
+        >,
+    ) -> String {
+        tr(ctx, &self.0.institution, lang)
     }
     /// Group of the participants list.
     async fn group(&self) -> Result<ParticipantGroup, ApiError> {
@@ -801,9 +807,19 @@ impl GlossaryEntry {
     pub(crate) async fn id(&self) -> ID {
         GlobalId::of_plan_record("GlossaryEntry", &self.1, &self.0.code)
     }
-    /// The acronym.
-    async fn acronym(&self) -> &str {
-        &self.0.acronym
+    /// The acronym, in the language asked for (`ODS` in Spanish, `SDG` in English).
+    async fn acronym(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Language of the text; defaults to the request's language.")] lang: Option<
+            Lang,
+        >,
+    ) -> String {
+        tr(ctx, &self.0.acronym_i18n, lang)
+    }
+    /// Stable code: the acronym in its Spanish form.
+    async fn code(&self) -> &str {
+        &self.0.code
     }
     /// What it stands for.
     async fn meaning(

@@ -48,7 +48,7 @@ pub struct Organization {
     pub code: String,
     pub kind: String,
     pub name: Text,
-    pub acronym: Option<String>,
+    pub acronym: Option<Text>,
     pub parent: Option<String>,
     #[serde(default)]
     pub aliases: Vec<String>,
@@ -300,7 +300,7 @@ pub struct PeopleFile {
 #[serde(deny_unknown_fields)]
 pub struct Participant {
     pub group: String,
-    pub institution: String,
+    pub institution: Text,
     pub name: String,
     pub position: Text,
 }
@@ -308,7 +308,7 @@ pub struct Participant {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GlossaryEntry {
-    pub acronym: String,
+    pub acronym: Text,
     pub meaning: Text,
     pub original: Option<String>,
 }
@@ -426,6 +426,17 @@ impl Dataset {
                 "organization {}: unknown kind {}",
                 o.code,
                 o.kind
+            );
+        }
+        for acronym in self
+            .organizations
+            .iter()
+            .filter_map(|o| o.acronym.as_ref())
+            .chain(self.people.glossary.iter().map(|g| &g.acronym))
+        {
+            ensure!(
+                acronym.contains_key("es"),
+                "an acronym lacks its Spanish form: {acronym:?}"
             );
         }
         for m in &self.municipalities {

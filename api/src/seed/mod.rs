@@ -135,7 +135,8 @@ async fn load_organizations(
                 position: Set(position),
                 kind: Set(o.kind.clone()),
                 name: Set(i18n(&o.name)),
-                acronym: Set(o.acronym.clone()),
+                acronym: Set(o.acronym.as_ref().and_then(|a| a.get("es").cloned())),
+                acronym_i18n: Set(o.acronym.as_ref().map(i18n)),
                 parent_id: Set(None),
                 aliases: Set(StringList(o.aliases.clone())),
                 ine_code: Set(None),
@@ -149,7 +150,13 @@ async fn load_organizations(
     }
     for m in &ds.municipalities {
         position += 1;
-        let name = I18n([("es".to_owned(), m.name.clone())].into());
+        // Official names are the same in every language.
+        let name = I18n(
+            crate::i18n::Lang::ALL
+                .iter()
+                .map(|l| (l.code().to_owned(), m.name.clone()))
+                .collect(),
+        );
         let id = upsert::<organization::Entity>(
             txn,
             organization::ActiveModel {
@@ -159,6 +166,7 @@ async fn load_organizations(
                 kind: Set("MUNICIPALITY".to_owned()),
                 name: Set(name),
                 acronym: Set(None),
+                acronym_i18n: Set(None),
                 parent_id: Set(None),
                 aliases: Set(StringList::default()),
                 ine_code: Set(Some(m.ine_code.clone())),
@@ -563,7 +571,7 @@ async fn load_plan(
                 code: Set(format!("P{:03}", i + 1)),
                 position: Set(pos(i)),
                 participant_group: Set(pa.group.clone()),
-                institution: Set(pa.institution.clone()),
+                institution: Set(i18n(&pa.institution)),
                 name: Set(pa.name.clone()),
                 job_title: Set(i18n(&pa.position)),
             }
@@ -574,13 +582,14 @@ async fn load_plan(
         plan_id,
         glossary_entry,
         p.glossary.iter().enumerate().map(|(i, e)| (
-            e.acronym.clone(),
+            glossary_code(e),
             glossary_entry::ActiveModel {
                 id: NotSet,
                 plan_id: Set(plan_id),
-                code: Set(e.acronym.clone()),
+                code: Set(glossary_code(e)),
                 position: Set(pos(i)),
-                acronym: Set(e.acronym.clone()),
+                acronym: Set(glossary_code(e)),
+                acronym_i18n: Set(i18n(&e.acronym)),
                 meaning: Set(i18n(&e.meaning)),
                 original: Set(e.original.clone()),
             }
@@ -700,6 +709,11 @@ fn swot_codes(items: &[data::SwotItem]) -> Vec<String> {
             format!("{}{}", &s.kind[..1], n)
         })
         .collect()
+}
+
+/// A glossary entry's code: its Spanish acronym (checked present when the files are read).
+fn glossary_code(e: &data::GlossaryEntry) -> String {
+    e.acronym.get("es").cloned().unwrap_or_default()
 }
 
 /// A partner's code: its Spanish name folded to `lower-kebab-case`.

@@ -80,7 +80,7 @@ pub async fn rebuild(txn: &DatabaseTransaction, plan_id: i32, ds: &Dataset) -> R
     for (i, o) in ds.organizations.iter().enumerate() {
         orgs.add("Organization", &o.code, i, "name", &o.name);
         if let Some(acronym) = &o.acronym {
-            orgs.add_plain("Organization", &o.code, i, "acronym", NEUTRAL, acronym);
+            orgs.add("Organization", &o.code, i, "acronym", acronym);
         }
         for alias in &o.aliases {
             orgs.add_plain("Organization", &o.code, i, "aliases", NEUTRAL, alias);
@@ -191,35 +191,15 @@ pub async fn rebuild(txn: &DatabaseTransaction, plan_id: i32, ds: &Dataset) -> R
     for (i, pa) in ds.people.participants.iter().enumerate() {
         let code = format!("P{:03}", i + 1);
         ix.add_plain("Participant", &code, i, "name", NEUTRAL, &pa.name);
-        ix.add_plain(
-            "Participant",
-            &code,
-            i,
-            "institution",
-            NEUTRAL,
-            &pa.institution,
-        );
-        ix.add("Participant", &code, i, "jobTitle", &pa.position);
+        ix.add("Participant", &code, i, "organizationName", &pa.institution);
+        ix.add("Participant", &code, i, "position", &pa.position);
     }
     for (i, e) in ds.people.glossary.iter().enumerate() {
-        ix.add_plain(
-            "GlossaryEntry",
-            &e.acronym,
-            i,
-            "acronym",
-            NEUTRAL,
-            &e.acronym,
-        );
-        ix.add("GlossaryEntry", &e.acronym, i, "meaning", &e.meaning);
+        let code = super::glossary_code(e);
+        ix.add("GlossaryEntry", &code, i, "acronym", &e.acronym);
+        ix.add("GlossaryEntry", &code, i, "meaning", &e.meaning);
         if let Some(original) = &e.original {
-            ix.add_plain(
-                "GlossaryEntry",
-                &e.acronym,
-                i,
-                "original",
-                NEUTRAL,
-                original,
-            );
+            ix.add_plain("GlossaryEntry", &code, i, "original", NEUTRAL, original);
         }
     }
     ix.write(txn).await
