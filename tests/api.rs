@@ -431,17 +431,22 @@ async fn language_is_negotiated_and_reported() {
         .post("{ plan { code } }", json!({}), &[("accept-language", "de")])
         .await;
     assert_eq!(reply.headers["content-language"], "es");
-    // Only Spanish is loaded so far: every language falls back to it.
+    // The argument wins over the header.
     let reply = app
         .post(
-            "{ plan { title(lang: FR) } }",
+            "{ plan { fr: title(lang: FR) ca: title en: title(lang: EN) es: title(lang: ES) } }",
             json!({}),
             &[("accept-language", "ca")],
         )
         .await;
     assert_eq!(
-        reply.body["data"]["plan"]["title"],
-        "Plan de Internacionalización del Área Metropolitana de Barcelona 2021-2025"
+        reply.body["data"]["plan"],
+        json!({
+            "fr": "Plan d'internationalisation de l'Aire métropolitaine de Barcelone 2021-2025",
+            "ca": "Pla d'Internacionalització de l'Àrea Metropolitana de Barcelona 2021-2025",
+            "en": "Internationalisation Plan of the Barcelona Metropolitan Area 2021-2025",
+            "es": "Plan de Internacionalización del Área Metropolitana de Barcelona 2021-2025",
+        })
     );
 }
 

@@ -6,7 +6,8 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode};
 use http_body_util::BodyExt;
-use plan_api::{AppState, db, router, seed};
+use plan_api::auth::Verifier;
+use plan_api::{AppState, Config, db, router, seed};
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
@@ -120,7 +121,7 @@ impl TestApp {
         let (conn, statements) = db::connect(&database_url).await.expect("connect");
         db::migrate(&conn).await.expect("migrate");
         seed::seed_all(&conn, &data_dir()).await.expect("seed");
-        let state = AppState::new(conn, statements);
+        let state = AppState::new(conn, statements, test_verifier());
         Self {
             router: router(state.clone()),
             state,
@@ -181,6 +182,91 @@ impl TestApp {
         self.send(Request::get(uri).body(Body::empty()).expect("request"))
             .await
     }
+}
+
+/// The HS256 secret of the test server.
+pub const TEST_SECRET: &str = "test-secret-of-at-least-thirty-two-bytes";
+/// The issuer the test server requires.
+pub const TEST_ISSUER: &str = "https://idp.amb.test";
+/// The audience the test server requires.
+pub const TEST_AUDIENCE: &str = "plan-api";
+
+/// The fixed test keys (see `tests/keys/README.md`).
+pub fn keys_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/keys")
+}
+
+/// The configuration of the test server: HS256, RS256 and ES256 with an issuer and audience.
+pub fn test_config() -> Config {
+    Config {
+        database_url: String::new(),
+        listen: "127.0.0.1:0".parse().expect("address"),
+        jwt_secret: Some(TEST_SECRET.parse().expect("secret")),
+        jwks_file: Some(keys_dir().join("jwks.json")),
+        jwt_algorithms: vec!["HS256".into(), "RS256".into(), "ES256".into()],
+        jwt_issuer: Some(TEST_ISSUER.into()),
+        jwt_audience: Some(TEST_AUDIENCE.into()),
+        jwt_leeway_secs: 30,
+        data_dir: data_dir(),
+    }
+}
+
+fn test_verifier() -> Verifier {
+    Verifier::from_config(&test_config()).expect("test verifier")
+}
+
+/// Claims of a valid token for `role` (with `unit` or `ine` as given), valid for an hour.
+pub fn claims(role: &str, unit: Option<&str>, ine: Option<&str>) -> serde_json::Map<String, Value> {
+    let now = chrono::Utc::now().timestamp();
+    let mut c = serde_json::Map::new();
+    c.insert("sub".into(), json!(format!("test-{role}")));
+    c.insert("role".into(), json!(role));
+    if let Some(unit) = unit {
+        c.insert("unit".into(), json!(unit));
+    }
+    if let Some(ine) = ine {
+        c.insert("ine".into(), json!(ine));
+    }
+    c.insert("iat".into(), json!(now));
+    c.insert("exp".into(), json!(now + 3600));
+    c.insert("iss".into(), json!(TEST_ISSUER));
+    c.insert("aud".into(), json!(TEST_AUDIENCE));
+    c
+}
+
+/// Signs `claims` with HS256 and `secret`.
+pub fn hs256(claims: &serde_json::Map<String, Value>, secret: &[u8]) -> String {
+    use jsonwebtoken::{Algorithm, EncodingKey, Header, encode};
+    encode(
+        &Header::new(Algorithm::HS256),
+        claims,
+        &EncodingKey::from_secret(secret).expect("key"),
+    )
+    .expect("sign")
+}
+
+/// Signs `claims` with the PEM private key `file` of `tests/keys`, as `kid`.
+pub fn signed_with(
+    alg: jsonwebtoken::Algorithm,
+    file: &str,
+    kid: &str,
+    claims: &serde_json::Map<String, Value>,
+) -> String {
+    use jsonwebtoken::{Algorithm, EncodingKey, Header, encode};
+    let pem = std::fs::read(keys_dir().join(file)).expect("key file");
+    let key = match alg {
+        Algorithm::ES256 => EncodingKey::from_ec_pem(&pem),
+        _ => EncodingKey::from_rsa_pem(&pem),
+    }
+    .expect("key");
+    let mut header = Header::new(alg);
+    header.kid = Some(kid.to_owned());
+    encode(&header, claims, &key).expect("sign")
+}
+
+/// A valid HS256 token for `role`.
+pub fn token(role: &str, unit: Option<&str>, ine: Option<&str>) -> String {
+    hs256(&claims(role, unit, ine), TEST_SECRET.as_bytes())
 }
 
 /// The strings of `value` (an array of objects) under `key`.

@@ -9,6 +9,7 @@
 mod common;
 
 mod api;
+mod auth;
 mod content;
 mod schema;
 mod search;

@@ -11,8 +11,11 @@ use axum::routing::get;
 use sea_orm::DatabaseConnection;
 use tower_http::trace::TraceLayer;
 
+use std::sync::Arc;
+
+use crate::auth::Verifier;
 use crate::db::StatementCounter;
-use crate::error::classify;
+use crate::error::{ApiError, classify};
 use crate::graphql::{PlanSchema, build_schema};
 use crate::i18n::{Lang, RequestLang};
 use crate::loaders::new_loaders;
@@ -26,15 +29,18 @@ pub struct AppState {
     pub db: DatabaseConnection,
     /// SQL statements executed so far (for tests and metrics).
     pub statements: StatementCounter,
+    /// Bearer token verification.
+    pub verifier: Arc<Verifier>,
 }
 
 impl AppState {
     /// State over an open, migrated and seeded database.
-    pub fn new(db: DatabaseConnection, statements: StatementCounter) -> Self {
+    pub fn new(db: DatabaseConnection, statements: StatementCounter, verifier: Verifier) -> Self {
         Self {
             schema: build_schema(db.clone()),
             db,
             statements,
+            verifier: Arc::new(verifier),
         }
     }
 }
@@ -80,10 +86,50 @@ fn request_lang(headers: &HeaderMap) -> Lang {
         .unwrap_or_default()
 }
 
+/// A GraphQL-shaped error response outside execution (bad credentials, database down).
+fn error_response(err: &ApiError) -> Response {
+    let status = match err {
+        ApiError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
+        ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
+    };
+    let body = serde_json::json!({
+        "errors": [{ "message": err.to_string(), "extensions": { "code": err.code() } }]
+    });
+    let mut response = (status, axum::Json(body)).into_response();
+    if let ApiError::Unauthenticated(message) = err {
+        // RFC 6750: tell the client which scheme and why; quotes cannot appear in messages.
+        let challenge = format!(
+            "Bearer realm=\"plan-api\", error=\"invalid_token\", error_description=\"{}\"",
+            message.replace('"', "'")
+        );
+        if let Ok(value) = HeaderValue::from_str(&challenge) {
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, value);
+        }
+    }
+    response
+}
+
 async fn execute(state: &AppState, headers: &HeaderMap, req: async_graphql::Request) -> Response {
     let lang = request_lang(headers);
+    // Only the Authorization header counts: a token in the query string is ignored, since
+    // URLs end up in logs and browser histories.
+    let authorization = headers
+        .get(header::AUTHORIZATION)
+        .map(|v| v.to_str().unwrap_or_default());
+    let viewer = match state
+        .verifier
+        .viewer_from_header(&state.db, authorization)
+        .await
+    {
+        Ok(viewer) => viewer,
+        Err(err) => return error_response(&err),
+    };
     let req = req
         .data(new_loaders(state.db.clone()))
+        .data(viewer)
         .data(RequestLang(lang));
     let mut resp = state.schema.execute(req).await;
     resp.errors.iter_mut().for_each(classify);

@@ -21,6 +21,12 @@ pub enum ApiError {
         /// The argument or input field at fault.
         field: String,
     },
+    /// The request's credentials are missing or bad (HTTP 401).
+    #[error("{0}")]
+    Unauthenticated(String),
+    /// The viewer may not do this.
+    #[error("{0}")]
+    Forbidden(String),
     /// The database cannot be reached.
     #[error("the service is temporarily unavailable; try again shortly")]
     Unavailable,
@@ -43,6 +49,8 @@ impl ApiError {
         match self {
             Self::NotFound(_) => "NOT_FOUND",
             Self::BadUserInput { .. } => "BAD_USER_INPUT",
+            Self::Unauthenticated(_) => "UNAUTHENTICATED",
+            Self::Forbidden(_) => "FORBIDDEN",
             Self::Unavailable => "SERVICE_UNAVAILABLE",
             Self::Internal => "INTERNAL",
         }

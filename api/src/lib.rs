@@ -5,6 +5,7 @@
 //! database. Nothing flows back: the store knows nothing of GraphQL, GraphQL nothing of HTTP.
 
 pub mod app;
+pub mod auth;
 pub mod config;
 pub mod db;
 pub mod error;
@@ -13,6 +14,7 @@ pub mod graphql;
 pub mod i18n;
 pub mod loaders;
 pub mod pagination;
+pub mod policy;
 pub mod seed;
 pub mod store;
 

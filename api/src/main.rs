@@ -3,6 +3,9 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use std::time::Duration;
+
+use plan_api::auth::{Claims, Verifier, mint_hs256};
 use plan_api::{AppState, Config, db, router, seed};
 use tracing_subscriber::EnvFilter;
 
@@ -26,6 +29,28 @@ enum Command {
     Seed,
     /// Print the GraphQL schema (SDL), sorted.
     Schema,
+    /// Print a development token signed with PLAN_API_JWT_SECRET (HS256).
+    Token(TokenArgs),
+}
+
+/// What the token says.
+#[derive(clap::Args)]
+struct TokenArgs {
+    /// Role: admin, area, municipality or reader.
+    #[arg(long)]
+    role: String,
+    /// For `area`: the unit's organization code (e.g. AMB-SRI).
+    #[arg(long)]
+    unit: Option<String>,
+    /// For `municipality`: its INE code (e.g. 08101).
+    #[arg(long)]
+    ine: Option<String>,
+    /// Subject; by default `dev-<role>`.
+    #[arg(long)]
+    sub: Option<String>,
+    /// Lifetime, e.g. 30m, 1h, 7d.
+    #[arg(long, default_value = "1h", value_parser = humantime::parse_duration)]
+    ttl: Duration,
 }
 
 #[tokio::main]
@@ -67,17 +92,56 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Token(args) => token(&config, args).await,
         Command::Serve => serve(config).await,
     }
 }
 
+/// Prints a token after checking it as the server would (so a typo in a unit fails here).
+async fn token(config: &Config, args: TokenArgs) -> anyhow::Result<()> {
+    let secret = config
+        .jwt_secret
+        .as_ref()
+        .ok_or_else(|| anyhow::anyhow!("set PLAN_API_JWT_SECRET (32 bytes or more) first"))?;
+    let now = chrono::Utc::now().timestamp();
+    let ttl = i64::try_from(args.ttl.as_secs())?;
+    let claims = Claims {
+        sub: Some(args.sub.unwrap_or_else(|| format!("dev-{}", args.role))),
+        role: Some(args.role),
+        unit: args.unit,
+        ine: args.ine,
+        exp: now + ttl,
+        nbf: None,
+        iat: Some(now),
+        iss: config.jwt_issuer.clone(),
+        aud: config.jwt_audience.clone(),
+    };
+    let token = mint_hs256(secret.expose(), &claims)?;
+    let verifier = Verifier::from_config(config)?;
+    let (conn, _) = db::connect(&config.database_url).await?;
+    db::migrate(&conn).await?;
+    seed::seed_all(&conn, &config.data_dir).await?;
+    let claims = verifier
+        .verify(&token)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    plan_api::auth::viewer_from_claims(&conn, claims)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    println!("{token}");
+    Ok(())
+}
+
 async fn serve(config: Config) -> anyhow::Result<()> {
+    let verifier = Verifier::from_config(&config)?;
+    if !verifier.enabled() {
+        tracing::warn!("no PLAN_API_JWT_SECRET or PLAN_API_JWKS_FILE: every caller is anonymous");
+    }
     let (conn, statements) = db::connect(&config.database_url).await?;
     db::migrate(&conn).await?;
     for outcome in seed::seed_all(&conn, &config.data_dir).await? {
         tracing::info!(?outcome, "seed");
     }
-    let app = router(AppState::new(conn, statements));
+    let app = router(AppState::new(conn, statements, verifier));
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     tracing::info!(
         address = %listener.local_addr()?,

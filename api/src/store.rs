@@ -101,6 +101,30 @@ pub async fn organization_by_code(
         .await?)
 }
 
+/// The codes of an organization and of every organization below it in the registry.
+pub async fn organization_subtree(
+    db: &DatabaseConnection,
+    root: i32,
+) -> Result<Vec<String>, ApiError> {
+    let all = organization::Entity::find()
+        .filter(organization::Column::Kind.is_in(["AMB_AREA", "AMB_SERVICE", "AMB_BODY"]))
+        .all(db)
+        .await?;
+    let mut ids = vec![root];
+    let mut codes = Vec::new();
+    while let Some(id) = ids.pop() {
+        for org in &all {
+            if org.id == id {
+                codes.push(org.code.clone());
+            }
+            if org.parent_id == Some(id) {
+                ids.push(org.id);
+            }
+        }
+    }
+    Ok(codes)
+}
+
 /// The 36 municipalities, in the order of the AMB's list.
 pub async fn municipalities(db: &DatabaseConnection) -> Result<Vec<organization::Model>, ApiError> {
     Ok(organization::Entity::find()
@@ -339,6 +363,35 @@ pub async fn organizations_by_codes(
     Ok(organization::Entity::find()
         .filter(organization::Column::Code.is_in(codes.iter().cloned()))
         .order_by_asc(organization::Column::Position)
+        .all(db)
+        .await?)
+}
+
+/// Codes of the organizations responsible for an action.
+pub async fn responsible_codes(
+    db: &DatabaseConnection,
+    action_id: i32,
+) -> Result<Vec<String>, ApiError> {
+    let mut sub = Query::select();
+    sub.column(action_organization::Column::OrganizationId)
+        .from(action_organization::Entity)
+        .and_where(action_organization::Column::ActionId.eq(action_id))
+        .and_where(action_organization::Column::Role.eq("RESPONSIBLE"));
+    Ok(organization::Entity::find()
+        .filter(organization::Column::Id.in_subquery(sub))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| o.code)
+        .collect())
+}
+
+/// What the seed last loaded, per plan.
+pub async fn seed_states(
+    db: &DatabaseConnection,
+) -> Result<Vec<entity::seed_state::Model>, ApiError> {
+    Ok(entity::seed_state::Entity::find()
+        .order_by_asc(entity::seed_state::Column::PlanCode)
         .all(db)
         .await?)
 }

@@ -10,6 +10,7 @@ mod plan;
 mod scalars;
 mod search;
 mod strategy;
+mod viewer;
 
 use async_graphql::{
     Context, EmptyMutation, EmptySubscription, InputType, MergedObject, Name, SDLExportOptions,
@@ -31,6 +32,7 @@ pub struct Query(
     actors::ActorsQuery,
     node::NodeQuery,
     search::SearchQuery,
+    viewer::ViewerQuery,
 );
 
 /// The schema type served by the API.

@@ -46,3 +46,24 @@ impl ScalarType for Decimal {
         Value::String(self.0.normalize().to_string())
     }
 }
+
+/// An instant in UTC.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DateTime(pub chrono::DateTime<chrono::Utc>);
+
+/// An instant, in RFC 3339 form with its offset (`2026-11-29T07:30:00Z`); always UTC here.
+#[Scalar(name = "DateTime")]
+impl ScalarType for DateTime {
+    fn parse(value: Value) -> InputValueResult<Self> {
+        match &value {
+            Value::String(s) => chrono::DateTime::parse_from_rfc3339(s)
+                .map(|d| DateTime(d.with_timezone(&chrono::Utc)))
+                .map_err(|_| InputValueError::custom("expected an RFC 3339 date-time")),
+            _ => Err(InputValueError::expected_type(value)),
+        }
+    }
+
+    fn to_value(&self) -> Value {
+        Value::String(self.0.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+    }
+}

@@ -1,0 +1,216 @@
+//! Who may do what: the one place that grants access.
+//!
+//! [`TABLE`] is the whole policy, one row per operation and one column per role. Resolvers
+//! never test roles themselves: they ask [`check`] (through [`PolicyGuard`] or directly when
+//! the rule depends on the record), and `viewer { can { … } }` reads the same table, so what a
+//! client is shown it may do is exactly what it will be allowed to do.
+
+use async_graphql::{Context, Guard};
+
+use crate::auth::{Role, Viewer};
+use crate::error::ApiError;
+
+/// An operation the policy rules on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Operation {
+    /// Read the plan's content and published monitoring records.
+    ReadPublished,
+    /// Read monitoring records that are not published (drafts, submitted, returned).
+    ReadUnpublished,
+    /// Report progress on an action.
+    ReportProgress,
+    /// Record indicator measurements.
+    RecordMeasurement,
+    /// Report activities.
+    ReportActivity,
+    /// Report funded projects.
+    ReportFundedProject,
+    /// Publish a submitted record, or return it with a comment.
+    Review,
+    /// Archive a record.
+    Archive,
+    /// Open and close reporting years, and change records of a closed year.
+    ManageReportingYears,
+    /// Read the audit trail.
+    ReadAuditLog,
+    /// Read operational data (what was loaded, when).
+    ReadOperationalData,
+}
+
+/// How a role may do an operation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rule {
+    /// Always.
+    Allow,
+    /// Never.
+    Deny,
+    /// Only on records about actions the viewer's unit is responsible for.
+    OwnActions,
+    /// Only on records of the viewer's own municipality.
+    OwnMunicipality,
+    /// Only on records the viewer reported (its unit's, or its municipality's).
+    OwnRecords,
+}
+
+use Operation::*;
+use Rule::*;
+
+/// The policy. Columns: anonymous, reader, area, municipality, admin.
+#[rustfmt::skip]
+pub const TABLE: &[(Operation, [Rule; 5])] = &[
+    //                       anonymous  reader  area        municipality     admin
+    (ReadPublished,        [Allow,     Allow,  Allow,      Allow,           Allow]),
+    (ReadUnpublished,      [Deny,      Allow,  OwnRecords, OwnRecords,      Allow]),
+    (ReportProgress,       [Deny,      Deny,   OwnActions, Deny,            Allow]),
+    (RecordMeasurement,    [Deny,      Deny,   OwnActions, Deny,            Allow]),
+    (ReportActivity,       [Deny,      Deny,   OwnRecords, OwnMunicipality, Allow]),
+    (ReportFundedProject,  [Deny,      Deny,   OwnRecords, OwnMunicipality, Allow]),
+    (Review,               [Deny,      Deny,   Deny,       Deny,            Allow]),
+    (Archive,              [Deny,      Deny,   Deny,       Deny,            Allow]),
+    (ManageReportingYears, [Deny,      Deny,   Deny,       Deny,            Allow]),
+    (ReadAuditLog,         [Deny,      Deny,   OwnRecords, OwnRecords,      Allow]),
+    (ReadOperationalData,  [Deny,      Allow,  Deny,       Deny,            Allow]),
+];
+
+/// The rule for `role` doing `op`.
+pub fn rule(role: Role, op: Operation) -> Rule {
+    let column = Role::ALL.iter().position(|r| *r == role).unwrap_or(0);
+    TABLE
+        .iter()
+        .find(|(o, _)| *o == op)
+        .map_or(Deny, |(_, rules)| rules[column])
+}
+
+/// The record an operation is about, as far as the policy needs to know it.
+#[derive(Clone, Debug, Default)]
+pub struct Target {
+    /// Codes of the organizations responsible for the action the record is about.
+    pub responsible_units: Vec<String>,
+    /// INE code of the municipality the record belongs to.
+    pub municipality: Option<String>,
+    /// Who reported the record: a unit code or an INE code.
+    pub reported_by: Option<String>,
+}
+
+/// Whether `viewer` may do `op`: on `target` when given, or on some record when not.
+pub fn allows(viewer: &Viewer, op: Operation, target: Option<&Target>) -> bool {
+    let own_unit = |codes: &[String]| codes.iter().any(|c| viewer.unit_scope.contains(c));
+    match (rule(viewer.role, op), target) {
+        (Allow, _) => true,
+        (Deny, _) => false,
+        // Without a record: may the viewer do it on some record?
+        (OwnActions | OwnMunicipality | OwnRecords, None) => true,
+        (OwnActions, Some(t)) => own_unit(&t.responsible_units),
+        (OwnMunicipality, Some(t)) => {
+            viewer.municipality.is_some() && t.municipality == viewer.municipality
+        }
+        (OwnRecords, Some(t)) => match (&t.reported_by, viewer.role) {
+            (Some(by), Role::Area) => viewer.unit_scope.contains(by),
+            (Some(by), Role::Municipality) => viewer.municipality.as_ref() == Some(by),
+            _ => false,
+        },
+    }
+}
+
+/// Refuses with `FORBIDDEN` unless `viewer` may do `op` (on `target`).
+pub fn check(viewer: &Viewer, op: Operation, target: Option<&Target>) -> Result<(), ApiError> {
+    if allows(viewer, op, target) {
+        Ok(())
+    } else if viewer.role == Role::Anonymous {
+        Err(ApiError::Forbidden(
+            "this requires a token: anonymous callers read published content only".to_owned(),
+        ))
+    } else {
+        Err(ApiError::Forbidden(format!(
+            "the role {} may not do this",
+            viewer.role.claim().unwrap_or("anonymous")
+        )))
+    }
+}
+
+/// The request's viewer (anonymous if the request carried none).
+pub fn viewer<'a>(ctx: &Context<'a>) -> &'a Viewer {
+    static ANONYMOUS: std::sync::LazyLock<Viewer> = std::sync::LazyLock::new(Viewer::anonymous);
+    ctx.data_opt::<Viewer>().unwrap_or(&ANONYMOUS)
+}
+
+/// A field guard: the viewer must be allowed `0` (on some record).
+pub struct PolicyGuard(pub Operation);
+
+impl Guard for PolicyGuard {
+    async fn check(&self, ctx: &Context<'_>) -> async_graphql::Result<()> {
+        check(viewer(ctx), self.0, None).map_err(Into::into)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_operation_has_exactly_one_row() {
+        for (i, (op, _)) in TABLE.iter().enumerate() {
+            assert!(TABLE[i + 1..].iter().all(|(o, _)| o != op), "{op:?} twice");
+        }
+        assert_eq!(TABLE.len(), 11);
+    }
+
+    #[test]
+    fn admin_may_do_everything_and_anonymous_only_read_published() {
+        for (op, rules) in TABLE {
+            assert_eq!(rules[4], Allow, "{op:?}");
+            assert_eq!(rules[0] == Allow, *op == ReadPublished, "{op:?}");
+        }
+    }
+
+    #[test]
+    fn readers_write_nothing() {
+        for op in [
+            ReportProgress,
+            RecordMeasurement,
+            ReportActivity,
+            ReportFundedProject,
+            Review,
+            Archive,
+            ManageReportingYears,
+        ] {
+            assert_eq!(rule(Role::Reader, op), Deny, "{op:?}");
+        }
+    }
+
+    #[test]
+    fn areas_act_on_their_units_actions_and_municipalities_on_their_own() {
+        let area = Viewer {
+            role: Role::Area,
+            unit: Some("AMB-AIC".into()),
+            unit_scope: vec!["AMB-AIC".into(), "AMB-SRI".into()],
+            ..Viewer::anonymous()
+        };
+        let theirs = Target {
+            responsible_units: vec!["AMB-SRI".into()],
+            ..Target::default()
+        };
+        let others = Target {
+            responsible_units: vec!["AMB-ADE".into()],
+            ..Target::default()
+        };
+        assert!(allows(&area, ReportProgress, Some(&theirs)));
+        assert!(!allows(&area, ReportProgress, Some(&others)));
+        let muni = Viewer {
+            role: Role::Municipality,
+            municipality: Some("08101".into()),
+            ..Viewer::anonymous()
+        };
+        let own = Target {
+            municipality: Some("08101".into()),
+            ..Target::default()
+        };
+        let other = Target {
+            municipality: Some("08019".into()),
+            ..Target::default()
+        };
+        assert!(allows(&muni, ReportActivity, Some(&own)));
+        assert!(!allows(&muni, ReportActivity, Some(&other)));
+        assert!(!allows(&muni, ReportProgress, None));
+    }
+}
