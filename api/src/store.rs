@@ -111,8 +111,13 @@ pub async fn organization_subtree(
         .all(db)
         .await?;
     let mut ids = vec![root];
+    let mut seen = std::collections::HashSet::new();
     let mut codes = Vec::new();
     while let Some(id) = ids.pop() {
+        // The registry is a tree, but a cycle in edited data must not hang a request.
+        if !seen.insert(id) {
+            continue;
+        }
         for org in &all {
             if org.id == id {
                 codes.push(org.code.clone());
