@@ -86,8 +86,9 @@ impl ErrorExtensions for ApiError {
 /// Gives every error of a response its `extensions.code`.
 ///
 /// Errors raised by resolvers carry an [`ApiError`] as their source. The others come from
-/// async-graphql itself: without a path they are parse or validation errors of the document;
-/// with one, an argument that could not be coerced to its type.
+/// async-graphql itself: an argument value of the wrong type or outside its enum (`lang: DE`)
+/// is `BAD_USER_INPUT` naming the argument; any other error without a path is a parse or
+/// validation error of the document; with a path, a value that could not be coerced.
 pub fn classify(err: &mut ServerError) {
     if let Some(api) = err.source::<ApiError>() {
         let extended = api.extend();
@@ -95,15 +96,23 @@ pub fn classify(err: &mut ServerError) {
         err.extensions = extended.extensions;
         return;
     }
-    let code = if err.path.is_empty() {
-        "GRAPHQL_VALIDATION_FAILED"
-    } else {
+    let argument = err
+        .message
+        .strip_prefix("Invalid value for argument \"")
+        .and_then(|rest| rest.split_once('"'))
+        .map(|(name, _)| name.to_owned());
+    let code = if argument.is_some() || !err.path.is_empty() {
         "BAD_USER_INPUT"
+    } else {
+        "GRAPHQL_VALIDATION_FAILED"
     };
     let ext = err
         .extensions
         .get_or_insert_with(ErrorExtensionValues::default);
     if ext.get("code").is_none() {
         ext.set("code", code);
+        if let Some(argument) = argument {
+            ext.set("field", argument);
+        }
     }
 }

@@ -180,6 +180,19 @@ async fn linked_actions(
 /// An organization of the registry.
 #[Object]
 impl Organization {
+    /// Every localized text of the record, in every language it has (list items are named
+    /// `field[index]`).
+    async fn translations(
+        &self,
+        #[graphql(desc = "Only these fields (by their GraphQL names); all when omitted.")]
+        fields: Option<Vec<String>>,
+    ) -> Vec<super::FieldTranslations> {
+        super::translations_of(super::Localized::texts(self), fields.as_deref())
+    }
+    /// The languages in which every text of the record is available.
+    async fn languages(&self) -> Vec<Lang> {
+        super::languages_of(&super::Localized::texts(self))
+    }
     /// Opaque global ID.
     pub(crate) async fn id(&self) -> ID {
         GlobalId::of_shared("Organization", &self.0.code)
@@ -303,5 +316,14 @@ impl Municipality {
         let mut ids = vec![self.0.id];
         ids.extend(self.0.parent_id);
         linked_actions(ctx, &ids, None).await
+    }
+}
+
+impl super::Localized for Organization {
+    fn texts(&self) -> Vec<(String, &entity::I18n)> {
+        let mut out = Vec::new();
+        out.push(("name".into(), &self.0.name));
+        out.extend(self.0.acronym_i18n.as_ref().map(|t| ("acronym".into(), t)));
+        out
     }
 }

@@ -22,6 +22,19 @@ impl GeographicZone {
 /// A geographic zone of intervention.
 #[Object]
 impl GeographicZone {
+    /// Every localized text of the record, in every language it has (list items are named
+    /// `field[index]`).
+    async fn translations(
+        &self,
+        #[graphql(desc = "Only these fields (by their GraphQL names); all when omitted.")]
+        fields: Option<Vec<String>>,
+    ) -> Vec<super::FieldTranslations> {
+        super::translations_of(super::Localized::texts(self), fields.as_deref())
+    }
+    /// The languages in which every text of the record is available.
+    async fn languages(&self) -> Vec<Lang> {
+        super::languages_of(&super::Localized::texts(self))
+    }
     /// Opaque global ID.
     pub(crate) async fn id(&self) -> ID {
         GlobalId::of_plan_record("GeographicZone", &self.1, &self.0.code)
@@ -94,6 +107,19 @@ pub struct ZoneLine(pub(crate) zone_line::Model, pub(crate) String);
 /// How a strategic line applies in a geographic zone.
 #[Object]
 impl ZoneLine {
+    /// Every localized text of the record, in every language it has (list items are named
+    /// `field[index]`).
+    async fn translations(
+        &self,
+        #[graphql(desc = "Only these fields (by their GraphQL names); all when omitted.")]
+        fields: Option<Vec<String>>,
+    ) -> Vec<super::FieldTranslations> {
+        super::translations_of(super::Localized::texts(self), fields.as_deref())
+    }
+    /// The languages in which every text of the record is available.
+    async fn languages(&self) -> Vec<Lang> {
+        super::languages_of(&super::Localized::texts(self))
+    }
     /// The zone.
     async fn zone(&self, ctx: &Context<'_>) -> Result<GeographicZone, ApiError> {
         one::<l::ZoneById>(loaders(ctx)?, self.0.zone_id)
@@ -135,6 +161,19 @@ pub struct PartnerMetropolis(pub(crate) zone_partner::Model, pub(crate) String);
 /// A metropolis the plan names as a partner in a zone.
 #[Object]
 impl PartnerMetropolis {
+    /// Every localized text of the record, in every language it has (list items are named
+    /// `field[index]`).
+    async fn translations(
+        &self,
+        #[graphql(desc = "Only these fields (by their GraphQL names); all when omitted.")]
+        fields: Option<Vec<String>>,
+    ) -> Vec<super::FieldTranslations> {
+        super::translations_of(super::Localized::texts(self), fields.as_deref())
+    }
+    /// The languages in which every text of the record is available.
+    async fn languages(&self) -> Vec<Lang> {
+        super::languages_of(&super::Localized::texts(self))
+    }
     /// Opaque global ID.
     pub(crate) async fn id(&self) -> ID {
         GlobalId::of_plan_record("PartnerMetropolis", &self.1, &self.0.code)
@@ -163,5 +202,31 @@ impl PartnerMetropolis {
             .await?
             .map(|m| GeographicZone(m, self.1.clone()))
             .ok_or(ApiError::Internal)
+    }
+}
+
+impl super::Localized for GeographicZone {
+    fn texts(&self) -> Vec<(String, &entity::I18n)> {
+        let mut out = Vec::new();
+        out.push(("name".into(), &self.0.name));
+        out.push(("description".into(), &self.0.description));
+        out.push(("partnersStatement".into(), &self.0.partners_statement));
+        out
+    }
+}
+
+impl super::Localized for ZoneLine {
+    fn texts(&self) -> Vec<(String, &entity::I18n)> {
+        let mut out = Vec::new();
+        out.push(("text".into(), &self.0.text));
+        out
+    }
+}
+
+impl super::Localized for PartnerMetropolis {
+    fn texts(&self) -> Vec<(String, &entity::I18n)> {
+        let mut out = Vec::new();
+        out.push(("name".into(), &self.0.name));
+        out
     }
 }

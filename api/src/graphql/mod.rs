@@ -102,3 +102,71 @@ pub(crate) fn enum_str<T: InputType>(value: &T) -> String {
 pub(crate) fn i18n_first(text: &entity::I18n) -> String {
     pick(text, Lang::Es)
 }
+
+/// A record with localized texts: each named by its GraphQL field.
+pub(crate) trait Localized {
+    /// The record's localized texts, `(field, text)`.
+    fn texts(&self) -> Vec<(String, &entity::I18n)>;
+}
+
+/// A text in one language.
+#[derive(async_graphql::SimpleObject)]
+pub struct Translation {
+    /// The language.
+    pub lang: Lang,
+    /// The text.
+    pub text: String,
+}
+
+/// One localized field of a record, in every language it has.
+#[derive(async_graphql::SimpleObject)]
+pub struct FieldTranslations {
+    /// The field's GraphQL name (`title`); a list item is `field[index]` (`subtopics[0]`).
+    pub field: String,
+    /// The field's text in each language it has, in the order CA, ES, EN, FR.
+    pub values: Vec<Translation>,
+}
+
+pub(crate) fn translations_of(
+    texts: Vec<(String, &entity::I18n)>,
+    fields: Option<&[String]>,
+) -> Vec<FieldTranslations> {
+    texts
+        .into_iter()
+        .filter(|(name, _)| {
+            fields.is_none_or(|f| {
+                f.iter().any(|x| {
+                    x == name
+                        || name
+                            .strip_prefix(x.as_str())
+                            .is_some_and(|r| r.starts_with('['))
+                })
+            })
+        })
+        .map(|(field, text)| FieldTranslations {
+            field,
+            values: [Lang::Ca, Lang::Es, Lang::En, Lang::Fr]
+                .into_iter()
+                .filter_map(|lang| {
+                    text.get(lang.code()).map(|t| Translation {
+                        lang,
+                        text: t.to_owned(),
+                    })
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// The languages in which every non-empty text of a record is available.
+pub(crate) fn languages_of(texts: &[(String, &entity::I18n)]) -> Vec<Lang> {
+    [Lang::Ca, Lang::Es, Lang::En, Lang::Fr]
+        .into_iter()
+        .filter(|lang| {
+            texts
+                .iter()
+                .filter(|(_, t)| !t.0.values().all(|v| v.is_empty()))
+                .all(|(_, t)| t.get(lang.code()).is_some())
+        })
+        .collect()
+}

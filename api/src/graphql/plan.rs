@@ -52,6 +52,19 @@ pub struct Plan(pub(crate) plan::Model);
 /// A plan: the Internationalisation Plan of the AMB for a period, with everything it contains.
 #[Object]
 impl Plan {
+    /// Every localized text of the record, in every language it has (list items are named
+    /// `field[index]`).
+    async fn translations(
+        &self,
+        #[graphql(desc = "Only these fields (by their GraphQL names); all when omitted.")]
+        fields: Option<Vec<String>>,
+    ) -> Vec<super::FieldTranslations> {
+        super::translations_of(super::Localized::texts(self), fields.as_deref())
+    }
+    /// The languages in which every text of the record is available.
+    async fn languages(&self) -> Vec<Lang> {
+        super::languages_of(&super::Localized::texts(self))
+    }
     /// Opaque global ID.
     pub(crate) async fn id(&self) -> ID {
         GlobalId::of_shared("Plan", &self.0.code)
@@ -310,6 +323,19 @@ pub struct Credit(entity::Credit);
 /// A credit line of the publication.
 #[Object]
 impl Credit {
+    /// Every localized text of the record, in every language it has (list items are named
+    /// `field[index]`).
+    async fn translations(
+        &self,
+        #[graphql(desc = "Only these fields (by their GraphQL names); all when omitted.")]
+        fields: Option<Vec<String>>,
+    ) -> Vec<super::FieldTranslations> {
+        super::translations_of(super::Localized::texts(self), fields.as_deref())
+    }
+    /// The languages in which every text of the record is available.
+    async fn languages(&self) -> Vec<Lang> {
+        super::languages_of(&super::Localized::texts(self))
+    }
     /// What was done ("Coordinación de contenidos").
     async fn role(
         &self,
@@ -338,6 +364,19 @@ pub struct Section(pub(crate) section::Model, pub(crate) String);
 /// A narrative section of the plan (presentation, introduction, methodology, …).
 #[Object]
 impl Section {
+    /// Every localized text of the record, in every language it has (list items are named
+    /// `field[index]`).
+    async fn translations(
+        &self,
+        #[graphql(desc = "Only these fields (by their GraphQL names); all when omitted.")]
+        fields: Option<Vec<String>>,
+    ) -> Vec<super::FieldTranslations> {
+        super::translations_of(super::Localized::texts(self), fields.as_deref())
+    }
+    /// The languages in which every text of the record is available.
+    async fn languages(&self) -> Vec<Lang> {
+        super::languages_of(&super::Localized::texts(self))
+    }
     /// Opaque global ID.
     pub(crate) async fn id(&self) -> ID {
         GlobalId::of_plan_record("Section", &self.1, &self.0.code)
@@ -428,6 +467,19 @@ pub struct KeyFigure(pub(crate) key_figure::Model, pub(crate) String);
 /// A figure the plan states.
 #[Object]
 impl KeyFigure {
+    /// Every localized text of the record, in every language it has (list items are named
+    /// `field[index]`).
+    async fn translations(
+        &self,
+        #[graphql(desc = "Only these fields (by their GraphQL names); all when omitted.")]
+        fields: Option<Vec<String>>,
+    ) -> Vec<super::FieldTranslations> {
+        super::translations_of(super::Localized::texts(self), fields.as_deref())
+    }
+    /// The languages in which every text of the record is available.
+    async fn languages(&self) -> Vec<Lang> {
+        super::languages_of(&super::Localized::texts(self))
+    }
     /// Opaque global ID.
     pub(crate) async fn id(&self) -> ID {
         GlobalId::of_plan_record("KeyFigure", &self.1, &self.0.code)
@@ -502,6 +554,19 @@ pub struct SwotItem(pub(crate) swot_item::Model, pub(crate) String);
 /// An item of the SWOT diagram.
 #[Object]
 impl SwotItem {
+    /// Every localized text of the record, in every language it has (list items are named
+    /// `field[index]`).
+    async fn translations(
+        &self,
+        #[graphql(desc = "Only these fields (by their GraphQL names); all when omitted.")]
+        fields: Option<Vec<String>>,
+    ) -> Vec<super::FieldTranslations> {
+        super::translations_of(super::Localized::texts(self), fields.as_deref())
+    }
+    /// The languages in which every text of the record is available.
+    async fn languages(&self) -> Vec<Lang> {
+        super::languages_of(&super::Localized::texts(self))
+    }
     /// Opaque global ID.
     pub(crate) async fn id(&self) -> ID {
         GlobalId::of_plan_record("SwotItem", &self.1, &self.0.code)
@@ -532,6 +597,19 @@ pub struct SpecificObjective(pub(crate) specific_objective::Model, pub(crate) St
 /// A specific objective of the plan.
 #[Object]
 impl SpecificObjective {
+    /// Every localized text of the record, in every language it has (list items are named
+    /// `field[index]`).
+    async fn translations(
+        &self,
+        #[graphql(desc = "Only these fields (by their GraphQL names); all when omitted.")]
+        fields: Option<Vec<String>>,
+    ) -> Vec<super::FieldTranslations> {
+        super::translations_of(super::Localized::texts(self), fields.as_deref())
+    }
+    /// The languages in which every text of the record is available.
+    async fn languages(&self) -> Vec<Lang> {
+        super::languages_of(&super::Localized::texts(self))
+    }
     /// Opaque global ID.
     pub(crate) async fn id(&self) -> ID {
         GlobalId::of_plan_record("SpecificObjective", &self.1, &self.0.code)
@@ -574,6 +652,19 @@ pub struct Theme(pub(crate) theme::Model, pub(crate) String);
 /// A priority theme.
 #[Object]
 impl Theme {
+    /// Every localized text of the record, in every language it has (list items are named
+    /// `field[index]`).
+    async fn translations(
+        &self,
+        #[graphql(desc = "Only these fields (by their GraphQL names); all when omitted.")]
+        fields: Option<Vec<String>>,
+    ) -> Vec<super::FieldTranslations> {
+        super::translations_of(super::Localized::texts(self), fields.as_deref())
+    }
+    /// The languages in which every text of the record is available.
+    async fn languages(&self) -> Vec<Lang> {
+        super::languages_of(&super::Localized::texts(self))
+    }
     /// Opaque global ID.
     pub(crate) async fn id(&self) -> ID {
         GlobalId::of_plan_record("Theme", &self.1, &self.0.code)
@@ -639,6 +730,19 @@ pub struct GovernanceItem(pub(crate) governance_item::Model, pub(crate) String);
 /// An element of the plan's governance.
 #[Object]
 impl GovernanceItem {
+    /// Every localized text of the record, in every language it has (list items are named
+    /// `field[index]`).
+    async fn translations(
+        &self,
+        #[graphql(desc = "Only these fields (by their GraphQL names); all when omitted.")]
+        fields: Option<Vec<String>>,
+    ) -> Vec<super::FieldTranslations> {
+        super::translations_of(super::Localized::texts(self), fields.as_deref())
+    }
+    /// The languages in which every text of the record is available.
+    async fn languages(&self) -> Vec<Lang> {
+        super::languages_of(&super::Localized::texts(self))
+    }
     /// Opaque global ID.
     pub(crate) async fn id(&self) -> ID {
         GlobalId::of_plan_record("GovernanceItem", &self.1, &self.0.code)
@@ -713,6 +817,19 @@ pub struct MonitoringCommitment(pub(crate) monitoring_commitment::Model, pub(cra
 /// A commitment of the monitoring and evaluation framework.
 #[Object]
 impl MonitoringCommitment {
+    /// Every localized text of the record, in every language it has (list items are named
+    /// `field[index]`).
+    async fn translations(
+        &self,
+        #[graphql(desc = "Only these fields (by their GraphQL names); all when omitted.")]
+        fields: Option<Vec<String>>,
+    ) -> Vec<super::FieldTranslations> {
+        super::translations_of(super::Localized::texts(self), fields.as_deref())
+    }
+    /// The languages in which every text of the record is available.
+    async fn languages(&self) -> Vec<Lang> {
+        super::languages_of(&super::Localized::texts(self))
+    }
     /// Opaque global ID.
     pub(crate) async fn id(&self) -> ID {
         GlobalId::of_plan_record("MonitoringCommitment", &self.1, &self.0.code)
@@ -759,6 +876,19 @@ pub struct Participant(pub(crate) participant::Model, pub(crate) String);
 /// A person who took part in drafting the plan.
 #[Object]
 impl Participant {
+    /// Every localized text of the record, in every language it has (list items are named
+    /// `field[index]`).
+    async fn translations(
+        &self,
+        #[graphql(desc = "Only these fields (by their GraphQL names); all when omitted.")]
+        fields: Option<Vec<String>>,
+    ) -> Vec<super::FieldTranslations> {
+        super::translations_of(super::Localized::texts(self), fields.as_deref())
+    }
+    /// The languages in which every text of the record is available.
+    async fn languages(&self) -> Vec<Lang> {
+        super::languages_of(&super::Localized::texts(self))
+    }
     /// Opaque global ID.
     pub(crate) async fn id(&self) -> ID {
         GlobalId::of_plan_record("Participant", &self.1, &self.0.code)
@@ -803,6 +933,19 @@ pub struct GlossaryEntry(pub(crate) glossary_entry::Model, pub(crate) String);
 /// An acronym of the plan's glossary.
 #[Object]
 impl GlossaryEntry {
+    /// Every localized text of the record, in every language it has (list items are named
+    /// `field[index]`).
+    async fn translations(
+        &self,
+        #[graphql(desc = "Only these fields (by their GraphQL names); all when omitted.")]
+        fields: Option<Vec<String>>,
+    ) -> Vec<super::FieldTranslations> {
+        super::translations_of(super::Localized::texts(self), fields.as_deref())
+    }
+    /// The languages in which every text of the record is available.
+    async fn languages(&self) -> Vec<Lang> {
+        super::languages_of(&super::Localized::texts(self))
+    }
     /// Opaque global ID.
     pub(crate) async fn id(&self) -> ID {
         GlobalId::of_plan_record("GlossaryEntry", &self.1, &self.0.code)
@@ -845,5 +988,126 @@ impl GlossaryEntry {
             .load_one(key)
             .await?
             .map(super::actors::Organization))
+    }
+}
+
+impl super::Localized for Plan {
+    fn texts(&self) -> Vec<(String, &entity::I18n)> {
+        let mut out = Vec::new();
+        out.push(("title".into(), &self.0.title));
+        out.push(("shortTitle".into(), &self.0.short_title));
+        out.push(("approvedBy".into(), &self.0.approved_by));
+        out.push(("approvalStatement".into(), &self.0.approval_statement));
+        out.push(("publicationNote".into(), &self.0.publication_note));
+        out.push(("generalObjective".into(), &self.0.general_objective));
+        out
+    }
+}
+
+impl super::Localized for Credit {
+    fn texts(&self) -> Vec<(String, &entity::I18n)> {
+        let mut out = Vec::new();
+        out.push(("role".into(), &self.0.role));
+        out.push(("text".into(), &self.0.text));
+        out
+    }
+}
+
+impl super::Localized for Section {
+    fn texts(&self) -> Vec<(String, &entity::I18n)> {
+        let mut out = Vec::new();
+        out.push(("title".into(), &self.0.title));
+        out.push(("body".into(), &self.0.body));
+        out.extend(self.0.signature.as_ref().map(|t| ("signature".into(), t)));
+        out
+    }
+}
+
+impl super::Localized for KeyFigure {
+    fn texts(&self) -> Vec<(String, &entity::I18n)> {
+        let mut out = Vec::new();
+        out.push(("label".into(), &self.0.label));
+        out.push(("sentence".into(), &self.0.sentence));
+        out
+    }
+}
+
+impl super::Localized for SwotItem {
+    fn texts(&self) -> Vec<(String, &entity::I18n)> {
+        let mut out = Vec::new();
+        out.push(("text".into(), &self.0.text));
+        out
+    }
+}
+
+impl super::Localized for SpecificObjective {
+    fn texts(&self) -> Vec<(String, &entity::I18n)> {
+        let mut out = Vec::new();
+        out.push(("text".into(), &self.0.text));
+        out
+    }
+}
+
+impl super::Localized for Theme {
+    fn texts(&self) -> Vec<(String, &entity::I18n)> {
+        let mut out = Vec::new();
+        out.push(("title".into(), &self.0.title));
+        out.extend(
+            self.0
+                .subtopics
+                .0
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (format!("subtopics[{i}]"), t)),
+        );
+        out.extend(
+            self.0
+                .summary_label
+                .as_ref()
+                .map(|t| ("summaryLabel".into(), t)),
+        );
+        out.extend(
+            self.0
+                .description
+                .as_ref()
+                .map(|t| ("description".into(), t)),
+        );
+        out
+    }
+}
+
+impl super::Localized for GovernanceItem {
+    fn texts(&self) -> Vec<(String, &entity::I18n)> {
+        let mut out = Vec::new();
+        out.push(("title".into(), &self.0.title));
+        out.extend(self.0.summary.as_ref().map(|t| ("summary".into(), t)));
+        out.push(("description".into(), &self.0.description));
+        out
+    }
+}
+
+impl super::Localized for MonitoringCommitment {
+    fn texts(&self) -> Vec<(String, &entity::I18n)> {
+        let mut out = Vec::new();
+        out.push(("text".into(), &self.0.text));
+        out
+    }
+}
+
+impl super::Localized for Participant {
+    fn texts(&self) -> Vec<(String, &entity::I18n)> {
+        let mut out = Vec::new();
+        out.push(("position".into(), &self.0.job_title));
+        out.push(("organizationName".into(), &self.0.institution));
+        out
+    }
+}
+
+impl super::Localized for GlossaryEntry {
+    fn texts(&self) -> Vec<(String, &entity::I18n)> {
+        let mut out = Vec::new();
+        out.push(("acronym".into(), &self.0.acronym_i18n));
+        out.push(("meaning".into(), &self.0.meaning));
+        out
     }
 }

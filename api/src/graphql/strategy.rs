@@ -128,6 +128,19 @@ impl StrategicLine {
 /// A strategic line of the plan.
 #[Object]
 impl StrategicLine {
+    /// Every localized text of the record, in every language it has (list items are named
+    /// `field[index]`).
+    async fn translations(
+        &self,
+        #[graphql(desc = "Only these fields (by their GraphQL names); all when omitted.")]
+        fields: Option<Vec<String>>,
+    ) -> Vec<super::FieldTranslations> {
+        super::translations_of(super::Localized::texts(self), fields.as_deref())
+    }
+    /// The languages in which every text of the record is available.
+    async fn languages(&self) -> Vec<Lang> {
+        super::languages_of(&super::Localized::texts(self))
+    }
     /// Opaque global ID.
     pub(crate) async fn id(&self) -> ID {
         GlobalId::of_plan_record("StrategicLine", &self.1, &self.0.code)
@@ -221,6 +234,19 @@ pub struct LineScope(pub(crate) line_scope::Model, pub(crate) String);
 /// A scope within a strategic line.
 #[Object]
 impl LineScope {
+    /// Every localized text of the record, in every language it has (list items are named
+    /// `field[index]`).
+    async fn translations(
+        &self,
+        #[graphql(desc = "Only these fields (by their GraphQL names); all when omitted.")]
+        fields: Option<Vec<String>>,
+    ) -> Vec<super::FieldTranslations> {
+        super::translations_of(super::Localized::texts(self), fields.as_deref())
+    }
+    /// The languages in which every text of the record is available.
+    async fn languages(&self) -> Vec<Lang> {
+        super::languages_of(&super::Localized::texts(self))
+    }
     /// Opaque global ID.
     pub(crate) async fn id(&self) -> ID {
         GlobalId::of_plan_record("LineScope", &self.1, &self.0.code)
@@ -303,6 +329,19 @@ impl Action {
 /// An action of a strategic line.
 #[Object]
 impl Action {
+    /// Every localized text of the record, in every language it has (list items are named
+    /// `field[index]`).
+    async fn translations(
+        &self,
+        #[graphql(desc = "Only these fields (by their GraphQL names); all when omitted.")]
+        fields: Option<Vec<String>>,
+    ) -> Vec<super::FieldTranslations> {
+        super::translations_of(super::Localized::texts(self), fields.as_deref())
+    }
+    /// The languages in which every text of the record is available.
+    async fn languages(&self) -> Vec<Lang> {
+        super::languages_of(&super::Localized::texts(self))
+    }
     /// Opaque global ID.
     pub(crate) async fn id(&self) -> ID {
         GlobalId::of_plan_record("Action", &self.1, &self.0.code)
@@ -370,6 +409,19 @@ pub struct ExpectedResult(pub(crate) expected_result::Model, pub(crate) String);
 /// An expected result of a strategic line.
 #[Object]
 impl ExpectedResult {
+    /// Every localized text of the record, in every language it has (list items are named
+    /// `field[index]`).
+    async fn translations(
+        &self,
+        #[graphql(desc = "Only these fields (by their GraphQL names); all when omitted.")]
+        fields: Option<Vec<String>>,
+    ) -> Vec<super::FieldTranslations> {
+        super::translations_of(super::Localized::texts(self), fields.as_deref())
+    }
+    /// The languages in which every text of the record is available.
+    async fn languages(&self) -> Vec<Lang> {
+        super::languages_of(&super::Localized::texts(self))
+    }
     /// Opaque global ID.
     pub(crate) async fn id(&self) -> ID {
         GlobalId::of_plan_record("ExpectedResult", &self.1, &self.0.code)
@@ -406,6 +458,19 @@ impl FormOfIntervention {
 /// A form (modality) of intervention through which the lines are carried out.
 #[Object]
 impl FormOfIntervention {
+    /// Every localized text of the record, in every language it has (list items are named
+    /// `field[index]`).
+    async fn translations(
+        &self,
+        #[graphql(desc = "Only these fields (by their GraphQL names); all when omitted.")]
+        fields: Option<Vec<String>>,
+    ) -> Vec<super::FieldTranslations> {
+        super::translations_of(super::Localized::texts(self), fields.as_deref())
+    }
+    /// The languages in which every text of the record is available.
+    async fn languages(&self) -> Vec<Lang> {
+        super::languages_of(&super::Localized::texts(self))
+    }
     /// Opaque global ID.
     pub(crate) async fn id(&self) -> ID {
         GlobalId::of_plan_record("FormOfIntervention", &self.1, &self.0.code)
@@ -454,6 +519,19 @@ pub struct FormContribution(pub(crate) form_contribution::Model, pub(crate) Stri
 /// What a form of intervention contributes to a strategic line.
 #[Object]
 impl FormContribution {
+    /// Every localized text of the record, in every language it has (list items are named
+    /// `field[index]`).
+    async fn translations(
+        &self,
+        #[graphql(desc = "Only these fields (by their GraphQL names); all when omitted.")]
+        fields: Option<Vec<String>>,
+    ) -> Vec<super::FieldTranslations> {
+        super::translations_of(super::Localized::texts(self), fields.as_deref())
+    }
+    /// The languages in which every text of the record is available.
+    async fn languages(&self) -> Vec<Lang> {
+        super::languages_of(&super::Localized::texts(self))
+    }
     /// The strategic line.
     async fn strategic_line(&self, ctx: &Context<'_>) -> Result<StrategicLine, ApiError> {
         line(ctx, self.0.line_id, &self.1).await
@@ -486,6 +564,19 @@ pub struct SummaryRow(pub(crate) summary_row::Model);
 /// A strategic line's row of the plan's closing summary table.
 #[Object]
 impl SummaryRow {
+    /// Every localized text of the record, in every language it has (list items are named
+    /// `field[index]`).
+    async fn translations(
+        &self,
+        #[graphql(desc = "Only these fields (by their GraphQL names); all when omitted.")]
+        fields: Option<Vec<String>>,
+    ) -> Vec<super::FieldTranslations> {
+        super::translations_of(super::Localized::texts(self), fields.as_deref())
+    }
+    /// The languages in which every text of the record is available.
+    async fn languages(&self) -> Vec<Lang> {
+        super::languages_of(&super::Localized::texts(self))
+    }
     /// Priority geographic zones and institutions.
     async fn zones_and_institutions(
         &self,
@@ -520,5 +611,78 @@ impl SummaryRow {
             .iter()
             .map(|t| tr(ctx, t, lang))
             .collect()
+    }
+}
+
+impl super::Localized for StrategicLine {
+    fn texts(&self) -> Vec<(String, &entity::I18n)> {
+        let mut out = Vec::new();
+        out.push(("title".into(), &self.0.title));
+        out.push(("description".into(), &self.0.description));
+        out
+    }
+}
+
+impl super::Localized for LineScope {
+    fn texts(&self) -> Vec<(String, &entity::I18n)> {
+        let mut out = Vec::new();
+        out.push(("title".into(), &self.0.title));
+        out.push(("description".into(), &self.0.description));
+        out
+    }
+}
+
+impl super::Localized for Action {
+    fn texts(&self) -> Vec<(String, &entity::I18n)> {
+        let mut out = Vec::new();
+        out.push(("title".into(), &self.0.title));
+        out.push(("responsibleText".into(), &self.0.responsible_text));
+        out.push(("involvedText".into(), &self.0.involved_text));
+        out
+    }
+}
+
+impl super::Localized for ExpectedResult {
+    fn texts(&self) -> Vec<(String, &entity::I18n)> {
+        let mut out = Vec::new();
+        out.push(("text".into(), &self.0.text));
+        out
+    }
+}
+
+impl super::Localized for FormOfIntervention {
+    fn texts(&self) -> Vec<(String, &entity::I18n)> {
+        let mut out = Vec::new();
+        out.push(("title".into(), &self.0.title));
+        out.push(("description".into(), &self.0.description));
+        out
+    }
+}
+
+impl super::Localized for FormContribution {
+    fn texts(&self) -> Vec<(String, &entity::I18n)> {
+        let mut out = Vec::new();
+        out.push(("text".into(), &self.0.text));
+        out
+    }
+}
+
+impl super::Localized for SummaryRow {
+    fn texts(&self) -> Vec<(String, &entity::I18n)> {
+        let mut out = Vec::new();
+        out.push((
+            "zonesAndInstitutions".into(),
+            &self.0.zones_and_institutions,
+        ));
+        out.push(("actorMap".into(), &self.0.actor_map));
+        out.extend(
+            self.0
+                .concrete_actions
+                .0
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (format!("concreteActions[{i}]"), t)),
+        );
+        out
     }
 }
