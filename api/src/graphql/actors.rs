@@ -321,8 +321,7 @@ impl Municipality {
 
 impl super::Localized for Organization {
     fn texts(&self) -> Vec<(String, &entity::I18n)> {
-        let mut out = Vec::new();
-        out.push(("name".into(), &self.0.name));
+        let mut out = vec![("name".into(), &self.0.name)];
         out.extend(self.0.acronym_i18n.as_ref().map(|t| ("acronym".into(), t)));
         out
     }

@@ -207,26 +207,22 @@ impl PartnerMetropolis {
 
 impl super::Localized for GeographicZone {
     fn texts(&self) -> Vec<(String, &entity::I18n)> {
-        let mut out = Vec::new();
-        out.push(("name".into(), &self.0.name));
-        out.push(("description".into(), &self.0.description));
-        out.push(("partnersStatement".into(), &self.0.partners_statement));
-        out
+        vec![
+            ("name".into(), &self.0.name),
+            ("description".into(), &self.0.description),
+            ("partnersStatement".into(), &self.0.partners_statement),
+        ]
     }
 }
 
 impl super::Localized for ZoneLine {
     fn texts(&self) -> Vec<(String, &entity::I18n)> {
-        let mut out = Vec::new();
-        out.push(("text".into(), &self.0.text));
-        out
+        vec![("text".into(), &self.0.text)]
     }
 }
 
 impl super::Localized for PartnerMetropolis {
     fn texts(&self) -> Vec<(String, &entity::I18n)> {
-        let mut out = Vec::new();
-        out.push(("name".into(), &self.0.name));
-        out
+        vec![("name".into(), &self.0.name)]
     }
 }

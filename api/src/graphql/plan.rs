@@ -993,31 +993,29 @@ impl GlossaryEntry {
 
 impl super::Localized for Plan {
     fn texts(&self) -> Vec<(String, &entity::I18n)> {
-        let mut out = Vec::new();
-        out.push(("title".into(), &self.0.title));
-        out.push(("shortTitle".into(), &self.0.short_title));
-        out.push(("approvedBy".into(), &self.0.approved_by));
-        out.push(("approvalStatement".into(), &self.0.approval_statement));
-        out.push(("publicationNote".into(), &self.0.publication_note));
-        out.push(("generalObjective".into(), &self.0.general_objective));
-        out
+        vec![
+            ("title".into(), &self.0.title),
+            ("shortTitle".into(), &self.0.short_title),
+            ("approvedBy".into(), &self.0.approved_by),
+            ("approvalStatement".into(), &self.0.approval_statement),
+            ("publicationNote".into(), &self.0.publication_note),
+            ("generalObjective".into(), &self.0.general_objective),
+        ]
     }
 }
 
 impl super::Localized for Credit {
     fn texts(&self) -> Vec<(String, &entity::I18n)> {
-        let mut out = Vec::new();
-        out.push(("role".into(), &self.0.role));
-        out.push(("text".into(), &self.0.text));
-        out
+        vec![("role".into(), &self.0.role), ("text".into(), &self.0.text)]
     }
 }
 
 impl super::Localized for Section {
     fn texts(&self) -> Vec<(String, &entity::I18n)> {
-        let mut out = Vec::new();
-        out.push(("title".into(), &self.0.title));
-        out.push(("body".into(), &self.0.body));
+        let mut out = vec![
+            ("title".into(), &self.0.title),
+            ("body".into(), &self.0.body),
+        ];
         out.extend(self.0.signature.as_ref().map(|t| ("signature".into(), t)));
         out
     }
@@ -1025,33 +1023,28 @@ impl super::Localized for Section {
 
 impl super::Localized for KeyFigure {
     fn texts(&self) -> Vec<(String, &entity::I18n)> {
-        let mut out = Vec::new();
-        out.push(("label".into(), &self.0.label));
-        out.push(("sentence".into(), &self.0.sentence));
-        out
+        vec![
+            ("label".into(), &self.0.label),
+            ("sentence".into(), &self.0.sentence),
+        ]
     }
 }
 
 impl super::Localized for SwotItem {
     fn texts(&self) -> Vec<(String, &entity::I18n)> {
-        let mut out = Vec::new();
-        out.push(("text".into(), &self.0.text));
-        out
+        vec![("text".into(), &self.0.text)]
     }
 }
 
 impl super::Localized for SpecificObjective {
     fn texts(&self) -> Vec<(String, &entity::I18n)> {
-        let mut out = Vec::new();
-        out.push(("text".into(), &self.0.text));
-        out
+        vec![("text".into(), &self.0.text)]
     }
 }
 
 impl super::Localized for Theme {
     fn texts(&self) -> Vec<(String, &entity::I18n)> {
-        let mut out = Vec::new();
-        out.push(("title".into(), &self.0.title));
+        let mut out = vec![("title".into(), &self.0.title)];
         out.extend(
             self.0
                 .subtopics
@@ -1078,8 +1071,7 @@ impl super::Localized for Theme {
 
 impl super::Localized for GovernanceItem {
     fn texts(&self) -> Vec<(String, &entity::I18n)> {
-        let mut out = Vec::new();
-        out.push(("title".into(), &self.0.title));
+        let mut out = vec![("title".into(), &self.0.title)];
         out.extend(self.0.summary.as_ref().map(|t| ("summary".into(), t)));
         out.push(("description".into(), &self.0.description));
         out
@@ -1088,26 +1080,24 @@ impl super::Localized for GovernanceItem {
 
 impl super::Localized for MonitoringCommitment {
     fn texts(&self) -> Vec<(String, &entity::I18n)> {
-        let mut out = Vec::new();
-        out.push(("text".into(), &self.0.text));
-        out
+        vec![("text".into(), &self.0.text)]
     }
 }
 
 impl super::Localized for Participant {
     fn texts(&self) -> Vec<(String, &entity::I18n)> {
-        let mut out = Vec::new();
-        out.push(("position".into(), &self.0.job_title));
-        out.push(("organizationName".into(), &self.0.institution));
-        out
+        vec![
+            ("position".into(), &self.0.job_title),
+            ("organizationName".into(), &self.0.institution),
+        ]
     }
 }
 
 impl super::Localized for GlossaryEntry {
     fn texts(&self) -> Vec<(String, &entity::I18n)> {
-        let mut out = Vec::new();
-        out.push(("acronym".into(), &self.0.acronym_i18n));
-        out.push(("meaning".into(), &self.0.meaning));
-        out
+        vec![
+            ("acronym".into(), &self.0.acronym_i18n),
+            ("meaning".into(), &self.0.meaning),
+        ]
     }
 }

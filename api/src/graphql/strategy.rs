@@ -616,60 +616,56 @@ impl SummaryRow {
 
 impl super::Localized for StrategicLine {
     fn texts(&self) -> Vec<(String, &entity::I18n)> {
-        let mut out = Vec::new();
-        out.push(("title".into(), &self.0.title));
-        out.push(("description".into(), &self.0.description));
-        out
+        vec![
+            ("title".into(), &self.0.title),
+            ("description".into(), &self.0.description),
+        ]
     }
 }
 
 impl super::Localized for LineScope {
     fn texts(&self) -> Vec<(String, &entity::I18n)> {
-        let mut out = Vec::new();
-        out.push(("title".into(), &self.0.title));
-        out.push(("description".into(), &self.0.description));
-        out
+        vec![
+            ("title".into(), &self.0.title),
+            ("description".into(), &self.0.description),
+        ]
     }
 }
 
 impl super::Localized for Action {
     fn texts(&self) -> Vec<(String, &entity::I18n)> {
-        let mut out = Vec::new();
-        out.push(("title".into(), &self.0.title));
-        out.push(("responsibleText".into(), &self.0.responsible_text));
-        out.push(("involvedText".into(), &self.0.involved_text));
-        out
+        vec![
+            ("title".into(), &self.0.title),
+            ("responsibleText".into(), &self.0.responsible_text),
+            ("involvedText".into(), &self.0.involved_text),
+        ]
     }
 }
 
 impl super::Localized for ExpectedResult {
     fn texts(&self) -> Vec<(String, &entity::I18n)> {
-        let mut out = Vec::new();
-        out.push(("text".into(), &self.0.text));
-        out
+        vec![("text".into(), &self.0.text)]
     }
 }
 
 impl super::Localized for FormOfIntervention {
     fn texts(&self) -> Vec<(String, &entity::I18n)> {
-        let mut out = Vec::new();
-        out.push(("title".into(), &self.0.title));
-        out.push(("description".into(), &self.0.description));
-        out
+        vec![
+            ("title".into(), &self.0.title),
+            ("description".into(), &self.0.description),
+        ]
     }
 }
 
 impl super::Localized for FormContribution {
     fn texts(&self) -> Vec<(String, &entity::I18n)> {
-        let mut out = Vec::new();
-        out.push(("text".into(), &self.0.text));
-        out
+        vec![("text".into(), &self.0.text)]
     }
 }
 
 impl super::Localized for SummaryRow {
     fn texts(&self) -> Vec<(String, &entity::I18n)> {
-        let mut out = Vec::new();
+        let mut out = vec![];
         out.push((
             "zonesAndInstitutions".into(),
             &self.0.zones_and_institutions,
