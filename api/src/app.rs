@@ -16,7 +16,7 @@ use std::sync::Arc;
 use crate::auth::Verifier;
 use crate::db::StatementCounter;
 use crate::error::{ApiError, classify};
-use crate::graphql::{PlanSchema, build_schema};
+use crate::graphql::{PlanSchema, RequestId, build_schema, published_cache};
 use crate::i18n::{Lang, RequestLang};
 use crate::loaders::new_loaders;
 
@@ -127,9 +127,12 @@ async fn execute(state: &AppState, headers: &HeaderMap, req: async_graphql::Requ
         Ok(viewer) => viewer,
         Err(err) => return error_response(&err),
     };
+    let request_id = request_id(headers);
     let req = req
         .data(new_loaders(state.db.clone()))
+        .data(published_cache())
         .data(viewer)
+        .data(RequestId(request_id.clone()))
         .data(RequestLang(lang));
     let mut resp = state.schema.execute(req).await;
     resp.errors.iter_mut().for_each(classify);
@@ -137,7 +140,25 @@ async fn execute(state: &AppState, headers: &HeaderMap, req: async_graphql::Requ
     if let Ok(value) = HeaderValue::from_str(lang.code()) {
         out.headers_mut().insert(header::CONTENT_LANGUAGE, value);
     }
+    if let Ok(value) = HeaderValue::from_str(&request_id) {
+        out.headers_mut().insert("x-request-id", value);
+    }
     out
+}
+
+/// The request's id: the client's `x-request-id` when it is a sane token, else a new UUID.
+/// It is returned to the client and recorded in the audit trail of every write.
+fn request_id(headers: &HeaderMap) -> String {
+    headers
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| {
+            !v.is_empty()
+                && v.len() <= 128
+                && v.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'))
+        })
+        .map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_owned)
 }
 
 async fn graphql_post(

@@ -21,6 +21,18 @@ pub enum ApiError {
         /// The argument or input field at fault.
         field: String,
     },
+    /// Several inputs are invalid at once; each names its field path (`input.percentComplete`).
+    #[error("{}", invalid_message(.0))]
+    Invalid(Vec<FieldError>),
+    /// The record changed since the client read it, or an idempotency key was reused for a
+    /// different request. Nothing was changed.
+    #[error("{message}")]
+    Conflict {
+        /// What clashed.
+        message: String,
+        /// The record's version now, when a stale version was sent.
+        current_version: Option<i32>,
+    },
     /// The request's credentials are missing or bad (HTTP 401).
     #[error("{0}")]
     Unauthenticated(String),
@@ -48,13 +60,31 @@ impl ApiError {
     pub fn code(&self) -> &'static str {
         match self {
             Self::NotFound(_) => "NOT_FOUND",
-            Self::BadUserInput { .. } => "BAD_USER_INPUT",
+            Self::BadUserInput { .. } | Self::Invalid(_) => "BAD_USER_INPUT",
+            Self::Conflict { .. } => "CONFLICT",
             Self::Unauthenticated(_) => "UNAUTHENTICATED",
             Self::Forbidden(_) => "FORBIDDEN",
             Self::Unavailable => "SERVICE_UNAVAILABLE",
             Self::Internal => "INTERNAL",
         }
     }
+}
+
+/// One invalid input field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// Path of the field (`input.milestones[1].date`).
+    pub field: String,
+    /// What is wrong with it.
+    pub message: String,
+}
+
+fn invalid_message(errors: &[FieldError]) -> String {
+    let parts: Vec<String> = errors
+        .iter()
+        .map(|e| format!("{}: {}", e.field, e.message))
+        .collect();
+    format!("invalid input: {}", parts.join("; "))
 }
 
 impl From<DbErr> for ApiError {
@@ -76,8 +106,31 @@ impl ErrorExtensions for ApiError {
     fn extend(&self) -> async_graphql::Error {
         async_graphql::Error::new(self.to_string()).extend_with(|_, e| {
             e.set("code", self.code());
-            if let Self::BadUserInput { field, .. } = self {
-                e.set("field", field.as_str());
+            match self {
+                Self::BadUserInput { field, .. } => e.set("field", field.as_str()),
+                Self::Invalid(errors) => {
+                    if let Some(first) = errors.first() {
+                        e.set("field", first.field.as_str());
+                    }
+                    let list: Vec<async_graphql::Value> = errors
+                        .iter()
+                        .map(|f| {
+                            let mut map = async_graphql::indexmap::IndexMap::new();
+                            map.insert(async_graphql::Name::new("field"), f.field.as_str().into());
+                            map.insert(
+                                async_graphql::Name::new("message"),
+                                f.message.as_str().into(),
+                            );
+                            async_graphql::Value::Object(map)
+                        })
+                        .collect();
+                    e.set("fieldErrors", list);
+                }
+                Self::Conflict {
+                    current_version: Some(v),
+                    ..
+                } => e.set("currentVersion", *v),
+                _ => {}
             }
         })
     }

@@ -13,6 +13,7 @@ pub mod fold;
 pub mod graphql;
 pub mod i18n;
 pub mod loaders;
+pub mod monitoring;
 pub mod pagination;
 pub mod policy;
 pub mod seed;

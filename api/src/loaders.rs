@@ -266,3 +266,104 @@ impl Loader<GlossaryByAcronym> for Db {
         Ok(out)
     }
 }
+
+/// A plan's table whose rows have a code: batched lookups by `(plan, code)`.
+pub trait CodeRel: Send + Sync + 'static {
+    /// The table.
+    type Entity: EntityTrait<Model: Clone + Send + Sync>;
+    /// Its plan column.
+    fn plan() -> <Self::Entity as EntityTrait>::Column;
+    /// Its code column.
+    fn code() -> <Self::Entity as EntityTrait>::Column;
+}
+
+/// The key of a row of `R` by plan id and code.
+pub struct ByCode<R>(pub i32, pub String, PhantomData<R>);
+
+impl<R> ByCode<R> {
+    /// The row of plan `plan_id` with `code`.
+    pub fn new(plan_id: i32, code: impl Into<String>) -> Self {
+        Self(plan_id, code.into(), PhantomData)
+    }
+}
+impl<R> Clone for ByCode<R> {
+    fn clone(&self) -> Self {
+        Self::new(self.0, self.1.clone())
+    }
+}
+impl<R> PartialEq for ByCode<R> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0 && self.1 == other.1
+    }
+}
+impl<R> Eq for ByCode<R> {}
+impl<R> Hash for ByCode<R> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.0.hash(state);
+        self.1.hash(state);
+    }
+}
+
+impl<R: CodeRel> Loader<ByCode<R>> for Db {
+    type Value = <R::Entity as EntityTrait>::Model;
+    type Error = ApiError;
+
+    async fn load(&self, keys: &[ByCode<R>]) -> Result<HashMap<ByCode<R>, Self::Value>, ApiError> {
+        let plans: Vec<i32> = keys.iter().map(|k| k.0).collect();
+        let codes: Vec<String> = keys.iter().map(|k| k.1.clone()).collect();
+        let rows = R::Entity::find()
+            .filter(R::plan().is_in(plans))
+            .filter(R::code().is_in(codes))
+            .all(&self.0)
+            .await?;
+        let mut out = HashMap::new();
+        for row in rows {
+            let (Value::Int(Some(plan)), Value::String(Some(code))) =
+                (row.get(R::plan()), row.get(R::code()))
+            else {
+                continue;
+            };
+            out.insert(ByCode::new(plan, code.to_string()), row);
+        }
+        Ok(out)
+    }
+}
+
+macro_rules! code_relations {
+    ($($(#[$doc:meta])* $name:ident => $module:ident;)*) => {$(
+        $(#[$doc])*
+        pub struct $name;
+        impl CodeRel for $name {
+            type Entity = entity::$module::Entity;
+            fn plan() -> entity::$module::Column {
+                entity::$module::Column::PlanId
+            }
+            fn code() -> entity::$module::Column {
+                entity::$module::Column::Code
+            }
+        }
+    )*};
+}
+
+code_relations! {
+    /// Actions by code.
+    ActionCode => action;
+    /// Zones by code.
+    ZoneCode => geographic_zone;
+    /// Partner metropolises by code.
+    PartnerCode => zone_partner;
+    /// Expected results by code.
+    ResultCode => expected_result;
+}
+
+/// Monitoring records by id.
+pub struct RecordById;
+impl Rel for RecordById {
+    type Entity = entity::monitoring_record::Entity;
+    fn column() -> entity::monitoring_record::Column {
+        entity::monitoring_record::Column::Id
+    }
+    fn order() -> entity::monitoring_record::Column {
+        entity::monitoring_record::Column::Id
+    }
+}

@@ -9,6 +9,8 @@ use async_graphql::{Context, Guard};
 
 use crate::auth::{Role, Viewer};
 use crate::error::ApiError;
+use crate::monitoring::Visibility;
+use crate::monitoring::store::AuditScope;
 
 /// An operation the policy rules on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -35,6 +37,12 @@ pub enum Operation {
     ReadAuditLog,
     /// Read operational data (what was loaded, when).
     ReadOperationalData,
+    /// Define indicators (baseline, target, what they measure).
+    ManageIndicators,
+    /// Record evaluations.
+    ManageEvaluations,
+    /// Publish the annual activity report of a year, freezing it.
+    PublishAnnualReport,
 }
 
 /// How a role may do an operation.
@@ -70,6 +78,9 @@ pub const TABLE: &[(Operation, [Rule; 5])] = &[
     (ManageReportingYears, [Deny,      Deny,   Deny,       Deny,            Allow]),
     (ReadAuditLog,         [Deny,      Deny,   OwnRecords, OwnRecords,      Allow]),
     (ReadOperationalData,  [Deny,      Allow,  Deny,       Deny,            Allow]),
+    (ManageIndicators,     [Deny,      Deny,   Deny,       Deny,            Allow]),
+    (ManageEvaluations,    [Deny,      Deny,   Deny,       Deny,            Allow]),
+    (PublishAnnualReport,  [Deny,      Deny,   Deny,       Deny,            Allow]),
 ];
 
 /// The rule for `role` doing `op`.
@@ -121,10 +132,75 @@ pub fn check(viewer: &Viewer, op: Operation, target: Option<&Target>) -> Result<
             "this requires a token: anonymous callers read published content only".to_owned(),
         ))
     } else {
+        let why = match (rule(viewer.role, op), target.is_some()) {
+            (OwnActions, true) => format!(
+                "your unit ({}) is not responsible for this action",
+                viewer.unit.as_deref().unwrap_or("none")
+            ),
+            (OwnMunicipality, true) => "you may only do this for your own municipality".into(),
+            (OwnRecords, true) => "you may only do this on your own records".into(),
+            _ => format!(
+                "the role {} may not do this",
+                viewer.role.claim().unwrap_or("anonymous")
+            ),
+        };
+        Err(ApiError::Forbidden(why))
+    }
+}
+
+/// Which monitoring records the viewer sees: published ones, and its own or all unpublished
+/// ones as [`ReadUnpublished`] allows.
+pub fn visibility(viewer: &Viewer) -> Visibility {
+    match (rule(viewer.role, ReadUnpublished), viewer.role) {
+        (Allow, _) => Visibility::All,
+        (OwnRecords, Role::Area) => Visibility::PublishedOrUnits(viewer.unit_scope.clone()),
+        (OwnRecords, Role::Municipality) => viewer.municipality.clone().map_or(
+            Visibility::PublishedOnly,
+            Visibility::PublishedOrMunicipality,
+        ),
+        _ => Visibility::PublishedOnly,
+    }
+}
+
+/// Whose audit entries the viewer may read; `FORBIDDEN` when none.
+pub fn audit_scope(viewer: &Viewer) -> Result<AuditScope, ApiError> {
+    check(viewer, ReadAuditLog, None)?;
+    Ok(match (rule(viewer.role, ReadAuditLog), viewer.role) {
+        (Allow, _) => AuditScope::All,
+        (_, Role::Area) => AuditScope::Units(viewer.unit_scope.clone()),
+        (_, Role::Municipality) => {
+            AuditScope::Municipality(viewer.municipality.clone().unwrap_or_default())
+        }
+        _ => AuditScope::Units(Vec::new()),
+    })
+}
+
+/// Reporters edit their records while they are theirs to edit (DRAFT or RETURNED); once
+/// submitted, only a reviewer changes them. Archived records are never edited.
+pub fn check_editable(viewer: &Viewer, state: &str) -> Result<(), ApiError> {
+    use crate::monitoring::state::{ARCHIVED, DRAFT, RETURNED};
+    if state == ARCHIVED {
+        return Err(ApiError::Forbidden(
+            "archived records cannot be changed".to_owned(),
+        ));
+    }
+    if viewer.role == Role::Admin || state == DRAFT || state == RETURNED {
+        Ok(())
+    } else {
         Err(ApiError::Forbidden(format!(
-            "the role {} may not do this",
-            viewer.role.claim().unwrap_or("anonymous")
+            "a {state} record can only be changed by a reviewer; ask for it to be returned"
         )))
+    }
+}
+
+/// Once a reporting year is closed, only admins change its records.
+pub fn check_year_open(viewer: &Viewer, year: i32, closed: bool) -> Result<(), ApiError> {
+    if closed && rule(viewer.role, ManageReportingYears) != Allow {
+        Err(ApiError::Forbidden(format!(
+            "the reporting year {year} is closed; only the plan's coordinators can change it"
+        )))
+    } else {
+        Ok(())
     }
 }
 
@@ -152,7 +228,7 @@ mod tests {
         for (i, (op, _)) in TABLE.iter().enumerate() {
             assert!(TABLE[i + 1..].iter().all(|(o, _)| o != op), "{op:?} twice");
         }
-        assert_eq!(TABLE.len(), 11);
+        assert_eq!(TABLE.len(), 14);
     }
 
     #[test]
@@ -173,6 +249,9 @@ mod tests {
             Review,
             Archive,
             ManageReportingYears,
+            ManageIndicators,
+            ManageEvaluations,
+            PublishAnnualReport,
         ] {
             assert_eq!(rule(Role::Reader, op), Deny, "{op:?}");
         }

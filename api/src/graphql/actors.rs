@@ -310,6 +310,36 @@ impl Municipality {
     async fn organization(&self) -> Organization {
         Organization(self.0.clone())
     }
+    /// Activities involving the municipality that the caller may see, newest first.
+    async fn activities(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only this reporting year.")] year: Option<i32>,
+    ) -> Result<Vec<super::monitoring::Activity>, ApiError> {
+        super::monitoring::municipality_records(
+            ctx,
+            &self.0.code,
+            crate::monitoring::kind::ACTIVITY,
+            year,
+            super::monitoring::Activity::from_model,
+        )
+        .await
+    }
+    /// Funded projects in which the municipality participates that the caller may see.
+    async fn funded_projects(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only projects starting this year.")] year: Option<i32>,
+    ) -> Result<Vec<super::monitoring::FundedProject>, ApiError> {
+        super::monitoring::municipality_records(
+            ctx,
+            &self.0.code,
+            crate::monitoring::kind::FUNDED_PROJECT,
+            year,
+            super::monitoring::FundedProject::from_model,
+        )
+        .await
+    }
     /// The actions whose actors include it: those naming it, and those naming the
     /// metropolitan municipalities as a group.
     async fn actions(&self, ctx: &Context<'_>) -> Result<Vec<Action>, ApiError> {

@@ -5,16 +5,18 @@
 
 mod actors;
 mod geography;
+mod monitoring;
+mod monitoring_write;
 mod node;
 mod plan;
+mod report;
 mod scalars;
 mod search;
 mod strategy;
 mod viewer;
 
 use async_graphql::{
-    Context, EmptyMutation, EmptySubscription, InputType, MergedObject, Name, SDLExportOptions,
-    Schema, Value,
+    Context, EmptySubscription, InputType, MergedObject, Name, SDLExportOptions, Schema, Value,
 };
 use sea_orm::DatabaseConnection;
 
@@ -33,21 +35,30 @@ pub struct Query(
     node::NodeQuery,
     search::SearchQuery,
     viewer::ViewerQuery,
+    monitoring::MonitoringQuery,
+    report::ReportQuery,
 );
 
+/// The root mutation: the union of every domain's mutations.
+#[derive(MergedObject, Default)]
+pub struct Mutation(monitoring_write::MonitoringMutation);
+
+pub use monitoring::published_cache;
+pub use monitoring_write::RequestId;
+
 /// The schema type served by the API.
-pub type PlanSchema = Schema<Query, EmptyMutation, EmptySubscription>;
+pub type PlanSchema = Schema<Query, Mutation, EmptySubscription>;
 
 /// Builds the schema. Request-scoped data (loaders, language) is added per request.
 pub fn build_schema(db: DatabaseConnection) -> PlanSchema {
-    Schema::build(Query::default(), EmptyMutation, EmptySubscription)
+    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .data(db)
         .finish()
 }
 
 /// The SDL of the schema, sorted so that the committed `schema.graphql` diffs cleanly.
 pub fn sdl() -> String {
-    Schema::build(Query::default(), EmptyMutation, EmptySubscription)
+    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .finish()
         .sdl_with_options(
             SDLExportOptions::new()

@@ -63,6 +63,18 @@ pub enum Node {
     Organization(Organization),
     /// A municipality.
     Municipality(Municipality),
+    /// A progress update.
+    ProgressUpdate(super::monitoring::ProgressUpdate),
+    /// An activity.
+    Activity(super::monitoring::Activity),
+    /// A funded project.
+    FundedProject(super::monitoring::FundedProject),
+    /// An indicator.
+    Indicator(super::monitoring::Indicator),
+    /// A measurement.
+    Measurement(super::monitoring::Measurement),
+    /// An evaluation.
+    Evaluation(super::monitoring::Evaluation),
 }
 
 /// The decoded form of a global ID.
@@ -130,6 +142,12 @@ const NODE_TYPES: &[&str] = &[
     "PartnerMetropolis",
     "Organization",
     "Municipality",
+    "ProgressUpdate",
+    "Activity",
+    "FundedProject",
+    "Indicator",
+    "Measurement",
+    "Evaluation",
 ];
 
 /// Types whose IDs carry no plan.
@@ -160,6 +178,9 @@ impl NodeQuery {
             },
             None => None,
         };
+        if super::monitoring::record_kind(&gid.type_name).is_some() {
+            return record_node(ctx, plan.as_ref(), &gid).await;
+        }
         let key = (gid.type_name.clone(), gid.code.clone());
         let mut found = load_nodes(db, plan.as_ref(), std::slice::from_ref(&key)).await?;
         Ok(found.remove(&key))
@@ -181,6 +202,38 @@ impl NodeQuery {
         }
         Ok(out)
     }
+}
+
+/// A monitoring record by ID, if the viewer may see it.
+async fn record_node(
+    ctx: &Context<'_>,
+    plan: Option<&entity::plan::Model>,
+    gid: &GlobalId,
+) -> Result<Option<Node>, ApiError> {
+    use super::monitoring::{self as m, MonitoringRecord};
+    let (Some(plan), Ok(id)) = (plan, gid.code.parse::<i32>()) else {
+        return Ok(None);
+    };
+    let Some(record) = crate::monitoring::store::get(super::db(ctx)?, id).await? else {
+        return Ok(None);
+    };
+    let visible = crate::policy::visibility(crate::policy::viewer(ctx)).sees(&record);
+    if record.plan_id != plan.id
+        || !visible
+        || Some(record.record_type.as_str()) != m::record_kind(&gid.type_name)
+    {
+        return Ok(None);
+    }
+    Ok(
+        MonitoringRecord::from_model(record, &plan.code).map(|r| match r {
+            MonitoringRecord::ProgressUpdate(x) => Node::ProgressUpdate(x),
+            MonitoringRecord::Activity(x) => Node::Activity(x),
+            MonitoringRecord::FundedProject(x) => Node::FundedProject(x),
+            MonitoringRecord::Indicator(x) => Node::Indicator(x),
+            MonitoringRecord::Measurement(x) => Node::Measurement(x),
+            MonitoringRecord::Evaluation(x) => Node::Evaluation(x),
+        }),
+    )
 }
 
 /// Loads the records named by `(type name, code)` pairs, one query per type; `plan` is the plan

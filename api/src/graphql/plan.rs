@@ -204,6 +204,32 @@ impl Plan {
         }
         Ok(out)
     }
+    /// The published state of all the plan's actions and indicators.
+    async fn progress_summary(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<super::report::ProgressSummary, ApiError> {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        let db = db(ctx)?;
+        let actions: Vec<String> = entity::action::Entity::find()
+            .filter(entity::action::Column::PlanId.eq(self.0.id))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|a| a.code)
+            .collect();
+        let results: Vec<String> = entity::expected_result::Entity::find()
+            .filter(entity::expected_result::Column::PlanId.eq(self.0.id))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|r| r.code)
+            .collect();
+        let published = super::monitoring::published(ctx, self.0.id).await?;
+        Ok(super::report::ProgressSummary(
+            crate::monitoring::report::rollup(&published, &actions, &results),
+        ))
+    }
     /// The strategic lines (LE1-LE5).
     async fn strategic_lines(&self, ctx: &Context<'_>) -> Result<Vec<StrategicLine>, ApiError> {
         let rows = many::<l::LinesOfPlan>(loaders(ctx)?, self.0.id).await?;

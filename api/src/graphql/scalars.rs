@@ -67,3 +67,22 @@ impl ScalarType for DateTime {
         Value::String(self.0.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
     }
 }
+
+/// Any JSON value.
+#[derive(Clone, Debug, PartialEq)]
+pub struct JsonValue(pub serde_json::Value);
+
+/// A JSON value, as is (used for audit snapshots).
+#[Scalar(name = "JSON")]
+impl ScalarType for JsonValue {
+    fn parse(value: Value) -> InputValueResult<Self> {
+        value
+            .into_json()
+            .map(JsonValue)
+            .map_err(|_| InputValueError::custom("not JSON"))
+    }
+
+    fn to_value(&self) -> Value {
+        Value::from_json(self.0.clone()).unwrap_or(Value::Null)
+    }
+}

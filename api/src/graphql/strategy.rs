@@ -220,6 +220,27 @@ impl StrategicLine {
             .map(|m| FormContribution(m, self.1.clone()))
             .collect())
     }
+    /// The published state of the line's actions and indicators.
+    async fn progress_summary(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<super::report::ProgressSummary, ApiError> {
+        let loaders = loaders(ctx)?;
+        let actions: Vec<String> = many::<l::ActionsOfLine>(loaders, self.0.id)
+            .await?
+            .into_iter()
+            .map(|a| a.code)
+            .collect();
+        let results: Vec<String> = many::<l::ResultsOfLine>(loaders, self.0.id)
+            .await?
+            .into_iter()
+            .map(|r| r.code)
+            .collect();
+        let published = super::monitoring::published(ctx, self.0.plan_id).await?;
+        Ok(super::report::ProgressSummary(
+            crate::monitoring::report::rollup(&published, &actions, &results),
+        ))
+    }
     /// The line's row of the closing summary table.
     async fn summary(&self, ctx: &Context<'_>) -> Result<Option<SummaryRow>, ApiError> {
         Ok(one::<l::SummaryOfLine>(loaders(ctx)?, self.0.id)
@@ -390,6 +411,20 @@ impl Action {
         >,
     ) -> String {
         tr(ctx, &self.0.responsible_text, lang)
+    }
+    /// The action's current progress: its latest published progress update.
+    async fn current_progress(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Option<super::monitoring::ProgressUpdate>, ApiError> {
+        super::monitoring::current_progress(ctx, &self.0, &self.1).await
+    }
+    /// The action's progress updates the caller may see, newest first.
+    async fn progress_history(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<super::monitoring::ProgressUpdate>, ApiError> {
+        super::monitoring::action_progress(ctx, &self.0, &self.1).await
     }
     /// The actors to involve as the plan words them (empty when the plan names none).
     async fn involved_text(

@@ -1,0 +1,1258 @@
+//! Monitoring records in the public schema: their types, the common fields every record has,
+//! and the lists and filters that read them.
+
+use async_graphql::{Context, Enum, ID, InputObject, Interface, Object, SimpleObject};
+use entity::monitoring_record;
+
+use super::actors::{Municipality, Organization};
+use super::geography::{GeographicZone, PartnerMetropolis};
+use super::node::GlobalId;
+use super::scalars::{Date, DateTime, Decimal};
+use super::strategy::{Action, ExpectedResult};
+use super::viewer::ViewerRole;
+use super::{FieldTranslations, db, db_enum, enum_str, loaders, tr};
+use crate::auth::Role;
+use crate::error::ApiError;
+use crate::i18n::Lang;
+use crate::loaders::{self as l, ByCode};
+use crate::monitoring::report::{INDICATOR_STATUS_METHOD, Published};
+use crate::monitoring::store::{self, RecordQuery};
+use crate::monitoring::{
+    ActivityPayload, EvaluationPayload, FundedProjectPayload, IndicatorPayload, MeasurementPayload,
+    ProgressPayload, kind, state,
+};
+use crate::pagination::page;
+use crate::policy;
+
+/// Where a record is in its review.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(rename_items = "SCREAMING_SNAKE_CASE")]
+pub enum ReviewState {
+    /// Being written by its reporter; visible to the reporter, readers and coordinators.
+    Draft,
+    /// Sent for review.
+    Submitted,
+    /// Reviewed and public.
+    Published,
+    /// Sent back to the reporter with a comment.
+    Returned,
+    /// Withdrawn; kept, never deleted.
+    Archived,
+}
+
+/// The status of an action, as a progress update reports it.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(rename_items = "SCREAMING_SNAKE_CASE")]
+pub enum ProgressStatus {
+    /// Not started (0 %).
+    NotStarted,
+    /// Under way.
+    InProgress,
+    /// Behind schedule.
+    Delayed,
+    /// Done (100 %).
+    Completed,
+    /// Stopped before completion.
+    Discontinued,
+}
+
+/// Kind of activity.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(rename_items = "SCREAMING_SNAKE_CASE")]
+pub enum ActivityKind {
+    /// A forum (e.g. the EMA forum, the Mediterranean Metropolitan Forum).
+    Forum,
+    /// A meeting of a network (Metropolis, EMA, MedCities, …).
+    NetworkMeeting,
+    /// A joint political position.
+    JointPosition,
+    /// A study or a seminar.
+    StudySeminar,
+    /// An international delegation received.
+    DelegationReceived,
+    /// A study visit abroad.
+    StudyVisit,
+    /// An event.
+    Event,
+    /// A transfer of knowledge or innovation.
+    KnowledgeTransfer,
+}
+
+/// Funding programme of a project.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(rename_items = "SCREAMING_SNAKE_CASE")]
+pub enum FundingProgramme {
+    /// European Regional Development Fund (FEDER / ERDF).
+    Feder,
+    /// Horizon Europe.
+    HorizonEurope,
+    /// LIFE.
+    Life,
+    /// Interreg.
+    Interreg,
+    /// URBACT.
+    Urbact,
+    /// NextGenerationEU.
+    NextGenerationEu,
+    /// A European Investment Bank loan.
+    EibLoan,
+    /// Another programme.
+    Other,
+}
+
+/// The AMB's role in a funded project.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(rename_items = "SCREAMING_SNAKE_CASE")]
+pub enum ProjectRole {
+    /// Lead partner.
+    Lead,
+    /// Partner.
+    Partner,
+}
+
+/// Status of a funded project.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(rename_items = "SCREAMING_SNAKE_CASE")]
+pub enum ProjectStatus {
+    /// Applied for.
+    Applied,
+    /// Funding awarded.
+    Awarded,
+    /// Application rejected.
+    Rejected,
+    /// Being carried out.
+    InExecution,
+    /// Finished.
+    Closed,
+}
+
+/// Which way is better for an indicator.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(rename_items = "SCREAMING_SNAKE_CASE")]
+pub enum IndicatorDirection {
+    /// Higher is better.
+    Increase,
+    /// Lower is better.
+    Decrease,
+}
+
+/// Where an indicator stands (see `Indicator.statusMethod`).
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(rename_items = "SCREAMING_SNAKE_CASE")]
+pub enum IndicatorStatus {
+    /// The target is reached.
+    Achieved,
+    /// At or ahead of a straight line from baseline to target.
+    OnTrack,
+    /// Behind that line.
+    OffTrack,
+    /// Worse than the baseline.
+    Deterioration,
+    /// No published measurement.
+    NoData,
+}
+
+/// Kind of evaluation (section XII of the plan).
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(rename_items = "SCREAMING_SNAKE_CASE")]
+pub enum EvaluationKind {
+    /// The mid-term evaluation (2023).
+    MidTerm,
+    /// The final evaluation (2025).
+    Final,
+}
+
+/// Status of an evaluation.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(rename_items = "SCREAMING_SNAKE_CASE")]
+pub enum EvaluationStatus {
+    /// Planned.
+    Planned,
+    /// Under way.
+    InProgress,
+    /// Done.
+    Completed,
+}
+
+/// Who reported a record.
+pub struct Reporter<'a>(&'a monitoring_record::Model);
+
+/// Who reported a record.
+#[Object]
+impl Reporter<'_> {
+    /// The reporter's role.
+    async fn role(&self) -> ViewerRole {
+        match Role::from_claim(&self.0.owner_role) {
+            Some(Role::Admin) => ViewerRole::Admin,
+            Some(Role::Area) => ViewerRole::Area,
+            Some(Role::Municipality) => ViewerRole::Municipality,
+            Some(Role::Reader) => ViewerRole::Reader,
+            _ => ViewerRole::Anonymous,
+        }
+    }
+    /// The reporting AMB area or service.
+    async fn unit(&self, ctx: &Context<'_>) -> Result<Option<Organization>, ApiError> {
+        let Some(code) = &self.0.owner_unit else {
+            return Ok(None);
+        };
+        Ok(loaders(ctx)?
+            .load_one(l::OrgByCode(code.clone()))
+            .await?
+            .map(Organization))
+    }
+    /// The reporting municipality.
+    async fn municipality(&self, ctx: &Context<'_>) -> Result<Option<Municipality>, ApiError> {
+        let Some(code) = &self.0.owner_municipality else {
+            return Ok(None);
+        };
+        Ok(loaders(ctx)?
+            .load_one(l::OrgByCode(code.clone()))
+            .await?
+            .map(Municipality))
+    }
+    /// The token subject that reported it; shown to coordinators, readers and the reporter's
+    /// own unit or municipality only.
+    async fn subject(&self, ctx: &Context<'_>) -> Option<&str> {
+        let viewer = policy::viewer(ctx);
+        let own = viewer.sub.as_deref() == Some(self.0.owner_sub.as_str())
+            || policy::visibility(viewer) == crate::monitoring::Visibility::All
+            || self
+                .0
+                .owner_unit
+                .as_ref()
+                .is_some_and(|u| viewer.unit_scope.contains(u))
+            || (self.0.owner_municipality.is_some()
+                && self.0.owner_municipality == viewer.municipality);
+        own.then_some(self.0.owner_sub.as_str())
+    }
+}
+
+/// Declares a record type: the struct, the fields every record has, and its own fields.
+macro_rules! record_type {
+    ($name:ident, $payload:ty, $doc:literal, { $($extra:tt)* }) => {
+        #[doc = $doc]
+        pub struct $name {
+            pub(crate) m: monitoring_record::Model,
+            pub(crate) plan: String,
+            pub(crate) p: $payload,
+        }
+
+        impl $name {
+            /// Wraps a stored record; `None` if its payload is not of this kind.
+            pub(crate) fn from_model(m: monitoring_record::Model, plan: &str) -> Option<Self> {
+                let p = serde_json::from_value(m.payload.clone()).ok()?;
+                Some(Self { m, plan: plan.to_owned(), p })
+            }
+        }
+
+        #[doc = $doc]
+        #[Object]
+        impl $name {
+            /// Opaque global ID.
+            pub(crate) async fn id(&self) -> ID {
+                GlobalId::of_plan_record(stringify!($name), &self.plan, &self.m.id.to_string())
+            }
+            /// Review state.
+            pub(crate) async fn state(&self) -> Result<ReviewState, ApiError> {
+                db_enum(&self.m.state)
+            }
+            /// Version, incremented by every change; send it back as `expectedVersion`.
+            pub(crate) async fn version(&self) -> i32 {
+                self.m.version
+            }
+            /// The reporting year the record belongs to, when it has one.
+            async fn year(&self) -> Option<i32> {
+                self.m.year
+            }
+            /// When it was created.
+            async fn created_at(&self) -> DateTime {
+                DateTime(self.m.created_at)
+            }
+            /// When it last changed.
+            async fn updated_at(&self) -> DateTime {
+                DateTime(self.m.updated_at)
+            }
+            /// When it was last published.
+            async fn published_at(&self) -> Option<DateTime> {
+                self.m.published_at.map(DateTime)
+            }
+            /// Who reported it.
+            async fn reported_by(&self) -> Reporter<'_> {
+                Reporter(&self.m)
+            }
+            /// The reviewer's comment, when the record was returned.
+            async fn review_comment(
+                &self,
+                ctx: &Context<'_>,
+                #[graphql(desc = "Language of the text; defaults to the request's language.")]
+                lang: Option<Lang>,
+            ) -> Option<String> {
+                let text: entity::I18n =
+                    serde_json::from_value(self.m.review_comment.clone()?).ok()?;
+                Some(tr(ctx, &text, lang))
+            }
+            /// Whether this is synthetic demonstration data (never real monitoring data).
+            async fn synthetic(&self) -> bool {
+                self.m.synthetic
+            }
+            /// The languages in which every text of the record is available.
+            async fn languages(&self) -> Vec<Lang> {
+                super::languages_of(&super::Localized::texts(self))
+            }
+            /// Every localized text of the record, in every language it has.
+            async fn translations(
+                &self,
+                #[graphql(desc = "Only these fields (by their GraphQL names); all when omitted.")]
+                fields: Option<Vec<String>>,
+            ) -> Vec<FieldTranslations> {
+                super::translations_of(super::Localized::texts(self), fields.as_deref())
+            }
+            $($extra)*
+        }
+    };
+}
+
+async fn actions_by_code(
+    ctx: &Context<'_>,
+    plan_id: i32,
+    plan: &str,
+    codes: &[String],
+) -> Result<Vec<Action>, ApiError> {
+    let keys: Vec<ByCode<l::ActionCode>> = codes
+        .iter()
+        .map(|c| ByCode::new(plan_id, c.clone()))
+        .collect();
+    let mut found = loaders(ctx)?.load_many(keys.iter().cloned()).await?;
+    Ok(keys
+        .iter()
+        .filter_map(|k| found.remove(k))
+        .map(|m| Action(m, plan.to_owned()))
+        .collect())
+}
+
+async fn orgs_by_code(
+    ctx: &Context<'_>,
+    codes: &[String],
+) -> Result<Vec<entity::organization::Model>, ApiError> {
+    let keys: Vec<l::OrgByCode> = codes.iter().cloned().map(l::OrgByCode).collect();
+    let mut found = loaders(ctx)?.load_many(keys.iter().cloned()).await?;
+    Ok(keys.iter().filter_map(|k| found.remove(k)).collect())
+}
+
+record_type!(
+    ProgressUpdate,
+    ProgressPayload,
+    "A progress update of an action for a reporting year.",
+    {
+        /// The action.
+        async fn action(&self, ctx: &Context<'_>) -> Result<Option<Action>, ApiError> {
+            Ok(actions_by_code(
+                ctx,
+                self.m.plan_id,
+                &self.plan,
+                std::slice::from_ref(&self.p.action),
+            )
+            .await?
+            .pop())
+        }
+        /// Status of the action.
+        async fn status(&self) -> Result<ProgressStatus, ApiError> {
+            db_enum(&self.p.status)
+        }
+        /// Percent complete, 0-100.
+        async fn percent_complete(&self) -> i32 {
+            self.p.percent_complete
+        }
+        /// What was done.
+        async fn narrative(
+            &self,
+            ctx: &Context<'_>,
+            #[graphql(desc = "Language of the text; defaults to the request's language.")]
+            lang: Option<Lang>,
+        ) -> String {
+            tr(ctx, &self.p.narrative, lang)
+        }
+        /// Milestones.
+        async fn milestones(&self) -> Vec<MilestoneView> {
+            self.p
+                .milestones
+                .iter()
+                .cloned()
+                .map(MilestoneView)
+                .collect()
+        }
+        /// Links to evidence.
+        async fn evidence_links(&self) -> &[String] {
+            &self.p.evidence_links
+        }
+    }
+);
+
+/// A milestone of a progress update.
+pub struct MilestoneView(crate::monitoring::Milestone);
+
+/// A milestone of a progress update.
+#[Object(name = "Milestone")]
+impl MilestoneView {
+    /// When.
+    async fn date(&self) -> Date {
+        Date(self.0.date)
+    }
+    /// What.
+    async fn text(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Language of the text; defaults to the request's language.")] lang: Option<
+            Lang,
+        >,
+    ) -> String {
+        tr(ctx, &self.0.text, lang)
+    }
+}
+
+record_type!(
+    Activity,
+    ActivityPayload,
+    "An activity: a forum, a network meeting, a joint position, a study or seminar, a delegation received, a study visit, an event or a knowledge transfer.",
+    {
+        /// Kind of activity.
+        async fn kind(&self) -> Result<ActivityKind, ApiError> {
+            db_enum(&self.p.kind)
+        }
+        /// Title.
+        async fn title(
+            &self,
+            ctx: &Context<'_>,
+            #[graphql(desc = "Language of the text; defaults to the request's language.")]
+            lang: Option<Lang>,
+        ) -> String {
+            tr(ctx, &self.p.title, lang)
+        }
+        /// Summary.
+        async fn summary(
+            &self,
+            ctx: &Context<'_>,
+            #[graphql(desc = "Language of the text; defaults to the request's language.")]
+            lang: Option<Lang>,
+        ) -> String {
+            tr(ctx, &self.p.summary, lang)
+        }
+        /// First day.
+        async fn start_date(&self) -> Date {
+            Date(self.p.start_date)
+        }
+        /// Last day, if it lasted more than one.
+        async fn end_date(&self) -> Option<Date> {
+            self.p.end_date.map(Date)
+        }
+        /// Where it took place.
+        async fn place(&self) -> Option<&str> {
+            self.p.place.as_deref()
+        }
+        /// Links to more information.
+        async fn links(&self) -> &[String] {
+            &self.p.links
+        }
+        /// The actions it carries out.
+        async fn actions(&self, ctx: &Context<'_>) -> Result<Vec<Action>, ApiError> {
+            actions_by_code(ctx, self.m.plan_id, &self.plan, &self.p.actions).await
+        }
+        /// The geographic zones it concerns.
+        async fn zones(&self, ctx: &Context<'_>) -> Result<Vec<GeographicZone>, ApiError> {
+            let keys: Vec<ByCode<l::ZoneCode>> = self
+                .p
+                .zones
+                .iter()
+                .map(|c| ByCode::new(self.m.plan_id, c.clone()))
+                .collect();
+            let mut found = loaders(ctx)?.load_many(keys.iter().cloned()).await?;
+            Ok(keys
+                .iter()
+                .filter_map(|k| found.remove(k))
+                .map(|m| GeographicZone(m, self.plan.clone()))
+                .collect())
+        }
+        /// The partner metropolises involved.
+        async fn partners(&self, ctx: &Context<'_>) -> Result<Vec<PartnerMetropolis>, ApiError> {
+            let keys: Vec<ByCode<l::PartnerCode>> = self
+                .p
+                .partners
+                .iter()
+                .map(|c| ByCode::new(self.m.plan_id, c.clone()))
+                .collect();
+            let mut found = loaders(ctx)?.load_many(keys.iter().cloned()).await?;
+            Ok(keys
+                .iter()
+                .filter_map(|k| found.remove(k))
+                .map(|m| PartnerMetropolis(m, self.plan.clone()))
+                .collect())
+        }
+        /// The organizations involved.
+        async fn organizations(&self, ctx: &Context<'_>) -> Result<Vec<Organization>, ApiError> {
+            Ok(orgs_by_code(ctx, &self.p.organizations)
+                .await?
+                .into_iter()
+                .map(Organization)
+                .collect())
+        }
+        /// The municipalities involved.
+        async fn municipalities(&self, ctx: &Context<'_>) -> Result<Vec<Municipality>, ApiError> {
+            Ok(orgs_by_code(ctx, &self.p.municipalities)
+                .await?
+                .into_iter()
+                .map(Municipality)
+                .collect())
+        }
+    }
+);
+
+record_type!(
+    FundedProject,
+    FundedProjectPayload,
+    "A project funded by the EU or another funder (strategic line 2).",
+    {
+        /// Title.
+        async fn title(
+            &self,
+            ctx: &Context<'_>,
+            #[graphql(desc = "Language of the text; defaults to the request's language.")]
+            lang: Option<Lang>,
+        ) -> String {
+            tr(ctx, &self.p.title, lang)
+        }
+        /// Summary.
+        async fn summary(
+            &self,
+            ctx: &Context<'_>,
+            #[graphql(desc = "Language of the text; defaults to the request's language.")]
+            lang: Option<Lang>,
+        ) -> String {
+            tr(ctx, &self.p.summary, lang)
+        }
+        /// Funding programme.
+        async fn programme(&self) -> Result<FundingProgramme, ApiError> {
+            db_enum(&self.p.programme)
+        }
+        /// The AMB's role.
+        async fn role(&self) -> Result<ProjectRole, ApiError> {
+            db_enum(&self.p.role)
+        }
+        /// Total budget, in EUR.
+        async fn total_budget(&self) -> Result<Decimal, ApiError> {
+            self.p
+                .total_budget
+                .parse()
+                .map(Decimal)
+                .map_err(|_| ApiError::Internal)
+        }
+        /// Grant, in EUR.
+        async fn grant_amount(&self) -> Result<Decimal, ApiError> {
+            self.p
+                .grant_amount
+                .parse()
+                .map(Decimal)
+                .map_err(|_| ApiError::Internal)
+        }
+        /// Start of the project.
+        async fn start_date(&self) -> Date {
+            Date(self.p.start_date)
+        }
+        /// End of the project.
+        async fn end_date(&self) -> Option<Date> {
+            self.p.end_date.map(Date)
+        }
+        /// Status.
+        async fn status(&self) -> Result<ProjectStatus, ApiError> {
+            db_enum(&self.p.status)
+        }
+        /// Whether it continued after the EU funding ended (null until known).
+        async fn continued_after_funding(&self) -> Option<bool> {
+            self.p.continued_after_funding
+        }
+        /// Links to more information.
+        async fn links(&self) -> &[String] {
+            &self.p.links
+        }
+        /// The actions it serves.
+        async fn actions(&self, ctx: &Context<'_>) -> Result<Vec<Action>, ApiError> {
+            actions_by_code(ctx, self.m.plan_id, &self.plan, &self.p.actions).await
+        }
+        /// The participating municipalities.
+        async fn municipalities(&self, ctx: &Context<'_>) -> Result<Vec<Municipality>, ApiError> {
+            Ok(orgs_by_code(ctx, &self.p.municipalities)
+                .await?
+                .into_iter()
+                .map(Municipality)
+                .collect())
+        }
+    }
+);
+
+/// A value in a year.
+#[derive(SimpleObject)]
+pub struct YearValue {
+    /// The value.
+    pub value: Decimal,
+    /// The year.
+    pub year: i32,
+}
+
+fn year_value(value: &str, year: i32) -> Result<YearValue, ApiError> {
+    Ok(YearValue {
+        value: Decimal(value.parse().map_err(|_| ApiError::Internal)?),
+        year,
+    })
+}
+
+record_type!(
+    Indicator,
+    IndicatorPayload,
+    "An indicator measuring an expected result or an action, with its baseline and target.",
+    {
+        /// Code, unique in the plan.
+        async fn code(&self) -> Option<&str> {
+            self.m.code.as_deref()
+        }
+        /// Name.
+        async fn name(
+            &self,
+            ctx: &Context<'_>,
+            #[graphql(desc = "Language of the text; defaults to the request's language.")]
+            lang: Option<Lang>,
+        ) -> String {
+            tr(ctx, &self.p.name, lang)
+        }
+        /// Unit of measurement.
+        async fn unit(&self) -> &str {
+            &self.p.unit
+        }
+        /// The expected result it measures.
+        async fn expected_result(
+            &self,
+            ctx: &Context<'_>,
+        ) -> Result<Option<ExpectedResult>, ApiError> {
+            let Some(code) = &self.p.expected_result else {
+                return Ok(None);
+            };
+            Ok(loaders(ctx)?
+                .load_one(ByCode::<l::ResultCode>::new(self.m.plan_id, code.clone()))
+                .await?
+                .map(|m| ExpectedResult(m, self.plan.clone())))
+        }
+        /// The action it measures.
+        async fn action(&self, ctx: &Context<'_>) -> Result<Option<Action>, ApiError> {
+            let Some(code) = &self.p.action else {
+                return Ok(None);
+            };
+            Ok(
+                actions_by_code(ctx, self.m.plan_id, &self.plan, std::slice::from_ref(code))
+                    .await?
+                    .pop(),
+            )
+        }
+        /// Baseline.
+        async fn baseline(&self) -> Result<YearValue, ApiError> {
+            year_value(&self.p.baseline_value, self.p.baseline_year)
+        }
+        /// Target.
+        async fn target(&self) -> Result<YearValue, ApiError> {
+            year_value(&self.p.target_value, self.p.target_year)
+        }
+        /// Which way is better.
+        async fn direction(&self) -> Result<IndicatorDirection, ApiError> {
+            db_enum(&self.p.direction)
+        }
+        /// Measurements the caller may see, by year.
+        async fn measurements(&self, ctx: &Context<'_>) -> Result<Vec<Measurement>, ApiError> {
+            let q = RecordQuery {
+                plan_id: self.m.plan_id,
+                record_type: kind::MEASUREMENT,
+                links: vec![("INDICATOR".to_owned(), self.m.id.to_string())],
+                ..RecordQuery::default()
+            };
+            let rows = store::all(db(ctx)?, &q, &policy::visibility(policy::viewer(ctx))).await?;
+            let mut out: Vec<Measurement> = rows
+                .into_iter()
+                .filter_map(|m| Measurement::from_model(m, &self.plan))
+                .collect();
+            out.sort_by_key(|m| (m.m.year, m.m.id));
+            Ok(out)
+        }
+        /// The latest published value.
+        async fn latest_value(&self, ctx: &Context<'_>) -> Result<Option<YearValue>, ApiError> {
+            let published = published(ctx, self.m.plan_id).await?;
+            published
+                .latest_measurement(self.m.id, None)
+                .map(|(y, v)| year_value(v, y))
+                .transpose()
+        }
+        /// Where the indicator stands, from its latest published measurement.
+        async fn status(&self, ctx: &Context<'_>) -> Result<IndicatorStatus, ApiError> {
+            let published = published(ctx, self.m.plan_id).await?;
+            db_enum(published.status_of(self.m.id, &self.p, None))
+        }
+        /// How `status` is computed.
+        async fn status_method(&self) -> &'static str {
+            INDICATOR_STATUS_METHOD
+        }
+    }
+);
+
+/// The published records of a plan, loaded once per request.
+pub(crate) async fn published<'a>(
+    ctx: &Context<'a>,
+    plan_id: i32,
+) -> Result<std::sync::Arc<Published>, ApiError> {
+    type Cache = tokio::sync::Mutex<std::collections::HashMap<i32, std::sync::Arc<Published>>>;
+    let cache = ctx.data::<Cache>().ok();
+    if let Some(cache) = cache {
+        let mut map = cache.lock().await;
+        if let Some(p) = map.get(&plan_id) {
+            return Ok(p.clone());
+        }
+        let loaded = std::sync::Arc::new(Published::load(db(ctx)?, plan_id).await?);
+        map.insert(plan_id, loaded.clone());
+        return Ok(loaded);
+    }
+    Ok(std::sync::Arc::new(
+        Published::load(db(ctx)?, plan_id).await?,
+    ))
+}
+
+/// The per-request cache of published records (see [`published`]).
+pub fn published_cache()
+-> tokio::sync::Mutex<std::collections::HashMap<i32, std::sync::Arc<Published>>> {
+    tokio::sync::Mutex::new(std::collections::HashMap::new())
+}
+
+record_type!(
+    Measurement,
+    MeasurementPayload,
+    "A yearly measurement of an indicator.",
+    {
+        /// The indicator.
+        async fn indicator(&self, ctx: &Context<'_>) -> Result<Option<Indicator>, ApiError> {
+            let row =
+                crate::loaders::one::<l::RecordById>(loaders(ctx)?, self.p.indicator_id).await?;
+            Ok(row
+                .filter(|m| policy::visibility(policy::viewer(ctx)).sees(m))
+                .and_then(|m| Indicator::from_model(m, &self.plan)))
+        }
+        /// The value.
+        async fn value(&self) -> Result<Decimal, ApiError> {
+            self.p
+                .value
+                .parse()
+                .map(Decimal)
+                .map_err(|_| ApiError::Internal)
+        }
+        /// Where the value comes from.
+        async fn source(&self) -> &str {
+            &self.p.source
+        }
+        /// Notes.
+        async fn notes(
+            &self,
+            ctx: &Context<'_>,
+            #[graphql(desc = "Language of the text; defaults to the request's language.")]
+            lang: Option<Lang>,
+        ) -> String {
+            tr(ctx, &self.p.notes, lang)
+        }
+    }
+);
+
+record_type!(
+    Evaluation,
+    EvaluationPayload,
+    "A mid-term or final evaluation of the plan.",
+    {
+        /// Kind.
+        async fn kind(&self) -> Result<EvaluationKind, ApiError> {
+            db_enum(&self.p.kind)
+        }
+        /// Status.
+        async fn status(&self) -> Result<EvaluationStatus, ApiError> {
+            db_enum(&self.p.status)
+        }
+        /// Start.
+        async fn start_date(&self) -> Option<Date> {
+            self.p.start_date.map(Date)
+        }
+        /// End.
+        async fn end_date(&self) -> Option<Date> {
+            self.p.end_date.map(Date)
+        }
+        /// Summary.
+        async fn summary(
+            &self,
+            ctx: &Context<'_>,
+            #[graphql(desc = "Language of the text; defaults to the request's language.")]
+            lang: Option<Lang>,
+        ) -> String {
+            tr(ctx, &self.p.summary, lang)
+        }
+        /// Findings.
+        async fn findings(
+            &self,
+            ctx: &Context<'_>,
+            #[graphql(desc = "Language of the text; defaults to the request's language.")]
+            lang: Option<Lang>,
+        ) -> String {
+            tr(ctx, &self.p.findings, lang)
+        }
+        /// Recommendations.
+        async fn recommendations(
+            &self,
+            ctx: &Context<'_>,
+            #[graphql(desc = "Language of the text; defaults to the request's language.")]
+            lang: Option<Lang>,
+        ) -> String {
+            tr(ctx, &self.p.recommendations, lang)
+        }
+        /// Link to the evaluation document.
+        async fn document_link(&self) -> Option<&str> {
+            self.p.document_link.as_deref()
+        }
+    }
+);
+
+fn review_comment(m: &monitoring_record::Model) -> Option<entity::I18n> {
+    serde_json::from_value(m.review_comment.clone()?).ok()
+}
+
+macro_rules! localized {
+    ($name:ident, |$s:ident| [$($field:literal => $expr:expr),* $(,)?] $(, lists: [$($lfield:literal => $lexpr:expr),*])?) => {
+        impl super::Localized for $name {
+            fn texts(&self) -> Vec<(String, &entity::I18n)> {
+                let $s = self;
+                #[allow(unused_mut)]
+                let mut out: Vec<(String, &entity::I18n)> = vec![$(($field.to_owned(), $expr)),*];
+                $($(out.extend($lexpr.enumerate().map(|(i, t)| (format!("{}[{i}]", $lfield), t)));)*)?
+                let _ = review_comment;
+                out
+            }
+        }
+    };
+}
+
+localized!(ProgressUpdate, |s| ["narrative" => &s.p.narrative], lists: ["milestones.text" => s.p.milestones.iter().map(|m| &m.text)]);
+localized!(Activity, |s| ["title" => &s.p.title, "summary" => &s.p.summary]);
+localized!(FundedProject, |s| ["title" => &s.p.title, "summary" => &s.p.summary]);
+localized!(Indicator, |s| ["name" => &s.p.name]);
+localized!(Measurement, |s| ["notes" => &s.p.notes]);
+localized!(Evaluation, |s| ["summary" => &s.p.summary, "findings" => &s.p.findings, "recommendations" => &s.p.recommendations]);
+
+/// Any monitoring record.
+#[derive(Interface)]
+#[graphql(
+    field(name = "id", ty = "ID", desc = "Opaque global ID."),
+    field(name = "state", ty = "ReviewState", desc = "Review state."),
+    field(
+        name = "version",
+        ty = "i32",
+        desc = "Version, incremented by every change; send it back as `expectedVersion`."
+    )
+)]
+pub enum MonitoringRecord {
+    /// A progress update.
+    ProgressUpdate(ProgressUpdate),
+    /// An activity.
+    Activity(Activity),
+    /// A funded project.
+    FundedProject(FundedProject),
+    /// An indicator.
+    Indicator(Indicator),
+    /// A measurement.
+    Measurement(Measurement),
+    /// An evaluation.
+    Evaluation(Evaluation),
+}
+
+impl MonitoringRecord {
+    /// Wraps a stored record in its type.
+    pub(crate) fn from_model(m: monitoring_record::Model, plan: &str) -> Option<Self> {
+        Some(match m.record_type.as_str() {
+            kind::PROGRESS_UPDATE => Self::ProgressUpdate(ProgressUpdate::from_model(m, plan)?),
+            kind::ACTIVITY => Self::Activity(Activity::from_model(m, plan)?),
+            kind::FUNDED_PROJECT => Self::FundedProject(FundedProject::from_model(m, plan)?),
+            kind::INDICATOR => Self::Indicator(Indicator::from_model(m, plan)?),
+            kind::MEASUREMENT => Self::Measurement(Measurement::from_model(m, plan)?),
+            kind::EVALUATION => Self::Evaluation(Evaluation::from_model(m, plan)?),
+            _ => return None,
+        })
+    }
+}
+
+/// The GraphQL type name of a stored record kind.
+pub(crate) fn type_name(record_type: &str) -> Option<&'static str> {
+    Some(match record_type {
+        kind::PROGRESS_UPDATE => "ProgressUpdate",
+        kind::ACTIVITY => "Activity",
+        kind::FUNDED_PROJECT => "FundedProject",
+        kind::INDICATOR => "Indicator",
+        kind::MEASUREMENT => "Measurement",
+        kind::EVALUATION => "Evaluation",
+        _ => return None,
+    })
+}
+
+/// The stored record kind of a GraphQL type name.
+pub(crate) fn record_kind(type_name: &str) -> Option<&'static str> {
+    Some(match type_name {
+        "ProgressUpdate" => kind::PROGRESS_UPDATE,
+        "Activity" => kind::ACTIVITY,
+        "FundedProject" => kind::FUNDED_PROJECT,
+        "Indicator" => kind::INDICATOR,
+        "Measurement" => kind::MEASUREMENT,
+        "Evaluation" => kind::EVALUATION,
+        _ => return None,
+    })
+}
+
+crate::connection!(
+    ActivityConnection,
+    ActivityEdge,
+    Activity,
+    "A page of activities.",
+    "An activity in a page."
+);
+crate::connection!(
+    FundedProjectConnection,
+    FundedProjectEdge,
+    FundedProject,
+    "A page of funded projects.",
+    "A funded project in a page."
+);
+crate::connection!(
+    IndicatorConnection,
+    IndicatorEdge,
+    Indicator,
+    "A page of indicators.",
+    "An indicator in a page."
+);
+crate::connection!(
+    EvaluationConnection,
+    EvaluationEdge,
+    Evaluation,
+    "A page of evaluations.",
+    "An evaluation in a page."
+);
+crate::connection!(
+    ProgressUpdateConnection,
+    ProgressUpdateEdge,
+    ProgressUpdate,
+    "A page of progress updates.",
+    "A progress update in a page."
+);
+
+/// Conditions on monitoring records; all must hold. Unknown codes are `BAD_USER_INPUT`.
+#[derive(InputObject, Default)]
+pub struct MonitoringFilter {
+    /// Plan code; the current plan when omitted.
+    pub plan: Option<String>,
+    /// Records about the actions of this strategic line (`LE2`).
+    pub strategic_line: Option<String>,
+    /// Records about this action (`LE2.1`).
+    pub action: Option<String>,
+    /// Records about this geographic zone (`EUROPE`).
+    pub zone: Option<String>,
+    /// Records involving this partner metropolis (its code, e.g. `greater-manchester`).
+    pub partner: Option<String>,
+    /// Records involving this municipality (INE code).
+    pub municipality: Option<String>,
+    /// Records involving this organization (code).
+    pub organization: Option<String>,
+    /// The kind: an `ActivityKind` for activities, a `FundingProgramme` for funded projects,
+    /// an `EvaluationKind` for evaluations.
+    pub kind: Option<String>,
+    /// The reporting year (for funded projects, the year they start).
+    pub year: Option<i32>,
+    /// The review state.
+    pub state: Option<ReviewState>,
+}
+
+/// Turns a filter into a record query, checking every code.
+pub(crate) async fn record_query(
+    ctx: &Context<'_>,
+    record_type: &'static str,
+    filter: MonitoringFilter,
+) -> Result<(RecordQuery, entity::plan::Model), ApiError> {
+    use crate::monitoring::validate::Vocabulary;
+    let db = db(ctx)?;
+    let plan = crate::store::resolve_plan(db, filter.plan.as_deref()).await?;
+    let vocab = Vocabulary::load(db, plan.id).await?;
+    let mut links = Vec::new();
+    let mut check =
+        |field: &str, target: &str, value: Option<String>, known: bool| -> Result<(), ApiError> {
+            if let Some(v) = value {
+                if !known {
+                    return Err(ApiError::bad_input(
+                        &format!("filter.{field}"),
+                        format!("unknown {field} {v:?}"),
+                    ));
+                }
+                links.push((target.to_owned(), v));
+            }
+            Ok(())
+        };
+    let line_known = match &filter.strategic_line {
+        Some(code) => crate::store::line_by_code(db, plan.id, code)
+            .await?
+            .is_some(),
+        None => true,
+    };
+    check(
+        "strategicLine",
+        "LINE",
+        filter.strategic_line.clone(),
+        line_known,
+    )?;
+    let known = |set: &std::collections::HashSet<String>, v: &Option<String>| {
+        v.as_ref().is_none_or(|v| set.contains(v))
+    };
+    check(
+        "action",
+        "ACTION",
+        filter.action.clone(),
+        known(&vocab.actions, &filter.action),
+    )?;
+    check(
+        "zone",
+        "ZONE",
+        filter.zone.clone(),
+        known(&vocab.zones, &filter.zone),
+    )?;
+    check(
+        "partner",
+        "PARTNER",
+        filter.partner.clone(),
+        known(&vocab.partners, &filter.partner),
+    )?;
+    check(
+        "municipality",
+        "MUNICIPALITY",
+        filter.municipality.clone(),
+        known(&vocab.municipalities, &filter.municipality),
+    )?;
+    check(
+        "organization",
+        "ORGANIZATION",
+        filter.organization.clone(),
+        known(&vocab.organizations, &filter.organization),
+    )?;
+    let kinds: &[&str] = match record_type {
+        kind::ACTIVITY => &[
+            "FORUM",
+            "NETWORK_MEETING",
+            "JOINT_POSITION",
+            "STUDY_SEMINAR",
+            "DELEGATION_RECEIVED",
+            "STUDY_VISIT",
+            "EVENT",
+            "KNOWLEDGE_TRANSFER",
+        ],
+        kind::FUNDED_PROJECT => &[
+            "FEDER",
+            "HORIZON_EUROPE",
+            "LIFE",
+            "INTERREG",
+            "URBACT",
+            "NEXT_GENERATION_EU",
+            "EIB_LOAN",
+            "OTHER",
+        ],
+        kind::EVALUATION => &["MID_TERM", "FINAL"],
+        _ => &[],
+    };
+    let kind_known = filter
+        .kind
+        .as_ref()
+        .is_none_or(|k| kinds.contains(&k.as_str()));
+    check("kind", "KIND", filter.kind.clone(), kind_known)?;
+    Ok((
+        RecordQuery {
+            plan_id: plan.id,
+            record_type,
+            year: filter.year,
+            state: filter.state.map(|s| enum_str(&s)),
+            links,
+        },
+        plan,
+    ))
+}
+
+/// Root fields that read monitoring records.
+#[derive(Default)]
+pub struct MonitoringQuery;
+
+macro_rules! list_field {
+    ($self:ident, $ctx:ident, $first:ident, $after:ident, $filter:ident, $kind:expr, $ty:ident, $conn:ident) => {{
+        let page = page($first, $after.as_deref())?;
+        let (q, plan) = record_query($ctx, $kind, $filter.unwrap_or_default()).await?;
+        let vis = policy::visibility(policy::viewer($ctx));
+        let (rows, total) = store::list(db($ctx)?, &q, &vis, page).await?;
+        let items = rows
+            .into_iter()
+            .filter_map(|m| $ty::from_model(m, &plan.code))
+            .collect();
+        Ok($conn::new(items, page, total))
+    }};
+}
+
+#[Object]
+impl MonitoringQuery {
+    /// Activities the caller may see, newest first.
+    async fn activities(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many to return (0-100, default 20).")] first: Option<i32>,
+        #[graphql(desc = "Return the records after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Narrows the list.")] filter: Option<MonitoringFilter>,
+    ) -> Result<ActivityConnection, ApiError> {
+        list_field!(
+            self,
+            ctx,
+            first,
+            after,
+            filter,
+            kind::ACTIVITY,
+            Activity,
+            ActivityConnection
+        )
+    }
+    /// Funded projects the caller may see, newest first.
+    async fn funded_projects(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many to return (0-100, default 20).")] first: Option<i32>,
+        #[graphql(desc = "Return the records after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Narrows the list.")] filter: Option<MonitoringFilter>,
+    ) -> Result<FundedProjectConnection, ApiError> {
+        list_field!(
+            self,
+            ctx,
+            first,
+            after,
+            filter,
+            kind::FUNDED_PROJECT,
+            FundedProject,
+            FundedProjectConnection
+        )
+    }
+    /// Indicators the caller may see.
+    async fn indicators(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many to return (0-100, default 20).")] first: Option<i32>,
+        #[graphql(desc = "Return the records after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Narrows the list.")] filter: Option<MonitoringFilter>,
+    ) -> Result<IndicatorConnection, ApiError> {
+        list_field!(
+            self,
+            ctx,
+            first,
+            after,
+            filter,
+            kind::INDICATOR,
+            Indicator,
+            IndicatorConnection
+        )
+    }
+    /// Evaluations the caller may see.
+    async fn evaluations(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many to return (0-100, default 20).")] first: Option<i32>,
+        #[graphql(desc = "Return the records after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Narrows the list.")] filter: Option<MonitoringFilter>,
+    ) -> Result<EvaluationConnection, ApiError> {
+        list_field!(
+            self,
+            ctx,
+            first,
+            after,
+            filter,
+            kind::EVALUATION,
+            Evaluation,
+            EvaluationConnection
+        )
+    }
+    /// Progress updates the caller may see, newest first.
+    async fn progress_updates(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many to return (0-100, default 20).")] first: Option<i32>,
+        #[graphql(desc = "Return the records after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Narrows the list.")] filter: Option<MonitoringFilter>,
+    ) -> Result<ProgressUpdateConnection, ApiError> {
+        list_field!(
+            self,
+            ctx,
+            first,
+            after,
+            filter,
+            kind::PROGRESS_UPDATE,
+            ProgressUpdate,
+            ProgressUpdateConnection
+        )
+    }
+}
+
+/// Published progress of an action: its current state and its history.
+pub(crate) async fn action_progress(
+    ctx: &Context<'_>,
+    action: &entity::action::Model,
+    plan: &str,
+) -> Result<Vec<ProgressUpdate>, ApiError> {
+    let q = RecordQuery {
+        plan_id: action.plan_id,
+        record_type: kind::PROGRESS_UPDATE,
+        links: vec![("ACTION".to_owned(), action.code.clone())],
+        ..RecordQuery::default()
+    };
+    let rows = store::all(db(ctx)?, &q, &policy::visibility(policy::viewer(ctx))).await?;
+    let mut out: Vec<ProgressUpdate> = rows
+        .into_iter()
+        .filter_map(|m| ProgressUpdate::from_model(m, plan))
+        .collect();
+    out.sort_by_key(|u| std::cmp::Reverse((u.m.year, u.m.id)));
+    Ok(out)
+}
+
+/// The current progress of an action: its latest published update.
+pub(crate) async fn current_progress(
+    ctx: &Context<'_>,
+    action: &entity::action::Model,
+    plan: &str,
+) -> Result<Option<ProgressUpdate>, ApiError> {
+    Ok(action_progress(ctx, action, plan)
+        .await?
+        .into_iter()
+        .find(|u| u.m.state == state::PUBLISHED))
+}
+
+/// The records of a kind involving a municipality, in the current plan, that the caller sees.
+pub(crate) async fn municipality_records<T>(
+    ctx: &Context<'_>,
+    ine: &str,
+    record_type: &'static str,
+    year: Option<i32>,
+    wrap: fn(monitoring_record::Model, &str) -> Option<T>,
+) -> Result<Vec<T>, ApiError> {
+    let db = db(ctx)?;
+    let plan = crate::store::resolve_plan(db, None).await?;
+    let q = RecordQuery {
+        plan_id: plan.id,
+        record_type,
+        year,
+        links: vec![("MUNICIPALITY".to_owned(), ine.to_owned())],
+        ..RecordQuery::default()
+    };
+    let mut rows = store::all(db, &q, &policy::visibility(policy::viewer(ctx))).await?;
+    rows.sort_by_key(|m| std::cmp::Reverse((m.year, m.id)));
+    Ok(rows
+        .into_iter()
+        .filter_map(|m| wrap(m, &plan.code))
+        .collect())
+}

@@ -1,0 +1,637 @@
+//! What is read from monitoring as a whole: reporting years, roll-ups, the annual activity
+//! report and the audit trail.
+
+use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
+use entity::{I18n, annual_report, audit_entry, reporting_year};
+
+use super::monitoring::{IndicatorStatus, ProgressStatus, type_name};
+use super::node::GlobalId;
+use super::scalars::{Date, DateTime, Decimal, JsonValue};
+use super::{db, db_enum, tr};
+use crate::error::ApiError;
+use crate::i18n::Lang;
+use crate::monitoring::report::{self as r, AnnualReport, Rollup};
+use crate::monitoring::store::{self, AuditQuery};
+use crate::pagination::page;
+use crate::policy;
+
+/// A reporting year of the plan.
+pub struct ReportingYear(pub(crate) reporting_year::Model);
+
+/// A reporting year of the plan: open, or closed so that only coordinators change its records.
+#[Object]
+impl ReportingYear {
+    /// The year.
+    async fn year(&self) -> i32 {
+        self.0.year
+    }
+    /// Whether it is closed.
+    async fn closed(&self) -> bool {
+        self.0.closed
+    }
+    /// When it was closed.
+    async fn closed_at(&self) -> Option<DateTime> {
+        self.0.closed_at.map(DateTime)
+    }
+    /// Version, for `expectedVersion`.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+}
+
+/// How many in a status.
+#[derive(SimpleObject)]
+pub struct StatusCount {
+    /// The status.
+    pub status: ProgressStatus,
+    /// How many actions have it.
+    pub count: u64,
+}
+
+/// How many indicators in a status.
+#[derive(SimpleObject)]
+pub struct IndicatorStatusCount {
+    /// The status.
+    pub status: IndicatorStatus,
+    /// How many indicators have it.
+    pub count: u64,
+}
+
+/// The published state of a set of actions and their indicators.
+pub struct ProgressSummary(pub(crate) Rollup);
+
+/// The published state of a set of actions (a strategic line, or the whole plan) and of the
+/// indicators measuring them or their expected results.
+#[Object]
+impl ProgressSummary {
+    /// Actions counted.
+    async fn actions(&self) -> u64 {
+        self.0.actions as u64
+    }
+    /// Actions with no published progress yet.
+    async fn not_reported(&self) -> u64 {
+        self.0.not_reported as u64
+    }
+    /// Actions by the status of their current (latest published) progress.
+    async fn by_status(&self) -> Result<Vec<StatusCount>, ApiError> {
+        self.0
+            .by_status
+            .iter()
+            .map(|(s, n)| {
+                Ok(StatusCount {
+                    status: db_enum(s)?,
+                    count: *n as u64,
+                })
+            })
+            .collect()
+    }
+    /// Mean percent complete of the actions with published progress.
+    async fn mean_percent_complete(&self) -> Option<f64> {
+        self.0.mean_percent_complete
+    }
+    /// Published indicators by status.
+    async fn indicators_by_status(&self) -> Result<Vec<IndicatorStatusCount>, ApiError> {
+        self.0
+            .indicators_by_status
+            .iter()
+            .map(|(s, n)| {
+                Ok(IndicatorStatusCount {
+                    status: db_enum(s)?,
+                    count: *n as u64,
+                })
+            })
+            .collect()
+    }
+}
+
+/// The annual activity report of a year.
+pub struct AnnualReportView {
+    report: AnnualReport,
+    published: Option<(chrono::DateTime<chrono::Utc>, String)>,
+}
+
+impl AnnualReportView {
+    /// A published report.
+    pub(crate) fn frozen(report: AnnualReport, stored: annual_report::Model) -> Self {
+        Self {
+            report,
+            published: Some((stored.published_at, stored.published_by)),
+        }
+    }
+}
+
+/// The annual activity report of a year, per strategic line, from published records. Once
+/// published it is frozen: later edits never change it.
+#[Object(name = "AnnualReport")]
+impl AnnualReportView {
+    /// The year.
+    async fn year(&self) -> i32 {
+        self.report.year
+    }
+    /// The plan's code.
+    async fn plan_code(&self) -> &str {
+        &self.report.plan_code
+    }
+    /// Whether this is the published, frozen report (false: assembled now from published
+    /// records, and will change as records are published).
+    async fn published(&self) -> bool {
+        self.published.is_some()
+    }
+    /// When it was published.
+    async fn published_at(&self) -> Option<DateTime> {
+        self.published.as_ref().map(|(at, _)| DateTime(*at))
+    }
+    /// Per strategic line.
+    async fn strategic_lines(&self) -> Vec<ReportLineView<'_>> {
+        self.report.lines.iter().map(ReportLineView).collect()
+    }
+    /// Every activity of the year.
+    async fn activities(&self) -> Vec<ReportActivityView<'_>> {
+        self.report
+            .activities
+            .iter()
+            .map(ReportActivityView)
+            .collect()
+    }
+    /// Every funded project active in the year.
+    async fn funded_projects(&self) -> Vec<ReportProjectView<'_>> {
+        self.report
+            .funded_projects
+            .iter()
+            .map(ReportProjectView)
+            .collect()
+    }
+    /// Contributions by municipality.
+    async fn municipalities(&self) -> Vec<MunicipalityContributionView<'_>> {
+        self.report
+            .municipalities
+            .iter()
+            .map(MunicipalityContributionView)
+            .collect()
+    }
+}
+
+fn t(ctx: &Context<'_>, text: &I18n, lang: Option<Lang>) -> String {
+    tr(ctx, text, lang)
+}
+
+/// A strategic line in the annual report.
+pub struct ReportLineView<'a>(&'a r::ReportLine);
+
+/// A strategic line in the annual report.
+#[Object(name = "AnnualReportLine")]
+impl ReportLineView<'_> {
+    /// Line code.
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+    /// Line title.
+    async fn title(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Language of the text; defaults to the request's language.")] lang: Option<
+            Lang,
+        >,
+    ) -> String {
+        t(ctx, &self.0.title, lang)
+    }
+    /// The line's actions with the year's progress.
+    async fn actions(&self) -> Vec<ReportActionView<'_>> {
+        self.0.actions.iter().map(ReportActionView).collect()
+    }
+    /// Activities of the year carrying out the line's actions.
+    async fn activities(&self) -> Vec<ReportActivityView<'_>> {
+        self.0.activities.iter().map(ReportActivityView).collect()
+    }
+    /// Funded projects active in the year serving the line's actions.
+    async fn funded_projects(&self) -> Vec<ReportProjectView<'_>> {
+        self.0
+            .funded_projects
+            .iter()
+            .map(ReportProjectView)
+            .collect()
+    }
+    /// Indicators of the line with the year's values.
+    async fn indicators(&self) -> Vec<ReportIndicatorView<'_>> {
+        self.0.indicators.iter().map(ReportIndicatorView).collect()
+    }
+}
+
+/// An action in the annual report.
+pub struct ReportActionView<'a>(&'a r::ReportAction);
+
+/// An action in the annual report.
+#[Object(name = "AnnualReportAction")]
+impl ReportActionView<'_> {
+    /// Action code.
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+    /// Action title.
+    async fn title(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Language of the text; defaults to the request's language.")] lang: Option<
+            Lang,
+        >,
+    ) -> String {
+        t(ctx, &self.0.title, lang)
+    }
+    /// Status reported for the year, if any.
+    async fn status(&self) -> Result<Option<ProgressStatus>, ApiError> {
+        self.0.status.as_deref().map(db_enum).transpose()
+    }
+    /// Percent complete reported for the year.
+    async fn percent_complete(&self) -> Option<i32> {
+        self.0.percent_complete
+    }
+    /// Narrative of the year.
+    async fn narrative(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Language of the text; defaults to the request's language.")] lang: Option<
+            Lang,
+        >,
+    ) -> Option<String> {
+        self.0.narrative.as_ref().map(|n| t(ctx, n, lang))
+    }
+}
+
+/// An activity in the annual report.
+pub struct ReportActivityView<'a>(&'a r::ReportActivity);
+
+/// An activity in the annual report.
+#[Object(name = "AnnualReportActivity")]
+impl ReportActivityView<'_> {
+    /// Kind.
+    async fn kind(&self) -> Result<super::monitoring::ActivityKind, ApiError> {
+        db_enum(&self.0.kind)
+    }
+    /// Title.
+    async fn title(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Language of the text; defaults to the request's language.")] lang: Option<
+            Lang,
+        >,
+    ) -> String {
+        t(ctx, &self.0.title, lang)
+    }
+    /// Summary.
+    async fn summary(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Language of the text; defaults to the request's language.")] lang: Option<
+            Lang,
+        >,
+    ) -> String {
+        t(ctx, &self.0.summary, lang)
+    }
+    /// First day.
+    async fn start_date(&self) -> Date {
+        Date(self.0.start_date)
+    }
+    /// Last day.
+    async fn end_date(&self) -> Option<Date> {
+        self.0.end_date.map(Date)
+    }
+    /// Where.
+    async fn place(&self) -> Option<&str> {
+        self.0.place.as_deref()
+    }
+    /// INE codes of the municipalities involved.
+    async fn municipalities(&self) -> &[String] {
+        &self.0.municipalities
+    }
+    /// Whether it is synthetic demonstration data.
+    async fn synthetic(&self) -> bool {
+        self.0.synthetic
+    }
+}
+
+/// A funded project in the annual report.
+pub struct ReportProjectView<'a>(&'a r::ReportProject);
+
+/// A funded project in the annual report.
+#[Object(name = "AnnualReportProject")]
+impl ReportProjectView<'_> {
+    /// Title.
+    async fn title(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Language of the text; defaults to the request's language.")] lang: Option<
+            Lang,
+        >,
+    ) -> String {
+        t(ctx, &self.0.title, lang)
+    }
+    /// Programme.
+    async fn programme(&self) -> Result<super::monitoring::FundingProgramme, ApiError> {
+        db_enum(&self.0.programme)
+    }
+    /// The AMB's role.
+    async fn role(&self) -> Result<super::monitoring::ProjectRole, ApiError> {
+        db_enum(&self.0.role)
+    }
+    /// Total budget, EUR.
+    async fn total_budget(&self) -> Result<Decimal, ApiError> {
+        self.0
+            .total_budget
+            .parse()
+            .map(Decimal)
+            .map_err(|_| ApiError::Internal)
+    }
+    /// Grant, EUR.
+    async fn grant_amount(&self) -> Result<Decimal, ApiError> {
+        self.0
+            .grant_amount
+            .parse()
+            .map(Decimal)
+            .map_err(|_| ApiError::Internal)
+    }
+    /// Status.
+    async fn status(&self) -> Result<super::monitoring::ProjectStatus, ApiError> {
+        db_enum(&self.0.status)
+    }
+    /// Whether it continued after EU funding.
+    async fn continued_after_funding(&self) -> Option<bool> {
+        self.0.continued_after_funding
+    }
+    /// INE codes of the participating municipalities.
+    async fn municipalities(&self) -> &[String] {
+        &self.0.municipalities
+    }
+    /// Whether it is synthetic demonstration data.
+    async fn synthetic(&self) -> bool {
+        self.0.synthetic
+    }
+}
+
+/// An indicator in the annual report.
+pub struct ReportIndicatorView<'a>(&'a r::ReportIndicator);
+
+/// An indicator in the annual report.
+#[Object(name = "AnnualReportIndicator")]
+impl ReportIndicatorView<'_> {
+    /// Code.
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+    /// Name.
+    async fn name(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Language of the text; defaults to the request's language.")] lang: Option<
+            Lang,
+        >,
+    ) -> String {
+        t(ctx, &self.0.name, lang)
+    }
+    /// Unit.
+    async fn unit(&self) -> &str {
+        &self.0.unit
+    }
+    /// The year's published value.
+    async fn value(&self) -> Result<Option<Decimal>, ApiError> {
+        self.0
+            .value
+            .as_deref()
+            .map(|v| v.parse().map(Decimal).map_err(|_| ApiError::Internal))
+            .transpose()
+    }
+    /// Status as of the year.
+    async fn status(&self) -> Result<IndicatorStatus, ApiError> {
+        db_enum(&self.0.status)
+    }
+}
+
+/// What a municipality contributed in the year.
+pub struct MunicipalityContributionView<'a>(&'a r::MunicipalityContribution);
+
+/// What a municipality contributed in the year.
+#[Object(name = "MunicipalityContribution")]
+impl MunicipalityContributionView<'_> {
+    /// INE code.
+    async fn ine_code(&self) -> &str {
+        &self.0.ine_code
+    }
+    /// Name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// Activities of the year involving it.
+    async fn activities(&self) -> u64 {
+        self.0.activities as u64
+    }
+    /// Funded projects active in the year in which it participates.
+    async fn funded_projects(&self) -> u64 {
+        self.0.funded_projects as u64
+    }
+}
+
+/// An entry of the audit trail.
+pub struct AuditEntry(audit_entry::Model, String);
+
+/// One write, as the audit trail keeps it. Never editable through the API.
+#[Object]
+impl AuditEntry {
+    /// Sequence number of the entry.
+    async fn sequence(&self) -> i32 {
+        self.0.id
+    }
+    /// When the write happened.
+    async fn at(&self) -> DateTime {
+        DateTime(self.0.at)
+    }
+    /// Who wrote: token subject.
+    async fn actor_subject(&self) -> Option<&str> {
+        self.0.actor_sub.as_deref()
+    }
+    /// Who wrote: role.
+    async fn actor_role(&self) -> &str {
+        &self.0.actor_role
+    }
+    /// Who wrote: unit, for areas.
+    async fn actor_unit(&self) -> Option<&str> {
+        self.0.actor_unit.as_deref()
+    }
+    /// Who wrote: municipality (INE code), for municipalities.
+    async fn actor_municipality(&self) -> Option<&str> {
+        self.0.actor_municipality.as_deref()
+    }
+    /// What kind of record was written (`ProgressUpdate`, …, `ReportingYear`, `AnnualReport`).
+    async fn record_type(&self) -> String {
+        match type_name(&self.0.record_type) {
+            Some(name) => name.to_owned(),
+            None => match self.0.record_type.as_str() {
+                "REPORTING_YEAR" => "ReportingYear".to_owned(),
+                "ANNUAL_REPORT" => "AnnualReport".to_owned(),
+                other => other.to_owned(),
+            },
+        }
+    }
+    /// The written record's global ID (monitoring records only).
+    async fn record_id(&self) -> Option<ID> {
+        let name = type_name(&self.0.record_type)?;
+        Some(GlobalId::of_plan_record(
+            name,
+            &self.1,
+            &self.0.record_id?.to_string(),
+        ))
+    }
+    /// CREATE, UPDATE, SUBMIT, PUBLISH, RETURN, ARCHIVE, OPEN_YEAR, CLOSE_YEAR or
+    /// PUBLISH_REPORT.
+    async fn operation(&self) -> &str {
+        &self.0.operation
+    }
+    /// The record before the write.
+    async fn before(&self) -> Option<JsonValue> {
+        self.0.before.clone().map(JsonValue)
+    }
+    /// The record after the write.
+    async fn after(&self) -> Option<JsonValue> {
+        self.0.after.clone().map(JsonValue)
+    }
+    /// The id of the request that wrote (also returned to its client as `x-request-id`).
+    async fn request_id(&self) -> &str {
+        &self.0.request_id
+    }
+}
+
+crate::connection!(
+    AuditEntryConnection,
+    AuditEntryEdge,
+    AuditEntry,
+    "A page of audit entries.",
+    "An audit entry in a page."
+);
+
+/// Conditions on audit entries.
+#[derive(InputObject, Default)]
+pub struct AuditFilter {
+    /// Plan code; the current plan when omitted.
+    pub plan: Option<String>,
+    /// Only entries about this record (its global ID).
+    pub record: Option<ID>,
+    /// Only this operation (CREATE, UPDATE, SUBMIT, PUBLISH, RETURN, ARCHIVE, OPEN_YEAR,
+    /// CLOSE_YEAR, PUBLISH_REPORT).
+    pub operation: Option<String>,
+    /// Only entries written by this token subject.
+    pub actor_subject: Option<String>,
+}
+
+const OPERATIONS: &[&str] = &[
+    "CREATE",
+    "UPDATE",
+    "SUBMIT",
+    "PUBLISH",
+    "RETURN",
+    "ARCHIVE",
+    "OPEN_YEAR",
+    "CLOSE_YEAR",
+    "PUBLISH_REPORT",
+];
+
+/// Root fields about monitoring as a whole.
+#[derive(Default)]
+pub struct ReportQuery;
+
+#[Object]
+impl ReportQuery {
+    /// The reporting years of a plan.
+    async fn reporting_years(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Plan code; the current plan when omitted.")] plan: Option<String>,
+    ) -> Result<Vec<ReportingYear>, ApiError> {
+        let db = db(ctx)?;
+        let plan = crate::store::resolve_plan(db, plan.as_deref()).await?;
+        Ok(store::reporting_years(db, &plan)
+            .await?
+            .into_iter()
+            .map(ReportingYear)
+            .collect())
+    }
+
+    /// The annual activity report of a year: the published, frozen one if there is one; else
+    /// assembled now from published records.
+    async fn annual_report(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The year (a year of the plan).")] year: i32,
+        #[graphql(desc = "Plan code; the current plan when omitted.")] plan: Option<String>,
+    ) -> Result<AnnualReportView, ApiError> {
+        let db = db(ctx)?;
+        let plan = crate::store::resolve_plan(db, plan.as_deref()).await?;
+        if !(plan.start_year..=plan.end_year).contains(&year) {
+            return Err(ApiError::bad_input(
+                "year",
+                format!(
+                    "must be a year of the plan, {}-{}",
+                    plan.start_year, plan.end_year
+                ),
+            ));
+        }
+        if let Some(stored) = store::published_report(db, plan.id, year).await? {
+            let report: AnnualReport =
+                serde_json::from_value(stored.content.clone()).map_err(|_| ApiError::Internal)?;
+            return Ok(AnnualReportView::frozen(report, stored));
+        }
+        let report = r::assemble(db, &plan, year).await?;
+        Ok(AnnualReportView {
+            report,
+            published: None,
+        })
+    }
+
+    /// The audit trail, newest first: coordinators see every entry; areas and municipalities
+    /// the entries about their own records.
+    async fn audit_log(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Narrows the list.")] filter: Option<AuditFilter>,
+        #[graphql(desc = "How many to return (0-100, default 20).")] first: Option<i32>,
+        #[graphql(desc = "Return the entries after this cursor.")] after: Option<String>,
+    ) -> Result<AuditEntryConnection, ApiError> {
+        let scope = policy::audit_scope(policy::viewer(ctx))?;
+        let page = page(first, after.as_deref())?;
+        let filter = filter.unwrap_or_default();
+        let db = db(ctx)?;
+        let plan = crate::store::resolve_plan(db, filter.plan.as_deref()).await?;
+        let record_id = match &filter.record {
+            None => None,
+            Some(id) => {
+                let gid = GlobalId::decode(id)
+                    .filter(|g| super::monitoring::record_kind(&g.type_name).is_some())
+                    .ok_or_else(|| {
+                        ApiError::bad_input("filter.record", "not a monitoring record's ID")
+                    })?;
+                Some(gid.code.parse::<i32>().map_err(|_| {
+                    ApiError::bad_input("filter.record", "not a monitoring record's ID")
+                })?)
+            }
+        };
+        if let Some(op) = &filter.operation {
+            if !OPERATIONS.contains(&op.as_str()) {
+                return Err(ApiError::bad_input(
+                    "filter.operation",
+                    format!("unknown operation {op:?}"),
+                ));
+            }
+        }
+        let q = AuditQuery {
+            plan_id: plan.id,
+            record_id,
+            operation: filter.operation,
+            actor_sub: filter.actor_subject,
+        };
+        let (rows, total) = store::audit_page(db, &q, &scope, page).await?;
+        Ok(AuditEntryConnection::new(
+            rows.into_iter()
+                .map(|e| AuditEntry(e, plan.code.clone()))
+                .collect(),
+            page,
+            total,
+        ))
+    }
+}

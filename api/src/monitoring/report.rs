@@ -1,0 +1,554 @@
+//! What is computed from published records: an action's current progress, indicator status,
+//! roll-ups per line and plan, and the annual activity report.
+
+use std::collections::HashMap;
+
+use chrono::{Datelike, NaiveDate};
+use entity::{I18n, action, expected_result, monitoring_record, organization, strategic_line};
+use rust_decimal::Decimal;
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use serde::{Deserialize, Serialize};
+
+use super::store::{self, RecordQuery};
+use super::{
+    ActivityPayload, FundedProjectPayload, IndicatorPayload, MeasurementPayload, ProgressPayload,
+    Visibility, kind,
+};
+use crate::error::ApiError;
+
+/// How [`indicator_status`] decides, for clients to show beside the status.
+pub const INDICATOR_STATUS_METHOD: &str = "Compares the latest published measurement with a \
+straight line from the baseline (value, year) to the target (value, year): ACHIEVED when it has \
+reached the target; DETERIORATION when it is worse than the baseline; ON_TRACK when it is at \
+least where the straight line is in the measurement's year; OFF_TRACK otherwise; NO_DATA when no \
+measurement is published. 'Better' follows the indicator's direction (INCREASE or DECREASE).";
+
+/// An indicator's status, as stored names.
+pub fn indicator_status(ind: &IndicatorPayload, latest: Option<(i32, &str)>) -> &'static str {
+    let parse = |s: &str| s.trim().parse::<Decimal>().ok();
+    let (Some((year, value)), Some(base), Some(target)) = (
+        latest.and_then(|(y, v)| parse(v).map(|v| (y, v))),
+        parse(&ind.baseline_value),
+        parse(&ind.target_value),
+    ) else {
+        return "NO_DATA";
+    };
+    // Work as if higher were always better.
+    let sign = if ind.direction == "DECREASE" {
+        Decimal::NEGATIVE_ONE
+    } else {
+        Decimal::ONE
+    };
+    let (value, base, target) = (value * sign, base * sign, target * sign);
+    if value >= target {
+        return "ACHIEVED";
+    }
+    if value < base {
+        return "DETERIORATION";
+    }
+    let span = Decimal::from(ind.target_year - ind.baseline_year);
+    let expected = if span.is_zero() {
+        target
+    } else {
+        let elapsed = Decimal::from((year - ind.baseline_year).max(0)).min(span);
+        base + (target - base) * elapsed / span
+    };
+    if value >= expected {
+        "ON_TRACK"
+    } else {
+        "OFF_TRACK"
+    }
+}
+
+/// Published records of the plan, decoded, with what the report needs of the plan itself.
+pub struct Published {
+    /// Progress updates with their record.
+    pub progress: Vec<(monitoring_record::Model, ProgressPayload)>,
+    /// Activities.
+    pub activities: Vec<(monitoring_record::Model, ActivityPayload)>,
+    /// Funded projects.
+    pub projects: Vec<(monitoring_record::Model, FundedProjectPayload)>,
+    /// Indicators.
+    pub indicators: Vec<(monitoring_record::Model, IndicatorPayload)>,
+    /// Measurements.
+    pub measurements: Vec<(monitoring_record::Model, MeasurementPayload)>,
+}
+
+fn decode<T: serde::de::DeserializeOwned>(
+    rows: Vec<monitoring_record::Model>,
+) -> Vec<(monitoring_record::Model, T)> {
+    rows.into_iter()
+        .filter_map(|m| {
+            let p = serde_json::from_value(m.payload.clone()).ok()?;
+            Some((m, p))
+        })
+        .collect()
+}
+
+impl Published {
+    /// Loads every published record of `plan_id`.
+    pub async fn load(db: &DatabaseConnection, plan_id: i32) -> Result<Self, ApiError> {
+        let vis = Visibility::PublishedOnly;
+        let q = |record_type| RecordQuery {
+            plan_id,
+            record_type,
+            ..RecordQuery::default()
+        };
+        Ok(Published {
+            progress: decode(store::all(db, &q(kind::PROGRESS_UPDATE), &vis).await?),
+            activities: decode(store::all(db, &q(kind::ACTIVITY), &vis).await?),
+            projects: decode(store::all(db, &q(kind::FUNDED_PROJECT), &vis).await?),
+            indicators: decode(store::all(db, &q(kind::INDICATOR), &vis).await?),
+            measurements: decode(store::all(db, &q(kind::MEASUREMENT), &vis).await?),
+        })
+    }
+
+    /// The latest published progress of each action up to `year` (all years when `None`).
+    pub fn current_progress(
+        &self,
+        year: Option<i32>,
+    ) -> HashMap<String, &(monitoring_record::Model, ProgressPayload)> {
+        let mut out: HashMap<String, &(monitoring_record::Model, ProgressPayload)> = HashMap::new();
+        for entry in &self.progress {
+            let (m, p) = entry;
+            if year.is_some_and(|y| m.year.is_some_and(|my| my > y)) {
+                continue;
+            }
+            let newer = out
+                .get(&p.action)
+                .is_none_or(|(o, _)| (m.year, m.id) > (o.year, o.id));
+            if newer {
+                out.insert(p.action.clone(), entry);
+            }
+        }
+        out
+    }
+
+    /// The latest published measurement of an indicator up to `year`: `(year, value)`.
+    pub fn latest_measurement(&self, indicator_id: i32, year: Option<i32>) -> Option<(i32, &str)> {
+        self.measurements
+            .iter()
+            .filter(|(m, p)| {
+                p.indicator_id == indicator_id
+                    && m.year.is_some_and(|my| year.is_none_or(|y| my <= y))
+            })
+            .max_by_key(|(m, _)| (m.year, m.id))
+            .and_then(|(m, p)| m.year.map(|y| (y, p.value.as_str())))
+    }
+
+    /// An indicator's status from its latest published measurement up to `year`.
+    pub fn status_of(&self, id: i32, ind: &IndicatorPayload, year: Option<i32>) -> &'static str {
+        indicator_status(ind, self.latest_measurement(id, year))
+    }
+}
+
+/// Counts of a roll-up.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct Rollup {
+    /// Actions in scope.
+    pub actions: usize,
+    /// Actions with no published progress.
+    pub not_reported: usize,
+    /// Actions by status of their current progress.
+    pub by_status: Vec<(String, usize)>,
+    /// Mean percent complete of the actions with published progress.
+    pub mean_percent_complete: Option<f64>,
+    /// Indicators by status.
+    pub indicators_by_status: Vec<(String, usize)>,
+}
+
+const PROGRESS_STATUSES: [&str; 5] = [
+    "NOT_STARTED",
+    "IN_PROGRESS",
+    "DELAYED",
+    "COMPLETED",
+    "DISCONTINUED",
+];
+const INDICATOR_STATUSES: [&str; 5] = [
+    "ACHIEVED",
+    "ON_TRACK",
+    "OFF_TRACK",
+    "DETERIORATION",
+    "NO_DATA",
+];
+
+/// The roll-up of `action_codes` and of the indicators measuring them or `result_codes`.
+pub fn rollup(published: &Published, action_codes: &[String], result_codes: &[String]) -> Rollup {
+    let current = published.current_progress(None);
+    let reported: Vec<&ProgressPayload> = action_codes
+        .iter()
+        .filter_map(|c| current.get(c).map(|(_, p)| p))
+        .collect();
+    let by_status = PROGRESS_STATUSES
+        .iter()
+        .map(|s| {
+            (
+                s.to_string(),
+                reported.iter().filter(|p| p.status == *s).count(),
+            )
+        })
+        .collect();
+    let mean = (!reported.is_empty()).then(|| {
+        reported
+            .iter()
+            .map(|p| f64::from(p.percent_complete))
+            .sum::<f64>()
+            / reported.len() as f64
+    });
+    let statuses: Vec<&str> = published
+        .indicators
+        .iter()
+        .filter(|(_, i)| {
+            i.action.as_ref().is_some_and(|a| action_codes.contains(a))
+                || i.expected_result
+                    .as_ref()
+                    .is_some_and(|r| result_codes.contains(r))
+        })
+        .map(|(m, i)| published.status_of(m.id, i, None))
+        .collect();
+    Rollup {
+        actions: action_codes.len(),
+        not_reported: action_codes.len() - reported.len(),
+        by_status,
+        mean_percent_complete: mean,
+        indicators_by_status: INDICATOR_STATUSES
+            .iter()
+            .map(|s| (s.to_string(), statuses.iter().filter(|x| *x == s).count()))
+            .collect(),
+    }
+}
+
+/// An action in the annual report.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct ReportAction {
+    /// Code.
+    pub code: String,
+    /// Title.
+    pub title: I18n,
+    /// Status of its latest progress update of the year, if any.
+    pub status: Option<String>,
+    /// Percent complete, if reported.
+    pub percent_complete: Option<i32>,
+    /// Narrative of the year.
+    pub narrative: Option<I18n>,
+}
+
+/// An activity in the annual report.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct ReportActivity {
+    /// The record's id.
+    pub id: i32,
+    /// Kind.
+    pub kind: String,
+    /// Title.
+    pub title: I18n,
+    /// Summary.
+    pub summary: I18n,
+    /// First day.
+    pub start_date: NaiveDate,
+    /// Last day.
+    pub end_date: Option<NaiveDate>,
+    /// Place.
+    pub place: Option<String>,
+    /// Municipalities involved.
+    pub municipalities: Vec<String>,
+    /// Synthetic demonstration data.
+    pub synthetic: bool,
+}
+
+/// A funded project in the annual report.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct ReportProject {
+    /// The record's id.
+    pub id: i32,
+    /// Title.
+    pub title: I18n,
+    /// Programme.
+    pub programme: String,
+    /// Role of the AMB.
+    pub role: String,
+    /// Total budget, EUR.
+    pub total_budget: String,
+    /// Grant, EUR.
+    pub grant_amount: String,
+    /// Status.
+    pub status: String,
+    /// Whether it continued after EU funding.
+    pub continued_after_funding: Option<bool>,
+    /// Participating municipalities.
+    pub municipalities: Vec<String>,
+    /// Synthetic demonstration data.
+    pub synthetic: bool,
+}
+
+/// An indicator's value in the annual report.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct ReportIndicator {
+    /// The record's id.
+    pub id: i32,
+    /// Code.
+    pub code: String,
+    /// Name.
+    pub name: I18n,
+    /// Unit.
+    pub unit: String,
+    /// The year's published value, if measured.
+    pub value: Option<String>,
+    /// Status as of the year.
+    pub status: String,
+}
+
+/// A strategic line's part of the annual report.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct ReportLine {
+    /// Code.
+    pub code: String,
+    /// Title.
+    pub title: I18n,
+    /// The line's actions, with the year's progress.
+    pub actions: Vec<ReportAction>,
+    /// Activities of the year carrying out the line's actions.
+    pub activities: Vec<ReportActivity>,
+    /// Funded projects active in the year serving the line's actions.
+    pub funded_projects: Vec<ReportProject>,
+    /// Indicators of the line's results and actions, with the year's values.
+    pub indicators: Vec<ReportIndicator>,
+}
+
+/// What a municipality contributed in the year.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct MunicipalityContribution {
+    /// INE code.
+    pub ine_code: String,
+    /// Name.
+    pub name: String,
+    /// Activities of the year involving it.
+    pub activities: usize,
+    /// Funded projects active in the year in which it participates.
+    pub funded_projects: usize,
+}
+
+/// The annual activity report of a year.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct AnnualReport {
+    /// The plan's code.
+    pub plan_code: String,
+    /// The year.
+    pub year: i32,
+    /// Per strategic line.
+    pub lines: Vec<ReportLine>,
+    /// Every activity of the year.
+    pub activities: Vec<ReportActivity>,
+    /// Every funded project active in the year.
+    pub funded_projects: Vec<ReportProject>,
+    /// Contributions by municipality (those with any).
+    pub municipalities: Vec<MunicipalityContribution>,
+}
+
+fn report_activity(m: &monitoring_record::Model, a: &ActivityPayload) -> ReportActivity {
+    ReportActivity {
+        id: m.id,
+        kind: a.kind.clone(),
+        title: a.title.clone(),
+        summary: a.summary.clone(),
+        start_date: a.start_date,
+        end_date: a.end_date,
+        place: a.place.clone(),
+        municipalities: a.municipalities.clone(),
+        synthetic: m.synthetic,
+    }
+}
+
+fn report_project(m: &monitoring_record::Model, p: &FundedProjectPayload) -> ReportProject {
+    ReportProject {
+        id: m.id,
+        title: p.title.clone(),
+        programme: p.programme.clone(),
+        role: p.role.clone(),
+        total_budget: p.total_budget.clone(),
+        grant_amount: p.grant_amount.clone(),
+        status: p.status.clone(),
+        continued_after_funding: p.continued_after_funding,
+        municipalities: p.municipalities.clone(),
+        synthetic: m.synthetic,
+    }
+}
+
+/// Assembles the report of `year` from the published records, as they are now.
+pub async fn assemble(
+    db: &DatabaseConnection,
+    plan: &entity::plan::Model,
+    year: i32,
+) -> Result<AnnualReport, ApiError> {
+    let published = Published::load(db, plan.id).await?;
+    let lines = strategic_line::Entity::find()
+        .filter(strategic_line::Column::PlanId.eq(plan.id))
+        .order_by_asc(strategic_line::Column::Position)
+        .all(db)
+        .await?;
+    let actions = action::Entity::find()
+        .filter(action::Column::PlanId.eq(plan.id))
+        .order_by_asc(action::Column::Position)
+        .all(db)
+        .await?;
+    let results = expected_result::Entity::find()
+        .filter(expected_result::Column::PlanId.eq(plan.id))
+        .all(db)
+        .await?;
+    let municipalities = crate::store::municipalities(db).await?;
+
+    let of_year: Vec<_> = published
+        .activities
+        .iter()
+        .filter(|(_, a)| a.start_date.year() == year)
+        .collect();
+    let active: Vec<_> = published
+        .projects
+        .iter()
+        .filter(|(_, p)| p.start_date.year() <= year && p.end_date.is_none_or(|e| e.year() >= year))
+        .collect();
+    let progress_of_year: HashMap<&str, &(monitoring_record::Model, ProgressPayload)> = {
+        let mut map: HashMap<&str, &(monitoring_record::Model, ProgressPayload)> = HashMap::new();
+        for entry in published
+            .progress
+            .iter()
+            .filter(|(m, _)| m.year == Some(year))
+        {
+            if map
+                .get(entry.1.action.as_str())
+                .is_none_or(|(o, _)| entry.0.id > o.id)
+            {
+                map.insert(entry.1.action.as_str(), entry);
+            }
+        }
+        map
+    };
+
+    let mut report_lines = Vec::new();
+    for line in &lines {
+        let line_actions: Vec<&action::Model> =
+            actions.iter().filter(|a| a.line_id == line.id).collect();
+        let codes: Vec<&str> = line_actions.iter().map(|a| a.code.as_str()).collect();
+        let result_codes: Vec<&str> = results
+            .iter()
+            .filter(|r| r.line_id == line.id)
+            .map(|r| r.code.as_str())
+            .collect();
+        let touches = |linked: &[String]| linked.iter().any(|c| codes.contains(&c.as_str()));
+        report_lines.push(ReportLine {
+            code: line.code.clone(),
+            title: line.title.clone(),
+            actions: line_actions
+                .iter()
+                .map(|a| {
+                    let p = progress_of_year.get(a.code.as_str()).map(|(_, p)| p);
+                    ReportAction {
+                        code: a.code.clone(),
+                        title: a.title.clone(),
+                        status: p.map(|p| p.status.clone()),
+                        percent_complete: p.map(|p| p.percent_complete),
+                        narrative: p.map(|p| p.narrative.clone()),
+                    }
+                })
+                .collect(),
+            activities: of_year
+                .iter()
+                .filter(|(_, a)| touches(&a.actions))
+                .map(|(m, a)| report_activity(m, a))
+                .collect(),
+            funded_projects: active
+                .iter()
+                .filter(|(_, p)| touches(&p.actions))
+                .map(|(m, p)| report_project(m, p))
+                .collect(),
+            indicators: published
+                .indicators
+                .iter()
+                .filter(|(_, i)| {
+                    i.action
+                        .as_ref()
+                        .is_some_and(|a| codes.contains(&a.as_str()))
+                        || i.expected_result
+                            .as_ref()
+                            .is_some_and(|r| result_codes.contains(&r.as_str()))
+                })
+                .map(|(m, i)| ReportIndicator {
+                    id: m.id,
+                    code: m.code.clone().unwrap_or_default(),
+                    name: i.name.clone(),
+                    unit: i.unit.clone(),
+                    value: published
+                        .latest_measurement(m.id, Some(year))
+                        .filter(|(y, _)| *y == year)
+                        .map(|(_, v)| v.to_owned()),
+                    status: published.status_of(m.id, i, Some(year)).to_owned(),
+                })
+                .collect(),
+        });
+    }
+    let contributions = municipalities
+        .iter()
+        .filter_map(|m: &organization::Model| {
+            let ine = m.ine_code.clone()?;
+            let activities = of_year
+                .iter()
+                .filter(|(_, a)| a.municipalities.contains(&ine))
+                .count();
+            let projects = active
+                .iter()
+                .filter(|(_, p)| p.municipalities.contains(&ine))
+                .count();
+            (activities + projects > 0).then(|| MunicipalityContribution {
+                name: crate::i18n::pick(&m.name, crate::i18n::Lang::Es),
+                ine_code: ine,
+                activities,
+                funded_projects: projects,
+            })
+        })
+        .collect();
+    Ok(AnnualReport {
+        plan_code: plan.code.clone(),
+        year,
+        lines: report_lines,
+        activities: of_year.iter().map(|(m, a)| report_activity(m, a)).collect(),
+        funded_projects: active.iter().map(|(m, p)| report_project(m, p)).collect(),
+        municipalities: contributions,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ind(direction: &str) -> IndicatorPayload {
+        IndicatorPayload {
+            name: I18n::default(),
+            unit: "projects".into(),
+            expected_result: None,
+            action: None,
+            baseline_value: "10".into(),
+            baseline_year: 2021,
+            target_value: "20".into(),
+            target_year: 2025,
+            direction: direction.into(),
+        }
+    }
+
+    #[test]
+    fn indicator_status_follows_the_straight_line() {
+        let up = ind("INCREASE");
+        assert_eq!(indicator_status(&up, None), "NO_DATA");
+        assert_eq!(indicator_status(&up, Some((2023, "20"))), "ACHIEVED");
+        assert_eq!(indicator_status(&up, Some((2023, "9"))), "DETERIORATION");
+        assert_eq!(indicator_status(&up, Some((2023, "15"))), "ON_TRACK");
+        assert_eq!(indicator_status(&up, Some((2023, "14.9"))), "OFF_TRACK");
+        let down = IndicatorPayload {
+            baseline_value: "20".into(),
+            target_value: "10".into(),
+            ..ind("DECREASE")
+        };
+        assert_eq!(indicator_status(&down, Some((2023, "15"))), "ON_TRACK");
+        assert_eq!(indicator_status(&down, Some((2023, "21"))), "DETERIORATION");
+        assert_eq!(indicator_status(&down, Some((2024, "10"))), "ACHIEVED");
+    }
+}
