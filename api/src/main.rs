@@ -31,6 +31,8 @@ enum Command {
     Schema,
     /// Print a development token signed with PLAN_API_JWT_SECRET (HS256).
     Token(TokenArgs),
+    /// Migrate, seed, and add plainly synthetic monitoring records for exploring the API.
+    DemoData,
 }
 
 /// What the token says.
@@ -93,6 +95,16 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Token(args) => token(&config, args).await,
+        Command::DemoData => {
+            let (conn, _) = db::connect(&config.database_url).await?;
+            db::migrate(&conn).await?;
+            seed::seed_all(&conn, &config.data_dir).await?;
+            let created = plan_api::demo::load(&conn)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            tracing::info!(created, "synthetic demo records loaded (marked synthetic)");
+            Ok(())
+        }
         Command::Serve => serve(config).await,
     }
 }

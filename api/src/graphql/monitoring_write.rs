@@ -690,7 +690,7 @@ async fn create(
         },
         synthetic: false,
     };
-    let m = store::create(&w.db, prepared.plan.id, &w.actor, new, idempotency_key).await?;
+    let (m, _) = store::create(&w.db, prepared.plan.id, &w.actor, new, idempotency_key).await?;
     Ok((m, prepared.plan.code))
 }
 

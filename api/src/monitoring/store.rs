@@ -180,14 +180,14 @@ pub async fn get(
 }
 
 /// Creates a record, or returns the one an earlier request with the same idempotency key
-/// created. The same key with a different request is a `CONFLICT`.
+/// created (and `false`). The same key with a different request is a `CONFLICT`.
 pub async fn create(
     db: &DatabaseConnection,
     plan_id: i32,
     actor: &Actor,
     new: NewRecord,
     idempotency_key: &str,
-) -> Result<monitoring_record::Model, ApiError> {
+) -> Result<(monitoring_record::Model, bool), ApiError> {
     let sub = actor.viewer.sub.clone().unwrap_or_default();
     let hash = hash_request(&new);
     let existing = |db: &DatabaseConnection| {
@@ -206,7 +206,7 @@ pub async fn create(
         if found.request_hash.as_deref() == Some(hash.as_str())
             && found.record_type == new.record_type
         {
-            Ok(found)
+            Ok((found, false))
         } else {
             Err(ApiError::Conflict {
                 message: "this idempotency key was already used for a different request".to_owned(),
@@ -276,7 +276,7 @@ pub async fn create(
     )
     .await?;
     txn.commit().await?;
-    Ok(model)
+    Ok((model, true))
 }
 
 fn stale(current: Option<&monitoring_record::Model>, id: i32) -> ApiError {
