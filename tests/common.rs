@@ -121,7 +121,7 @@ impl TestApp {
         let (conn, statements) = db::connect(&database_url).await.expect("connect");
         db::migrate(&conn).await.expect("migrate");
         seed::seed_all(&conn, &data_dir()).await.expect("seed");
-        let state = AppState::new(conn, statements, test_verifier());
+        let state = AppState::new(conn, statements, test_verifier(), test_config());
         Self {
             router: router(state.clone()),
             state,
@@ -199,15 +199,15 @@ pub fn keys_dir() -> PathBuf {
 /// The configuration of the test server: HS256, RS256 and ES256 with an issuer and audience.
 pub fn test_config() -> Config {
     Config {
-        database_url: String::new(),
-        listen: "127.0.0.1:0".parse().expect("address"),
-        jwt_secret: Some(TEST_SECRET.parse().expect("secret")),
+        jwt_secret: Some(plan_api::config::Secret::new(TEST_SECRET)),
         jwks_file: Some(keys_dir().join("jwks.json")),
-        jwt_algorithms: vec!["HS256".into(), "RS256".into(), "ES256".into()],
+        jwt_algorithms: Some("HS256,RS256,ES256".into()),
         jwt_issuer: Some(TEST_ISSUER.into()),
         jwt_audience: Some(TEST_AUDIENCE.into()),
-        jwt_leeway_secs: 30,
         data_dir: data_dir(),
+        // Tests send many requests from one address: rate limiting has tests of its own.
+        rate_limit_per_minute: 0,
+        ..Config::default()
     }
 }
 

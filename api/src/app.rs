@@ -1,24 +1,36 @@
-//! The HTTP router and its handlers, in one place.
+//! The HTTP router and its handlers, in one place: GraphQL over HTTP (GET for queries, POST
+//! for everything), GraphiQL, health, readiness and metrics; and the layers every request
+//! crosses (CORS, compression, body limit, tracing).
+
+use std::net::SocketAddr;
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use async_graphql::http::GraphiQLSource;
-use async_graphql::parser::types::OperationType;
-use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
+use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection, SelectionSet};
+use async_graphql::{BatchRequest, BatchResponse};
 use axum::Router;
-use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Query, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use sea_orm::DatabaseConnection;
+use serde_json::json;
+use tower_http::compression::CompressionLayer;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::trace::TraceLayer;
 
-use std::sync::Arc;
-
-use crate::auth::Verifier;
+use crate::auth::{Viewer, viewer_from_claims};
+use crate::config::Config;
 use crate::db::StatementCounter;
 use crate::error::{ApiError, classify};
 use crate::graphql::{PlanSchema, RequestId, build_schema, published_cache};
 use crate::i18n::{Lang, RequestLang};
 use crate::loaders::new_loaders;
+use crate::metrics as m;
 
 /// What every request handler shares.
 #[derive(Clone)]
@@ -30,17 +42,34 @@ pub struct AppState {
     /// SQL statements executed so far (for tests and metrics).
     pub statements: StatementCounter,
     /// Bearer token verification.
-    pub verifier: Arc<Verifier>,
+    pub verifier: Arc<crate::auth::Verifier>,
+    /// The configuration.
+    pub config: Arc<Config>,
+    limiter: Option<Arc<DefaultKeyedRateLimiter<String>>>,
 }
 
 impl AppState {
     /// State over an open, migrated and seeded database.
-    pub fn new(db: DatabaseConnection, statements: StatementCounter, verifier: Verifier) -> Self {
+    pub fn new(
+        db: DatabaseConnection,
+        statements: StatementCounter,
+        verifier: crate::auth::Verifier,
+        config: Config,
+    ) -> Self {
+        crate::pagination::set_max_page_size(config.max_page_size);
+        let limiter = NonZeroU32::new(config.rate_limit_per_minute).map(|rate| {
+            let burst = NonZeroU32::new(config.rate_limit_burst).unwrap_or(rate);
+            Arc::new(RateLimiter::keyed(
+                Quota::per_minute(rate).allow_burst(burst),
+            ))
+        });
         Self {
-            schema: build_schema(db.clone()),
+            schema: build_schema(db.clone(), &config),
             db,
             statements,
             verifier: Arc::new(verifier),
+            config: Arc::new(config),
+            limiter,
         }
     }
 }
@@ -66,37 +95,118 @@ pub const EXAMPLE_QUERY: &str = r#"# The open API of the AMB's Internationalisat
 }
 "#;
 
-/// The router: GraphQL over HTTP, GraphiQL, health.
+/// The router: GraphQL over HTTP, GraphiQL, health, readiness, metrics.
 pub fn router(state: AppState) -> Router {
-    Router::new()
+    m::install();
+    let mut router = Router::new()
         .route("/", get(|| async { Redirect::temporary("/graphiql") }))
         .route("/graphql", get(graphql_get).post(graphql_post))
         .route("/graphiql", get(graphiql))
         .route("/healthz", get(|| async { "ok" }))
-        .layer(TraceLayer::new_for_http())
-        .with_state(state)
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics))
+        .layer(DefaultBodyLimit::max(state.config.max_body_bytes))
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http());
+    let origins = state.config.cors_origin_list();
+    if !origins.is_empty() {
+        let allow = if origins.iter().any(|o| o == "*") {
+            AllowOrigin::any()
+        } else {
+            AllowOrigin::list(origins.iter().filter_map(|o| HeaderValue::from_str(o).ok()))
+        };
+        router = router.layer(
+            CorsLayer::new()
+                .allow_origin(allow)
+                .allow_methods([Method::GET, Method::POST, Method::OPTIONS])
+                .allow_headers([
+                    header::CONTENT_TYPE,
+                    header::AUTHORIZATION,
+                    header::ACCEPT,
+                    header::ACCEPT_LANGUAGE,
+                    header::HeaderName::from_static("x-request-id"),
+                ])
+                .expose_headers([
+                    header::CONTENT_LANGUAGE,
+                    header::RETRY_AFTER,
+                    header::HeaderName::from_static("x-request-id"),
+                ])
+                .max_age(Duration::from_secs(3600)),
+        );
+    }
+    router.with_state(state)
 }
 
-/// The language asked for by `Accept-Language`, Spanish when it names none of ours.
-fn request_lang(headers: &HeaderMap) -> Lang {
-    headers
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(Lang::negotiate)
-        .unwrap_or_default()
+/// How the response body is labelled, from the request's `Accept` header.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum MediaType {
+    /// `application/graphql-response+json`: request errors get 4xx.
+    GraphqlResponse,
+    /// `application/json`: always 200 for a well-formed request.
+    Json,
 }
 
-/// A GraphQL-shaped error response outside execution (bad credentials, database down).
-fn error_response(err: &ApiError) -> Response {
+impl MediaType {
+    fn value(self) -> &'static str {
+        match self {
+            MediaType::GraphqlResponse => "application/graphql-response+json; charset=utf-8",
+            MediaType::Json => "application/json; charset=utf-8",
+        }
+    }
+}
+
+/// The media type to answer with; `None` when the client accepts neither.
+fn negotiate(headers: &HeaderMap) -> Option<MediaType> {
+    let Some(accept) = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
+        return Some(MediaType::Json);
+    };
+    let mut best: Option<(f32, MediaType)> = None;
+    for part in accept.split(',') {
+        let mut pieces = part.split(';');
+        let media = pieces
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase();
+        let q = pieces
+            .filter_map(|p| p.trim().strip_prefix("q="))
+            .find_map(|q| q.parse::<f32>().ok())
+            .unwrap_or(1.0);
+        let kind = match media.as_str() {
+            "application/graphql-response+json" => MediaType::GraphqlResponse,
+            "application/json" | "application/*" | "*/*" => MediaType::Json,
+            _ => continue,
+        };
+        if q > 0.0
+            && best.is_none_or(|(bq, bk)| {
+                q > bq || (q == bq && kind == MediaType::GraphqlResponse && bk != kind)
+            })
+        {
+            best = Some((q, kind));
+        }
+    }
+    best.map(|(_, k)| k)
+}
+
+/// A GraphQL-shaped error response outside execution.
+fn error_response(status: StatusCode, code: &str, message: &str, media: MediaType) -> Response {
+    m::error(code);
+    let body = json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
+    let mut response = (status, body.to_string()).into_response();
+    if let Ok(v) = HeaderValue::from_str(media.value()) {
+        response.headers_mut().insert(header::CONTENT_TYPE, v);
+    }
+    response
+}
+
+fn api_error_response(err: &ApiError, media: MediaType) -> Response {
     let status = match err {
         ApiError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
         ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+        ApiError::BadUserInput { .. } | ApiError::Invalid(_) => StatusCode::BAD_REQUEST,
         _ => StatusCode::INTERNAL_SERVER_ERROR,
     };
-    let body = serde_json::json!({
-        "errors": [{ "message": err.to_string(), "extensions": { "code": err.code() } }]
-    });
-    let mut response = (status, axum::Json(body)).into_response();
+    let mut response = error_response(status, err.code(), &err.to_string(), media);
     if let ApiError::Unauthenticated(message) = err {
         // RFC 6750: tell the client which scheme and why; quotes cannot appear in messages.
         let challenge = format!(
@@ -112,38 +222,13 @@ fn error_response(err: &ApiError) -> Response {
     response
 }
 
-async fn execute(state: &AppState, headers: &HeaderMap, req: async_graphql::Request) -> Response {
-    let lang = request_lang(headers);
-    // Only the Authorization header counts: a token in the query string is ignored, since
-    // URLs end up in logs and browser histories.
-    let authorization = headers
-        .get(header::AUTHORIZATION)
-        .map(|v| v.to_str().unwrap_or_default());
-    let viewer = match state
-        .verifier
-        .viewer_from_header(&state.db, authorization)
-        .await
-    {
-        Ok(viewer) => viewer,
-        Err(err) => return error_response(&err),
-    };
-    let request_id = request_id(headers);
-    let req = req
-        .data(new_loaders(state.db.clone()))
-        .data(published_cache())
-        .data(viewer)
-        .data(RequestId(request_id.clone()))
-        .data(RequestLang(lang));
-    let mut resp = state.schema.execute(req).await;
-    resp.errors.iter_mut().for_each(classify);
-    let mut out = GraphQLResponse::from(resp).into_response();
-    if let Ok(value) = HeaderValue::from_str(lang.code()) {
-        out.headers_mut().insert(header::CONTENT_LANGUAGE, value);
-    }
-    if let Ok(value) = HeaderValue::from_str(&request_id) {
-        out.headers_mut().insert("x-request-id", value);
-    }
-    out
+/// The language asked for by `Accept-Language`, Spanish when it names none of ours.
+fn request_lang(headers: &HeaderMap) -> Lang {
+    headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(Lang::negotiate)
+        .unwrap_or_default()
 }
 
 /// The request's id: the client's `x-request-id` when it is a sane token, else a new UUID.
@@ -161,23 +246,77 @@ fn request_id(headers: &HeaderMap) -> String {
         .map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_owned)
 }
 
-async fn graphql_post(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    req: GraphQLRequest,
-) -> Response {
-    execute(&state, &headers, req.into_inner()).await
+/// The client's address: the peer, or behind a trusted proxy the address it reports last in
+/// `X-Forwarded-For` (the one the proxy itself saw; earlier entries are the client's word).
+fn client_address(state: &AppState, headers: &HeaderMap, peer: Option<SocketAddr>) -> String {
+    if state.config.trust_forwarded_for {
+        if let Some(forwarded) = headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.rsplit(',').next())
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+        {
+            return forwarded.to_owned();
+        }
+    }
+    peer.map_or_else(|| "unknown".to_owned(), |p| p.ip().to_string())
 }
 
-/// GET carries queries only: a mutation over GET could be triggered by a link or an image.
-async fn graphql_get(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    req: GraphQLRequest,
-) -> Response {
-    let req = req.into_inner();
-    if let Ok(doc) = async_graphql::parser::parse_query(&req.query) {
-        let op_type = match req.operation_name.as_deref() {
+/// Counts the aliases of a document, fragments included.
+fn count_aliases(doc: &ExecutableDocument) -> usize {
+    fn walk(set: &SelectionSet) -> usize {
+        set.items
+            .iter()
+            .map(|item| match &item.node {
+                Selection::Field(f) => {
+                    usize::from(f.node.alias.is_some()) + walk(&f.node.selection_set.node)
+                }
+                Selection::InlineFragment(f) => walk(&f.node.selection_set.node),
+                Selection::FragmentSpread(_) => 0,
+            })
+            .sum()
+    }
+    doc.operations
+        .iter()
+        .map(|(_, op)| walk(&op.node.selection_set.node))
+        .chain(
+            doc.fragments
+                .values()
+                .map(|f| walk(&f.node.selection_set.node)),
+        )
+        .sum()
+}
+
+/// Why a request is refused before execution.
+enum Refusal {
+    /// A request error: 400.
+    BadRequest(String),
+    /// A mutation sent with GET: 405.
+    NotOverGet,
+}
+
+/// Checks one operation against the size limits, and (for GET) that it is a query.
+fn precheck(config: &Config, req: &async_graphql::Request, over_get: bool) -> Result<(), Refusal> {
+    if req.query.len() > config.max_query_bytes {
+        return Err(Refusal::BadRequest(format!(
+            "the query is longer than {} bytes",
+            config.max_query_bytes
+        )));
+    }
+    // A document that does not parse is reported by execution, as GraphQL does.
+    let Ok(doc) = async_graphql::parser::parse_query(&req.query) else {
+        return Ok(());
+    };
+    let aliases = count_aliases(&doc);
+    if aliases > config.max_aliases {
+        return Err(Refusal::BadRequest(format!(
+            "the query has {aliases} aliases; at most {} are allowed",
+            config.max_aliases
+        )));
+    }
+    if over_get {
+        let op = match req.operation_name.as_deref() {
             Some(name) => doc
                 .operations
                 .iter()
@@ -185,22 +324,395 @@ async fn graphql_get(
                 .map(|(_, op)| op.node.ty),
             None => doc.operations.iter().next().map(|(_, op)| op.node.ty),
         };
-        if op_type.is_some_and(|t| t != OperationType::Query) {
-            let body = serde_json::json!({
-                "errors": [{
-                    "message": "only queries may be sent with GET; send mutations with POST",
-                    "extensions": { "code": "BAD_REQUEST" }
-                }]
-            });
-            return (
-                StatusCode::METHOD_NOT_ALLOWED,
-                [(header::ALLOW, "POST")],
-                axum::Json(body),
-            )
-                .into_response();
+        if op.is_some_and(|t| t != OperationType::Query) {
+            return Err(Refusal::NotOverGet);
         }
     }
-    execute(&state, &headers, req).await
+    Ok(())
+}
+
+/// Whether a response is a request error (parse or validation): no data, and no error came
+/// from executing a field.
+fn is_request_error(resp: &async_graphql::Response) -> bool {
+    !resp.errors.is_empty()
+        && resp.data == async_graphql::Value::Null
+        && resp.errors.iter().all(|e| e.path.is_empty())
+}
+
+fn operation_label(req: &BatchRequest) -> String {
+    let name = match req {
+        BatchRequest::Single(r) => r.operation_name.clone(),
+        BatchRequest::Batch(_) => Some("batch".to_owned()),
+    };
+    // Client-chosen names become metric labels: keep them short and plain.
+    name.filter(|n| n.len() <= 64 && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or_else(|| "anonymous".to_owned())
+}
+
+async fn execute(
+    state: &AppState,
+    headers: &HeaderMap,
+    peer: Option<SocketAddr>,
+    batch: BatchRequest,
+    over_get: bool,
+) -> Response {
+    let started = Instant::now();
+    let Some(media) = negotiate(headers) else {
+        return error_response(
+            StatusCode::NOT_ACCEPTABLE,
+            "NOT_ACCEPTABLE",
+            "accept application/graphql-response+json or application/json",
+            MediaType::Json,
+        );
+    };
+    let operation = operation_label(&batch);
+    let request_id = request_id(headers);
+    let span = tracing::info_span!("graphql", %request_id, %operation);
+    let _entered = span.enter();
+
+    let mut response = run(state, headers, peer, batch, over_get, media, &request_id).await;
+    if let Ok(value) = HeaderValue::from_str(&request_id) {
+        response.headers_mut().insert("x-request-id", value);
+    }
+    let outcome = if response.status().is_success() {
+        "ok"
+    } else {
+        "error"
+    };
+    let elapsed = started.elapsed();
+    m::request(&operation, outcome, elapsed);
+    tracing::info!(
+        status = response.status().as_u16(),
+        elapsed_ms = elapsed.as_millis() as u64,
+        outcome,
+        "request"
+    );
+    response
+}
+
+async fn run(
+    state: &AppState,
+    headers: &HeaderMap,
+    peer: Option<SocketAddr>,
+    batch: BatchRequest,
+    over_get: bool,
+    media: MediaType,
+    request_id: &str,
+) -> Response {
+    let config = &state.config;
+    let requests: Vec<async_graphql::Request> = match batch {
+        BatchRequest::Single(r) => vec![r],
+        BatchRequest::Batch(list) => list,
+    };
+    if requests.is_empty() || requests.len() > config.max_batch {
+        return error_response(
+            StatusCode::BAD_REQUEST,
+            "BAD_REQUEST",
+            &format!("a batch holds 1 to {} operations", config.max_batch),
+            media,
+        );
+    }
+    for req in &requests {
+        match precheck(config, req, over_get) {
+            Ok(()) => {}
+            Err(Refusal::BadRequest(message)) => {
+                return error_response(StatusCode::BAD_REQUEST, "BAD_REQUEST", &message, media);
+            }
+            Err(Refusal::NotOverGet) => {
+                let mut r = error_response(
+                    StatusCode::METHOD_NOT_ALLOWED,
+                    "BAD_REQUEST",
+                    "only queries may be sent with GET; send mutations with POST",
+                    media,
+                );
+                r.headers_mut()
+                    .insert(header::ALLOW, HeaderValue::from_static("POST"));
+                return r;
+            }
+        }
+    }
+
+    // Only the Authorization header counts: a token in the query string is ignored, since
+    // URLs end up in logs and browser histories.
+    let authorization = headers
+        .get(header::AUTHORIZATION)
+        .map(|v| v.to_str().unwrap_or_default());
+    let claims = match authorization {
+        None => None,
+        Some(value) => match state.verifier.bearer_claims(value) {
+            Ok(claims) => Some(claims),
+            Err(err) => return api_error_response(&err, media),
+        },
+    };
+    if let Some(limiter) = &state.limiter {
+        let key = claims.as_ref().and_then(|c| c.sub.clone()).map_or_else(
+            || format!("ip:{}", client_address(state, headers, peer)),
+            |s| format!("sub:{s}"),
+        );
+        if let Err(not_until) = limiter.check_key(&key) {
+            let wait = not_until.wait_time_from(governor::clock::Clock::now(
+                &governor::clock::DefaultClock::default(),
+            ));
+            let secs = wait.as_secs().max(1);
+            let mut r = error_response(
+                StatusCode::TOO_MANY_REQUESTS,
+                "RATE_LIMITED",
+                &format!("too many requests; retry in {secs} s"),
+                media,
+            );
+            r.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+            return r;
+        }
+    }
+    let viewer = match claims {
+        None => Viewer::anonymous(),
+        Some(claims) => match viewer_from_claims(&state.db, claims).await {
+            Ok(v) => v,
+            Err(err) => return api_error_response(&err, media),
+        },
+    };
+
+    let lang = request_lang(headers);
+    let single = requests.len() == 1;
+    let timeout = Duration::from_secs(config.request_timeout_secs);
+    let work = async {
+        let mut responses = Vec::with_capacity(requests.len());
+        for req in requests {
+            let req = req
+                .data(new_loaders(state.db.clone()))
+                .data(published_cache())
+                .data(viewer.clone())
+                .data(RequestId(request_id.to_owned()))
+                .data(RequestLang(lang));
+            let mut resp = state.schema.execute(req).await;
+            resp.errors.iter_mut().for_each(classify);
+            for e in &resp.errors {
+                if let Some(code) = e.extensions.as_ref().and_then(|x| x.get("code")) {
+                    m::error(&code.to_string().trim_matches('"').to_owned());
+                }
+            }
+            responses.push(resp);
+        }
+        responses
+    };
+    let Ok(mut responses) = tokio::time::timeout(timeout, work).await else {
+        return error_response(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "SERVICE_UNAVAILABLE",
+            &format!(
+                "the request took longer than {} s",
+                config.request_timeout_secs
+            ),
+            media,
+        );
+    };
+    let status = if single && media == MediaType::GraphqlResponse && is_request_error(&responses[0])
+    {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    let body = if single {
+        let resp = responses.remove(0);
+        let mut value = serde_json::to_value(&resp).unwrap_or_default();
+        // A request error has no data entry at all (GraphQL over HTTP).
+        if is_request_error(&resp) {
+            if let Some(obj) = value.as_object_mut() {
+                obj.remove("data");
+            }
+        }
+        value
+    } else {
+        serde_json::to_value(BatchResponse::Batch(responses)).unwrap_or_default()
+    };
+    let mut response = (status, body.to_string()).into_response();
+    let headers_out = response.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(media.value()) {
+        headers_out.insert(header::CONTENT_TYPE, v);
+    }
+    if let Ok(value) = HeaderValue::from_str(lang.code()) {
+        headers_out.insert(header::CONTENT_LANGUAGE, value);
+    }
+    headers_out.insert(
+        header::VARY,
+        HeaderValue::from_static("Accept, Accept-Language, Authorization"),
+    );
+    response
+}
+
+/// The parameters of a GET request.
+#[derive(serde::Deserialize)]
+struct GetParams {
+    query: Option<String>,
+    #[serde(rename = "operationName")]
+    operation_name: Option<String>,
+    variables: Option<String>,
+    extensions: Option<String>,
+}
+
+fn peer_of(request: &Request) -> Option<SocketAddr> {
+    request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0)
+}
+
+async fn graphql_get(State(state): State<AppState>, request: Request) -> Response {
+    let headers = request.headers().clone();
+    let peer = peer_of(&request);
+    let media = negotiate(&headers).unwrap_or(MediaType::Json);
+    let Ok(Query(params)) = Query::<GetParams>::try_from_uri(request.uri()) else {
+        return error_response(
+            StatusCode::BAD_REQUEST,
+            "BAD_REQUEST",
+            "malformed query string",
+            media,
+        );
+    };
+    let Some(query) = params.query.filter(|q| !q.trim().is_empty()) else {
+        return error_response(
+            StatusCode::BAD_REQUEST,
+            "BAD_REQUEST",
+            "the query parameter is required",
+            media,
+        );
+    };
+    let mut req = async_graphql::Request::new(query);
+    req.operation_name = params.operation_name.filter(|n| !n.is_empty());
+    if let Some(vars) = params.variables.filter(|v| !v.is_empty()) {
+        match serde_json::from_str::<serde_json::Value>(&vars) {
+            Ok(v @ serde_json::Value::Object(_)) => {
+                req.variables = async_graphql::Variables::from_json(v);
+            }
+            _ => {
+                return error_response(
+                    StatusCode::BAD_REQUEST,
+                    "BAD_REQUEST",
+                    "variables must be a JSON object",
+                    media,
+                );
+            }
+        }
+    }
+    if let Some(ext) = params.extensions.filter(|v| !v.is_empty()) {
+        if !matches!(
+            serde_json::from_str::<serde_json::Value>(&ext),
+            Ok(serde_json::Value::Object(_))
+        ) {
+            return error_response(
+                StatusCode::BAD_REQUEST,
+                "BAD_REQUEST",
+                "extensions must be a JSON object",
+                media,
+            );
+        }
+    }
+    execute(&state, &headers, peer, BatchRequest::Single(req), true).await
+}
+
+/// POST takes JSON only: form-encoded and multipart bodies are what a foreign page can send
+/// without a CORS preflight, so refusing them closes the CSRF door.
+async fn graphql_post(State(state): State<AppState>, request: Request) -> Response {
+    let headers = request.headers().clone();
+    let peer = peer_of(&request);
+    let media = negotiate(&headers).unwrap_or(MediaType::Json);
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    if content_type != "application/json" {
+        return error_response(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "BAD_REQUEST",
+            "send the request as application/json",
+            media,
+        );
+    }
+    let body: Bytes =
+        match axum::body::to_bytes(request.into_body(), state.config.max_body_bytes).await {
+            Ok(b) => b,
+            Err(_) => {
+                return error_response(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "BAD_REQUEST",
+                    &format!(
+                        "the body is larger than {} bytes",
+                        state.config.max_body_bytes
+                    ),
+                    media,
+                );
+            }
+        };
+    let batch = match serde_json::from_slice::<serde_json::Value>(&body) {
+        Ok(serde_json::Value::Array(items)) => {
+            let mut list = Vec::with_capacity(items.len());
+            for item in items {
+                match parse_request(item) {
+                    Some(r) => list.push(r),
+                    None => {
+                        return error_response(
+                            StatusCode::BAD_REQUEST,
+                            "BAD_REQUEST",
+                            "every operation needs a query string",
+                            media,
+                        );
+                    }
+                }
+            }
+            BatchRequest::Batch(list)
+        }
+        Ok(item) => match parse_request(item) {
+            Some(r) => BatchRequest::Single(r),
+            None => {
+                return error_response(
+                    StatusCode::BAD_REQUEST,
+                    "BAD_REQUEST",
+                    "the body needs a query string, and variables as an object",
+                    media,
+                );
+            }
+        },
+        Err(_) => {
+            return error_response(
+                StatusCode::BAD_REQUEST,
+                "BAD_REQUEST",
+                "the body is not JSON",
+                media,
+            );
+        }
+    };
+    execute(&state, &headers, peer, batch, false).await
+}
+
+/// A request object: `query` a string, `variables` and `extensions` objects or null,
+/// `operationName` a string or null.
+fn parse_request(value: serde_json::Value) -> Option<async_graphql::Request> {
+    let obj = value.as_object()?;
+    let query = obj.get("query")?.as_str()?;
+    let mut req = async_graphql::Request::new(query);
+    match obj.get("operationName") {
+        None | Some(serde_json::Value::Null) => {}
+        Some(serde_json::Value::String(name)) => req.operation_name = Some(name.clone()),
+        Some(_) => return None,
+    }
+    match obj.get("variables") {
+        None | Some(serde_json::Value::Null) => {}
+        Some(v @ serde_json::Value::Object(_)) => {
+            req.variables = async_graphql::Variables::from_json(v.clone());
+        }
+        Some(_) => return None,
+    }
+    match obj.get("extensions") {
+        None | Some(serde_json::Value::Null) | Some(serde_json::Value::Object(_)) => {}
+        Some(_) => return None,
+    }
+    Some(req)
 }
 
 async fn graphiql() -> Html<String> {
@@ -214,4 +726,51 @@ async fn graphiql() -> Html<String> {
         &format!("defaultEditorToolsVisibility: true,\n          defaultQuery: {default_query},"),
         1,
     ))
+}
+
+/// Ready when the database answers and every migration is applied.
+async fn readyz(State(state): State<AppState>) -> Response {
+    use migration::MigratorTrait;
+    let check = async {
+        state
+            .db
+            .ping()
+            .await
+            .map_err(|_| "the database does not answer")?;
+        let pending = migration::Migrator::get_pending_migrations(&state.db)
+            .await
+            .map_err(|_| "the database does not answer")?;
+        if pending.is_empty() {
+            Ok(())
+        } else {
+            Err("migrations are pending: run plan-api migrate")
+        }
+    };
+    match tokio::time::timeout(
+        Duration::from_secs(state.config.db_acquire_timeout_secs + 1),
+        check,
+    )
+    .await
+    {
+        Ok(Ok(())) => (StatusCode::OK, axum::Json(json!({ "ready": true }))).into_response(),
+        Ok(Err(reason)) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            axum::Json(json!({ "ready": false, "reason": reason })),
+        )
+            .into_response(),
+        Err(_) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            axum::Json(json!({ "ready": false, "reason": "the database does not answer" })),
+        )
+            .into_response(),
+    }
+}
+
+async fn metrics(State(state): State<AppState>) -> Response {
+    m::pool(&state.db);
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        m::render(),
+    )
+        .into_response()
 }

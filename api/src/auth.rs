@@ -162,7 +162,8 @@ impl Verifier {
             Some(path) => load_jwks(path)?,
             None => HashMap::new(),
         };
-        let algorithms = if config.jwt_algorithms.is_empty() {
+        let listed = config.jwt_algorithm_list();
+        let algorithms = if listed.is_empty() {
             let mut algs = Vec::new();
             if secret.is_some() {
                 algs.push(Algorithm::HS256);
@@ -172,8 +173,7 @@ impl Verifier {
             }
             algs
         } else {
-            config
-                .jwt_algorithms
+            listed
                 .iter()
                 .map(|a| match a.trim() {
                     "HS256" => Ok(Algorithm::HS256),
@@ -274,6 +274,17 @@ impl Verifier {
         Ok(data.claims)
     }
 
+    /// The verified claims of an `Authorization` header value (`Bearer <token>`).
+    pub fn bearer_claims(&self, authorization: &str) -> Result<Claims, ApiError> {
+        let token = authorization
+            .split_once(' ')
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .map(|(_, token)| token.trim())
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| unauthenticated("expected the header Authorization: Bearer <token>"))?;
+        self.verify(token)
+    }
+
     /// The viewer of a request with this `Authorization` header value (anonymous without one).
     pub async fn viewer_from_header(
         &self,
@@ -283,13 +294,7 @@ impl Verifier {
         let Some(value) = authorization else {
             return Ok(Viewer::anonymous());
         };
-        let token = value
-            .split_once(' ')
-            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-            .map(|(_, token)| token.trim())
-            .filter(|t| !t.is_empty())
-            .ok_or_else(|| unauthenticated("expected the header Authorization: Bearer <token>"))?;
-        let claims = self.verify(token)?;
+        let claims = self.bearer_claims(value)?;
         viewer_from_claims(db, claims).await
     }
 

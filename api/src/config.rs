@@ -1,76 +1,176 @@
-//! One typed configuration, from defaults overridden by the environment, validated at start.
+//! One typed configuration: defaults, overridden by a TOML file (`PLAN_API_CONFIG` or
+//! `--config`), overridden by the environment (`DATABASE_URL`, `PLAN_API_*`). Validated once at
+//! start, with a message that names the bad setting. Secrets never print.
 
 use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 
-use clap::Args;
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
 
-/// Settings shared by every subcommand.
-#[derive(Args, Debug, Clone)]
+/// Every setting of the service.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct Config {
     /// Database URL: `sqlite://FILE?mode=rwc` (the embedded default) or `postgres://…`.
-    #[arg(
-        long,
-        env = "DATABASE_URL",
-        default_value = "sqlite://plan-api.sqlite?mode=rwc",
-        global = true
-    )]
     pub database_url: String,
-
     /// Address the HTTP server listens on.
-    #[arg(
-        long,
-        env = "PLAN_API_LISTEN",
-        default_value = "127.0.0.1:8000",
-        global = true
-    )]
     pub listen: SocketAddr,
+    /// Folder holding the plan's data files.
+    pub data_dir: PathBuf,
+    /// Largest number of pooled database connections.
+    pub db_max_connections: u32,
+    /// Seconds to wait for a new database connection.
+    pub db_connect_timeout_secs: u64,
+    /// Seconds a request waits for a pooled connection before failing with
+    /// `SERVICE_UNAVAILABLE`.
+    pub db_acquire_timeout_secs: u64,
 
     /// HS256 shared secret for bearer tokens (at least 32 bytes). Enables HS256.
-    #[arg(
-        long,
-        env = "PLAN_API_JWT_SECRET",
-        global = true,
-        hide_env_values = true
-    )]
     pub jwt_secret: Option<Secret>,
-
-    /// JSON Web Key Set file with the identity provider's public keys. Enables RS256 and ES256.
-    #[arg(long, env = "PLAN_API_JWKS_FILE", global = true)]
-    pub jwks_file: Option<std::path::PathBuf>,
-
-    /// Accepted signature algorithms, comma-separated (HS256, RS256, ES256). By default: HS256
-    /// when a secret is set, RS256 and ES256 when a key set is.
-    #[arg(
-        long,
-        env = "PLAN_API_JWT_ALGORITHMS",
-        global = true,
-        value_delimiter = ','
-    )]
-    pub jwt_algorithms: Vec<String>,
-
+    /// JSON Web Key Set file with the identity provider's public keys. Enables RS256/ES256.
+    pub jwks_file: Option<PathBuf>,
+    /// Accepted signature algorithms, comma-separated (HS256, RS256, ES256); by default
+    /// HS256 when a secret is set, RS256 and ES256 when a key set is.
+    pub jwt_algorithms: Option<String>,
     /// Required `iss` of tokens, when set.
-    #[arg(long, env = "PLAN_API_JWT_ISSUER", global = true)]
     pub jwt_issuer: Option<String>,
-
     /// Required `aud` of tokens, when set.
-    #[arg(long, env = "PLAN_API_JWT_AUDIENCE", global = true)]
     pub jwt_audience: Option<String>,
-
     /// Clock leeway, in seconds, when checking `exp` and `nbf`.
-    #[arg(
-        long,
-        env = "PLAN_API_JWT_LEEWAY_SECS",
-        default_value_t = 30,
-        global = true
-    )]
     pub jwt_leeway_secs: u64,
 
-    /// Folder holding the plan's data files.
-    #[arg(long, env = "PLAN_API_DATA_DIR", default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/../data"), global = true)]
-    pub data_dir: std::path::PathBuf,
+    /// Deepest selection nesting accepted.
+    pub max_depth: usize,
+    /// Highest query cost accepted (every field costs 1; a list or connection multiplies its
+    /// fields by its page size).
+    pub max_complexity: usize,
+    /// Most aliases in one document.
+    pub max_aliases: usize,
+    /// Most operations in one batched request.
+    pub max_batch: usize,
+    /// Longest query text, in bytes.
+    pub max_query_bytes: usize,
+    /// Largest request body, in bytes.
+    pub max_body_bytes: usize,
+    /// Largest page size (`first`).
+    pub max_page_size: u64,
+    /// Seconds a request may run before it is answered with `SERVICE_UNAVAILABLE`.
+    pub request_timeout_secs: u64,
+    /// Requests per minute allowed per caller (token subject, else client address); 0 turns
+    /// rate limiting off.
+    pub rate_limit_per_minute: u32,
+    /// Requests a caller may send in a burst above the steady rate.
+    pub rate_limit_burst: u32,
+    /// Whether `X-Forwarded-For` is believed for the client address (behind a trusted proxy).
+    pub trust_forwarded_for: bool,
+    /// Whether introspection (and field suggestions in errors) are on.
+    pub introspection: bool,
+    /// Origins allowed by CORS, comma-separated (municipal portals), or `*` for any.
+    pub cors_origins: Option<String>,
+    /// Log format: `text` or `json`.
+    pub log_format: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            database_url: "sqlite://plan-api.sqlite?mode=rwc".to_owned(),
+            listen: SocketAddr::from(([127, 0, 0, 1], 8000)),
+            data_dir: PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../data")),
+            db_max_connections: 10,
+            db_connect_timeout_secs: 5,
+            db_acquire_timeout_secs: 3,
+            jwt_secret: None,
+            jwks_file: None,
+            jwt_algorithms: None,
+            jwt_issuer: None,
+            jwt_audience: None,
+            jwt_leeway_secs: 30,
+            max_depth: 15,
+            max_complexity: 20_000,
+            max_aliases: 30,
+            max_batch: 10,
+            max_query_bytes: 32 * 1024,
+            max_body_bytes: 1024 * 1024,
+            max_page_size: 100,
+            request_timeout_secs: 30,
+            rate_limit_per_minute: 600,
+            rate_limit_burst: 60,
+            trust_forwarded_for: false,
+            introspection: true,
+            cors_origins: None,
+            log_format: "text".to_owned(),
+        }
+    }
 }
 
 impl Config {
+    /// Defaults < `file` (if any) < environment; then validated.
+    pub fn load(file: Option<&Path>) -> anyhow::Result<Config> {
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        if let Some(path) = file {
+            anyhow::ensure!(
+                path.exists(),
+                "configuration file {} not found",
+                path.display()
+            );
+            figment = figment.merge(Toml::file(path));
+        }
+        let config: Config = figment
+            .merge(Env::raw().only(&["DATABASE_URL"]))
+            .merge(Env::prefixed("PLAN_API_").ignore(&["CONFIG", "TEST_DATABASE_URL"]))
+            .extract()
+            .map_err(|e| anyhow::anyhow!("bad configuration: {e}"))?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Checks values that parse but cannot work.
+    pub fn validate(&self) -> anyhow::Result<()> {
+        use anyhow::ensure;
+        ensure!(
+            self.database_url.starts_with("sqlite:") || self.database_url.starts_with("postgres"),
+            "DATABASE_URL must start with sqlite: or postgres://"
+        );
+        ensure!(
+            self.db_max_connections > 0,
+            "PLAN_API_DB_MAX_CONNECTIONS must be at least 1"
+        );
+        ensure!(
+            self.max_page_size > 0,
+            "PLAN_API_MAX_PAGE_SIZE must be at least 1"
+        );
+        ensure!(self.max_batch > 0, "PLAN_API_MAX_BATCH must be at least 1");
+        ensure!(self.max_depth > 0, "PLAN_API_MAX_DEPTH must be at least 1");
+        ensure!(
+            self.request_timeout_secs > 0,
+            "PLAN_API_REQUEST_TIMEOUT_SECS must be at least 1"
+        );
+        ensure!(
+            matches!(self.log_format.as_str(), "text" | "json"),
+            "PLAN_API_LOG_FORMAT must be text or json"
+        );
+        if let Some(s) = &self.jwt_secret {
+            ensure!(
+                s.expose().len() >= 32,
+                "PLAN_API_JWT_SECRET must be at least 32 bytes long"
+            );
+        }
+        Ok(())
+    }
+
+    /// The accepted JWT algorithms, as listed.
+    pub fn jwt_algorithm_list(&self) -> Vec<String> {
+        split_list(self.jwt_algorithms.as_deref())
+    }
+
+    /// The CORS origins, as listed.
+    pub fn cors_origin_list(&self) -> Vec<String> {
+        split_list(self.cors_origins.as_deref())
+    }
+
     /// The database URL with any password hidden, for logs.
     pub fn redacted_database_url(&self) -> String {
         match self.database_url.split_once('@') {
@@ -85,14 +185,37 @@ impl Config {
     }
 }
 
-/// A secret setting: never printed, not even by `Debug`.
-#[derive(Clone)]
+fn split_list(value: Option<&str>) -> Vec<String> {
+    value
+        .unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// A secret setting: never printed, not even by `Debug` or in a serialized config.
+#[derive(Clone, Deserialize)]
+#[serde(transparent)]
 pub struct Secret(String);
 
 impl Secret {
+    /// A secret with this value.
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+
     /// The secret's value, for the one place that uses it.
     pub fn expose(&self) -> &str {
         &self.0
+    }
+}
+
+impl Serialize for Secret {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        // Serialized only as figment's defaults layer, where no secret is ever set.
+        s.serialize_str(&self.0)
     }
 }
 
@@ -102,10 +225,36 @@ impl std::fmt::Debug for Secret {
     }
 }
 
-impl std::str::FromStr for Secret {
-    type Err = std::convert::Infallible;
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(Secret(s.to_owned()))
+    #[test]
+    fn secrets_do_not_print_and_passwords_are_redacted() {
+        let c = Config {
+            jwt_secret: Some(Secret::new("super-secret-value-of-32-bytes-or-more")),
+            database_url: "postgres://plan:hunter2@db:5432/plan".into(),
+            ..Config::default()
+        };
+        let debug = format!("{c:?}");
+        assert!(!debug.contains("super-secret"));
+        assert_eq!(
+            c.redacted_database_url(),
+            "postgres://plan:***@db:5432/plan"
+        );
+    }
+
+    #[test]
+    fn validation_names_the_bad_setting() {
+        let c = Config {
+            log_format: "xml".into(),
+            ..Config::default()
+        };
+        assert!(format!("{}", c.validate().unwrap_err()).contains("PLAN_API_LOG_FORMAT"));
+        let c = Config {
+            jwt_secret: Some(Secret::new("short")),
+            ..Config::default()
+        };
+        assert!(format!("{}", c.validate().unwrap_err()).contains("PLAN_API_JWT_SECRET"));
     }
 }

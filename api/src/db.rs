@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
@@ -17,10 +18,29 @@ impl StatementCounter {
     }
 }
 
-/// Opens a connection pool on `url`, counting statements into the returned counter.
+/// Opens a connection pool on `url` with the default pool settings.
 pub async fn connect(url: &str) -> Result<(DatabaseConnection, StatementCounter), DbErr> {
-    let mut options = ConnectOptions::new(url.to_owned());
-    options.sqlx_logging(false);
+    connect_with(&crate::Config {
+        database_url: url.to_owned(),
+        ..crate::Config::default()
+    })
+    .await
+}
+
+/// Opens the configured connection pool, counting statements into the returned counter.
+///
+/// The acquire timeout is short on purpose: when the database is away, requests fail fast
+/// with `SERVICE_UNAVAILABLE` instead of piling up; the pool reconnects by itself when it is
+/// back.
+pub async fn connect_with(
+    config: &crate::Config,
+) -> Result<(DatabaseConnection, StatementCounter), DbErr> {
+    let mut options = ConnectOptions::new(config.database_url.clone());
+    options
+        .sqlx_logging(false)
+        .max_connections(config.db_max_connections)
+        .connect_timeout(Duration::from_secs(config.db_connect_timeout_secs))
+        .acquire_timeout(Duration::from_secs(config.db_acquire_timeout_secs));
     let mut db = Database::connect(options).await?;
     let counter = StatementCounter::default();
     let inner = counter.0.clone();

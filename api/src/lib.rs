@@ -14,6 +14,7 @@ pub mod fold;
 pub mod graphql;
 pub mod i18n;
 pub mod loaders;
+pub mod metrics;
 pub mod monitoring;
 pub mod pagination;
 pub mod policy;

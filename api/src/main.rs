@@ -10,13 +10,17 @@ use plan_api::{AppState, Config, db, router, seed};
 use tracing_subscriber::EnvFilter;
 
 /// The open GraphQL API of the AMB's Internationalisation Plan 2021-2025.
+///
+/// Settings come from defaults, then the --config TOML file, then the environment
+/// (DATABASE_URL, PLAN_API_*); see the README.
 #[derive(Parser)]
 #[command(version, about)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
-    #[command(flatten)]
-    config: Config,
+    /// A TOML file of settings (keys as in the README, lower case, without PLAN_API_).
+    #[arg(long, env = "PLAN_API_CONFIG", global = true)]
+    config: Option<std::path::PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -57,12 +61,6 @@ struct TokenArgs {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn")),
-        )
-        .init();
     let cli = Cli::parse();
     match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
@@ -73,21 +71,35 @@ async fn main() -> ExitCode {
     }
 }
 
+fn init_logging(config: &Config) {
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    if config.log_format == "json" {
+        builder.json().flatten_event(true).init();
+    } else {
+        builder.init();
+    }
+}
+
 async fn run(cli: Cli) -> anyhow::Result<()> {
-    let config = cli.config;
-    match cli.command.unwrap_or(Command::Serve) {
-        Command::Schema => {
-            print!("{}", plan_api::graphql::sdl());
-            Ok(())
-        }
+    let command = cli.command.unwrap_or(Command::Serve);
+    if matches!(command, Command::Schema) {
+        print!("{}", plan_api::graphql::sdl());
+        return Ok(());
+    }
+    let config = Config::load(cli.config.as_deref())?;
+    init_logging(&config);
+    match command {
+        Command::Schema => Ok(()),
         Command::Migrate => {
-            let (conn, _) = db::connect(&config.database_url).await?;
+            let (conn, _) = db::connect_with(&config).await?;
             db::migrate(&conn).await?;
             tracing::info!(database = %config.redacted_database_url(), "migrations applied");
             Ok(())
         }
         Command::Seed => {
-            let (conn, _) = db::connect(&config.database_url).await?;
+            let (conn, _) = db::connect_with(&config).await?;
             db::migrate(&conn).await?;
             for outcome in seed::seed_all(&conn, &config.data_dir).await? {
                 tracing::info!(?outcome, "seed");
@@ -96,7 +108,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Token(args) => token(&config, args).await,
         Command::DemoData => {
-            let (conn, _) = db::connect(&config.database_url).await?;
+            let (conn, _) = db::connect_with(&config).await?;
             db::migrate(&conn).await?;
             seed::seed_all(&conn, &config.data_dir).await?;
             let created = plan_api::demo::load(&conn)
@@ -130,7 +142,7 @@ async fn token(config: &Config, args: TokenArgs) -> anyhow::Result<()> {
     };
     let token = mint_hs256(secret.expose(), &claims)?;
     let verifier = Verifier::from_config(config)?;
-    let (conn, _) = db::connect(&config.database_url).await?;
+    let (conn, _) = db::connect_with(&config).await?;
     db::migrate(&conn).await?;
     seed::seed_all(&conn, &config.data_dir).await?;
     let claims = verifier
@@ -148,22 +160,47 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     if !verifier.enabled() {
         tracing::warn!("no PLAN_API_JWT_SECRET or PLAN_API_JWKS_FILE: every caller is anonymous");
     }
-    let (conn, statements) = db::connect(&config.database_url).await?;
+    let (conn, statements) = db::connect_with(&config).await?;
     db::migrate(&conn).await?;
     for outcome in seed::seed_all(&conn, &config.data_dir).await? {
         tracing::info!(?outcome, "seed");
     }
-    let app = router(AppState::new(conn, statements, verifier));
-    let listener = tokio::net::TcpListener::bind(config.listen).await?;
+    let listen = config.listen;
+    let app = router(AppState::new(conn, statements, verifier, config));
+    let listener = tokio::net::TcpListener::bind(listen).await?;
     tracing::info!(
         address = %listener.local_addr()?,
-        database = %config.redacted_database_url(),
         "serving GraphQL at /graphql and GraphiQL at /graphiql"
     );
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
+    tracing::info!("stopped after finishing in-flight requests");
     Ok(())
+}
+
+/// Ctrl-C or SIGTERM (what orchestrators send): stop accepting, finish in-flight requests.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
 }

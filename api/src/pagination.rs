@@ -8,8 +8,20 @@ use crate::error::ApiError;
 
 /// Page size when `first` is omitted.
 pub const DEFAULT_PAGE_SIZE: u64 = 20;
-/// The largest `first` accepted.
+/// The largest `first` accepted unless configured otherwise.
 pub const MAX_PAGE_SIZE: u64 = 100;
+
+static MAX: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(MAX_PAGE_SIZE);
+
+/// Sets the largest `first` accepted (`PLAN_API_MAX_PAGE_SIZE`), once at start.
+pub fn set_max_page_size(max: u64) {
+    MAX.store(max, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// The largest `first` accepted.
+pub fn max_page_size() -> u64 {
+    MAX.load(std::sync::atomic::Ordering::Relaxed)
+}
 
 /// Which slice of a list to return.
 #[derive(Clone, Copy, Debug)]
@@ -27,10 +39,10 @@ pub fn page(first: Option<i32>, after: Option<&str>) -> Result<Page, ApiError> {
         Some(n) if n < 0 => {
             return Err(ApiError::bad_input("first", "first must not be negative"));
         }
-        Some(n) if n as u64 > MAX_PAGE_SIZE => {
+        Some(n) if n as u64 > max_page_size() => {
             return Err(ApiError::bad_input(
                 "first",
-                format!("first must be at most {MAX_PAGE_SIZE}"),
+                format!("first must be at most {}", max_page_size()),
             ));
         }
         Some(n) => n as u64,

@@ -33,6 +33,9 @@ impl ActorsQuery {
     }
 
     /// The organization registry, in registry order, filtered and paginated.
+    #[graphql(
+        complexity = "(first.unwrap_or(20).clamp(0, 100) as usize).max(1) * child_complexity"
+    )]
     async fn organizations(
         &self,
         ctx: &Context<'_>,

@@ -49,11 +49,18 @@ pub use monitoring_write::RequestId;
 /// The schema type served by the API.
 pub type PlanSchema = Schema<Query, Mutation, EmptySubscription>;
 
-/// Builds the schema. Request-scoped data (loaders, language) is added per request.
-pub fn build_schema(db: DatabaseConnection) -> PlanSchema {
-    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+/// Builds the schema with the configured limits. Request-scoped data (loaders, viewer,
+/// language) is added per request.
+pub fn build_schema(db: DatabaseConnection, config: &crate::Config) -> PlanSchema {
+    let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .data(db)
-        .finish()
+        .limit_depth(config.max_depth)
+        .limit_complexity(config.max_complexity);
+    if !config.introspection {
+        // Suggestions ("did you mean …") would reveal the schema that introspection hides.
+        builder = builder.disable_introspection().disable_suggestions();
+    }
+    builder.finish()
 }
 
 /// The SDL of the schema, sorted so that the committed `schema.graphql` diffs cleanly.

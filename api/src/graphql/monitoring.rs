@@ -1103,6 +1103,9 @@ macro_rules! list_field {
 #[Object]
 impl MonitoringQuery {
     /// Activities the caller may see, newest first.
+    #[graphql(
+        complexity = "(first.unwrap_or(20).clamp(0, 100) as usize).max(1) * child_complexity"
+    )]
     async fn activities(
         &self,
         ctx: &Context<'_>,
@@ -1122,6 +1125,9 @@ impl MonitoringQuery {
         )
     }
     /// Funded projects the caller may see, newest first.
+    #[graphql(
+        complexity = "(first.unwrap_or(20).clamp(0, 100) as usize).max(1) * child_complexity"
+    )]
     async fn funded_projects(
         &self,
         ctx: &Context<'_>,
@@ -1141,6 +1147,9 @@ impl MonitoringQuery {
         )
     }
     /// Indicators the caller may see.
+    #[graphql(
+        complexity = "(first.unwrap_or(20).clamp(0, 100) as usize).max(1) * child_complexity"
+    )]
     async fn indicators(
         &self,
         ctx: &Context<'_>,
@@ -1160,6 +1169,9 @@ impl MonitoringQuery {
         )
     }
     /// Evaluations the caller may see.
+    #[graphql(
+        complexity = "(first.unwrap_or(20).clamp(0, 100) as usize).max(1) * child_complexity"
+    )]
     async fn evaluations(
         &self,
         ctx: &Context<'_>,
@@ -1179,6 +1191,9 @@ impl MonitoringQuery {
         )
     }
     /// Progress updates the caller may see, newest first.
+    #[graphql(
+        complexity = "(first.unwrap_or(20).clamp(0, 100) as usize).max(1) * child_complexity"
+    )]
     async fn progress_updates(
         &self,
         ctx: &Context<'_>,

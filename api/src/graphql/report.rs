@@ -586,6 +586,9 @@ impl ReportQuery {
 
     /// The audit trail, newest first: coordinators see every entry; areas and municipalities
     /// the entries about their own records.
+    #[graphql(
+        complexity = "(first.unwrap_or(20).clamp(0, 100) as usize).max(1) * child_complexity"
+    )]
     async fn audit_log(
         &self,
         ctx: &Context<'_>,

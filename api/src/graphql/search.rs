@@ -6,7 +6,7 @@ use super::db;
 use super::node::{Node, load_nodes};
 use crate::error::ApiError;
 use crate::i18n::Lang;
-use crate::pagination::MAX_PAGE_SIZE;
+use crate::pagination::max_page_size;
 use crate::store;
 
 /// The `search` root field.
@@ -42,6 +42,9 @@ impl SearchQuery {
     /// Finds plan content and organizations whose text contains `text`, ignoring case and
     /// accents (`cooperacion` finds `Cooperación`). One hit per record, the plan's structure
     /// (lines, actions, results) first.
+    #[graphql(
+        complexity = "(first.unwrap_or(20).clamp(0, 100) as usize).max(1) * child_complexity"
+    )]
     async fn search(
         &self,
         ctx: &Context<'_>,
@@ -59,10 +62,10 @@ impl SearchQuery {
             Some(n) if n < 0 => {
                 return Err(ApiError::bad_input("first", "first must not be negative"));
             }
-            Some(n) if n as u64 > MAX_PAGE_SIZE => {
+            Some(n) if n as u64 > max_page_size() => {
                 return Err(ApiError::bad_input(
                     "first",
-                    format!("first must be at most {MAX_PAGE_SIZE}"),
+                    format!("first must be at most {}", max_page_size()),
                 ));
             }
             Some(n) => n as usize,

@@ -56,6 +56,9 @@ impl StrategyQuery {
     }
 
     /// The actions of a plan in document order, filtered and paginated.
+    #[graphql(
+        complexity = "(first.unwrap_or(20).clamp(0, 100) as usize).max(1) * child_complexity"
+    )]
     async fn actions(
         &self,
         ctx: &Context<'_>,
