@@ -117,16 +117,39 @@ impl Reply {
 impl TestApp {
     /// A new application on a fresh database (see [`TestDatabase`]).
     pub async fn new() -> Self {
+        Self::with(|_| {}).await
+    }
+
+    /// A new application whose configuration `configure` adjusts.
+    pub async fn with(configure: impl FnOnce(&mut Config)) -> Self {
+        Self::build(configure, |url| url).await
+    }
+
+    /// A new application, reaching its database through the URL `route` makes of the real one
+    /// (to put a proxy in between).
+    pub async fn build(
+        configure: impl FnOnce(&mut Config),
+        route: impl FnOnce(String) -> String,
+    ) -> Self {
         let (database, database_url) = TestDatabase::create().await;
-        let (conn, statements) = db::connect(&database_url).await.expect("connect");
+        let mut config = test_config();
+        config.database_url = route(database_url);
+        configure(&mut config);
+        let (conn, statements) = db::connect_with(&config).await.expect("connect");
         db::migrate(&conn).await.expect("migrate");
         seed::seed_all(&conn, &data_dir()).await.expect("seed");
-        let state = AppState::new(conn, statements, test_verifier(), test_config());
+        let verifier = Verifier::from_config(&config).expect("test verifier");
+        let state = AppState::new(conn, statements, verifier, config);
         Self {
             router: router(state.clone()),
             state,
             _database: database,
         }
+    }
+
+    /// Whether the tests run on PostgreSQL.
+    pub fn on_postgres() -> bool {
+        std::env::var("PLAN_API_TEST_DATABASE_URL").is_ok_and(|u| u.starts_with("postgres"))
     }
 
     /// Sends `request` through the router.
@@ -209,10 +232,6 @@ pub fn test_config() -> Config {
         rate_limit_per_minute: 0,
         ..Config::default()
     }
-}
-
-fn test_verifier() -> Verifier {
-    Verifier::from_config(&test_config()).expect("test verifier")
 }
 
 /// Claims of a valid token for `role` (with `unit` or `ine` as given), valid for an hour.

@@ -15,3 +15,4 @@ mod i18n;
 mod schema;
 mod search;
 mod seed;
+mod serving;

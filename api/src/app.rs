@@ -249,16 +249,15 @@ fn request_id(headers: &HeaderMap) -> String {
 /// The client's address: the peer, or behind a trusted proxy the address it reports last in
 /// `X-Forwarded-For` (the one the proxy itself saw; earlier entries are the client's word).
 fn client_address(state: &AppState, headers: &HeaderMap, peer: Option<SocketAddr>) -> String {
-    if state.config.trust_forwarded_for {
-        if let Some(forwarded) = headers
+    if state.config.trust_forwarded_for
+        && let Some(forwarded) = headers
             .get("x-forwarded-for")
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.rsplit(',').next())
             .map(str::trim)
             .filter(|v| !v.is_empty())
-        {
-            return forwarded.to_owned();
-        }
+    {
+        return forwarded.to_owned();
     }
     peer.map_or_else(|| "unknown".to_owned(), |p| p.ip().to_string())
 }
@@ -341,7 +340,15 @@ fn is_request_error(resp: &async_graphql::Response) -> bool {
 
 fn operation_label(req: &BatchRequest) -> String {
     let name = match req {
-        BatchRequest::Single(r) => r.operation_name.clone(),
+        BatchRequest::Single(r) => r.operation_name.clone().or_else(|| {
+            // The document's own name when it has a single named operation.
+            let doc = async_graphql::parser::parse_query(&r.query).ok()?;
+            let mut ops = doc.operations.iter();
+            match (ops.next(), ops.next()) {
+                (Some((Some(name), _)), None) => Some(name.to_string()),
+                _ => None,
+            }
+        }),
         BatchRequest::Batch(_) => Some("batch".to_owned()),
     };
     // Client-chosen names become metric labels: keep them short and plain.
@@ -475,7 +482,7 @@ async fn run(
 
     let lang = request_lang(headers);
     let single = requests.len() == 1;
-    let timeout = Duration::from_secs(config.request_timeout_secs);
+    let timeout = Duration::from_millis(config.request_timeout_ms);
     let work = async {
         let mut responses = Vec::with_capacity(requests.len());
         for req in requests {
@@ -489,7 +496,7 @@ async fn run(
             resp.errors.iter_mut().for_each(classify);
             for e in &resp.errors {
                 if let Some(code) = e.extensions.as_ref().and_then(|x| x.get("code")) {
-                    m::error(&code.to_string().trim_matches('"').to_owned());
+                    m::error(code.to_string().trim_matches('"'));
                 }
             }
             responses.push(resp);
@@ -501,8 +508,8 @@ async fn run(
             StatusCode::SERVICE_UNAVAILABLE,
             "SERVICE_UNAVAILABLE",
             &format!(
-                "the request took longer than {} s",
-                config.request_timeout_secs
+                "the request took longer than {} ms",
+                config.request_timeout_ms
             ),
             media,
         );
@@ -517,10 +524,10 @@ async fn run(
         let resp = responses.remove(0);
         let mut value = serde_json::to_value(&resp).unwrap_or_default();
         // A request error has no data entry at all (GraphQL over HTTP).
-        if is_request_error(&resp) {
-            if let Some(obj) = value.as_object_mut() {
-                obj.remove("data");
-            }
+        if is_request_error(&resp)
+            && let Some(obj) = value.as_object_mut()
+        {
+            obj.remove("data");
         }
         value
     } else {
@@ -595,18 +602,18 @@ async fn graphql_get(State(state): State<AppState>, request: Request) -> Respons
             }
         }
     }
-    if let Some(ext) = params.extensions.filter(|v| !v.is_empty()) {
-        if !matches!(
+    if let Some(ext) = params.extensions.filter(|v| !v.is_empty())
+        && !matches!(
             serde_json::from_str::<serde_json::Value>(&ext),
             Ok(serde_json::Value::Object(_))
-        ) {
-            return error_response(
-                StatusCode::BAD_REQUEST,
-                "BAD_REQUEST",
-                "extensions must be a JSON object",
-                media,
-            );
-        }
+        )
+    {
+        return error_response(
+            StatusCode::BAD_REQUEST,
+            "BAD_REQUEST",
+            "extensions must be a JSON object",
+            media,
+        );
     }
     execute(&state, &headers, peer, BatchRequest::Single(req), true).await
 }

@@ -56,8 +56,8 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// Largest page size (`first`).
     pub max_page_size: u64,
-    /// Seconds a request may run before it is answered with `SERVICE_UNAVAILABLE`.
-    pub request_timeout_secs: u64,
+    /// Milliseconds a request may run before it is answered with `SERVICE_UNAVAILABLE`.
+    pub request_timeout_ms: u64,
     /// Requests per minute allowed per caller (token subject, else client address); 0 turns
     /// rate limiting off.
     pub rate_limit_per_minute: u32,
@@ -88,14 +88,14 @@ impl Default for Config {
             jwt_issuer: None,
             jwt_audience: None,
             jwt_leeway_secs: 30,
-            max_depth: 15,
-            max_complexity: 20_000,
+            max_depth: 10,
+            max_complexity: 50_000,
             max_aliases: 30,
             max_batch: 10,
             max_query_bytes: 32 * 1024,
             max_body_bytes: 1024 * 1024,
             max_page_size: 100,
-            request_timeout_secs: 30,
+            request_timeout_ms: 30_000,
             rate_limit_per_minute: 600,
             rate_limit_burst: 60,
             trust_forwarded_for: false,
@@ -145,8 +145,8 @@ impl Config {
         ensure!(self.max_batch > 0, "PLAN_API_MAX_BATCH must be at least 1");
         ensure!(self.max_depth > 0, "PLAN_API_MAX_DEPTH must be at least 1");
         ensure!(
-            self.request_timeout_secs > 0,
-            "PLAN_API_REQUEST_TIMEOUT_SECS must be at least 1"
+            self.request_timeout_ms > 0,
+            "PLAN_API_REQUEST_TIMEOUT_MS must be at least 1"
         );
         ensure!(
             matches!(self.log_format.as_str(), "text" | "json"),

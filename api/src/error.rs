@@ -87,10 +87,28 @@ fn invalid_message(errors: &[FieldError]) -> String {
     format!("invalid input: {}", parts.join("; "))
 }
 
+/// Whether a database error means the database is out of reach (rather than a bad query).
+fn unreachable(err: &DbErr) -> bool {
+    use sea_orm::RuntimeErr;
+    use sea_orm::sqlx::Error as Sqlx;
+    match err {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
+        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => matches!(
+            e.as_ref(),
+            Sqlx::Io(_)
+                | Sqlx::PoolTimedOut
+                | Sqlx::PoolClosed
+                | Sqlx::WorkerCrashed
+                | Sqlx::Tls(_)
+        ),
+        _ => false,
+    }
+}
+
 impl From<DbErr> for ApiError {
     fn from(err: DbErr) -> Self {
         match err {
-            DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => {
+            ref e if unreachable(e) => {
                 tracing::error!(error = %err, "database unavailable");
                 Self::Unavailable
             }

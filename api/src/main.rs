@@ -142,7 +142,7 @@ async fn token(config: &Config, args: TokenArgs) -> anyhow::Result<()> {
     };
     let token = mint_hs256(secret.expose(), &claims)?;
     let verifier = Verifier::from_config(config)?;
-    let (conn, _) = db::connect_with(&config).await?;
+    let (conn, _) = db::connect_with(config).await?;
     db::migrate(&conn).await?;
     seed::seed_all(&conn, &config.data_dir).await?;
     let claims = verifier

@@ -63,6 +63,7 @@ impl ActorsQuery {
     }
 
     /// The 36 municipalities of the AMB.
+    #[graphql(complexity = "10 * child_complexity")]
     async fn municipalities(&self, ctx: &Context<'_>) -> Result<Vec<Municipality>, ApiError> {
         Ok(store::municipalities(db(ctx)?)
             .await?
@@ -246,19 +247,23 @@ impl Organization {
             .map(Organization))
     }
     /// The organizations that belong to it.
+    #[graphql(complexity = "10 * child_complexity")]
     async fn members(&self, ctx: &Context<'_>) -> Result<Vec<Organization>, ApiError> {
         let rows = many::<l::ChildrenOfOrganization>(loaders(ctx)?, self.0.id).await?;
         Ok(rows.into_iter().map(Organization).collect())
     }
     /// The actions it is responsible for.
+    #[graphql(complexity = "10 * child_complexity")]
     async fn led_actions(&self, ctx: &Context<'_>) -> Result<Vec<Action>, ApiError> {
         linked_actions(ctx, &[self.0.id], Some("RESPONSIBLE")).await
     }
     /// The actions it must be involved in.
+    #[graphql(complexity = "10 * child_complexity")]
     async fn involved_actions(&self, ctx: &Context<'_>) -> Result<Vec<Action>, ApiError> {
         linked_actions(ctx, &[self.0.id], Some("INVOLVED")).await
     }
     /// The glossary entries defining its acronym.
+    #[graphql(complexity = "10 * child_complexity")]
     async fn glossary_entries(&self, ctx: &Context<'_>) -> Result<Vec<GlossaryEntry>, ApiError> {
         let Some(acronym) = &self.0.acronym else {
             return Ok(Vec::new());
@@ -314,6 +319,7 @@ impl Municipality {
         Organization(self.0.clone())
     }
     /// Activities involving the municipality that the caller may see, newest first.
+    #[graphql(complexity = "10 * child_complexity")]
     async fn activities(
         &self,
         ctx: &Context<'_>,
@@ -329,6 +335,7 @@ impl Municipality {
         .await
     }
     /// Funded projects in which the municipality participates that the caller may see.
+    #[graphql(complexity = "10 * child_complexity")]
     async fn funded_projects(
         &self,
         ctx: &Context<'_>,
@@ -345,6 +352,7 @@ impl Municipality {
     }
     /// The actions whose actors include it: those naming it, and those naming the
     /// metropolitan municipalities as a group.
+    #[graphql(complexity = "10 * child_complexity")]
     async fn actions(&self, ctx: &Context<'_>) -> Result<Vec<Action>, ApiError> {
         let mut ids = vec![self.0.id];
         ids.extend(self.0.parent_id);

@@ -83,6 +83,7 @@ impl GeographicZone {
             .collect())
     }
     /// The partner metropolises the plan names in the zone.
+    #[graphql(complexity = "10 * child_complexity")]
     async fn partners(
         &self,
         ctx: &Context<'_>,

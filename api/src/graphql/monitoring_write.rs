@@ -273,10 +273,10 @@ fn owner(viewer: &Viewer) -> (Option<String>, Option<String>) {
 
 /// A municipality's reports always involve the municipality itself.
 fn with_own_municipality(viewer: &Viewer, mut list: Vec<String>) -> Vec<String> {
-    if let Some(own) = &viewer.municipality {
-        if !list.contains(own) {
-            list.insert(0, own.clone());
-        }
+    if let Some(own) = &viewer.municipality
+        && !list.contains(own)
+    {
+        list.insert(0, own.clone());
     }
     list
 }

@@ -37,6 +37,7 @@ impl PlanQuery {
     }
 
     /// Every plan loaded, oldest first.
+    #[graphql(complexity = "10 * child_complexity")]
     async fn plans(&self, ctx: &Context<'_>) -> Result<Vec<Plan>, ApiError> {
         Ok(store::plans(db(ctx)?)
             .await?
@@ -179,6 +180,7 @@ impl Plan {
         tr(ctx, &self.0.general_objective, lang)
     }
     /// The specific objectives (OE1-OE3).
+    #[graphql(complexity = "10 * child_complexity")]
     async fn specific_objectives(
         &self,
         ctx: &Context<'_>,
@@ -190,6 +192,7 @@ impl Plan {
             .collect())
     }
     /// The priority themes.
+    #[graphql(complexity = "10 * child_complexity")]
     async fn themes(
         &self,
         ctx: &Context<'_>,
@@ -231,6 +234,7 @@ impl Plan {
         ))
     }
     /// The strategic lines (LE1-LE5).
+    #[graphql(complexity = "10 * child_complexity")]
     async fn strategic_lines(&self, ctx: &Context<'_>) -> Result<Vec<StrategicLine>, ApiError> {
         let rows = many::<l::LinesOfPlan>(loaders(ctx)?, self.0.id).await?;
         Ok(rows
@@ -239,6 +243,7 @@ impl Plan {
             .collect())
     }
     /// The SWOT diagram of the starting point, in document order.
+    #[graphql(complexity = "10 * child_complexity")]
     async fn swot(
         &self,
         ctx: &Context<'_>,
@@ -254,6 +259,7 @@ impl Plan {
         Ok(out)
     }
     /// The forms of intervention (a-d).
+    #[graphql(complexity = "10 * child_complexity")]
     async fn forms_of_intervention(
         &self,
         ctx: &Context<'_>,
@@ -265,6 +271,7 @@ impl Plan {
             .collect())
     }
     /// The geographic zones of intervention.
+    #[graphql(complexity = "10 * child_complexity")]
     async fn zones(&self, ctx: &Context<'_>) -> Result<Vec<GeographicZone>, ApiError> {
         let rows = many::<l::ZonesOfPlan>(loaders(ctx)?, self.0.id).await?;
         Ok(rows
@@ -273,6 +280,7 @@ impl Plan {
             .collect())
     }
     /// The glossary of acronyms.
+    #[graphql(complexity = "10 * child_complexity")]
     async fn glossary(&self, ctx: &Context<'_>) -> Result<Vec<GlossaryEntry>, ApiError> {
         let rows = many::<l::GlossaryOfPlan>(loaders(ctx)?, self.0.id).await?;
         Ok(rows
@@ -281,6 +289,7 @@ impl Plan {
             .collect())
     }
     /// The people who took part in drafting the plan.
+    #[graphql(complexity = "10 * child_complexity")]
     async fn participants(
         &self,
         ctx: &Context<'_>,
@@ -298,6 +307,7 @@ impl Plan {
         Ok(out)
     }
     /// Governance of the plan: political lead, executive deployment, coordination bodies.
+    #[graphql(complexity = "10 * child_complexity")]
     async fn governance(&self, ctx: &Context<'_>) -> Result<Vec<GovernanceItem>, ApiError> {
         let rows = many::<l::GovernanceOfPlan>(loaders(ctx)?, self.0.id).await?;
         Ok(rows
@@ -306,6 +316,7 @@ impl Plan {
             .collect())
     }
     /// The monitoring and evaluation framework: annual report, mid-term and final evaluations.
+    #[graphql(complexity = "10 * child_complexity")]
     async fn monitoring(&self, ctx: &Context<'_>) -> Result<Vec<MonitoringCommitment>, ApiError> {
         let rows = many::<l::MonitoringOfPlan>(loaders(ctx)?, self.0.id).await?;
         Ok(rows
@@ -314,6 +325,7 @@ impl Plan {
             .collect())
     }
     /// Figures the plan states, each with its unit and the sentence it comes from.
+    #[graphql(complexity = "10 * child_complexity")]
     async fn key_figures(&self, ctx: &Context<'_>) -> Result<Vec<KeyFigure>, ApiError> {
         let rows = many::<l::KeyFiguresOfPlan>(loaders(ctx)?, self.0.id).await?;
         Ok(rows
@@ -322,6 +334,7 @@ impl Plan {
             .collect())
     }
     /// The narrative sections, in document order.
+    #[graphql(complexity = "10 * child_complexity")]
     async fn sections(&self, ctx: &Context<'_>) -> Result<Vec<Section>, ApiError> {
         let rows = many::<l::SectionsOfPlan>(loaders(ctx)?, self.0.id).await?;
         Ok(rows
@@ -808,6 +821,7 @@ impl GovernanceItem {
         tr(ctx, &self.0.description, lang)
     }
     /// The organizations it names.
+    #[graphql(complexity = "10 * child_complexity")]
     async fn organizations(
         &self,
         ctx: &Context<'_>,

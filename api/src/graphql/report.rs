@@ -142,10 +142,12 @@ impl AnnualReportView {
         self.published.as_ref().map(|(at, _)| DateTime(*at))
     }
     /// Per strategic line.
+    #[graphql(complexity = "10 * child_complexity")]
     async fn strategic_lines(&self) -> Vec<ReportLineView<'_>> {
         self.report.lines.iter().map(ReportLineView).collect()
     }
     /// Every activity of the year.
+    #[graphql(complexity = "10 * child_complexity")]
     async fn activities(&self) -> Vec<ReportActivityView<'_>> {
         self.report
             .activities
@@ -154,6 +156,7 @@ impl AnnualReportView {
             .collect()
     }
     /// Every funded project active in the year.
+    #[graphql(complexity = "10 * child_complexity")]
     async fn funded_projects(&self) -> Vec<ReportProjectView<'_>> {
         self.report
             .funded_projects
@@ -162,6 +165,7 @@ impl AnnualReportView {
             .collect()
     }
     /// Contributions by municipality.
+    #[graphql(complexity = "10 * child_complexity")]
     async fn municipalities(&self) -> Vec<MunicipalityContributionView<'_>> {
         self.report
             .municipalities
@@ -196,14 +200,17 @@ impl ReportLineView<'_> {
         t(ctx, &self.0.title, lang)
     }
     /// The line's actions with the year's progress.
+    #[graphql(complexity = "10 * child_complexity")]
     async fn actions(&self) -> Vec<ReportActionView<'_>> {
         self.0.actions.iter().map(ReportActionView).collect()
     }
     /// Activities of the year carrying out the line's actions.
+    #[graphql(complexity = "10 * child_complexity")]
     async fn activities(&self) -> Vec<ReportActivityView<'_>> {
         self.0.activities.iter().map(ReportActivityView).collect()
     }
     /// Funded projects active in the year serving the line's actions.
+    #[graphql(complexity = "10 * child_complexity")]
     async fn funded_projects(&self) -> Vec<ReportProjectView<'_>> {
         self.0
             .funded_projects
@@ -212,6 +219,7 @@ impl ReportLineView<'_> {
             .collect()
     }
     /// Indicators of the line with the year's values.
+    #[graphql(complexity = "10 * child_complexity")]
     async fn indicators(&self) -> Vec<ReportIndicatorView<'_>> {
         self.0.indicators.iter().map(ReportIndicatorView).collect()
     }
@@ -539,6 +547,7 @@ pub struct ReportQuery;
 #[Object]
 impl ReportQuery {
     /// The reporting years of a plan.
+    #[graphql(complexity = "10 * child_complexity")]
     async fn reporting_years(
         &self,
         ctx: &Context<'_>,
@@ -614,13 +623,13 @@ impl ReportQuery {
                 })?)
             }
         };
-        if let Some(op) = &filter.operation {
-            if !OPERATIONS.contains(&op.as_str()) {
-                return Err(ApiError::bad_input(
-                    "filter.operation",
-                    format!("unknown operation {op:?}"),
-                ));
-            }
+        if let Some(op) = &filter.operation
+            && !OPERATIONS.contains(&op.as_str())
+        {
+            return Err(ApiError::bad_input(
+                "filter.operation",
+                format!("unknown operation {op:?}"),
+            ));
         }
         let q = AuditQuery {
             plan_id: plan.id,

@@ -184,6 +184,7 @@ impl StrategicLine {
             .ok_or(ApiError::Internal)
     }
     /// Scopes of the line (only LE1 has them: EU, Euro-Mediterranean, UN and multilateral).
+    #[graphql(complexity = "10 * child_complexity")]
     async fn scopes(&self, ctx: &Context<'_>) -> Result<Vec<LineScope>, ApiError> {
         let rows = many::<l::ScopesOfLine>(loaders(ctx)?, self.0.id).await?;
         Ok(rows
@@ -192,6 +193,7 @@ impl StrategicLine {
             .collect())
     }
     /// The line's actions, in document order.
+    #[graphql(complexity = "10 * child_complexity")]
     async fn actions(&self, ctx: &Context<'_>) -> Result<Vec<Action>, ApiError> {
         let rows = many::<l::ActionsOfLine>(loaders(ctx)?, self.0.id).await?;
         Ok(rows
@@ -200,6 +202,7 @@ impl StrategicLine {
             .collect())
     }
     /// The line's expected results.
+    #[graphql(complexity = "10 * child_complexity")]
     async fn expected_results(&self, ctx: &Context<'_>) -> Result<Vec<ExpectedResult>, ApiError> {
         let rows = many::<l::ResultsOfLine>(loaders(ctx)?, self.0.id).await?;
         Ok(rows
@@ -216,6 +219,7 @@ impl StrategicLine {
             .collect())
     }
     /// What each form of intervention contributes to the line.
+    #[graphql(complexity = "10 * child_complexity")]
     async fn contributions(&self, ctx: &Context<'_>) -> Result<Vec<FormContribution>, ApiError> {
         let rows = many::<l::ContributionsToLine>(loaders(ctx)?, self.0.id).await?;
         Ok(rows
@@ -304,6 +308,7 @@ impl LineScope {
         line(ctx, self.0.line_id, &self.1).await
     }
     /// The scope's actions.
+    #[graphql(complexity = "10 * child_complexity")]
     async fn actions(&self, ctx: &Context<'_>) -> Result<Vec<Action>, ApiError> {
         let rows = many::<l::ActionsOfScope>(loaders(ctx)?, self.0.id).await?;
         Ok(rows
@@ -398,10 +403,12 @@ impl Action {
             .map(|m| LineScope(m, self.1.clone())))
     }
     /// The units responsible for the action.
+    #[graphql(complexity = "10 * child_complexity")]
     async fn responsible_units(&self, ctx: &Context<'_>) -> Result<Vec<Organization>, ApiError> {
         self.organizations(ctx, "RESPONSIBLE").await
     }
     /// The actors that must be involved.
+    #[graphql(complexity = "10 * child_complexity")]
     async fn involved_actors(&self, ctx: &Context<'_>) -> Result<Vec<Organization>, ApiError> {
         self.organizations(ctx, "INVOLVED").await
     }
@@ -423,6 +430,7 @@ impl Action {
         super::monitoring::current_progress(ctx, &self.0, &self.1).await
     }
     /// The action's progress updates the caller may see, newest first.
+    #[graphql(complexity = "10 * child_complexity")]
     async fn progress_history(
         &self,
         ctx: &Context<'_>,
@@ -542,6 +550,7 @@ impl FormOfIntervention {
         tr(ctx, &self.0.description, lang)
     }
     /// What the form contributes to each strategic line.
+    #[graphql(complexity = "10 * child_complexity")]
     async fn contributions(&self, ctx: &Context<'_>) -> Result<Vec<FormContribution>, ApiError> {
         let rows = many::<l::ContributionsOfForm>(loaders(ctx)?, self.0.id).await?;
         Ok(rows

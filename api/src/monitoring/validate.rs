@@ -349,10 +349,10 @@ pub fn funded_project(
     c.text("input.summary", &p.summary, false, MAX_TEXT);
     let total = c.decimal("input.totalBudget", &p.total_budget, true);
     let grant = c.decimal("input.grantAmount", &p.grant_amount, true);
-    if let (Some(total), Some(grant)) = (total, grant) {
-        if grant > total {
-            c.fail("input.grantAmount", "must not exceed the total budget");
-        }
+    if let (Some(total), Some(grant)) = (total, grant)
+        && grant > total
+    {
+        c.fail("input.grantAmount", "must not exceed the total budget");
     }
     // Projects may have started before the plan (2014-2020 funds) but must touch its period.
     if p.start_date.year() > years.1 {
