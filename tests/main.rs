@@ -11,6 +11,7 @@ mod common;
 mod api;
 mod auth;
 mod content;
+mod demo;
 mod i18n;
 mod schema;
 mod search;
