@@ -16,7 +16,7 @@ use super::report::{AnnualReportView, ReportingYear};
 use super::scalars::{Date, Decimal};
 use super::{db, enum_str};
 use crate::auth::{Role, Viewer};
-use crate::error::ApiError;
+use crate::error::{ApiError, FieldError};
 use crate::i18n::Lang;
 use crate::monitoring::store::{self, Actor, Changes, Link, NewRecord, Transition};
 use crate::monitoring::validate::{self, Vocabulary};
@@ -248,19 +248,30 @@ fn writer(ctx: &Context<'_>) -> Result<Writer, ApiError> {
     })
 }
 
-fn check_key(key: &str) -> Result<(), ApiError> {
-    if key.is_empty()
-        || key.len() > 100
-        || !key
+/// What is wrong with an idempotency key, if anything.
+fn key_problem(key: &str) -> Option<FieldError> {
+    let fine = !key.is_empty()
+        && key.len() <= 100
+        && key
             .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'))
-    {
-        return Err(ApiError::bad_input(
-            "idempotencyKey",
-            "1-100 letters, digits, '-', '_', '.' or ':' (e.g. a UUID)",
-        ));
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'));
+    (!fine).then(|| FieldError {
+        field: "idempotencyKey".to_owned(),
+        message: "1-100 letters, digits, '-', '_', '.' or ':' (e.g. a UUID)".to_owned(),
+    })
+}
+
+/// Lists a bad idempotency key with the input's own problems, so one answer names them all.
+fn with_key(key: &str, prepared: Result<Prepared, ApiError>) -> Result<Prepared, ApiError> {
+    match (prepared, key_problem(key)) {
+        (prepared, None) => prepared,
+        (Ok(_), Some(problem)) => Err(ApiError::Invalid(vec![problem])),
+        (Err(ApiError::Invalid(mut errors)), Some(problem)) => {
+            errors.push(problem);
+            Err(ApiError::Invalid(errors))
+        }
+        (Err(other), Some(_)) => Err(other),
     }
-    Ok(())
 }
 
 fn owner(viewer: &Viewer) -> (Option<String>, Option<String>) {
@@ -478,7 +489,7 @@ async fn prepare_activity(
     policy::check(&w.viewer, Operation::ReportActivity, None)?;
     let plan = plan_of(w, input.plan.as_deref()).await?;
     let vocab = Vocabulary::load(&w.db, plan.id).await?;
-    let p = ActivityPayload {
+    let mut p = ActivityPayload {
         kind: enum_str(&input.kind),
         title: input.title.into_i18n(),
         summary: text(input.summary),
@@ -493,9 +504,11 @@ async fn prepare_activity(
         zones: input.zones.unwrap_or_default(),
         partners: input.partners.unwrap_or_default(),
         organizations: input.organizations.unwrap_or_default(),
-        municipalities: with_own_municipality(&w.viewer, input.municipalities.unwrap_or_default()),
+        municipalities: input.municipalities.unwrap_or_default(),
     };
+    // Checked as sent, so that error paths point at the client's own list.
     validate::activity(&p, plan_years(&plan), &vocab)?;
+    p.municipalities = with_own_municipality(&w.viewer, std::mem::take(&mut p.municipalities));
     let mut links = vec![("KIND".to_owned(), p.kind.clone())];
     links.extend(action_links(&vocab, &p.actions));
     links.extend(codes_links("ZONE", &p.zones));
@@ -522,7 +535,7 @@ async fn prepare_project(
     policy::check(&w.viewer, Operation::ReportFundedProject, None)?;
     let plan = plan_of(w, input.plan.as_deref()).await?;
     let vocab = Vocabulary::load(&w.db, plan.id).await?;
-    let p = FundedProjectPayload {
+    let mut p = FundedProjectPayload {
         title: input.title.into_i18n(),
         summary: text(input.summary),
         programme: enum_str(&input.programme),
@@ -535,9 +548,11 @@ async fn prepare_project(
         continued_after_funding: input.continued_after_funding,
         links: input.links.unwrap_or_default(),
         actions: input.actions.unwrap_or_default(),
-        municipalities: with_own_municipality(&w.viewer, input.municipalities.unwrap_or_default()),
+        municipalities: input.municipalities.unwrap_or_default(),
     };
+    // Checked as sent, so that error paths point at the client's own list.
     validate::funded_project(&p, plan_years(&plan), &vocab)?;
+    p.municipalities = with_own_municipality(&w.viewer, std::mem::take(&mut p.municipalities));
     let mut links = vec![("KIND".to_owned(), p.programme.clone())];
     links.extend(action_links(&vocab, &p.actions));
     links.extend(codes_links("MUNICIPALITY", &p.municipalities));
@@ -671,7 +686,6 @@ async fn create(
     idempotency_key: &str,
     submit: bool,
 ) -> Result<(monitoring_record::Model, String), ApiError> {
-    check_key(idempotency_key)?;
     policy::check(&w.viewer, prepared.op, Some(&prepared.target))?;
     check_year(w, prepared.plan.id, prepared.year).await?;
     let (owner_unit, owner_municipality) = owner(&w.viewer);
@@ -770,7 +784,7 @@ impl MonitoringMutation {
         #[graphql(desc = "Submit for review at once.", default = false)] submit: bool,
     ) -> Result<ProgressUpdate, ApiError> {
         let w = writer(ctx)?;
-        let prepared = prepare_progress(&w, input).await?;
+        let prepared = with_key(&idempotency_key, prepare_progress(&w, input).await)?;
         let (m, plan) = create(&w, prepared, &idempotency_key, submit).await?;
         wrap(m, &plan, ProgressUpdate::from_model)
     }
@@ -802,7 +816,10 @@ impl MonitoringMutation {
         #[graphql(desc = "Submit for review at once.", default = false)] submit: bool,
     ) -> Result<Activity, ApiError> {
         let w = writer(ctx)?;
-        let prepared = prepare_activity(&w, input, owner(&w.viewer)).await?;
+        let prepared = with_key(
+            &idempotency_key,
+            prepare_activity(&w, input, owner(&w.viewer)).await,
+        )?;
         let (m, plan) = create(&w, prepared, &idempotency_key, submit).await?;
         wrap(m, &plan, Activity::from_model)
     }
@@ -836,7 +853,10 @@ impl MonitoringMutation {
         #[graphql(desc = "Submit for review at once.", default = false)] submit: bool,
     ) -> Result<FundedProject, ApiError> {
         let w = writer(ctx)?;
-        let prepared = prepare_project(&w, input, owner(&w.viewer)).await?;
+        let prepared = with_key(
+            &idempotency_key,
+            prepare_project(&w, input, owner(&w.viewer)).await,
+        )?;
         let (m, plan) = create(&w, prepared, &idempotency_key, submit).await?;
         wrap(m, &plan, FundedProject::from_model)
     }
@@ -870,7 +890,7 @@ impl MonitoringMutation {
         #[graphql(desc = "Submit for review at once.", default = false)] submit: bool,
     ) -> Result<Indicator, ApiError> {
         let w = writer(ctx)?;
-        let prepared = prepare_indicator(&w, input).await?;
+        let prepared = with_key(&idempotency_key, prepare_indicator(&w, input).await)?;
         let (m, plan) = create(&w, prepared, &idempotency_key, submit).await?;
         wrap(m, &plan, Indicator::from_model)
     }
@@ -900,7 +920,7 @@ impl MonitoringMutation {
         #[graphql(desc = "Submit for review at once.", default = false)] submit: bool,
     ) -> Result<Measurement, ApiError> {
         let w = writer(ctx)?;
-        let prepared = prepare_measurement(&w, input).await?;
+        let prepared = with_key(&idempotency_key, prepare_measurement(&w, input).await)?;
         let (m, plan) = create(&w, prepared, &idempotency_key, submit).await?;
         wrap(m, &plan, Measurement::from_model)
     }
@@ -932,7 +952,7 @@ impl MonitoringMutation {
         #[graphql(desc = "Submit for review at once.", default = false)] submit: bool,
     ) -> Result<Evaluation, ApiError> {
         let w = writer(ctx)?;
-        let prepared = prepare_evaluation(&w, input).await?;
+        let prepared = with_key(&idempotency_key, prepare_evaluation(&w, input).await)?;
         let (m, plan) = create(&w, prepared, &idempotency_key, submit).await?;
         wrap(m, &plan, Evaluation::from_model)
     }
@@ -995,6 +1015,7 @@ impl MonitoringMutation {
         #[graphql(desc = "Why it is returned, in one or more languages.")]
         comment: LocalizedTextInput,
     ) -> Result<MonitoringRecord, ApiError> {
+        policy::check(policy::viewer(ctx), Operation::Review, None)?;
         let comment = comment.into_i18n();
         let mut c = validate::Checker::default();
         c.text("comment", &comment, true, validate::MAX_TEXT);

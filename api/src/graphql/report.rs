@@ -610,17 +610,13 @@ impl ReportQuery {
         let filter = filter.unwrap_or_default();
         let db = db(ctx)?;
         let plan = crate::store::resolve_plan(db, filter.plan.as_deref()).await?;
-        let record_id = match &filter.record {
+        let record = match &filter.record {
             None => None,
             Some(id) => {
-                let gid = GlobalId::decode(id)
-                    .filter(|g| super::monitoring::record_kind(&g.type_name).is_some())
-                    .ok_or_else(|| {
-                        ApiError::bad_input("filter.record", "not a monitoring record's ID")
-                    })?;
-                Some(gid.code.parse::<i32>().map_err(|_| {
-                    ApiError::bad_input("filter.record", "not a monitoring record's ID")
-                })?)
+                let bad = || ApiError::bad_input("filter.record", "not a monitoring record's ID");
+                let gid = GlobalId::decode(id).ok_or_else(bad)?;
+                let kind = super::monitoring::record_kind(&gid.type_name).ok_or_else(bad)?;
+                Some((kind.to_owned(), gid.code.parse::<i32>().map_err(|_| bad())?))
             }
         };
         if let Some(op) = &filter.operation
@@ -633,7 +629,7 @@ impl ReportQuery {
         }
         let q = AuditQuery {
             plan_id: plan.id,
-            record_id,
+            record,
             operation: filter.operation,
             actor_sub: filter.actor_subject,
         };

@@ -302,7 +302,9 @@ pub async fn update(
     changes: Changes,
 ) -> Result<monitoring_record::Model, ApiError> {
     let txn = db.begin().await?;
-    let before_links = links(&txn, current.id).await?;
+    // Write first, read after: on SQLite a transaction that reads before it writes can
+    // deadlock with a concurrent writer ("database is locked"); the conditional UPDATE makes
+    // the loser of a race wait and then find the version changed.
     let result = monitoring_record::Entity::update_many()
         .col_expr(
             monitoring_record::Column::Code,
@@ -343,6 +345,7 @@ pub async fn update(
         txn.rollback().await?;
         return Err(stale(get(db, current.id).await?.as_ref(), current.id));
     }
+    let before_links = links(&txn, current.id).await?;
     write_links(&txn, current.id, &changes.links).await?;
     let after = monitoring_record::Entity::find_by_id(current.id)
         .one(&txn)
@@ -728,8 +731,8 @@ pub enum AuditScope {
 pub struct AuditQuery {
     /// The plan.
     pub plan_id: i32,
-    /// Only entries about this record.
-    pub record_id: Option<i32>,
+    /// Only entries about this record: its stored kind and id.
+    pub record: Option<(String, i32)>,
     /// Only this operation.
     pub operation: Option<String>,
     /// Only entries by this subject.
@@ -753,8 +756,10 @@ pub async fn audit_page(
             cond = cond.add(audit_entry::Column::OwnerMunicipality.eq(ine.as_str()));
         }
     }
-    if let Some(id) = q.record_id {
-        cond = cond.add(audit_entry::Column::RecordId.eq(id));
+    if let Some((record_type, id)) = &q.record {
+        cond = cond
+            .add(audit_entry::Column::RecordType.eq(record_type.as_str()))
+            .add(audit_entry::Column::RecordId.eq(*id));
     }
     if let Some(op) = &q.operation {
         cond = cond.add(audit_entry::Column::Operation.eq(op.as_str()));
