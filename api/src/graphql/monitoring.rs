@@ -817,20 +817,16 @@ record_type!(
     }
 );
 
-fn review_comment(m: &monitoring_record::Model) -> Option<entity::I18n> {
-    serde_json::from_value(m.review_comment.clone()?).ok()
-}
-
 macro_rules! localized {
     ($name:ident, |$s:ident| [$($field:literal => $expr:expr),* $(,)?] $(, lists: [$($lfield:literal => $lexpr:expr),*])?) => {
         impl super::Localized for $name {
             fn texts(&self) -> Vec<(String, &entity::I18n)> {
                 let $s = self;
-                #[allow(unused_mut)]
-                let mut out: Vec<(String, &entity::I18n)> = vec![$(($field.to_owned(), $expr)),*];
-                $($(out.extend($lexpr.enumerate().map(|(i, t)| (format!("{}[{i}]", $lfield), t)));)*)?
-                let _ = review_comment;
-                out
+                let fields = vec![$(($field.to_owned(), $expr)),*].into_iter();
+                $($(let fields = fields.chain(
+                    $lexpr.enumerate().map(|(i, t)| (format!("{}[{i}]", $lfield), t)),
+                );)*)?
+                fields.collect()
             }
         }
     };

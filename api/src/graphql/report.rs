@@ -2,7 +2,7 @@
 //! report and the audit trail.
 
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
-use entity::{I18n, annual_report, audit_entry, reporting_year};
+use entity::{annual_report, audit_entry, reporting_year};
 
 use super::monitoring::{IndicatorStatus, ProgressStatus, type_name};
 use super::node::GlobalId;
@@ -175,10 +175,6 @@ impl AnnualReportView {
     }
 }
 
-fn t(ctx: &Context<'_>, text: &I18n, lang: Option<Lang>) -> String {
-    tr(ctx, text, lang)
-}
-
 /// A strategic line in the annual report.
 pub struct ReportLineView<'a>(&'a r::ReportLine);
 
@@ -197,7 +193,7 @@ impl ReportLineView<'_> {
             Lang,
         >,
     ) -> String {
-        t(ctx, &self.0.title, lang)
+        tr(ctx, &self.0.title, lang)
     }
     /// The line's actions with the year's progress.
     #[graphql(complexity = "10 * child_complexity")]
@@ -243,7 +239,7 @@ impl ReportActionView<'_> {
             Lang,
         >,
     ) -> String {
-        t(ctx, &self.0.title, lang)
+        tr(ctx, &self.0.title, lang)
     }
     /// Status reported for the year, if any.
     async fn status(&self) -> Result<Option<ProgressStatus>, ApiError> {
@@ -261,7 +257,7 @@ impl ReportActionView<'_> {
             Lang,
         >,
     ) -> Option<String> {
-        self.0.narrative.as_ref().map(|n| t(ctx, n, lang))
+        self.0.narrative.as_ref().map(|n| tr(ctx, n, lang))
     }
 }
 
@@ -283,7 +279,7 @@ impl ReportActivityView<'_> {
             Lang,
         >,
     ) -> String {
-        t(ctx, &self.0.title, lang)
+        tr(ctx, &self.0.title, lang)
     }
     /// Summary.
     async fn summary(
@@ -293,7 +289,7 @@ impl ReportActivityView<'_> {
             Lang,
         >,
     ) -> String {
-        t(ctx, &self.0.summary, lang)
+        tr(ctx, &self.0.summary, lang)
     }
     /// First day.
     async fn start_date(&self) -> Date {
@@ -331,7 +327,7 @@ impl ReportProjectView<'_> {
             Lang,
         >,
     ) -> String {
-        t(ctx, &self.0.title, lang)
+        tr(ctx, &self.0.title, lang)
     }
     /// Programme.
     async fn programme(&self) -> Result<super::monitoring::FundingProgramme, ApiError> {
@@ -393,7 +389,7 @@ impl ReportIndicatorView<'_> {
             Lang,
         >,
     ) -> String {
-        t(ctx, &self.0.name, lang)
+        tr(ctx, &self.0.name, lang)
     }
     /// Unit.
     async fn unit(&self) -> &str {
