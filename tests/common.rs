@@ -7,7 +7,7 @@ use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode};
 use http_body_util::BodyExt;
 use plan_api::auth::Verifier;
-use plan_api::{AppState, Config, db, router, seed};
+use plan_api::{AppState, Config, db, ops_router, router, seed};
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
@@ -19,6 +19,8 @@ pub fn data_dir() -> PathBuf {
 /// One test's application: its own database, migrated and seeded, behind the real router.
 pub struct TestApp {
     pub router: Router,
+    /// The operations router (`/metrics`), served on its own listener in production.
+    pub ops: Router,
     pub state: AppState,
     _database: TestDatabase,
 }
@@ -142,6 +144,7 @@ impl TestApp {
         let state = AppState::new(conn, statements, verifier, config);
         Self {
             router: router(state.clone()),
+            ops: ops_router(state.clone()),
             state,
             _database: database,
         }
@@ -154,8 +157,20 @@ impl TestApp {
 
     /// Sends `request` through the router.
     pub async fn send(&self, request: Request<Body>) -> Reply {
-        let response = self
-            .router
+        Self::send_to(&self.router, request).await
+    }
+
+    /// GETs `uri` from the operations listener's router.
+    pub async fn ops_get(&self, uri: &str) -> Reply {
+        Self::send_to(
+            &self.ops,
+            Request::get(uri).body(Body::empty()).expect("request"),
+        )
+        .await
+    }
+
+    async fn send_to(router: &Router, request: Request<Body>) -> Reply {
+        let response = router
             .clone()
             .oneshot(request)
             .await

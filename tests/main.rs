@@ -10,6 +10,7 @@ mod common;
 
 mod api;
 mod auth;
+mod bounded;
 mod content;
 mod demo;
 mod i18n;

@@ -447,7 +447,7 @@ async fn readiness_metrics_and_request_ids() {
     app.post(r#"{ action(code: "LE9.9") { code } }"#, json!({}), &[])
         .await;
 
-    let metrics = app.get("/metrics").await;
+    let metrics = app.ops_get("/metrics").await;
     assert_eq!(metrics.status, StatusCode::OK);
     let text = metrics.body.as_str().expect("text");
     assert!(
@@ -457,6 +457,31 @@ async fn readiness_metrics_and_request_ids() {
     assert!(text.contains("plan_api_graphql_request_duration_seconds"));
     assert!(text.contains("plan_api_graphql_errors_total{code=\"NOT_FOUND\"}"));
     assert!(text.contains("plan_api_db_pool_connections{state=\"open\"}"));
+}
+
+/// `/metrics` names every caller's operations: it is served on the operations listener only,
+/// never on the public one.
+#[tokio::test]
+async fn metrics_are_not_on_the_public_listener() {
+    let app = TestApp::new().await;
+    app.post(
+        "mutation ZZ_confidential_name { __typename }",
+        json!({}),
+        &[],
+    )
+    .await;
+    let public = app.get("/metrics").await;
+    assert_eq!(public.status, StatusCode::NOT_FOUND);
+    assert!(!public.body.to_string().contains("ZZ_confidential_name"));
+    let ops = app.ops_get("/metrics").await;
+    assert_eq!(ops.status, StatusCode::OK);
+    assert!(
+        ops.body
+            .as_str()
+            .is_some_and(|t| t.contains("ZZ_confidential_name")),
+        "{}",
+        ops.body
+    );
 }
 
 #[test]

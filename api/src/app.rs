@@ -2,8 +2,7 @@
 //! for everything), GraphiQL, health, readiness and metrics; and the layers every request
 //! crosses (CORS, compression, body limit, tracing).
 
-use std::net::SocketAddr;
-use std::num::NonZeroU32;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -14,23 +13,25 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use sea_orm::DatabaseConnection;
 use serde_json::json;
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
-use tower_http::trace::TraceLayer;
+use tower_http::timeout::RequestBodyTimeoutLayer;
 
 use crate::auth::{Viewer, viewer_from_claims};
 use crate::config::Config;
 use crate::db::StatementCounter;
 use crate::error::{ApiError, classify};
-use crate::graphql::{PlanSchema, RequestId, build_schema, published_cache};
+use crate::graphql::{PlanSchema, build_schema, published_cache};
 use crate::i18n::{Lang, RequestLang};
+use crate::limits::{CallerKey, InFlight, RateLimit};
 use crate::loaders::new_loaders;
-use crate::metrics as m;
+use crate::metrics::{self as m, OperationLabels};
+use crate::telemetry::{self, COST_KEY, RequestId, RequestSummary};
 
 /// What every request handler shares.
 #[derive(Clone)]
@@ -45,7 +46,10 @@ pub struct AppState {
     pub verifier: Arc<crate::auth::Verifier>,
     /// The configuration.
     pub config: Arc<Config>,
-    limiter: Option<Arc<DefaultKeyedRateLimiter<String>>>,
+    /// The per-caller rate limiter, when rate limiting is on.
+    pub limiter: Option<Arc<RateLimit>>,
+    in_flight: Arc<InFlight>,
+    labels: Arc<OperationLabels>,
 }
 
 impl AppState {
@@ -57,19 +61,18 @@ impl AppState {
         config: Config,
     ) -> Self {
         crate::pagination::set_max_page_size(config.max_page_size);
-        let limiter = NonZeroU32::new(config.rate_limit_per_minute).map(|rate| {
-            let burst = NonZeroU32::new(config.rate_limit_burst).unwrap_or(rate);
-            Arc::new(RateLimiter::keyed(
-                Quota::per_minute(rate).allow_burst(burst),
-            ))
-        });
         Self {
             schema: build_schema(db.clone(), &config),
             db,
             statements,
             verifier: Arc::new(verifier),
+            limiter: RateLimit::from_config(&config),
+            in_flight: Arc::new(InFlight::new(
+                config.max_in_flight,
+                Duration::from_millis(config.queue_timeout_ms),
+            )),
+            labels: Arc::new(OperationLabels::new(config.metrics_max_operations)),
             config: Arc::new(config),
-            limiter,
         }
     }
 }
@@ -95,19 +98,27 @@ pub const EXAMPLE_QUERY: &str = r#"# The open API of the AMB's Internationalisat
 }
 "#;
 
-/// The router: GraphQL over HTTP, GraphiQL, health, readiness, metrics.
+/// The public router: GraphQL over HTTP, GraphiQL, health and readiness. Metrics are on
+/// [`ops_router`].
 pub fn router(state: AppState) -> Router {
     m::install();
     let mut router = Router::new()
         .route("/", get(|| async { Redirect::temporary("/graphiql") }))
-        .route("/graphql", get(graphql_get).post(graphql_post))
+        .route(
+            "/graphql",
+            get(graphql_get)
+                .post(graphql_post)
+                .route_layer(middleware::from_fn_with_state(state.clone(), admit)),
+        )
         .route("/graphiql", get(graphiql))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
-        .route("/metrics", get(metrics))
         .layer(DefaultBodyLimit::max(state.config.max_body_bytes))
+        .layer(RequestBodyTimeoutLayer::new(Duration::from_secs(
+            state.config.body_read_timeout_secs,
+        )))
         .layer(CompressionLayer::new())
-        .layer(TraceLayer::new_for_http());
+        .layer(middleware::from_fn(telemetry::request_log));
     let origins = state.config.cors_origin_list();
     if !origins.is_empty() {
         let allow = if origins.iter().any(|o| o == "*") {
@@ -135,6 +146,44 @@ pub fn router(state: AppState) -> Router {
         );
     }
     router.with_state(state)
+}
+
+/// Middleware on `/graphql`: a place among the requests in flight, or a quick 503 with
+/// `Retry-After` when none frees up within the queue timeout. Health, readiness and metrics
+/// are outside the cap, so probes answer while the API is saturated.
+async fn admit(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    match state.in_flight.enter().await {
+        Some(place) => {
+            let response = next.run(request).await;
+            drop(place);
+            response
+        }
+        None => {
+            m::overloaded();
+            let media = negotiate(request.headers()).unwrap_or(MediaType::Json);
+            let mut response = error_response(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "SERVICE_UNAVAILABLE",
+                "the server is busy; retry in a second",
+                media,
+            );
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(1));
+            response
+        }
+    }
+}
+
+/// The operations router, for its own listener (`PLAN_API_METRICS_LISTEN`, loopback by
+/// default): Prometheus metrics, and health and readiness for probes that use that port.
+pub fn ops_router(state: AppState) -> Router {
+    m::install();
+    Router::new()
+        .route("/metrics", get(metrics))
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readyz))
+        .with_state(state)
 }
 
 /// How the response body is labelled, from the request's `Accept` header.
@@ -231,35 +280,20 @@ fn request_lang(headers: &HeaderMap) -> Lang {
         .unwrap_or_default()
 }
 
-/// The request's id: the client's `x-request-id` when it is a sane token, else a new UUID.
-/// It is returned to the client and recorded in the audit trail of every write.
-fn request_id(headers: &HeaderMap) -> String {
-    headers
-        .get("x-request-id")
-        .and_then(|v| v.to_str().ok())
-        .filter(|v| {
-            !v.is_empty()
-                && v.len() <= 128
-                && v.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'))
-        })
-        .map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_owned)
-}
-
 /// The client's address: the peer, or behind a trusted proxy the address it reports last in
 /// `X-Forwarded-For` (the one the proxy itself saw; earlier entries are the client's word).
-fn client_address(state: &AppState, headers: &HeaderMap, peer: Option<SocketAddr>) -> String {
+fn client_address(state: &AppState, headers: &HeaderMap, peer: Option<SocketAddr>) -> CallerKey {
     if state.config.trust_forwarded_for
         && let Some(forwarded) = headers
             .get("x-forwarded-for")
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.rsplit(',').next())
             .map(str::trim)
-            .filter(|v| !v.is_empty())
+            .and_then(|v| v.parse::<IpAddr>().ok())
     {
-        return forwarded.to_owned();
+        return CallerKey::address(forwarded);
     }
-    peer.map_or_else(|| "unknown".to_owned(), |p| p.ip().to_string())
+    peer.map_or(CallerKey::Unknown, |p| CallerKey::address(p.ip()))
 }
 
 /// Counts the aliases of a document, fragments included.
@@ -360,6 +394,7 @@ async fn execute(
     state: &AppState,
     headers: &HeaderMap,
     peer: Option<SocketAddr>,
+    request_id: &str,
     batch: BatchRequest,
     over_get: bool,
 ) -> Response {
@@ -372,31 +407,50 @@ async fn execute(
             MediaType::Json,
         );
     };
-    let operation = operation_label(&batch);
-    let request_id = request_id(headers);
-    let span = tracing::info_span!("graphql", %request_id, %operation);
-    let _entered = span.enter();
-
-    let mut response = run(state, headers, peer, batch, over_get, media, &request_id).await;
-    if let Ok(value) = HeaderValue::from_str(&request_id) {
-        response.headers_mut().insert("x-request-id", value);
-    }
+    let mut summary = RequestSummary {
+        operation: state.labels.label(operation_label(&batch)),
+        role: "anonymous",
+        cost: 0,
+    };
+    let mut response = run(
+        state,
+        headers,
+        peer,
+        batch,
+        over_get,
+        media,
+        request_id,
+        &mut summary,
+    )
+    .await;
     let outcome = if response.status().is_success() {
         "ok"
     } else {
         "error"
     };
-    let elapsed = started.elapsed();
-    m::request(&operation, outcome, elapsed);
-    tracing::info!(
-        status = response.status().as_u16(),
-        elapsed_ms = elapsed.as_millis() as u64,
-        outcome,
-        "request"
-    );
+    m::request(&summary.operation, outcome, started.elapsed());
+    response.extensions_mut().insert(summary);
     response
 }
 
+/// Too many requests from one caller: 429 with `Retry-After`.
+fn rate_limited(wait: Duration, media: MediaType) -> Response {
+    let secs = wait.as_secs().max(1);
+    let mut r = error_response(
+        StatusCode::TOO_MANY_REQUESTS,
+        "RATE_LIMITED",
+        &format!("too many requests; retry in {secs} s"),
+        media,
+    );
+    r.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+    r
+}
+
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one request's parts, passed down once"
+)]
 async fn run(
     state: &AppState,
     headers: &HeaderMap,
@@ -405,6 +459,7 @@ async fn run(
     over_get: bool,
     media: MediaType,
     request_id: &str,
+    summary: &mut RequestSummary,
 ) -> Response {
     let config = &state.config;
     let requests: Vec<async_graphql::Request> = match batch {
@@ -448,28 +503,26 @@ async fn run(
         None => None,
         Some(value) => match state.verifier.bearer_claims(value) {
             Ok(claims) => Some(claims),
-            Err(err) => return api_error_response(&err, media),
+            Err(err) => {
+                // A bad token counts against the client's address, so a flood of forged
+                // tokens is limited like any other traffic from that address.
+                if let Some(limiter) = &state.limiter
+                    && let Err(wait) = limiter.check(&client_address(state, headers, peer), 1)
+                {
+                    return rate_limited(wait, media);
+                }
+                return api_error_response(&err, media);
+            }
         },
     };
     if let Some(limiter) = &state.limiter {
-        let key = claims.as_ref().and_then(|c| c.sub.clone()).map_or_else(
-            || format!("ip:{}", client_address(state, headers, peer)),
-            |s| format!("sub:{s}"),
-        );
-        if let Err(not_until) = limiter.check_key(&key) {
-            let wait = not_until.wait_time_from(governor::clock::Clock::now(
-                &governor::clock::DefaultClock::default(),
-            ));
-            let secs = wait.as_secs().max(1);
-            let mut r = error_response(
-                StatusCode::TOO_MANY_REQUESTS,
-                "RATE_LIMITED",
-                &format!("too many requests; retry in {secs} s"),
-                media,
-            );
-            r.headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
-            return r;
+        let key = claims
+            .as_ref()
+            .and_then(|c| c.sub.clone())
+            .map_or_else(|| client_address(state, headers, peer), CallerKey::Subject);
+        // A batch is charged one request per operation.
+        if let Err(wait) = limiter.check(&key, requests.len()) {
+            return rate_limited(wait, media);
         }
     }
     let viewer = match claims {
@@ -479,10 +532,12 @@ async fn run(
             Err(err) => return api_error_response(&err, media),
         },
     };
+    summary.role = viewer.role.claim().unwrap_or("anonymous");
 
     let lang = request_lang(headers);
     let single = requests.len() == 1;
     let timeout = Duration::from_millis(config.request_timeout_ms);
+    let mut cost_total = 0;
     let work = async {
         let mut responses = Vec::with_capacity(requests.len());
         for req in requests {
@@ -493,6 +548,12 @@ async fn run(
                 .data(RequestId(request_id.to_owned()))
                 .data(RequestLang(lang));
             let mut resp = state.schema.execute(req).await;
+            if let Some(async_graphql::Value::Number(cost)) = resp.extensions.remove(COST_KEY) {
+                cost_total += cost
+                    .as_u64()
+                    .and_then(|c| usize::try_from(c).ok())
+                    .unwrap_or(0);
+            }
             resp.errors.iter_mut().for_each(classify);
             for e in &resp.errors {
                 if let Some(code) = e.extensions.as_ref().and_then(|x| x.get("code")) {
@@ -503,7 +564,9 @@ async fn run(
         }
         responses
     };
-    let Ok(mut responses) = tokio::time::timeout(timeout, work).await else {
+    let result = tokio::time::timeout(timeout, work).await;
+    summary.cost = cost_total;
+    let Ok(mut responses) = result else {
         return error_response(
             StatusCode::SERVICE_UNAVAILABLE,
             "SERVICE_UNAVAILABLE",
@@ -565,9 +628,18 @@ fn peer_of(request: &Request) -> Option<SocketAddr> {
         .map(|c| c.0)
 }
 
+/// The id the request log gave the request (a fresh one if the handler runs without it).
+fn id_of(request: &Request) -> String {
+    request
+        .extensions()
+        .get::<telemetry::RequestId>()
+        .map_or_else(|| uuid::Uuid::new_v4().to_string(), |id| id.0.clone())
+}
+
 async fn graphql_get(State(state): State<AppState>, request: Request) -> Response {
     let headers = request.headers().clone();
     let peer = peer_of(&request);
+    let id = id_of(&request);
     let media = negotiate(&headers).unwrap_or(MediaType::Json);
     let Ok(Query(params)) = Query::<GetParams>::try_from_uri(request.uri()) else {
         return error_response(
@@ -615,7 +687,7 @@ async fn graphql_get(State(state): State<AppState>, request: Request) -> Respons
             media,
         );
     }
-    execute(&state, &headers, peer, BatchRequest::Single(req), true).await
+    execute(&state, &headers, peer, &id, BatchRequest::Single(req), true).await
 }
 
 /// POST takes JSON only: form-encoded and multipart bodies are what a foreign page can send
@@ -623,6 +695,7 @@ async fn graphql_get(State(state): State<AppState>, request: Request) -> Respons
 async fn graphql_post(State(state): State<AppState>, request: Request) -> Response {
     let headers = request.headers().clone();
     let peer = peer_of(&request);
+    let id = id_of(&request);
     let media = negotiate(&headers).unwrap_or(MediaType::Json);
     let content_type = headers
         .get(header::CONTENT_TYPE)
@@ -644,13 +717,24 @@ async fn graphql_post(State(state): State<AppState>, request: Request) -> Respon
     let body: Bytes =
         match axum::body::to_bytes(request.into_body(), state.config.max_body_bytes).await {
             Ok(b) => b,
-            Err(_) => {
+            Err(err) if too_large(&err) => {
                 return error_response(
                     StatusCode::PAYLOAD_TOO_LARGE,
                     "BAD_REQUEST",
                     &format!(
                         "the body is larger than {} bytes",
                         state.config.max_body_bytes
+                    ),
+                    media,
+                );
+            }
+            Err(_) => {
+                return error_response(
+                    StatusCode::REQUEST_TIMEOUT,
+                    "BAD_REQUEST",
+                    &format!(
+                        "the body did not arrive within {} s",
+                        state.config.body_read_timeout_secs
                     ),
                     media,
                 );
@@ -694,7 +778,19 @@ async fn graphql_post(State(state): State<AppState>, request: Request) -> Respon
             );
         }
     };
-    execute(&state, &headers, peer, batch, false).await
+    execute(&state, &headers, peer, &id, batch, false).await
+}
+
+/// Whether reading a body failed on its size (rather than on time or a broken connection).
+fn too_large(err: &axum::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(e) = source {
+        if e.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        source = e.source();
+    }
+    false
 }
 
 /// A request object: `query` a string, `variables` and `extensions` objects or null,

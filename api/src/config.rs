@@ -71,6 +71,28 @@ pub struct Config {
     pub cors_origins: Option<String>,
     /// Log format: `text` or `json`.
     pub log_format: String,
+
+    /// Seconds between two prunings of the rate limiter's idle entries.
+    pub rate_limit_prune_secs: u64,
+    /// Most GraphQL requests executing at once; the excess waits up to `queue_timeout_ms` for
+    /// a place, then gets 503 `SERVICE_UNAVAILABLE` with `Retry-After`.
+    pub max_in_flight: usize,
+    /// Milliseconds a request may wait for a place among those in flight.
+    pub queue_timeout_ms: u64,
+    /// Most open client connections; further connections are closed at once.
+    pub max_connections: usize,
+    /// Seconds a client has to send a request's headers (also how long an idle keep-alive
+    /// connection stays open).
+    pub header_read_timeout_secs: u64,
+    /// Seconds a client has to send a request's body.
+    pub body_read_timeout_secs: u64,
+    /// Largest request head (request line and headers), in bytes; larger gets 431.
+    pub max_header_bytes: usize,
+    /// Most distinct operation names used as metric labels; other names count as `other`.
+    pub metrics_max_operations: usize,
+    /// Address of the operations listener serving `/metrics` (loopback by default: the
+    /// metrics name every caller's operations, so they stay off the public listener).
+    pub metrics_listen: SocketAddr,
 }
 
 impl Default for Config {
@@ -102,6 +124,15 @@ impl Default for Config {
             introspection: true,
             cors_origins: None,
             log_format: "text".to_owned(),
+            rate_limit_prune_secs: 60,
+            max_in_flight: 64,
+            queue_timeout_ms: 250,
+            max_connections: 1024,
+            header_read_timeout_secs: 10,
+            body_read_timeout_secs: 30,
+            max_header_bytes: 16 * 1024,
+            metrics_max_operations: 50,
+            metrics_listen: SocketAddr::from(([127, 0, 0, 1], 9464)),
         }
     }
 }
@@ -151,6 +182,27 @@ impl Config {
         ensure!(
             matches!(self.log_format.as_str(), "text" | "json"),
             "PLAN_API_LOG_FORMAT must be text or json"
+        );
+        ensure!(
+            self.max_in_flight > 0,
+            "PLAN_API_MAX_IN_FLIGHT must be at least 1"
+        );
+        ensure!(
+            self.max_connections > 0,
+            "PLAN_API_MAX_CONNECTIONS must be at least 1"
+        );
+        ensure!(
+            self.header_read_timeout_secs > 0 && self.body_read_timeout_secs > 0,
+            "PLAN_API_HEADER_READ_TIMEOUT_SECS and PLAN_API_BODY_READ_TIMEOUT_SECS must be at least 1"
+        );
+        ensure!(
+            self.rate_limit_prune_secs > 0,
+            "PLAN_API_RATE_LIMIT_PRUNE_SECS must be at least 1"
+        );
+        // hyper's smallest read buffer is 8 KiB: a head limit below it cannot be enforced.
+        ensure!(
+            (8192..=1024 * 1024).contains(&self.max_header_bytes),
+            "PLAN_API_MAX_HEADER_BYTES must be between 8192 and 1048576"
         );
         if let Some(s) = &self.jwt_secret {
             ensure!(

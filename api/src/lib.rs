@@ -13,14 +13,17 @@ pub mod error;
 pub mod fold;
 pub mod graphql;
 pub mod i18n;
+pub mod limits;
 pub mod loaders;
 pub mod metrics;
 pub mod monitoring;
 pub mod pagination;
 pub mod policy;
 pub mod seed;
+pub mod server;
 pub mod store;
+pub mod telemetry;
 
-pub use app::{AppState, router};
+pub use app::{AppState, ops_router, router};
 pub use config::Config;
 pub use error::ApiError;

@@ -6,8 +6,8 @@ use clap::{Parser, Subcommand};
 use std::time::Duration;
 
 use plan_api::auth::{Claims, Verifier, mint_hs256};
-use plan_api::{AppState, Config, db, router, seed};
-use tracing_subscriber::EnvFilter;
+use plan_api::server::ConnectionLimits;
+use plan_api::{AppState, Config, db, ops_router, router, seed};
 
 /// The open GraphQL API of the AMB's Internationalisation Plan 2021-2025.
 ///
@@ -71,17 +71,6 @@ async fn main() -> ExitCode {
     }
 }
 
-fn init_logging(config: &Config) {
-    let filter = EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter);
-    if config.log_format == "json" {
-        builder.json().flatten_event(true).init();
-    } else {
-        builder.init();
-    }
-}
-
 async fn run(cli: Cli) -> anyhow::Result<()> {
     let command = cli.command.unwrap_or(Command::Serve);
     if matches!(command, Command::Schema) {
@@ -89,7 +78,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         return Ok(());
     }
     let config = Config::load(cli.config.as_deref())?;
-    init_logging(&config);
+    plan_api::telemetry::init(&config);
     match command {
         Command::Schema => Ok(()),
         Command::Migrate => {
@@ -166,18 +155,29 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         tracing::info!(?outcome, "seed");
     }
     let listen = config.listen;
-    let app = router(AppState::new(conn, statements, verifier, config));
+    let limits = ConnectionLimits::from_config(&config);
+    let metrics_listen = config.metrics_listen;
+    let state = AppState::new(conn, statements, verifier, config);
+    let ops = ops_router(state.clone());
+    let app = router(state);
     let listener = tokio::net::TcpListener::bind(listen).await?;
+    let ops_listener = tokio::net::TcpListener::bind(metrics_listen)
+        .await
+        .map_err(|e| anyhow::anyhow!("PLAN_API_METRICS_LISTEN {metrics_listen}: {e}"))?;
+    tracing::info!(
+        address = %ops_listener.local_addr()?,
+        "serving Prometheus metrics at /metrics"
+    );
+    tokio::spawn(async move {
+        if let Err(err) = axum::serve(ops_listener, ops).await {
+            tracing::error!(%err, "the metrics listener stopped");
+        }
+    });
     tracing::info!(
         address = %listener.local_addr()?,
         "serving GraphQL at /graphql and GraphiQL at /graphiql"
     );
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await?;
+    plan_api::server::serve(listener, app, limits, shutdown_signal()).await?;
     tracing::info!("stopped after finishing in-flight requests");
     Ok(())
 }

@@ -1,7 +1,8 @@
 //! Prometheus metrics: requests and latency by operation and outcome, GraphQL errors by code,
 //! database pool use. Rendered at `/metrics`.
 
-use std::sync::OnceLock;
+use std::collections::HashSet;
+use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
@@ -21,6 +22,38 @@ pub fn render() -> String {
         .and_then(Option::as_ref)
         .map(PrometheusHandle::render)
         .unwrap_or_default()
+}
+
+/// The operation names used as metric labels: the first `max` distinct names seen, every
+/// later name as `other`, so that clients choosing names cannot grow the metrics without bound.
+pub struct OperationLabels {
+    known: Mutex<HashSet<String>>,
+    max: usize,
+}
+
+impl OperationLabels {
+    /// At most `max` distinct names.
+    pub fn new(max: usize) -> Self {
+        OperationLabels {
+            known: Mutex::new(HashSet::new()),
+            max,
+        }
+    }
+
+    /// The label for `name` (already reduced to a plain identifier by the caller).
+    pub fn label(&self, name: String) -> String {
+        let Ok(mut known) = self.known.lock() else {
+            return "other".to_owned();
+        };
+        if known.contains(&name) {
+            return name;
+        }
+        if known.len() < self.max {
+            known.insert(name.clone());
+            return name;
+        }
+        "other".to_owned()
+    }
 }
 
 /// One GraphQL request, done.
@@ -53,4 +86,14 @@ pub fn pool(db: &DatabaseConnection) {
     };
     metrics::gauge!("plan_api_db_pool_connections", "state" => "open").set(f64::from(size));
     metrics::gauge!("plan_api_db_pool_connections", "state" => "idle").set(idle as f64);
+}
+
+/// A connection closed at once because the server holds as many as it may.
+pub fn connection_refused() {
+    metrics::counter!("plan_api_connections_refused_total").increment(1);
+}
+
+/// A GraphQL request refused because too many were in flight.
+pub fn overloaded() {
+    metrics::counter!("plan_api_overload_refusals_total").increment(1);
 }

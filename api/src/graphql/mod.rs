@@ -44,7 +44,6 @@ pub struct Query(
 pub struct Mutation(monitoring_write::MonitoringMutation);
 
 pub use monitoring::published_cache;
-pub use monitoring_write::RequestId;
 
 /// The schema type served by the API.
 pub type PlanSchema = Schema<Query, Mutation, EmptySubscription>;
@@ -55,7 +54,8 @@ pub fn build_schema(db: DatabaseConnection, config: &crate::Config) -> PlanSchem
     let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .data(db)
         .limit_depth(config.max_depth)
-        .limit_complexity(config.max_complexity);
+        .limit_complexity(config.max_complexity)
+        .extension(crate::telemetry::Cost);
     if !config.introspection {
         // Suggestions ("did you mean …") would reveal the schema that introspection hides.
         builder = builder.disable_introspection().disable_suggestions();

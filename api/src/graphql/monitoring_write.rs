@@ -222,9 +222,7 @@ pub struct EvaluationInput {
     pub document_link: Option<String>,
 }
 
-/// The request's id, for the audit trail.
-#[derive(Clone, Debug)]
-pub struct RequestId(pub String);
+use crate::telemetry::RequestId;
 
 struct Writer {
     db: sea_orm::DatabaseConnection,
