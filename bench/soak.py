@@ -139,7 +139,7 @@ def hostile(url, stop, out):
     while time.monotonic() < stop and n < 100_000:
         headers, body = HOSTILE[n % len(HOSTILE)]
         status, retry = post(url, body, headers)
-        ok = status is not None and (status < 500 or (status == 503 and retry)) and (status != 429 or retry)
+        ok = bool(status is not None and (status < 500 or (status == 503 and retry)) and (status != 429 or retry))
         out.append(ok)
         n += 1
 

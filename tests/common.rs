@@ -100,6 +100,8 @@ pub struct Reply {
     pub status: StatusCode,
     pub headers: HeaderMap,
     pub body: Value,
+    /// The body as sent, for what decoding loses (the order of keys).
+    pub text: String,
 }
 
 impl Reply {
@@ -183,12 +185,13 @@ impl TestApp {
             .await
             .expect("body")
             .to_bytes();
-        let body = serde_json::from_slice(&bytes)
-            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let body = serde_json::from_slice(&bytes).unwrap_or_else(|_| Value::String(text.clone()));
         Reply {
             status,
             headers,
             body,
+            text,
         }
     }
 

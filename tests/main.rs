@@ -14,6 +14,7 @@ mod bounded;
 mod content;
 mod demo;
 mod i18n;
+mod introspection;
 mod monitoring;
 mod schema;
 mod search;

@@ -43,8 +43,12 @@ async fn deep_and_wide_queries_are_refused_quickly() {
         "{}",
         reply.body
     );
+    // Refused for its depth (11 levels) before its cost (five nested lists) is even computed.
     let messages = reply.body["errors"].to_string();
-    assert!(messages.contains("too complex"), "{messages}");
+    assert!(
+        messages.contains("nested too deep") || messages.contains("too complex"),
+        "{messages}"
+    );
     assert!(started.elapsed() < Duration::from_secs(2));
 
     let shallow = TestApp::with(|c| c.max_depth = 3).await;
@@ -636,4 +640,69 @@ async fn when_the_database_goes_away_requests_fail_fast_and_service_recovers() {
     }
     assert_eq!(app.get("/readyz").await.status, StatusCode::OK);
     proxy.down();
+}
+
+/// Object keys come in the order the query asked for them, in single and batched responses,
+/// with `errors` first.
+#[tokio::test]
+async fn response_keys_follow_the_selection_set() {
+    let app = TestApp::new().await;
+    let r = app
+        .post("{ plan { title code approvedOn } }", json!({}), &[])
+        .await;
+    let (title, code, approved) = (
+        r.text.find("\"title\"").expect("title"),
+        r.text.find("\"code\"").expect("code"),
+        r.text.find("\"approvedOn\"").expect("approvedOn"),
+    );
+    assert!(title < code && code < approved, "{}", r.text);
+
+    let batch = Request::post("/graphql")
+        .header("content-type", "application/json")
+        .body(Body::from(
+            json!([
+                { "query": "{ plan { approvedOn code } }" },
+                { "query": "{ zz: plan { code } aa: plan { title } }" }
+            ])
+            .to_string(),
+        ))
+        .expect("request");
+    let r = app.send(batch).await;
+    assert!(
+        r.text.find("\"approvedOn\"") < r.text.find("\"code\""),
+        "{}",
+        r.text
+    );
+    assert!(r.text.find("\"zz\"") < r.text.find("\"aa\""), "{}", r.text);
+
+    let r = app
+        .post(
+            r#"{ plan { code } action(code: "LE9.9") { code } }"#,
+            json!({}),
+            &[],
+        )
+        .await;
+    assert!(r.text.starts_with("{\"errors\":"), "{}", r.text);
+}
+
+/// Every response states what its operation cost and the limit, so a client sees how close
+/// it is to being refused; a bigger page costs more.
+#[tokio::test]
+async fn every_response_states_its_cost_and_the_limit() {
+    let app = TestApp::with(|c| c.max_complexity = 4_000).await;
+    let small = app.post("{ plan { code } }", json!({}), &[]).await;
+    assert_eq!(small.body["extensions"]["cost"]["limit"], 4_000);
+    assert_eq!(small.body["extensions"]["cost"]["requested"], 2);
+    let page = |n: u32| format!("{{ organizations(first: {n}) {{ nodes {{ code name }} }} }}");
+    let five = app.post(&page(5), json!({}), &[]).await;
+    let fifty = app.post(&page(50), json!({}), &[]).await;
+    let (five, fifty) = (
+        five.body["extensions"]["cost"]["requested"]
+            .as_u64()
+            .expect("a cost"),
+        fifty.body["extensions"]["cost"]["requested"]
+            .as_u64()
+            .expect("a cost"),
+    );
+    assert!(fifty > five && five > 2, "{five} then {fifty}");
 }

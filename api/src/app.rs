@@ -6,9 +6,9 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use async_graphql::BatchRequest;
 use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection, SelectionSet};
-use async_graphql::{BatchRequest, BatchResponse};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, Query, Request, State};
@@ -31,7 +31,7 @@ use crate::i18n::{Lang, RequestLang};
 use crate::limits::{CallerKey, InFlight, RateLimit};
 use crate::loaders::new_loaders;
 use crate::metrics::{self as m, OperationLabels};
-use crate::telemetry::{self, COST_KEY, RequestId, RequestSummary};
+use crate::telemetry::{self, RequestId, RequestSummary};
 
 /// What every request handler shares.
 #[derive(Clone)]
@@ -364,6 +364,32 @@ fn precheck(config: &Config, req: &async_graphql::Request, over_get: bool) -> Re
     Ok(())
 }
 
+/// One GraphQL response on the wire, written straight from async-graphql's ordered values (no
+/// intermediate `serde_json::Value`, whose maps sort their keys): object keys follow the
+/// selection set, and `errors` comes first as the GraphQL specification recommends.
+struct Wire<'a> {
+    response: &'a async_graphql::Response,
+    with_data: bool,
+}
+
+impl serde::Serialize for Wire<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let r = self.response;
+        let mut map = serializer.serialize_map(None)?;
+        if !r.errors.is_empty() {
+            map.serialize_entry("errors", &r.errors)?;
+        }
+        if self.with_data {
+            map.serialize_entry("data", &r.data)?;
+        }
+        if !r.extensions.is_empty() {
+            map.serialize_entry("extensions", &r.extensions)?;
+        }
+        map.end()
+    }
+}
+
 /// Whether a response is a request error (parse or validation): no data, and no error came
 /// from executing a field.
 fn is_request_error(resp: &async_graphql::Response) -> bool {
@@ -372,9 +398,9 @@ fn is_request_error(resp: &async_graphql::Response) -> bool {
         && resp.errors.iter().all(|e| e.path.is_empty())
 }
 
-fn operation_label(req: &BatchRequest) -> String {
-    let name = match req {
-        BatchRequest::Single(r) => r.operation_name.clone().or_else(|| {
+fn operation_label(requests: &[async_graphql::Request]) -> String {
+    let name = match requests {
+        [r] => r.operation_name.clone().or_else(|| {
             // The document's own name when it has a single named operation.
             let doc = async_graphql::parser::parse_query(&r.query).ok()?;
             let mut ops = doc.operations.iter();
@@ -383,7 +409,7 @@ fn operation_label(req: &BatchRequest) -> String {
                 _ => None,
             }
         }),
-        BatchRequest::Batch(_) => Some("batch".to_owned()),
+        _ => Some("batch".to_owned()),
     };
     // Client-chosen names become metric labels: keep them short and plain.
     name.filter(|n| n.len() <= 64 && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
@@ -407,8 +433,10 @@ async fn execute(
             MediaType::Json,
         );
     };
+    // Requests refused before their document is parsed (bad token, rate limit) are logged and
+    // counted as `refused`.
     let mut summary = RequestSummary {
-        operation: state.labels.label(operation_label(&batch)),
+        operation: "refused".to_owned(),
         role: "anonymous",
         cost: 0,
     };
@@ -474,26 +502,6 @@ async fn run(
             media,
         );
     }
-    for req in &requests {
-        match precheck(config, req, over_get) {
-            Ok(()) => {}
-            Err(Refusal::BadRequest(message)) => {
-                return error_response(StatusCode::BAD_REQUEST, "BAD_REQUEST", &message, media);
-            }
-            Err(Refusal::NotOverGet) => {
-                let mut r = error_response(
-                    StatusCode::METHOD_NOT_ALLOWED,
-                    "BAD_REQUEST",
-                    "only queries may be sent with GET; send mutations with POST",
-                    media,
-                );
-                r.headers_mut()
-                    .insert(header::ALLOW, HeaderValue::from_static("POST"));
-                return r;
-            }
-        }
-    }
-
     // Only the Authorization header counts: a token in the query string is ignored, since
     // URLs end up in logs and browser histories.
     let authorization = headers
@@ -525,6 +533,28 @@ async fn run(
             return rate_limited(wait, media);
         }
     }
+    // Parsed only now: a caller over its limit costs no parsing.
+    summary.operation = state.labels.label(operation_label(&requests));
+    for req in &requests {
+        match precheck(config, req, over_get) {
+            Ok(()) => {}
+            Err(Refusal::BadRequest(message)) => {
+                return error_response(StatusCode::BAD_REQUEST, "BAD_REQUEST", &message, media);
+            }
+            Err(Refusal::NotOverGet) => {
+                let mut r = error_response(
+                    StatusCode::METHOD_NOT_ALLOWED,
+                    "BAD_REQUEST",
+                    "only queries may be sent with GET; send mutations with POST",
+                    media,
+                );
+                r.headers_mut()
+                    .insert(header::ALLOW, HeaderValue::from_static("POST"));
+                return r;
+            }
+        }
+    }
+
     let viewer = match claims {
         None => Viewer::anonymous(),
         Some(claims) => match viewer_from_claims(&state.db, claims).await {
@@ -548,12 +578,7 @@ async fn run(
                 .data(RequestId(request_id.to_owned()))
                 .data(RequestLang(lang));
             let mut resp = state.schema.execute(req).await;
-            if let Some(async_graphql::Value::Number(cost)) = resp.extensions.remove(COST_KEY) {
-                cost_total += cost
-                    .as_u64()
-                    .and_then(|c| usize::try_from(c).ok())
-                    .unwrap_or(0);
-            }
+            cost_total += telemetry::cost_of(&resp);
             resp.errors.iter_mut().for_each(classify);
             for e in &resp.errors {
                 if let Some(code) = e.extensions.as_ref().and_then(|x| x.get("code")) {
@@ -566,7 +591,7 @@ async fn run(
     };
     let result = tokio::time::timeout(timeout, work).await;
     summary.cost = cost_total;
-    let Ok(mut responses) = result else {
+    let Ok(responses) = result else {
         return error_response(
             StatusCode::SERVICE_UNAVAILABLE,
             "SERVICE_UNAVAILABLE",
@@ -584,19 +609,32 @@ async fn run(
         StatusCode::OK
     };
     let body = if single {
-        let resp = responses.remove(0);
-        let mut value = serde_json::to_value(&resp).unwrap_or_default();
+        let resp = &responses[0];
         // A request error has no data entry at all (GraphQL over HTTP).
-        if is_request_error(&resp)
-            && let Some(obj) = value.as_object_mut()
-        {
-            obj.remove("data");
-        }
-        value
+        serde_json::to_vec(&Wire {
+            response: resp,
+            with_data: !is_request_error(resp),
+        })
     } else {
-        serde_json::to_value(BatchResponse::Batch(responses)).unwrap_or_default()
+        let items: Vec<Wire<'_>> = responses
+            .iter()
+            .map(|response| Wire {
+                response,
+                with_data: true,
+            })
+            .collect();
+        serde_json::to_vec(&items)
     };
-    let mut response = (status, body.to_string()).into_response();
+    let Ok(body) = body else {
+        tracing::error!("a response could not be serialized");
+        return error_response(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "INTERNAL",
+            "internal error",
+            media,
+        );
+    };
+    let mut response = (status, body).into_response();
     let headers_out = response.headers_mut();
     if let Ok(v) = HeaderValue::from_str(media.value()) {
         headers_out.insert(header::CONTENT_TYPE, v);

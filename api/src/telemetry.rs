@@ -117,29 +117,50 @@ pub async fn request_log(mut request: Request, next: Next) -> Response {
     response
 }
 
-/// The complexity async-graphql computed for an operation, kept in the response's extensions
-/// under [`COST_KEY`] for the handler to read (and remove).
-pub struct Cost;
+/// Every response says what its operation cost and the most an operation may cost, as
+/// `extensions.cost: { requested, limit }` (GitHub's API shows the same), so that an
+/// integrator can see how close a query is to being refused. The request log reads it too.
+pub struct Cost {
+    /// The configured maximum complexity.
+    pub limit: usize,
+}
 
 /// The response extension that carries an operation's computed complexity.
-pub const COST_KEY: &str = "plan_api_cost";
+pub const COST_KEY: &str = "cost";
 
 impl ExtensionFactory for Cost {
     fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(CostOfOne(AtomicUsize::new(0)))
+        Arc::new(CostOfOne(AtomicUsize::new(0), self.limit))
     }
 }
 
-struct CostOfOne(AtomicUsize);
+/// The requested cost of a response, from its `extensions.cost`.
+pub fn cost_of(response: &GqlResponse) -> usize {
+    match response.extensions.get(COST_KEY) {
+        Some(async_graphql::Value::Object(cost)) => match cost.get("requested") {
+            Some(async_graphql::Value::Number(n)) => n
+                .as_u64()
+                .and_then(|n| usize::try_from(n).ok())
+                .unwrap_or(0),
+            _ => 0,
+        },
+        _ => 0,
+    }
+}
+
+struct CostOfOne(AtomicUsize, usize);
 
 #[async_trait::async_trait]
 impl Extension for CostOfOne {
     async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> GqlResponse {
         let mut response = next.run(ctx).await;
-        let cost = self.0.load(Ordering::Relaxed);
+        let requested = self.0.load(Ordering::Relaxed) as u64;
+        let mut cost = async_graphql::indexmap::IndexMap::new();
+        cost.insert(async_graphql::Name::new("requested"), requested.into());
+        cost.insert(async_graphql::Name::new("limit"), (self.1 as u64).into());
         response
             .extensions
-            .insert(COST_KEY.to_owned(), async_graphql::Value::from(cost as u64));
+            .insert(COST_KEY.to_owned(), async_graphql::Value::Object(cost));
         response
     }
 

@@ -10,6 +10,7 @@ mod monitoring_write;
 mod node;
 mod plan;
 mod report;
+mod rules;
 mod scalars;
 mod search;
 mod strategy;
@@ -53,9 +54,13 @@ pub type PlanSchema = Schema<Query, Mutation, EmptySubscription>;
 pub fn build_schema(db: DatabaseConnection, config: &crate::Config) -> PlanSchema {
     let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .data(db)
-        .limit_depth(config.max_depth)
         .limit_complexity(config.max_complexity)
-        .extension(crate::telemetry::Cost);
+        .extension(rules::DocumentRules {
+            max_depth: config.max_depth,
+        })
+        .extension(crate::telemetry::Cost {
+            limit: config.max_complexity,
+        });
     if !config.introspection {
         // Suggestions ("did you mean …") would reveal the schema that introspection hides.
         builder = builder.disable_introspection().disable_suggestions();

@@ -1,0 +1,182 @@
+//! Depth, and good-faith introspection, checked on the parsed document before validation.
+//!
+//! The standard introspection document (graphql-js `getIntrospectionQuery()`, sent by GraphiQL,
+//! code generators, Postman, Apollo tooling) nests `ofType` eight levels under
+//! `__schema { types { fields { type … } } }`: deeper than any plan query needs, so one depth
+//! limit for both would either refuse every tool or let plan queries nest far too deep. The
+//! introspection part of a document is instead held to the rules of graphql-java's
+//! `GoodFaithIntrospection`: one `__schema` and one `__type` per operation (aliases count), the
+//! `__Type` fields `fields`, `inputFields`, `interfaces` and `possibleTypes` once each, at most
+//! 500 introspection fields and 20 levels. Those are what stop the cyclic
+//! `__schema { types { fields { type { fields { type … } } } } }` attack; everything outside
+//! introspection keeps the configured depth limit.
+//!
+//! Rules go by *field* names, never by aliases or operation and fragment names, so naming an
+//! operation or fragment `__schema` (or aliasing a field so) changes nothing.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
+use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
+use async_graphql::{ServerError, ServerResult, Variables};
+
+/// Most introspection fields in one operation.
+const MAX_INTROSPECTION_FIELDS: usize = 500;
+/// Deepest nesting within `__schema` or `__type`.
+const MAX_INTROSPECTION_DEPTH: usize = 20;
+/// Most fields visited with fragments inlined: a bound on the walk itself (fragments that
+/// spread each other twice at every level would otherwise expand exponentially).
+const MAX_VISITS: usize = 20_000;
+/// `__Type` fields that may appear once per operation.
+const ONCE: [&str; 4] = ["fields", "inputFields", "interfaces", "possibleTypes"];
+
+/// The schema extension that enforces the depth limit and good-faith introspection.
+pub struct DocumentRules {
+    /// Deepest nesting outside introspection.
+    pub max_depth: usize,
+}
+
+impl ExtensionFactory for DocumentRules {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(Rules {
+            max_depth: self.max_depth,
+        })
+    }
+}
+
+struct Rules {
+    max_depth: usize,
+}
+
+#[async_trait::async_trait]
+impl Extension for Rules {
+    async fn parse_query(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        query: &str,
+        variables: &Variables,
+        next: NextParseQuery<'_>,
+    ) -> ServerResult<ExecutableDocument> {
+        let document = next.run(ctx, query, variables).await?;
+        check(&document, self.max_depth).map_err(|message| ServerError::new(message, None))?;
+        Ok(document)
+    }
+}
+
+/// Checks every operation of `document`; the error is the message for the client.
+pub fn check(document: &ExecutableDocument, max_depth: usize) -> Result<(), String> {
+    for (_, operation) in document.operations.iter() {
+        let mut walk = Walk {
+            document,
+            max_depth,
+            expanding: Vec::new(),
+            roots: HashMap::new(),
+            once: HashMap::new(),
+            introspection_fields: 0,
+            visits: 0,
+        };
+        walk.set(&operation.node.selection_set.node, 0, None)?;
+    }
+    Ok(())
+}
+
+struct Walk<'a> {
+    document: &'a ExecutableDocument,
+    max_depth: usize,
+    /// Fragments being expanded (a cycle is left to validation, which refuses it).
+    expanding: Vec<&'a str>,
+    roots: HashMap<&'a str, usize>,
+    once: HashMap<&'a str, usize>,
+    introspection_fields: usize,
+    visits: usize,
+}
+
+impl<'a> Walk<'a> {
+    /// Walks `set` at `depth` (fields above it); `intro` is the depth within introspection.
+    fn set(
+        &mut self,
+        set: &'a SelectionSet,
+        depth: usize,
+        intro: Option<usize>,
+    ) -> Result<(), String> {
+        for item in &set.items {
+            match &item.node {
+                Selection::Field(field) => {
+                    self.visits += 1;
+                    if self.visits > MAX_VISITS {
+                        return Err("Query is too large.".to_owned());
+                    }
+                    let field = &field.node;
+                    let name = field.name.node.as_str();
+                    let children = &field.selection_set.node;
+                    match intro {
+                        None if name == "__schema" || name == "__type" => {
+                            let seen = self.roots.entry(name).or_insert(0);
+                            *seen += 1;
+                            if *seen > 1 {
+                                return Err(format!(
+                                    "An operation may ask for {name} once (good-faith introspection)."
+                                ));
+                            }
+                            self.count_introspection()?;
+                            self.set(children, depth + 1, Some(1))?;
+                        }
+                        None => {
+                            if depth + 1 > self.max_depth {
+                                return Err("Query is nested too deep.".to_owned());
+                            }
+                            self.set(children, depth + 1, None)?;
+                        }
+                        Some(level) => {
+                            self.count_introspection()?;
+                            if level + 1 > MAX_INTROSPECTION_DEPTH {
+                                return Err(format!(
+                                    "Introspection is nested deeper than {MAX_INTROSPECTION_DEPTH} levels (good-faith introspection)."
+                                ));
+                            }
+                            if ONCE.contains(&name) {
+                                let seen = self.once.entry(name).or_insert(0);
+                                *seen += 1;
+                                if *seen > 1 {
+                                    return Err(format!(
+                                        "An introspection query may ask for {name} once (good-faith introspection)."
+                                    ));
+                                }
+                            }
+                            self.set(children, depth + 1, Some(level + 1))?;
+                        }
+                    }
+                }
+                Selection::InlineFragment(fragment) => {
+                    self.set(&fragment.node.selection_set.node, depth, intro)?;
+                }
+                Selection::FragmentSpread(spread) => {
+                    let name = spread.node.fragment_name.node.as_str();
+                    if self.expanding.contains(&name) {
+                        continue;
+                    }
+                    let Some(fragment) =
+                        self.document.fragments.get(&spread.node.fragment_name.node)
+                    else {
+                        continue;
+                    };
+                    self.expanding.push(name);
+                    self.set(&fragment.node.selection_set.node, depth, intro)?;
+                    self.expanding.pop();
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn count_introspection(&mut self) -> Result<(), String> {
+        self.introspection_fields += 1;
+        if self.introspection_fields > MAX_INTROSPECTION_FIELDS {
+            return Err(format!(
+                "Introspection asks for more than {MAX_INTROSPECTION_FIELDS} fields (good-faith introspection)."
+            ));
+        }
+        Ok(())
+    }
+}
