@@ -706,3 +706,31 @@ async fn every_response_states_its_cost_and_the_limit() {
     );
     assert!(fifty > five && five > 2, "{five} then {fifty}");
 }
+
+/// Every response tells the caller its allowance (IETF draft `RateLimit` headers), so it can
+/// pace itself before it gets a 429.
+#[tokio::test]
+async fn responses_carry_ratelimit_headers() {
+    let app = TestApp::with(|c| {
+        c.rate_limit_per_minute = 60;
+        c.rate_limit_burst = 3;
+    })
+    .await;
+    for remaining in [2, 1, 0] {
+        let r = app.post("{ plan { code } }", json!({}), &[]).await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert_eq!(r.headers["ratelimit-policy"], "\"per-caller\";q=3;w=3");
+        assert_eq!(
+            r.headers["ratelimit"],
+            format!("\"per-caller\";r={remaining};t={}", 3 - remaining).as_str()
+        );
+    }
+    let r = app.post("{ plan { code } }", json!({}), &[]).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    let state = r.headers["ratelimit"].to_str().expect("ascii");
+    assert!(state.starts_with("\"per-caller\";r=0;t="), "{state}");
+    // Without rate limiting there is no allowance to state.
+    let unlimited = TestApp::new().await;
+    let r = unlimited.post("{ plan { code } }", json!({}), &[]).await;
+    assert!(!r.headers.contains_key("ratelimit"));
+}

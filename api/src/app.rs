@@ -140,6 +140,8 @@ pub fn router(state: AppState) -> Router {
                 .expose_headers([
                     header::CONTENT_LANGUAGE,
                     header::RETRY_AFTER,
+                    header::HeaderName::from_static("ratelimit"),
+                    header::HeaderName::from_static("ratelimit-policy"),
                     header::HeaderName::from_static("x-request-id"),
                 ])
                 .max_age(Duration::from_secs(3600)),
@@ -439,6 +441,7 @@ async fn execute(
         operation: "refused".to_owned(),
         role: "anonymous",
         cost: 0,
+        allowance: None,
     };
     let mut response = run(
         state,
@@ -457,6 +460,18 @@ async fn execute(
         "error"
     };
     m::request(&summary.operation, outcome, started.elapsed());
+    if let Some(allowance) = summary.allowance {
+        // IETF draft RateLimit headers: clients can pace themselves before a 429.
+        let headers = response.headers_mut();
+        for (name, value) in [
+            ("ratelimit-policy", allowance.policy_header()),
+            ("ratelimit", allowance.state_header()),
+        ] {
+            if let Ok(value) = HeaderValue::from_str(&value) {
+                headers.insert(name, value);
+            }
+        }
+    }
     response.extensions_mut().insert(summary);
     response
 }
@@ -514,10 +529,14 @@ async fn run(
             Err(err) => {
                 // A bad token counts against the client's address, so a flood of forged
                 // tokens is limited like any other traffic from that address.
-                if let Some(limiter) = &state.limiter
-                    && let Err(wait) = limiter.check(&client_address(state, headers, peer), 1)
-                {
-                    return rate_limited(wait, media);
+                if let Some(limiter) = &state.limiter {
+                    match limiter.check(&client_address(state, headers, peer), 1) {
+                        Ok(allowance) => summary.allowance = Some(allowance),
+                        Err(wait) => {
+                            summary.allowance = Some(limiter.exhausted(wait));
+                            return rate_limited(wait, media);
+                        }
+                    }
                 }
                 return api_error_response(&err, media);
             }
@@ -529,8 +548,12 @@ async fn run(
             .and_then(|c| c.sub.clone())
             .map_or_else(|| client_address(state, headers, peer), CallerKey::Subject);
         // A batch is charged one request per operation.
-        if let Err(wait) = limiter.check(&key, requests.len()) {
-            return rate_limited(wait, media);
+        match limiter.check(&key, requests.len()) {
+            Ok(allowance) => summary.allowance = Some(allowance),
+            Err(wait) => {
+                summary.allowance = Some(limiter.exhausted(wait));
+                return rate_limited(wait, media);
+            }
         }
     }
     // Parsed only now: a caller over its limit costs no parsing.

@@ -8,7 +8,9 @@ use std::sync::{Arc, Weak};
 use std::time::Duration;
 
 use governor::clock::{Clock, DefaultClock};
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter as Governor};
+use governor::middleware::StateInformationMiddleware;
+use governor::state::keyed::DefaultKeyedStateStore;
+use governor::{Quota, RateLimiter as Governor};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::config::Config;
@@ -43,7 +45,50 @@ impl CallerKey {
 
 /// A keyed rate limiter with a steady rate per minute and a burst.
 pub struct RateLimit {
-    limiter: DefaultKeyedRateLimiter<CallerKey>,
+    limiter: Governor<
+        CallerKey,
+        DefaultKeyedStateStore<CallerKey>,
+        DefaultClock,
+        StateInformationMiddleware,
+    >,
+    burst: u32,
+    /// Time for one request's allowance to come back.
+    interval: Duration,
+}
+
+/// What a caller has left, for the `RateLimit` and `RateLimit-Policy` headers
+/// (draft-ietf-httpapi-ratelimit-headers): the policy is `burst` requests per `window`, of
+/// which `remaining` are left, all back in `reset`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Allowance {
+    /// Requests the caller may send at once.
+    pub burst: u32,
+    /// The window in which `burst` requests come back.
+    pub window: Duration,
+    /// Requests left now.
+    pub remaining: u32,
+    /// Time until the whole burst is back.
+    pub reset: Duration,
+}
+
+impl Allowance {
+    /// The `RateLimit-Policy` header value.
+    pub fn policy_header(&self) -> String {
+        format!(
+            "\"per-caller\";q={};w={}",
+            self.burst,
+            self.window.as_secs().max(1)
+        )
+    }
+
+    /// The `RateLimit` header value.
+    pub fn state_header(&self) -> String {
+        format!(
+            "\"per-caller\";r={};t={}",
+            self.remaining,
+            self.reset.as_secs_f64().ceil() as u64
+        )
+    }
 }
 
 impl RateLimit {
@@ -53,8 +98,11 @@ impl RateLimit {
     pub fn from_config(config: &Config) -> Option<Arc<Self>> {
         let rate = NonZeroU32::new(config.rate_limit_per_minute)?;
         let burst = NonZeroU32::new(config.rate_limit_burst).unwrap_or(rate);
+        let quota = Quota::per_minute(rate).allow_burst(burst);
         let limit = Arc::new(RateLimit {
-            limiter: Governor::keyed(Quota::per_minute(rate).allow_burst(burst)),
+            limiter: Governor::keyed(quota).with_middleware::<StateInformationMiddleware>(),
+            burst: burst.get(),
+            interval: quota.replenish_interval(),
         });
         if let Ok(runtime) = tokio::runtime::Handle::try_current() {
             let every = Duration::from_secs(config.rate_limit_prune_secs);
@@ -63,15 +111,33 @@ impl RateLimit {
         Some(limit)
     }
 
-    /// Counts `n` requests against `key`: `Err(wait)` when over the limit, with how long to
-    /// wait before `n` requests would be let through.
-    pub fn check(&self, key: &CallerKey, n: usize) -> Result<(), Duration> {
+    /// Counts `n` requests against `key`: what is left, or `Err(wait)` when over the limit,
+    /// with how long to wait before `n` requests would be let through.
+    pub fn check(&self, key: &CallerKey, n: usize) -> Result<Allowance, Duration> {
         let n = NonZeroU32::new(u32::try_from(n).unwrap_or(u32::MAX)).unwrap_or(NonZeroU32::MIN);
         match self.limiter.check_key_n(key, n) {
-            Ok(Ok(())) => Ok(()),
+            Ok(Ok(snapshot)) => {
+                let remaining = snapshot.remaining_burst_capacity().min(self.burst);
+                Ok(Allowance {
+                    burst: self.burst,
+                    window: self.interval * self.burst,
+                    remaining,
+                    reset: self.interval * (self.burst - remaining),
+                })
+            }
             Ok(Err(not_until)) => Err(not_until.wait_time_from(DefaultClock::default().now())),
             // More than the whole burst at once can never pass: wait a minute.
             Err(_) => Err(Duration::from_secs(60)),
+        }
+    }
+
+    /// The allowance of a caller that has just been refused.
+    pub fn exhausted(&self, wait: Duration) -> Allowance {
+        Allowance {
+            burst: self.burst,
+            window: self.interval * self.burst,
+            remaining: 0,
+            reset: wait,
         }
     }
 

@@ -61,6 +61,8 @@ pub struct RequestSummary {
     pub role: &'static str,
     /// The summed complexity of the request's operations.
     pub cost: usize,
+    /// The caller's rate-limit allowance after this request, when rate limiting is on.
+    pub allowance: Option<crate::limits::Allowance>,
 }
 
 /// The request's id: the client's `x-request-id` when it is a sane token, else a new UUID.
