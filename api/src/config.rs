@@ -71,6 +71,10 @@ pub struct Config {
     pub cors_origins: Option<String>,
     /// Log format: `text` or `json`.
     pub log_format: String,
+
+    /// Longest lifetime of a token accepted, in seconds: `exp - iat`, or `exp - now` when the
+    /// token has no `iat`. Longer-lived tokens are refused (`UNAUTHENTICATED`).
+    pub jwt_max_lifetime_secs: u64,
 }
 
 impl Default for Config {
@@ -102,6 +106,7 @@ impl Default for Config {
             introspection: true,
             cors_origins: None,
             log_format: "text".to_owned(),
+            jwt_max_lifetime_secs: 24 * 60 * 60,
         }
     }
 }

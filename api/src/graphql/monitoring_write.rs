@@ -996,7 +996,8 @@ impl MonitoringMutation {
         wrap(m, &plan, MonitoringRecord::from_model)
     }
 
-    /// Publishes a record: it becomes visible to everyone (coordinators).
+    /// Publishes a SUBMITTED record: it becomes visible to everyone (coordinators). Any other
+    /// state is a CONFLICT: a record is published only after its reporter submitted it.
     async fn publish_record(
         &self,
         ctx: &Context<'_>,

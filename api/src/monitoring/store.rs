@@ -375,7 +375,8 @@ pub async fn update(
 pub enum Transition {
     /// DRAFT or RETURNED → SUBMITTED.
     Submit,
-    /// DRAFT or SUBMITTED → PUBLISHED.
+    /// SUBMITTED → PUBLISHED. A reviewer's own records go through `Submit` too: nothing is
+    /// published that its reporter did not send for review.
     Publish,
     /// SUBMITTED → RETURNED, with a comment.
     Return,
@@ -397,7 +398,7 @@ impl Transition {
     fn allowed_from(self) -> &'static [&'static str] {
         match self {
             Transition::Submit => &[state::DRAFT, state::RETURNED],
-            Transition::Publish => &[state::DRAFT, state::SUBMITTED],
+            Transition::Publish => &[state::SUBMITTED],
             Transition::Return => &[state::SUBMITTED],
             Transition::Archive => &[
                 state::DRAFT,
@@ -431,17 +432,20 @@ pub async fn transition(
         return Err(stale(Some(current), current.id));
     }
     if !step.allowed_from().contains(&current.state.as_str()) {
+        let verb = match step {
+            Transition::Submit => "submitted",
+            Transition::Publish => "published",
+            Transition::Return => "returned",
+            Transition::Archive => "archived",
+        };
+        let why = match step {
+            Transition::Publish | Transition::Return => {
+                "; only SUBMITTED records are reviewed: submit it first"
+            }
+            Transition::Submit | Transition::Archive => "",
+        };
         return Err(ApiError::Conflict {
-            message: format!(
-                "a {} record cannot be {}",
-                current.state,
-                match step {
-                    Transition::Submit => "submitted",
-                    Transition::Publish => "published",
-                    Transition::Return => "returned",
-                    Transition::Archive => "archived",
-                }
-            ),
+            message: format!("a {} record cannot be {verb}{why}", current.state),
             current_version: Some(current.version),
         });
     }
