@@ -82,23 +82,64 @@ fn snapshot(m: &monitoring_record::Model, links: &[Link]) -> Value {
     })
 }
 
-fn hash_request(new: &NewRecord) -> String {
-    let text = json!([
+/// Who a create request is made by and for: the whole principal (role, unit, municipality
+/// and subject of the token, and the owner the record gets), not the subject alone. Two tokens
+/// may share a `sub` and differ in their unit or INE code; each must be a stranger to the
+/// other's idempotency keys.
+fn principal(actor: &Actor, new: &NewRecord) -> Value {
+    let v = &actor.viewer;
+    json!([
+        v.role.claim().unwrap_or("anonymous"),
+        v.unit,
+        v.municipality,
+        v.sub,
+        new.owner_unit,
+        new.owner_municipality
+    ])
+}
+
+/// A hash of a create request; with `principal`, of who made it too. Without it, the hash
+/// that records created before the principal was hashed carry.
+fn hash_request(new: &NewRecord, principal: Option<&Value>) -> String {
+    let content = json!([
         new.record_type,
         new.code,
         new.year,
         new.payload,
         new.links,
         new.state
-    ])
-    .to_string();
+    ]);
+    let text = match principal {
+        Some(p) => format!("v2:{}:{content}", p),
+        None => content.to_string(),
+    };
     // FNV-1a: only tells a retry from a different request under the same key.
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in text.bytes() {
         h ^= u64::from(b);
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
-    format!("{h:016x}")
+    let hex = format!("{h:016x}");
+    if principal.is_some() {
+        format!("v2:{hex}")
+    } else {
+        hex
+    }
+}
+
+/// Whether `found`, the record an earlier request created under the same key, answers this
+/// request: same content, same principal.
+fn is_retry(found: &monitoring_record::Model, actor: &Actor, new: &NewRecord) -> bool {
+    let v = &actor.viewer;
+    let same_owner = found.owner_sub == v.sub.clone().unwrap_or_default()
+        && found.owner_role == v.role.claim().unwrap_or("anonymous")
+        && found.owner_unit == new.owner_unit
+        && found.owner_municipality == new.owner_municipality;
+    let hash = found.request_hash.as_deref();
+    let same_request = hash == Some(hash_request(new, Some(&principal(actor, new))).as_str())
+        // Created before the principal was part of the hash: the owner columns stand in.
+        || hash == Some(hash_request(new, None).as_str());
+    same_owner && same_request && found.record_type == new.record_type
 }
 
 async fn write_links(txn: &DatabaseTransaction, id: i32, links: &[Link]) -> Result<(), ApiError> {
@@ -189,7 +230,9 @@ pub async fn create(
     idempotency_key: &str,
 ) -> Result<(monitoring_record::Model, bool), ApiError> {
     let sub = actor.viewer.sub.clone().unwrap_or_default();
-    let hash = hash_request(&new);
+    let hash = hash_request(&new, Some(&principal(actor, &new)));
+    // Keys are unique per subject (the index); a record found under this subject's key but
+    // made by another principal, or for another request, is a CONFLICT that tells nothing of it.
     let existing = |db: &DatabaseConnection| {
         let sub = sub.clone();
         let key = idempotency_key.to_owned();
@@ -203,13 +246,12 @@ pub async fn create(
         }
     };
     let replay = |found: monitoring_record::Model| {
-        if found.request_hash.as_deref() == Some(hash.as_str())
-            && found.record_type == new.record_type
-        {
+        if is_retry(&found, actor, &new) {
             Ok((found, false))
         } else {
             Err(ApiError::Conflict {
-                message: "this idempotency key was already used for a different request".to_owned(),
+                message: "this idempotency key was already used for a different request"
+                    .to_owned(),
                 current_version: None,
             })
         }
@@ -459,7 +501,13 @@ pub async fn transition(
             Expr::col(monitoring_record::Column::Version).add(1),
         );
     if step == Transition::Publish {
-        update = update.col_expr(monitoring_record::Column::PublishedAt, Expr::value(now));
+        // The review is over: its comments stay in the audit trail, not on the public record.
+        update = update
+            .col_expr(monitoring_record::Column::PublishedAt, Expr::value(now))
+            .col_expr(
+                monitoring_record::Column::ReviewComment,
+                Expr::value(Option::<Value>::None),
+            );
     }
     if step == Transition::Return {
         update = update.col_expr(
