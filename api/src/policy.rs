@@ -207,6 +207,24 @@ pub fn audit_scope(viewer: &Viewer) -> Result<AuditScope, ApiError> {
     })
 }
 
+/// Whether `viewer` may see who made the audited write `entry`: those who read the whole trail
+/// see everyone; others see the writers of their own unit or municipality, never the
+/// reviewers or other reporters (whose subjects identify people).
+pub fn sees_audit_actor(viewer: &Viewer, entry: &entity::audit_entry::Model) -> bool {
+    match rule(viewer.role, ReadAuditLog) {
+        Allow => true,
+        Deny => false,
+        OwnActions | OwnMunicipality | OwnRecords => {
+            entry
+                .actor_unit
+                .as_ref()
+                .is_some_and(|u| viewer.unit_scope.contains(u))
+                || (entry.actor_municipality.is_some()
+                    && entry.actor_municipality == viewer.municipality)
+        }
+    }
+}
+
 /// Reporters edit their records while they are theirs to edit (DRAFT or RETURNED); once
 /// submitted, only a reviewer changes them. Archived records are never edited.
 pub fn check_editable(viewer: &Viewer, state: &str) -> Result<(), ApiError> {
@@ -275,6 +293,7 @@ mod tests {
     fn review_comments_and_revisions_are_for_the_reporter_and_the_reviewers() {
         let record = entity::monitoring_record::Model {
             id: 1,
+            public_id: "p".into(),
             plan_id: 1,
             record_type: "ACTIVITY".into(),
             code: None,

@@ -250,7 +250,7 @@ macro_rules! record_type {
         impl $name {
             /// Opaque global ID.
             pub(crate) async fn id(&self) -> ID {
-                GlobalId::of_plan_record(stringify!($name), &self.plan, &self.m.id.to_string())
+                GlobalId::of_plan_record(stringify!($name), &self.plan, &self.m.public_id)
             }
             /// Review state.
             pub(crate) async fn state(&self) -> Result<ReviewState, ApiError> {

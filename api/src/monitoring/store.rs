@@ -220,6 +220,34 @@ pub async fn get(
     Ok(monitoring_record::Entity::find_by_id(id).one(db).await?)
 }
 
+/// A record by its public identifier (the key of its global ID).
+pub async fn by_public_id(
+    db: &DatabaseConnection,
+    public_id: &str,
+) -> Result<Option<monitoring_record::Model>, ApiError> {
+    Ok(monitoring_record::Entity::find()
+        .filter(monitoring_record::Column::PublicId.eq(public_id))
+        .one(db)
+        .await?)
+}
+
+/// The kind and public identifier of many records, by surrogate key.
+pub async fn public_ids(
+    db: &DatabaseConnection,
+    ids: &[i32],
+) -> Result<HashMap<i32, (String, String)>, ApiError> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(monitoring_record::Entity::find()
+        .filter(monitoring_record::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| (m.id, (m.record_type, m.public_id)))
+        .collect())
+}
+
 /// Creates a record, or returns the one an earlier request with the same idempotency key
 /// created (and `false`). The same key with a different request is a `CONFLICT`.
 pub async fn create(
@@ -271,6 +299,7 @@ pub async fn create(
         version: Set(1),
         payload: Set(new.payload.clone()),
         review_comment: Set(None),
+        public_id: Set(uuid::Uuid::new_v4().to_string()),
         owner_sub: Set(sub.clone()),
         owner_role: Set(actor.viewer.role.claim().unwrap_or("anonymous").to_owned()),
         owner_unit: Set(new.owner_unit.clone()),
