@@ -13,6 +13,7 @@ mod auth;
 mod content;
 mod demo;
 mod i18n;
+mod leaks;
 mod monitoring;
 mod schema;
 mod search;

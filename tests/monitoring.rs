@@ -285,7 +285,8 @@ async fn step(app: &TestApp, who: Who, doc: &str, rec: &Rec) -> Rec {
 /// Publishes `rec` as a coordinator, submitting it first when it is not yet SUBMITTED (only
 /// submitted records are published).
 async fn publish(app: &TestApp, rec: &Rec) -> Rec {
-    let state = node(app, Admin, &rec.id, "... on MonitoringRecord { state }").await["state"].clone();
+    let state =
+        node(app, Admin, &rec.id, "... on MonitoringRecord { state }").await["state"].clone();
     let rec = if state == "SUBMITTED" {
         rec.clone()
     } else {
@@ -3011,16 +3012,8 @@ async fn every_mutation_appends_exactly_one_audit_entry() {
         records.push((who, kind, Rec::of(&data["r"])));
     }
     let ind = records[3].2.clone();
-    let ind = Rec::of(
-        &audited(
-            &app,
-            Admin,
-            SUBMIT,
-            rec_vars(&ind),
-            ("SUBMIT", "Indicator"),
-        )
-        .await["r"],
-    );
+    let ind =
+        Rec::of(&audited(&app, Admin, SUBMIT, rec_vars(&ind), ("SUBMIT", "Indicator")).await["r"]);
     let ind = Rec::of(
         &audited(
             &app,

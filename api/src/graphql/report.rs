@@ -472,7 +472,10 @@ impl AuditEntry {
                 && let Some(id) = payload.get("indicator_id").and_then(|v| v.as_i64())
             {
                 let gid = i32::try_from(id).ok().and_then(|id| self.global_id(id));
-                payload.insert("indicator_id".to_owned(), serde_json::json!(gid.map(|g| g.0)));
+                payload.insert(
+                    "indicator_id".to_owned(),
+                    serde_json::json!(gid.map(|g| g.0)),
+                );
             }
         }
         Some(JsonValue(value))

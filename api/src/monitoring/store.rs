@@ -278,8 +278,7 @@ pub async fn create(
             Ok((found, false))
         } else {
             Err(ApiError::Conflict {
-                message: "this idempotency key was already used for a different request"
-                    .to_owned(),
+                message: "this idempotency key was already used for a different request".to_owned(),
                 current_version: None,
             })
         }
