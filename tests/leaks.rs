@@ -975,3 +975,80 @@ async fn a_token_living_longer_than_the_maximum_is_refused() {
         "ADMIN"
     );
 }
+
+#[tokio::test]
+async fn a_deployed_database_upgrades_to_random_ids_and_drops_published_comments() {
+    use migration::{Migrator, MigratorTrait};
+    use sea_orm::sea_query::{Alias, Query};
+    use sea_orm::{ConnectionTrait, EntityTrait};
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("old.sqlite").display()
+    );
+    let (conn, _) = plan_api::db::connect(&url).await.expect("connect");
+    // The schema as deployed before this change, with records in it.
+    Migrator::up(&conn, Some(2)).await.expect("old migrations");
+    plan_api::seed::seed_all(&conn, &crate::common::data_dir())
+        .await
+        .expect("seed");
+    let plan = entity::plan::Entity::find()
+        .one(&conn)
+        .await
+        .expect("query")
+        .expect("a plan");
+    let now = chrono::Utc::now();
+    for (state, comment) in [
+        ("PUBLISHED", Some(json!({ "en": "leak.old.comment." }))),
+        ("RETURNED", Some(json!({ "en": "still under review" }))),
+    ] {
+        let mut insert = Query::insert();
+        insert
+            .into_table(Alias::new("monitoring_record"))
+            .columns(
+                [
+                    "plan_id",
+                    "record_type",
+                    "state",
+                    "version",
+                    "payload",
+                    "review_comment",
+                    "owner_sub",
+                    "owner_role",
+                    "synthetic",
+                    "created_at",
+                    "updated_at",
+                ]
+                .map(Alias::new),
+            )
+            .values_panic([
+                plan.id.into(),
+                "EVALUATION".into(),
+                state.into(),
+                4.into(),
+                json!({}).into(),
+                comment.into(),
+                "someone".into(),
+                "admin".into(),
+                false.into(),
+                now.into(),
+                now.into(),
+            ]);
+        conn.execute(&insert).await.expect("an old row");
+    }
+    Migrator::up(&conn, None).await.expect("upgrade");
+    let rows = entity::monitoring_record::Entity::find()
+        .all(&conn)
+        .await
+        .expect("rows after the upgrade");
+    assert_eq!(rows.len(), 2);
+    assert_ne!(rows[0].public_id, rows[1].public_id);
+    for row in &rows {
+        assert!(uuid::Uuid::parse_str(&row.public_id).is_ok(), "{row:?}");
+        match row.state.as_str() {
+            "PUBLISHED" => assert_eq!(row.review_comment, None),
+            _ => assert!(row.review_comment.is_some()),
+        }
+    }
+}
