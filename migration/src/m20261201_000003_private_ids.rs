@@ -64,7 +64,8 @@ impl MigrationTrait for Migration {
         db.execute(
             Query::update()
                 .table(n("monitoring_record"))
-                .value(n("review_comment"), Option::<String>::None)
+                // A literal NULL: PostgreSQL refuses a text-typed parameter for a json column.
+                .value(n("review_comment"), Expr::cust("NULL"))
                 .and_where(Expr::col(n("state")).eq("PUBLISHED")),
         )
         .await?;
