@@ -514,6 +514,10 @@ async fn the_cli_mints_development_tokens_the_api_accepts() {
         ),
         (&["--role", "root"][..], "role is unknown"),
         (&["--role", "admin", "--ttl", "soon"][..], "ttl"),
+        (
+            &["--role", "admin", "--ttl", "30d"][..],
+            "longer than PLAN_API_JWT_MAX_LIFETIME_SECS",
+        ),
     ] {
         let out = run(args);
         assert!(!out.status.success(), "{args:?}");

@@ -15,6 +15,7 @@ mod content;
 mod demo;
 mod i18n;
 mod introspection;
+mod leaks;
 mod monitoring;
 mod schema;
 mod search;

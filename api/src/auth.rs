@@ -139,6 +139,7 @@ pub struct Verifier {
     issuer: Option<String>,
     audience: Option<String>,
     leeway: u64,
+    max_lifetime: i64,
 }
 
 fn unauthenticated(message: &str) -> ApiError {
@@ -199,6 +200,9 @@ impl Verifier {
                 "PLAN_API_JWT_ALGORITHMS accepts RS256/ES256 but PLAN_API_JWKS_FILE names no key"
             );
         }
+        if config.jwt_max_lifetime_secs == 0 {
+            anyhow::bail!("PLAN_API_JWT_MAX_LIFETIME_SECS must be at least 1");
+        }
         Ok(Verifier {
             algorithms,
             secret,
@@ -206,6 +210,7 @@ impl Verifier {
             issuer: config.jwt_issuer.clone(),
             audience: config.jwt_audience.clone(),
             leeway: config.jwt_leeway_secs,
+            max_lifetime: i64::try_from(config.jwt_max_lifetime_secs).unwrap_or(i64::MAX),
         })
     }
 
@@ -271,7 +276,33 @@ impl Verifier {
             };
             unauthenticated(message)
         })?;
+        self.check_lifetime(&data.claims)?;
         Ok(data.claims)
+    }
+
+    /// Refuses tokens that live longer than `PLAN_API_JWT_MAX_LIFETIME_SECS`: a stolen token
+    /// must not stay useful for years. Measured as `exp - iat`, or as what is left of it
+    /// (`exp - now`) when the token does not say when it was issued.
+    fn check_lifetime(&self, claims: &Claims) -> Result<(), ApiError> {
+        let leeway = i64::try_from(self.leeway).unwrap_or(i64::MAX);
+        let (lifetime, measured) = match claims.iat {
+            Some(iat) => (claims.exp.saturating_sub(iat), "exp - iat"),
+            None => (
+                claims
+                    .exp
+                    .saturating_sub(Utc::now().timestamp())
+                    .saturating_sub(leeway),
+                "exp - now, as the token has no iat",
+            ),
+        };
+        if lifetime > self.max_lifetime {
+            return Err(unauthenticated(&format!(
+                "the token lives too long: {lifetime} s ({measured}), more than the {} s this \
+                 server accepts (PLAN_API_JWT_MAX_LIFETIME_SECS); ask for a shorter-lived token",
+                self.max_lifetime
+            )));
+        }
+        Ok(())
     }
 
     /// The verified claims of an `Authorization` header value (`Bearer <token>`).

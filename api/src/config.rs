@@ -93,6 +93,9 @@ pub struct Config {
     /// Address of the operations listener serving `/metrics` (loopback by default: the
     /// metrics name every caller's operations, so they stay off the public listener).
     pub metrics_listen: SocketAddr,
+    /// Longest lifetime of a token accepted, in seconds: `exp - iat`, or `exp - now` when the
+    /// token has no `iat`. Longer-lived tokens are refused (`UNAUTHENTICATED`).
+    pub jwt_max_lifetime_secs: u64,
 }
 
 impl Default for Config {
@@ -133,6 +136,7 @@ impl Default for Config {
             max_header_bytes: 16 * 1024,
             metrics_max_operations: 50,
             metrics_listen: SocketAddr::from(([127, 0, 0, 1], 9464)),
+            jwt_max_lifetime_secs: 24 * 60 * 60,
         }
     }
 }

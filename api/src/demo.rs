@@ -104,7 +104,12 @@ impl Loader<'_> {
             links,
             owner_unit: unit.map(str::to_owned),
             owner_municipality: None,
-            state: state::DRAFT,
+            // Only submitted records are published: as a reporter would, send it for review.
+            state: if publish {
+                state::SUBMITTED
+            } else {
+                state::DRAFT
+            },
             synthetic: true,
         };
         let (m, new) =

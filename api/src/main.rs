@@ -116,6 +116,12 @@ async fn token(config: &Config, args: TokenArgs) -> anyhow::Result<()> {
         .jwt_secret
         .as_ref()
         .ok_or_else(|| anyhow::anyhow!("set PLAN_API_JWT_SECRET (32 bytes or more) first"))?;
+    anyhow::ensure!(
+        args.ttl.as_secs() <= config.jwt_max_lifetime_secs,
+        "--ttl {} is longer than PLAN_API_JWT_MAX_LIFETIME_SECS ({} s): the server would refuse it",
+        humantime::format_duration(args.ttl),
+        config.jwt_max_lifetime_secs
+    );
     let now = chrono::Utc::now().timestamp();
     let ttl = i64::try_from(args.ttl.as_secs())?;
     let claims = Claims {

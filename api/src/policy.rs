@@ -43,6 +43,12 @@ pub enum Operation {
     ManageEvaluations,
     /// Publish the annual activity report of a year, freezing it.
     PublishAnnualReport,
+    /// Read a record's review comments: they are internal to the review, between the reporter
+    /// and the reviewers, whatever the record's state.
+    ReadReviewComments,
+    /// See a record's revision details (its `version`, and who reviewed it): only those who may
+    /// change or review the record need them; to others they tell how often it was returned.
+    ReadRevisions,
 }
 
 /// How a role may do an operation.
@@ -81,6 +87,8 @@ pub const TABLE: &[(Operation, [Rule; 5])] = &[
     (ManageIndicators,     [Deny,      Deny,   Deny,       Deny,            Allow]),
     (ManageEvaluations,    [Deny,      Deny,   Deny,       Deny,            Allow]),
     (PublishAnnualReport,  [Deny,      Deny,   Deny,       Deny,            Allow]),
+    (ReadReviewComments,   [Deny,      Allow,  OwnRecords, OwnRecords,      Allow]),
+    (ReadRevisions,        [Deny,      Deny,   OwnRecords, OwnRecords,      Allow]),
 ];
 
 /// The rule for `role` doing `op`.
@@ -101,6 +109,30 @@ pub struct Target {
     pub municipality: Option<String>,
     /// Who reported the record: a unit code or an INE code.
     pub reported_by: Option<String>,
+}
+
+impl Target {
+    /// A stored monitoring record as the policy sees it: who reported it.
+    pub fn of_record(record: &entity::monitoring_record::Model) -> Target {
+        Target {
+            reported_by: record
+                .owner_unit
+                .clone()
+                .or_else(|| record.owner_municipality.clone()),
+            municipality: record.owner_municipality.clone(),
+            ..Target::default()
+        }
+    }
+}
+
+/// Whether `viewer` may do `op` on the stored `record` (the owner-dependent rules applied to
+/// who reported it).
+pub fn allows_on_record(
+    viewer: &Viewer,
+    op: Operation,
+    record: &entity::monitoring_record::Model,
+) -> bool {
+    allows(viewer, op, Some(&Target::of_record(record)))
 }
 
 /// Whether `viewer` may do `op`: on `target` when given, or on some record when not.
@@ -175,6 +207,24 @@ pub fn audit_scope(viewer: &Viewer) -> Result<AuditScope, ApiError> {
     })
 }
 
+/// Whether `viewer` may see who made the audited write `entry`: those who read the whole trail
+/// see everyone; others see the writers of their own unit or municipality, never the
+/// reviewers or other reporters (whose subjects identify people).
+pub fn sees_audit_actor(viewer: &Viewer, entry: &entity::audit_entry::Model) -> bool {
+    match rule(viewer.role, ReadAuditLog) {
+        Allow => true,
+        Deny => false,
+        OwnActions | OwnMunicipality | OwnRecords => {
+            entry
+                .actor_unit
+                .as_ref()
+                .is_some_and(|u| viewer.unit_scope.contains(u))
+                || (entry.actor_municipality.is_some()
+                    && entry.actor_municipality == viewer.municipality)
+        }
+    }
+}
+
 /// Reporters edit their records while they are theirs to edit (DRAFT or RETURNED); once
 /// submitted, only a reviewer changes them. Archived records are never edited.
 pub fn check_editable(viewer: &Viewer, state: &str) -> Result<(), ApiError> {
@@ -228,7 +278,7 @@ mod tests {
         for (i, (op, _)) in TABLE.iter().enumerate() {
             assert!(TABLE[i + 1..].iter().all(|(o, _)| o != op), "{op:?} twice");
         }
-        assert_eq!(TABLE.len(), 14);
+        assert_eq!(TABLE.len(), 16);
     }
 
     #[test]
@@ -236,6 +286,64 @@ mod tests {
         for (op, rules) in TABLE {
             assert_eq!(rules[4], Allow, "{op:?}");
             assert_eq!(rules[0] == Allow, *op == ReadPublished, "{op:?}");
+        }
+    }
+
+    #[test]
+    fn review_comments_and_revisions_are_for_the_reporter_and_the_reviewers() {
+        let record = entity::monitoring_record::Model {
+            id: 1,
+            public_id: "p".into(),
+            plan_id: 1,
+            record_type: "ACTIVITY".into(),
+            code: None,
+            year: Some(2023),
+            state: "PUBLISHED".into(),
+            version: 5,
+            payload: serde_json::json!({}),
+            review_comment: None,
+            owner_sub: "someone".into(),
+            owner_role: "area".into(),
+            owner_unit: Some("AMB-SRI".into()),
+            owner_municipality: None,
+            idempotency_key: None,
+            request_hash: None,
+            synthetic: false,
+            created_at: chrono::Utc::now(),
+            updated_at: chrono::Utc::now(),
+            published_at: None,
+        };
+        let area = |unit: &str| Viewer {
+            role: Role::Area,
+            unit: Some(unit.into()),
+            unit_scope: vec![unit.into()],
+            ..Viewer::anonymous()
+        };
+        let reader = Viewer {
+            role: Role::Reader,
+            ..Viewer::anonymous()
+        };
+        let admin = Viewer {
+            role: Role::Admin,
+            ..Viewer::anonymous()
+        };
+        for (viewer, comments, revisions) in [
+            (Viewer::anonymous(), false, false),
+            (reader, true, false),
+            (area("AMB-SRI"), true, true),
+            (area("AMB-ADE"), false, false),
+            (admin, true, true),
+        ] {
+            assert_eq!(
+                allows_on_record(&viewer, ReadReviewComments, &record),
+                comments,
+                "{viewer:?}"
+            );
+            assert_eq!(
+                allows_on_record(&viewer, ReadRevisions, &record),
+                revisions,
+                "{viewer:?}"
+            );
         }
     }
 

@@ -8,9 +8,12 @@ use sea_orm::entity::prelude::*;
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "monitoring_record")]
 pub struct Model {
-    /// Surrogate key (part of the record's global ID).
+    /// Surrogate key: internal only, never shown (one sequence across every kind).
     #[sea_orm(primary_key)]
     pub id: i32,
+    /// Random public identifier (a UUID), the key of the record's global ID. Filled for every
+    /// row (the column is nullable only for SQLite's sake, see the migration).
+    pub public_id: String,
     /// The plan.
     pub plan_id: i32,
     /// PROGRESS_UPDATE, ACTIVITY, FUNDED_PROJECT, INDICATOR, MEASUREMENT or EVALUATION.

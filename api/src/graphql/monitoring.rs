@@ -22,7 +22,7 @@ use crate::monitoring::{
     ProgressPayload, kind, state,
 };
 use crate::pagination::page;
-use crate::policy;
+use crate::policy::{self, Operation};
 
 /// Where a record is in its review.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
@@ -250,15 +250,18 @@ macro_rules! record_type {
         impl $name {
             /// Opaque global ID.
             pub(crate) async fn id(&self) -> ID {
-                GlobalId::of_plan_record(stringify!($name), &self.plan, &self.m.id.to_string())
+                GlobalId::of_plan_record(stringify!($name), &self.plan, &self.m.public_id)
             }
             /// Review state.
             pub(crate) async fn state(&self) -> Result<ReviewState, ApiError> {
                 db_enum(&self.m.state)
             }
-            /// Version, incremented by every change; send it back as `expectedVersion`.
-            pub(crate) async fn version(&self) -> i32 {
-                self.m.version
+            /// Version, incremented by every change; send it back as `expectedVersion`. Null
+            /// for callers who may neither change nor review the record (how often a record
+            /// changed is internal to its review).
+            pub(crate) async fn version(&self, ctx: &Context<'_>) -> Option<i32> {
+                policy::allows_on_record(policy::viewer(ctx), Operation::ReadRevisions, &self.m)
+                    .then_some(self.m.version)
             }
             /// The reporting year the record belongs to, when it has one.
             async fn year(&self) -> Option<i32> {
@@ -280,13 +283,23 @@ macro_rules! record_type {
             async fn reported_by(&self) -> Reporter<'_> {
                 Reporter(&self.m)
             }
-            /// The reviewer's comment, when the record was returned.
+            /// The reviewer's comment while the record is being reviewed (returned, or
+            /// submitted again). Internal to the review: shown to the reporter, readers and
+            /// coordinators only, null for everyone else; cleared when the record is published
+            /// (the audit trail keeps every comment).
             async fn review_comment(
                 &self,
                 ctx: &Context<'_>,
                 #[graphql(desc = "Language of the text; defaults to the request's language.")]
                 lang: Option<Lang>,
             ) -> Option<String> {
+                if !policy::allows_on_record(
+                    policy::viewer(ctx),
+                    Operation::ReadReviewComments,
+                    &self.m,
+                ) {
+                    return None;
+                }
                 let text: entity::I18n =
                     serde_json::from_value(self.m.review_comment.clone()?).ok()?;
                 Some(tr(ctx, &text, lang))
@@ -846,8 +859,8 @@ localized!(Evaluation, |s| ["summary" => &s.p.summary, "findings" => &s.p.findin
     field(name = "state", ty = "ReviewState", desc = "Review state."),
     field(
         name = "version",
-        ty = "i32",
-        desc = "Version, incremented by every change; send it back as `expectedVersion`."
+        ty = "Option<i32>",
+        desc = "Version, incremented by every change; send it back as `expectedVersion`. Null for callers who may neither change nor review the record."
     )
 )]
 pub enum MonitoringRecord {

@@ -396,8 +396,9 @@ async fn load_record(
             format!("this mutation does not take a {}", gid.type_name),
         ));
     }
-    let record_id: i32 = gid.code.parse().map_err(|_| not_found())?;
-    let record = store::get(&w.db, record_id).await?.ok_or_else(not_found)?;
+    let record = store::by_public_id(&w.db, &gid.code)
+        .await?
+        .ok_or_else(not_found)?;
     let plan = gid.plan.unwrap_or_default();
     let plan_model = crate::store::plan_by_code(&w.db, &plan).await?;
     if record.record_type != kind
@@ -994,7 +995,8 @@ impl MonitoringMutation {
         wrap(m, &plan, MonitoringRecord::from_model)
     }
 
-    /// Publishes a record: it becomes visible to everyone (coordinators).
+    /// Publishes a SUBMITTED record: it becomes visible to everyone (coordinators). Any other
+    /// state is a CONFLICT: a record is published only after its reporter submitted it.
     async fn publish_record(
         &self,
         ctx: &Context<'_>,

@@ -3,7 +3,9 @@
 //! A global ID is the URL-safe base64 of `Type:key`, where the key is `PLAN/CODE` for a plan's
 //! records and the code alone for shared ones (organizations, municipalities, plans). IDs are
 //! built from stable codes, not database keys, so they survive reloads and differ in no way
-//! between SQLite and PostgreSQL.
+//! between SQLite and PostgreSQL. Monitoring records have no code: their key is a random
+//! public identifier, never their (sequential) database key, so IDs reveal nothing of how many
+//! records exist that the caller may not see.
 
 use std::collections::HashMap;
 
@@ -211,10 +213,11 @@ async fn record_node(
     gid: &GlobalId,
 ) -> Result<Option<Node>, ApiError> {
     use super::monitoring::{self as m, MonitoringRecord};
-    let (Some(plan), Ok(id)) = (plan, gid.code.parse::<i32>()) else {
+    let Some(plan) = plan else {
         return Ok(None);
     };
-    let Some(record) = crate::monitoring::store::get(super::db(ctx)?, id).await? else {
+    let Some(record) = crate::monitoring::store::by_public_id(super::db(ctx)?, &gid.code).await?
+    else {
         return Ok(None);
     };
     let visible = crate::policy::visibility(crate::policy::viewer(ctx)).sees(&record);

@@ -1,6 +1,8 @@
 //! What is read from monitoring as a whole: reporting years, roll-ups, the annual activity
 //! report and the audit trail.
 
+use std::collections::HashMap;
+
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use entity::{annual_report, audit_entry, reporting_year};
 
@@ -433,41 +435,105 @@ impl MunicipalityContributionView<'_> {
     }
 }
 
-/// An entry of the audit trail.
-pub struct AuditEntry(audit_entry::Model, String);
+/// An entry of the audit trail, with what its reader may see of it.
+pub struct AuditEntry {
+    entry: audit_entry::Model,
+    plan: String,
+    /// Kind and public identifier of the records the page's entries mention, by surrogate key.
+    records: std::sync::Arc<HashMap<i32, (String, String)>>,
+    /// Whether the reader sees the whole trail (and so may see its sequence).
+    whole_trail: bool,
+    /// Whether the reader may see who wrote.
+    sees_actor: bool,
+}
+
+impl AuditEntry {
+    /// The global ID of the monitoring record with surrogate key `id`, if known.
+    fn global_id(&self, id: i32) -> Option<ID> {
+        let (kind, public_id) = self.records.get(&id)?;
+        Some(GlobalId::of_plan_record(
+            type_name(kind)?,
+            &self.plan,
+            public_id,
+        ))
+    }
+
+    /// A stored snapshot as the reader sees it: database keys (the record's own, and a
+    /// measurement's indicator's) replaced by global IDs, so that no snapshot shows the one
+    /// sequence every record kind shares.
+    fn snapshot(&self, stored: &Option<serde_json::Value>) -> Option<JsonValue> {
+        let mut value = stored.clone()?;
+        if let Some(obj) = value.as_object_mut() {
+            if let Some(id) = obj.get("id").and_then(serde_json::Value::as_i64) {
+                let gid = i32::try_from(id).ok().and_then(|id| self.global_id(id));
+                obj.insert("id".to_owned(), serde_json::json!(gid.map(|g| g.0)));
+            }
+            if let Some(payload) = obj.get_mut("payload").and_then(|p| p.as_object_mut())
+                && let Some(id) = payload.get("indicator_id").and_then(|v| v.as_i64())
+            {
+                let gid = i32::try_from(id).ok().and_then(|id| self.global_id(id));
+                payload.insert(
+                    "indicator_id".to_owned(),
+                    serde_json::json!(gid.map(|g| g.0)),
+                );
+            }
+        }
+        Some(JsonValue(value))
+    }
+}
+
+/// The surrogate keys of monitoring records an audit entry mentions.
+fn mentioned_records(entry: &audit_entry::Model) -> Vec<i32> {
+    let mut ids = Vec::new();
+    if type_name(&entry.record_type).is_some() {
+        ids.extend(entry.record_id);
+    }
+    for snapshot in [&entry.before, &entry.after].into_iter().flatten() {
+        let indicator = snapshot["payload"]["indicator_id"].as_i64();
+        ids.extend(indicator.and_then(|id| i32::try_from(id).ok()));
+    }
+    ids
+}
 
 /// One write, as the audit trail keeps it. Never editable through the API.
 #[Object]
 impl AuditEntry {
-    /// Sequence number of the entry.
-    async fn sequence(&self) -> i32 {
-        self.0.id
+    /// Sequence number of the entry in the whole trail: shown to those who read all of it
+    /// (coordinators); null for others, to whom its gaps would count others' writes. Page
+    /// with the connection's cursors instead.
+    async fn sequence(&self) -> Option<i32> {
+        self.whole_trail.then_some(self.entry.id)
     }
     /// When the write happened.
     async fn at(&self) -> DateTime {
-        DateTime(self.0.at)
+        DateTime(self.entry.at)
     }
-    /// Who wrote: token subject.
+    /// Who wrote: token subject. Shown to coordinators, and to others for writes by their own
+    /// unit or municipality; null for the writes of reviewers and other reporters.
     async fn actor_subject(&self) -> Option<&str> {
-        self.0.actor_sub.as_deref()
+        if self.sees_actor {
+            self.entry.actor_sub.as_deref()
+        } else {
+            None
+        }
     }
     /// Who wrote: role.
     async fn actor_role(&self) -> &str {
-        &self.0.actor_role
+        &self.entry.actor_role
     }
     /// Who wrote: unit, for areas.
     async fn actor_unit(&self) -> Option<&str> {
-        self.0.actor_unit.as_deref()
+        self.entry.actor_unit.as_deref()
     }
     /// Who wrote: municipality (INE code), for municipalities.
     async fn actor_municipality(&self) -> Option<&str> {
-        self.0.actor_municipality.as_deref()
+        self.entry.actor_municipality.as_deref()
     }
     /// What kind of record was written (`ProgressUpdate`, …, `ReportingYear`, `AnnualReport`).
     async fn record_type(&self) -> String {
-        match type_name(&self.0.record_type) {
+        match type_name(&self.entry.record_type) {
             Some(name) => name.to_owned(),
-            None => match self.0.record_type.as_str() {
+            None => match self.entry.record_type.as_str() {
                 "REPORTING_YEAR" => "ReportingYear".to_owned(),
                 "ANNUAL_REPORT" => "AnnualReport".to_owned(),
                 other => other.to_owned(),
@@ -476,29 +542,25 @@ impl AuditEntry {
     }
     /// The written record's global ID (monitoring records only).
     async fn record_id(&self) -> Option<ID> {
-        let name = type_name(&self.0.record_type)?;
-        Some(GlobalId::of_plan_record(
-            name,
-            &self.1,
-            &self.0.record_id?.to_string(),
-        ))
+        type_name(&self.entry.record_type)?;
+        self.global_id(self.entry.record_id?)
     }
     /// CREATE, UPDATE, SUBMIT, PUBLISH, RETURN, ARCHIVE, OPEN_YEAR, CLOSE_YEAR or
     /// PUBLISH_REPORT.
     async fn operation(&self) -> &str {
-        &self.0.operation
+        &self.entry.operation
     }
-    /// The record before the write.
+    /// The record before the write (records are named by their global IDs).
     async fn before(&self) -> Option<JsonValue> {
-        self.0.before.clone().map(JsonValue)
+        self.snapshot(&self.entry.before)
     }
-    /// The record after the write.
+    /// The record after the write (records are named by their global IDs).
     async fn after(&self) -> Option<JsonValue> {
-        self.0.after.clone().map(JsonValue)
+        self.snapshot(&self.entry.after)
     }
     /// The id of the request that wrote (also returned to its client as `x-request-id`).
     async fn request_id(&self) -> &str {
-        &self.0.request_id
+        &self.entry.request_id
     }
 }
 
@@ -601,7 +663,8 @@ impl ReportQuery {
         #[graphql(desc = "How many to return (0-100, default 20).")] first: Option<i32>,
         #[graphql(desc = "Return the entries after this cursor.")] after: Option<String>,
     ) -> Result<AuditEntryConnection, ApiError> {
-        let scope = policy::audit_scope(policy::viewer(ctx))?;
+        let viewer = policy::viewer(ctx);
+        let scope = policy::audit_scope(viewer)?;
         let page = page(first, after.as_deref())?;
         let filter = filter.unwrap_or_default();
         let db = db(ctx)?;
@@ -612,7 +675,11 @@ impl ReportQuery {
                 let bad = || ApiError::bad_input("filter.record", "not a monitoring record's ID");
                 let gid = GlobalId::decode(id).ok_or_else(bad)?;
                 let kind = super::monitoring::record_kind(&gid.type_name).ok_or_else(bad)?;
-                Some((kind.to_owned(), gid.code.parse::<i32>().map_err(|_| bad())?))
+                match store::by_public_id(db, &gid.code).await? {
+                    Some(m) => Some((kind.to_owned(), m.id)),
+                    // No such record: no entries.
+                    None => return Ok(AuditEntryConnection::new(Vec::new(), page, 0)),
+                }
             }
         };
         if let Some(op) = &filter.operation
@@ -630,9 +697,18 @@ impl ReportQuery {
             actor_sub: filter.actor_subject,
         };
         let (rows, total) = store::audit_page(db, &q, &scope, page).await?;
+        let mentioned: Vec<i32> = rows.iter().flat_map(mentioned_records).collect();
+        let records = std::sync::Arc::new(store::public_ids(db, &mentioned).await?);
+        let whole_trail = matches!(scope, store::AuditScope::All);
         Ok(AuditEntryConnection::new(
             rows.into_iter()
-                .map(|e| AuditEntry(e, plan.code.clone()))
+                .map(|entry| AuditEntry {
+                    sees_actor: policy::sees_audit_actor(viewer, &entry),
+                    entry,
+                    plan: plan.code.clone(),
+                    records: records.clone(),
+                    whole_trail,
+                })
                 .collect(),
             page,
             total,

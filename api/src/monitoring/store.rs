@@ -82,23 +82,64 @@ fn snapshot(m: &monitoring_record::Model, links: &[Link]) -> Value {
     })
 }
 
-fn hash_request(new: &NewRecord) -> String {
-    let text = json!([
+/// Who a create request is made by and for: the whole principal (role, unit, municipality
+/// and subject of the token, and the owner the record gets), not the subject alone. Two tokens
+/// may share a `sub` and differ in their unit or INE code; each must be a stranger to the
+/// other's idempotency keys.
+fn principal(actor: &Actor, new: &NewRecord) -> Value {
+    let v = &actor.viewer;
+    json!([
+        v.role.claim().unwrap_or("anonymous"),
+        v.unit,
+        v.municipality,
+        v.sub,
+        new.owner_unit,
+        new.owner_municipality
+    ])
+}
+
+/// A hash of a create request; with `principal`, of who made it too. Without it, the hash
+/// that records created before the principal was hashed carry.
+fn hash_request(new: &NewRecord, principal: Option<&Value>) -> String {
+    let content = json!([
         new.record_type,
         new.code,
         new.year,
         new.payload,
         new.links,
         new.state
-    ])
-    .to_string();
+    ]);
+    let text = match principal {
+        Some(p) => format!("v2:{}:{content}", p),
+        None => content.to_string(),
+    };
     // FNV-1a: only tells a retry from a different request under the same key.
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in text.bytes() {
         h ^= u64::from(b);
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
-    format!("{h:016x}")
+    let hex = format!("{h:016x}");
+    if principal.is_some() {
+        format!("v2:{hex}")
+    } else {
+        hex
+    }
+}
+
+/// Whether `found`, the record an earlier request created under the same key, answers this
+/// request: same content, same principal.
+fn is_retry(found: &monitoring_record::Model, actor: &Actor, new: &NewRecord) -> bool {
+    let v = &actor.viewer;
+    let same_owner = found.owner_sub == v.sub.clone().unwrap_or_default()
+        && found.owner_role == v.role.claim().unwrap_or("anonymous")
+        && found.owner_unit == new.owner_unit
+        && found.owner_municipality == new.owner_municipality;
+    let hash = found.request_hash.as_deref();
+    let same_request = hash == Some(hash_request(new, Some(&principal(actor, new))).as_str())
+        // Created before the principal was part of the hash: the owner columns stand in.
+        || hash == Some(hash_request(new, None).as_str());
+    same_owner && same_request && found.record_type == new.record_type
 }
 
 async fn write_links(txn: &DatabaseTransaction, id: i32, links: &[Link]) -> Result<(), ApiError> {
@@ -179,6 +220,34 @@ pub async fn get(
     Ok(monitoring_record::Entity::find_by_id(id).one(db).await?)
 }
 
+/// A record by its public identifier (the key of its global ID).
+pub async fn by_public_id(
+    db: &DatabaseConnection,
+    public_id: &str,
+) -> Result<Option<monitoring_record::Model>, ApiError> {
+    Ok(monitoring_record::Entity::find()
+        .filter(monitoring_record::Column::PublicId.eq(public_id))
+        .one(db)
+        .await?)
+}
+
+/// The kind and public identifier of many records, by surrogate key.
+pub async fn public_ids(
+    db: &DatabaseConnection,
+    ids: &[i32],
+) -> Result<HashMap<i32, (String, String)>, ApiError> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(monitoring_record::Entity::find()
+        .filter(monitoring_record::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| (m.id, (m.record_type, m.public_id)))
+        .collect())
+}
+
 /// Creates a record, or returns the one an earlier request with the same idempotency key
 /// created (and `false`). The same key with a different request is a `CONFLICT`.
 pub async fn create(
@@ -189,7 +258,9 @@ pub async fn create(
     idempotency_key: &str,
 ) -> Result<(monitoring_record::Model, bool), ApiError> {
     let sub = actor.viewer.sub.clone().unwrap_or_default();
-    let hash = hash_request(&new);
+    let hash = hash_request(&new, Some(&principal(actor, &new)));
+    // Keys are unique per subject (the index); a record found under this subject's key but
+    // made by another principal, or for another request, is a CONFLICT that tells nothing of it.
     let existing = |db: &DatabaseConnection| {
         let sub = sub.clone();
         let key = idempotency_key.to_owned();
@@ -203,9 +274,7 @@ pub async fn create(
         }
     };
     let replay = |found: monitoring_record::Model| {
-        if found.request_hash.as_deref() == Some(hash.as_str())
-            && found.record_type == new.record_type
-        {
+        if is_retry(&found, actor, &new) {
             Ok((found, false))
         } else {
             Err(ApiError::Conflict {
@@ -229,6 +298,7 @@ pub async fn create(
         version: Set(1),
         payload: Set(new.payload.clone()),
         review_comment: Set(None),
+        public_id: Set(uuid::Uuid::new_v4().to_string()),
         owner_sub: Set(sub.clone()),
         owner_role: Set(actor.viewer.role.claim().unwrap_or("anonymous").to_owned()),
         owner_unit: Set(new.owner_unit.clone()),
@@ -375,7 +445,8 @@ pub async fn update(
 pub enum Transition {
     /// DRAFT or RETURNED → SUBMITTED.
     Submit,
-    /// DRAFT or SUBMITTED → PUBLISHED.
+    /// SUBMITTED → PUBLISHED. A reviewer's own records go through `Submit` too: nothing is
+    /// published that its reporter did not send for review.
     Publish,
     /// SUBMITTED → RETURNED, with a comment.
     Return,
@@ -397,7 +468,7 @@ impl Transition {
     fn allowed_from(self) -> &'static [&'static str] {
         match self {
             Transition::Submit => &[state::DRAFT, state::RETURNED],
-            Transition::Publish => &[state::DRAFT, state::SUBMITTED],
+            Transition::Publish => &[state::SUBMITTED],
             Transition::Return => &[state::SUBMITTED],
             Transition::Archive => &[
                 state::DRAFT,
@@ -431,17 +502,20 @@ pub async fn transition(
         return Err(stale(Some(current), current.id));
     }
     if !step.allowed_from().contains(&current.state.as_str()) {
+        let verb = match step {
+            Transition::Submit => "submitted",
+            Transition::Publish => "published",
+            Transition::Return => "returned",
+            Transition::Archive => "archived",
+        };
+        let why = match step {
+            Transition::Publish | Transition::Return => {
+                "; only SUBMITTED records are reviewed: submit it first"
+            }
+            Transition::Submit | Transition::Archive => "",
+        };
         return Err(ApiError::Conflict {
-            message: format!(
-                "a {} record cannot be {}",
-                current.state,
-                match step {
-                    Transition::Submit => "submitted",
-                    Transition::Publish => "published",
-                    Transition::Return => "returned",
-                    Transition::Archive => "archived",
-                }
-            ),
+            message: format!("a {} record cannot be {verb}{why}", current.state),
             current_version: Some(current.version),
         });
     }
@@ -455,7 +529,13 @@ pub async fn transition(
             Expr::col(monitoring_record::Column::Version).add(1),
         );
     if step == Transition::Publish {
-        update = update.col_expr(monitoring_record::Column::PublishedAt, Expr::value(now));
+        // The review is over: its comments stay in the audit trail, not on the public record.
+        update = update
+            .col_expr(monitoring_record::Column::PublishedAt, Expr::value(now))
+            .col_expr(
+                monitoring_record::Column::ReviewComment,
+                Expr::value(Option::<Value>::None),
+            );
     }
     if step == Transition::Return {
         update = update.col_expr(
