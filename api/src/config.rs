@@ -9,8 +9,8 @@ use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 
-/// Every setting of the service.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// Every setting of the service. `Debug` prints the database URL with its password hidden.
+#[derive(Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     /// Database URL: `sqlite://FILE?mode=rwc` (the embedded default) or `postgres://…`.
@@ -241,6 +241,22 @@ impl Config {
     }
 }
 
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Every field but the database URL, which may hold a password, through the serialized
+        // form (secrets already serialize as `***`); the URL redacted.
+        let mut fields = match serde_json::to_value(self) {
+            Ok(serde_json::Value::Object(fields)) => fields,
+            _ => serde_json::Map::new(),
+        };
+        fields.insert(
+            "database_url".to_owned(),
+            serde_json::Value::String(self.redacted_database_url()),
+        );
+        write!(f, "Config {}", serde_json::Value::Object(fields))
+    }
+}
+
 fn split_list(value: Option<&str>) -> Vec<String> {
     value
         .unwrap_or_default()
@@ -270,8 +286,9 @@ impl Secret {
 
 impl Serialize for Secret {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        // Serialized only as figment's defaults layer, where no secret is ever set.
-        s.serialize_str(&self.0)
+        // Never the value: a serialized configuration (figment's defaults layer, `Debug`) must
+        // not carry it. The defaults hold no secret, so nothing real is lost.
+        s.serialize_str("***")
     }
 }
 
@@ -293,7 +310,14 @@ mod tests {
             ..Config::default()
         };
         let debug = format!("{c:?}");
-        assert!(!debug.contains("super-secret"));
+        assert!(!debug.contains("super-secret"), "{debug}");
+        assert!(!debug.contains("hunter2"), "{debug}");
+        assert!(
+            debug.contains("postgres://plan:***@db:5432/plan"),
+            "{debug}"
+        );
+        let serialized = serde_json::to_string(&c).unwrap_or_default();
+        assert!(!serialized.contains("super-secret"), "{serialized}");
         assert_eq!(
             c.redacted_database_url(),
             "postgres://plan:***@db:5432/plan"
