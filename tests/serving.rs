@@ -675,6 +675,30 @@ async fn response_keys_follow_the_selection_set() {
     );
     assert!(r.text.find("\"zz\"") < r.text.find("\"aa\""), "{}", r.text);
 
+    // Root fields resolve concurrently and finish in any order; fragments and lists too.
+    for _ in 0..5 {
+        let r = app
+            .post(
+                "query Q { zz: plans { code } ...F mm: plan { strategicLines { title code } } aa: plan { code } } fragment F on Query { kk: plan { title } }",
+                json!({}),
+                &[],
+            )
+            .await;
+        let at = |k: &str| r.text.find(&format!("\"{k}\"")).expect(k);
+        assert!(
+            at("zz") < at("kk") && at("kk") < at("mm") && at("mm") < at("aa"),
+            "{}",
+            r.text
+        );
+        let lines = r.text.find("\"strategicLines\"").expect("lines");
+        let first_line = &r.text[lines..];
+        assert!(
+            first_line.find("\"title\"") < first_line.find("\"code\""),
+            "{}",
+            r.text
+        );
+    }
+
     let r = app
         .post(
             r#"{ plan { code } action(code: "LE9.9") { code } }"#,

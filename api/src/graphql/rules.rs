@@ -1,4 +1,5 @@
-//! Depth, and good-faith introspection, checked on the parsed document before validation.
+//! Depth, and good-faith introspection, checked on the parsed document before validation; and
+//! the response's keys put back in the order of the selection set.
 //!
 //! The standard introspection document (graphql-js `getIntrospectionQuery()`, sent by GraphiQL,
 //! code generators, Postman, Apollo tooling) nests `ofType` eight levels under
@@ -15,11 +16,14 @@
 //! operation or fragment `__schema` (or aliasing a field so) changes nothing.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
+use async_graphql::extensions::{
+    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery,
+};
+use async_graphql::indexmap::IndexMap;
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
-use async_graphql::{ServerError, ServerResult, Variables};
+use async_graphql::{Name, Response, ServerError, ServerResult, Value, Variables};
 
 /// Most introspection fields in one operation.
 const MAX_INTROSPECTION_FIELDS: usize = 500;
@@ -41,12 +45,15 @@ impl ExtensionFactory for DocumentRules {
     fn create(&self) -> Arc<dyn Extension> {
         Arc::new(Rules {
             max_depth: self.max_depth,
+            document: Mutex::new(None),
         })
     }
 }
 
 struct Rules {
     max_depth: usize,
+    /// The request's document, kept to put the response's keys in selection order.
+    document: Mutex<Option<ExecutableDocument>>,
 }
 
 #[async_trait::async_trait]
@@ -60,7 +67,104 @@ impl Extension for Rules {
     ) -> ServerResult<ExecutableDocument> {
         let document = next.run(ctx, query, variables).await?;
         check(&document, self.max_depth).map_err(|message| ServerError::new(message, None))?;
+        if let Ok(mut kept) = self.document.lock() {
+            *kept = Some(document.clone());
+        }
         Ok(document)
+    }
+
+    /// async-graphql resolves the fields of a query concurrently and collects them in the
+    /// order they finish; the specification wants the order of the selection set.
+    async fn execute(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        operation_name: Option<&str>,
+        next: NextExecute<'_>,
+    ) -> Response {
+        let mut response = next.run(ctx, operation_name).await;
+        let document = self.document.lock().ok().and_then(|mut d| d.take());
+        if let Some(document) = document {
+            let operation = document
+                .operations
+                .iter()
+                .find(|(name, _)| match operation_name {
+                    Some(wanted) => name.is_some_and(|n| n.as_str() == wanted),
+                    None => true,
+                });
+            if let Some((_, operation)) = operation {
+                in_selection_order(
+                    &mut response.data,
+                    &[&operation.node.selection_set.node],
+                    &document,
+                );
+            }
+        }
+        response
+    }
+}
+
+/// Reorders the keys of `value`'s objects to follow `sets` (the selection sets that produced
+/// it, fragments flattened); keys the selection does not name (none, normally) go last.
+fn in_selection_order(value: &mut Value, sets: &[&SelectionSet], document: &ExecutableDocument) {
+    match value {
+        Value::List(items) => {
+            for item in items {
+                in_selection_order(item, sets, document);
+            }
+        }
+        Value::Object(map) => {
+            let mut keys: Vec<(Name, Vec<&SelectionSet>)> = Vec::new();
+            for set in sets {
+                collect_keys(set, document, &mut keys, &mut Vec::new());
+            }
+            let mut old = std::mem::take(map);
+            let mut ordered = IndexMap::with_capacity(old.len());
+            for (key, children) in &keys {
+                if let Some(mut child) = old.shift_remove(key) {
+                    in_selection_order(&mut child, children, document);
+                    ordered.insert(key.clone(), child);
+                }
+            }
+            ordered.extend(old);
+            *map = ordered;
+        }
+        _ => {}
+    }
+}
+
+/// The response keys of `set` in order, each with the selection sets below it.
+fn collect_keys<'a>(
+    set: &'a SelectionSet,
+    document: &'a ExecutableDocument,
+    keys: &mut Vec<(Name, Vec<&'a SelectionSet>)>,
+    expanding: &mut Vec<&'a str>,
+) {
+    for item in &set.items {
+        match &item.node {
+            Selection::Field(field) => {
+                let field = &field.node;
+                let key = field.response_key().node.clone();
+                let children = &field.selection_set.node;
+                match keys.iter_mut().find(|(k, _)| *k == key) {
+                    Some((_, sets)) => sets.push(children),
+                    None => keys.push((key, vec![children])),
+                }
+            }
+            Selection::InlineFragment(fragment) => {
+                collect_keys(&fragment.node.selection_set.node, document, keys, expanding);
+            }
+            Selection::FragmentSpread(spread) => {
+                let name = spread.node.fragment_name.node.as_str();
+                if expanding.contains(&name) {
+                    continue;
+                }
+                if let Some(fragment) = document.fragments.get(&spread.node.fragment_name.node) {
+                    expanding.push(name);
+                    collect_keys(&fragment.node.selection_set.node, document, keys, expanding);
+                    expanding.pop();
+                }
+            }
+        }
     }
 }
 
