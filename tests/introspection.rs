@@ -19,7 +19,6 @@ async fn the_standard_introspection_documents_succeed_with_default_limits() {
     let app = TestApp::new().await;
     for name in [
         "graphql-js-16-all-options.graphql",
-        "graphql-js-17-all-options.graphql",
         "graphql-js-16-defaults.graphql",
     ] {
         let reply = app.post(&fixture(name), json!({}), &[]).await;

@@ -1,5 +1,7 @@
 //! Monitoring records in the public schema: their types, the common fields every record has,
 //! and the lists and filters that read them.
+// Over 700 lines: to be split into modules a newcomer can name under issue 11 (typed domain
+// and one service layer), which reshapes this file anyway.
 
 use async_graphql::{Context, Enum, ID, InputObject, Interface, Object, SimpleObject};
 use entity::monitoring_record;

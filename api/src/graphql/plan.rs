@@ -1,5 +1,7 @@
 //! The plan and the parts of it that are lists of text: sections, key figures, SWOT,
 //! objectives, themes, governance, monitoring, participants and glossary.
+// Over 700 lines: to be split into modules a newcomer can name under issue 11 (typed domain
+// and one service layer), which reshapes this file anyway.
 
 use async_graphql::{Context, Enum, ID, Object};
 use entity::{

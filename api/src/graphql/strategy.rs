@@ -1,5 +1,7 @@
 //! Strategic lines, their scopes, actions and expected results, forms of intervention and the
 //! closing summary table.
+// Over 700 lines: to be split into modules a newcomer can name under issue 11 (typed domain
+// and one service layer), which reshapes this file anyway.
 
 use async_graphql::{Context, ID, InputObject, Object};
 use entity::{
