@@ -1,0 +1,159 @@
+// What every browser test shares: a plan-api process on a fresh SQLite database, a headless
+// Debian Chromium driven over the DevTools protocol (playwright-core), a guard that fails on
+// console errors, uncaught exceptions and requests to hosts the test did not allow, and a
+// folder for screenshots.
+//
+// Environment:
+//   PLAN_API_BIN     the plan-api binary (default: $CARGO_TARGET_DIR/debug/plan-api, else
+//                    ../../target/debug/plan-api)
+//   CHROMIUM         the browser (default /usr/bin/chromium)
+//   SCREENSHOT_DIR   where screenshots go (default: a fresh folder under the system temp dir)
+
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const repoRoot = resolve(here, '..', '..');
+
+export function apiBinary() {
+  if (process.env.PLAN_API_BIN) return process.env.PLAN_API_BIN;
+  const target = process.env.CARGO_TARGET_DIR || join(repoRoot, 'target');
+  return join(target, 'debug', 'plan-api');
+}
+
+/** A TCP port nobody listens on right now. */
+export function freePort() {
+  return new Promise((ok, fail) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', fail);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => ok(port));
+    });
+  });
+}
+
+/**
+ * Starts `plan-api serve` on a fresh SQLite database (migrated and seeded by the server itself)
+ * and resolves once /readyz answers. `env` adds or overrides settings. Returns
+ * `{ url, origin, port, stop(), log() }`.
+ */
+export async function startApi(env = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'plan-api-browser-'));
+  const [port, opsPort] = [await freePort(), await freePort()];
+  let output = '';
+  const child = spawn(apiBinary(), ['serve'], {
+    cwd: repoRoot,
+    env: {
+      PATH: process.env.PATH,
+      DATABASE_URL: `sqlite://${join(dir, 'plan.sqlite')}?mode=rwc`,
+      PLAN_API_LISTEN: `127.0.0.1:${port}`,
+      PLAN_API_METRICS_LISTEN: `127.0.0.1:${opsPort}`,
+      RUST_LOG: 'warn',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  const origin = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (child.exitCode !== null) {
+      throw new Error(`plan-api exited with ${child.exitCode}:\n${output}`);
+    }
+    try {
+      const res = await fetch(`${origin}/readyz`);
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`plan-api was not ready within 120 s:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    origin,
+    port,
+    url: `${origin}/graphql`,
+    log: () => output,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Headless Debian Chromium with the flags this closed network needs. */
+export function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-default-apps',
+      '--disable-extensions',
+    ],
+  });
+}
+
+/**
+ * Watches a page: console errors, uncaught exceptions, failed requests and any request to an
+ * origin outside `allowedOrigins`. `problems()` lists what went wrong, as readable lines.
+ */
+export function guardPage(page, allowedOrigins) {
+  const problems = [];
+  const allowed = new Set(allowedOrigins);
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => problems.push(`uncaught exception: ${err.message}`));
+  page.on('request', (req) => {
+    const url = req.url();
+    if (url.startsWith('data:') || url.startsWith('blob:') || url === 'about:blank') return;
+    let origin;
+    try {
+      origin = new URL(url).origin;
+    } catch {
+      problems.push(`request to an unparsable URL: ${url}`);
+      return;
+    }
+    if (!allowed.has(origin)) problems.push(`request to another host: ${url}`);
+  });
+  page.on('requestfailed', (req) => {
+    const why = req.failure()?.errorText ?? 'failed';
+    if (why !== 'net::ERR_ABORTED') problems.push(`request failed (${why}): ${req.url()}`);
+  });
+  return { problems: () => problems.slice() };
+}
+
+let shotDir;
+/** Saves a full-page screenshot under SCREENSHOT_DIR, prints and returns its path. */
+export async function screenshot(page, name) {
+  if (!shotDir) {
+    shotDir = process.env.SCREENSHOT_DIR || mkdtempSync(join(tmpdir(), 'plan-api-screenshots-'));
+    mkdirSync(shotDir, { recursive: true });
+  }
+  const path = join(shotDir, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  console.log(`screenshot: ${path}`);
+  return path;
+}
