@@ -19,9 +19,47 @@ async fn health_graphiql_and_root_redirect() {
     let page = app.get("/graphiql").await;
     assert_eq!(page.status, StatusCode::OK);
     let html = page.body.as_str().expect("html");
-    assert!(html.contains("GraphiQL"));
-    assert!(html.contains("defaultQuery: \"# The open API of the AMB"));
-    assert!(html.contains("/graphql"));
+    assert!(html.contains("<title>GraphiQL"));
+    // The settings travel in a data- attribute (no inline script), HTML-escaped.
+    assert!(html.contains("&quot;query&quot;:&quot;# The open API of the AMB&#39;s"));
+    assert!(html.contains("&quot;endpoint&quot;:&quot;/graphql&quot;"));
+    assert!(html.contains(r"// \&quot;Authorization\&quot;: \&quot;Bearer"));
+    assert!(!html.contains("<script>"), "no inline script");
+    assert!(!html.contains("https://"), "nothing from another host");
+    let csp = page.headers["content-security-policy"]
+        .to_str()
+        .expect("csp");
+    assert!(csp.contains("script-src 'self';"), "{csp}");
+    assert!(csp.contains("connect-src 'self';"), "{csp}");
+
+    let script = html
+        .split("<script src=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the page's script");
+    assert!(script.starts_with("/graphiql/assets/graphiql-"), "{script}");
+    let asset = app.get(script).await;
+    assert_eq!(asset.status, StatusCode::OK);
+    assert_eq!(
+        asset.headers["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    assert_eq!(
+        asset.headers["content-type"],
+        "text/javascript; charset=utf-8"
+    );
+    for missing in [
+        "/graphiql/assets/manifest.json",
+        "/graphiql/assets/SHA256SUMS",
+        "/graphiql/assets/..%2Fbuild.mjs",
+        "/graphiql/assets/nope-123.js",
+    ] {
+        assert_eq!(
+            app.get(missing).await.status,
+            StatusCode::NOT_FOUND,
+            "{missing}"
+        );
+    }
 }
 
 #[tokio::test]

@@ -9,14 +9,13 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use async_graphql::BatchRequest;
-use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection, SelectionSet};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use sea_orm::DatabaseConnection;
 use serde_json::json;
@@ -79,27 +78,6 @@ impl AppState {
     }
 }
 
-/// The query GraphiQL opens on: the plan's outline, in the caller's language.
-pub const EXAMPLE_QUERY: &str = r#"# The open API of the AMB's Internationalisation Plan 2021-2025.
-# Press the run button (or Ctrl-Enter). Open the Docs panel to explore every type.
-{
-  plan {
-    code
-    title
-    approvedOn
-    generalObjective
-    specificObjectives { code text }
-    strategicLines {
-      code
-      title
-      actions { code title responsibleUnits { code name } }
-      expectedResults { code text }
-    }
-  }
-  search(text: "cooperacion", first: 5) { type code snippet }
-}
-"#;
-
 /// The public router: GraphQL over HTTP, GraphiQL, health and readiness. Metrics are on
 /// [`ops_router`].
 pub fn router(state: AppState) -> Router {
@@ -112,7 +90,7 @@ pub fn router(state: AppState) -> Router {
                 .post(graphql_post)
                 .route_layer(middleware::from_fn_with_state(state.clone(), admit)),
         )
-        .route("/graphiql", get(graphiql))
+        .merge(crate::graphiql::routes())
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .layer(DefaultBodyLimit::max(state.config.max_body_bytes))
@@ -879,19 +857,6 @@ fn parse_request(value: serde_json::Value) -> Option<async_graphql::Request> {
         Some(_) => return None,
     }
     Some(req)
-}
-
-async fn graphiql() -> Html<String> {
-    let page = GraphiQLSource::build()
-        .endpoint("/graphql")
-        .title("AMB Internationalisation Plan API")
-        .finish();
-    let default_query = serde_json::to_string(EXAMPLE_QUERY).unwrap_or_default();
-    Html(page.replacen(
-        "defaultEditorToolsVisibility: true,",
-        &format!("defaultEditorToolsVisibility: true,\n          defaultQuery: {default_query},"),
-        1,
-    ))
 }
 
 /// Ready when the database answers and every migration is applied.

@@ -11,6 +11,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod fold;
+pub mod graphiql;
 pub mod graphql;
 pub mod i18n;
 pub mod limits;
