@@ -502,6 +502,19 @@ async fn the_cli_mints_development_tokens_the_api_accepts() {
 
     let area = run(&["--role", "area", "--unit", "AMB-SRI"]);
     assert!(area.status.success());
+    let jwt = String::from_utf8(area.stdout)
+        .expect("utf-8")
+        .trim()
+        .to_owned();
+    let reply = viewer_with(&app, &format!("Bearer {jwt}")).await;
+    let viewer = &reply.body["data"]["viewer"];
+    assert_eq!(viewer["role"], "AREA", "{}", reply.body);
+    assert_eq!(viewer["unit"]["code"], "AMB-SRI", "{}", reply.body);
+    // Minting reads the plan's registry from the data files: it writes to no database.
+    assert!(
+        !dir.path().join("t.sqlite").exists(),
+        "plan-api token created or changed the configured database"
+    );
     for (args, message) in [
         (&["--role", "area"][..], "needs a unit"),
         (

@@ -137,7 +137,15 @@ async fn token(config: &Config, args: TokenArgs) -> anyhow::Result<()> {
     };
     let token = mint_hs256(secret.expose(), &claims)?;
     let verifier = Verifier::from_config(config)?;
-    let (conn, _) = db::connect_with(config).await?;
+    // Check the claims as the server would, against the plan's registry loaded from the data
+    // files into a scratch in-memory database: minting a token writes to no database. (One
+    // connection: each SQLite in-memory connection is a database of its own.)
+    let scratch = Config {
+        database_url: "sqlite::memory:".to_owned(),
+        db_max_connections: 1,
+        ..config.clone()
+    };
+    let (conn, _) = db::connect_with(&scratch).await?;
     db::migrate(&conn).await?;
     seed::seed_all(&conn, &config.data_dir).await?;
     let claims = verifier
