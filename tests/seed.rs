@@ -156,3 +156,38 @@ async fn a_broken_data_file_is_refused_with_a_clear_message_and_changes_nothing(
         .expect("actions");
     assert_eq!(before, after);
 }
+
+#[tokio::test]
+async fn the_seed_creates_the_reporting_years_and_reading_them_writes_nothing() {
+    let app = TestApp::new().await;
+    let db = &app.state.db;
+    let years = |reply: serde_json::Value| -> Vec<(i64, bool)> {
+        reply["reportingYears"]
+            .as_array()
+            .expect("years")
+            .iter()
+            .map(|y| (y["year"].as_i64().expect("year"), y["closed"] == true))
+            .collect()
+    };
+    let all_open: Vec<(i64, bool)> = (2021..=2025).map(|y| (y, false)).collect();
+    let query = "{ reportingYears { year closed } }";
+    assert_eq!(years(app.data(query).await), all_open);
+
+    // A database whose rows are gone (as one seeded before reporting years existed): the read
+    // shows what is stored and stores nothing; the next seed creates the years again.
+    entity::reporting_year::Entity::delete_many()
+        .exec(db)
+        .await
+        .expect("delete");
+    assert_eq!(years(app.data(query).await), vec![]);
+    assert_eq!(
+        entity::reporting_year::Entity::find()
+            .count(db)
+            .await
+            .expect("count"),
+        0,
+        "reading the reporting years wrote rows"
+    );
+    seed::seed_all(db, &data_dir()).await.expect("seed");
+    assert_eq!(years(app.data(query).await), all_open);
+}

@@ -1117,6 +1117,7 @@ async fn set_year(
     let w = writer(ctx)?;
     policy::check(&w.viewer, Operation::ManageReportingYears, None)?;
     let plan = crate::store::resolve_plan(&w.db, plan.as_deref()).await?;
+    store::ensure_reporting_years(&w.db, &plan).await?;
     let years = store::reporting_years(&w.db, &plan).await?;
     let current = years.into_iter().find(|y| y.year == year).ok_or_else(|| {
         ApiError::bad_input(

@@ -11,8 +11,8 @@ use entity::{annual_report, audit_entry, monitoring_record, record_link, reporti
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, Condition, ConnectionTrait,
-    DatabaseConnection, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, SqlErr, TransactionTrait,
+    DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set, SqlErr, TransactionTrait,
 };
 use serde_json::{Value, json};
 
@@ -680,11 +680,25 @@ pub async fn links_of(
     Ok(out)
 }
 
-/// The reporting years of a plan, one per year of its period (created open when missing).
+/// The reporting years of a plan, oldest first. A read: the rows are created by the seed
+/// (see [`ensure_reporting_years`]).
 pub async fn reporting_years(
     db: &DatabaseConnection,
     plan: &entity::plan::Model,
 ) -> Result<Vec<reporting_year::Model>, ApiError> {
+    Ok(reporting_year::Entity::find()
+        .filter(reporting_year::Column::PlanId.eq(plan.id))
+        .order_by_asc(reporting_year::Column::Year)
+        .all(db)
+        .await?)
+}
+
+/// Creates, open, the reporting years of the plan's period that have no row yet. Called by
+/// the seed and before a year is opened or closed; never by a read.
+pub async fn ensure_reporting_years<C: ConnectionTrait>(
+    db: &C,
+    plan: &entity::plan::Model,
+) -> Result<(), DbErr> {
     let existing = reporting_year::Entity::find()
         .filter(reporting_year::Column::PlanId.eq(plan.id))
         .all(db)
@@ -702,7 +716,7 @@ pub async fn reporting_years(
         })
         .collect();
     if !missing.is_empty() {
-        // Two first readers may race to create them; the unique key keeps one of each.
+        // Two processes may race to create them; the unique key keeps one of each.
         reporting_year::Entity::insert_many(missing)
             .on_conflict_do_nothing_on([
                 reporting_year::Column::PlanId,
@@ -711,11 +725,7 @@ pub async fn reporting_years(
             .exec(db)
             .await?;
     }
-    Ok(reporting_year::Entity::find()
-        .filter(reporting_year::Column::PlanId.eq(plan.id))
-        .order_by_asc(reporting_year::Column::Year)
-        .all(db)
-        .await?)
+    Ok(())
 }
 
 /// Whether `year` of `plan_id` is closed.

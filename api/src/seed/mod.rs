@@ -50,6 +50,15 @@ pub async fn seed_all(db: &DatabaseConnection, data_dir: &Path) -> anyhow::Resul
     let mut outcomes = Vec::new();
     for code in PLANS {
         outcomes.push(seed(db, data_dir, code).await?);
+        // Every year of the plan's period has its reporting year, open until it is closed
+        // (also in a database seeded before reporting years existed).
+        if let Some(plan) = entity::plan::Entity::find()
+            .filter(entity::plan::Column::Code.eq(*code))
+            .one(db)
+            .await?
+        {
+            crate::monitoring::store::ensure_reporting_years(db, &plan).await?;
+        }
     }
     Ok(outcomes)
 }
