@@ -497,7 +497,7 @@ async fn the_catalogue_is_json_ld_and_lists_every_download() {
         "Àrea Metropolitana de Barcelona"
     );
     let datasets = cat["dcat:dataset"].as_array().expect("datasets");
-    let mut expected: BTreeSet<String> = FIXED.iter().map(|n| format!("{n}")).collect();
+    let mut expected: BTreeSet<String> = FIXED.iter().map(|n| (*n).to_owned()).collect();
     expected.extend((2021..=2025).map(|y| format!("annual-report-{y}")));
     let mut listed = BTreeSet::new();
     for d in datasets {
