@@ -51,6 +51,7 @@ struct Words {
     target: &'static str,
     latest: &'static str,
     dates: &'static str,
+    kind: &'static str,
     none: &'static str,
     not_reported: &'static str,
     live: &'static str,
@@ -61,7 +62,6 @@ struct Words {
     chart_indicators: &'static str,
     no_data: &'static str,
     municipality: &'static str,
-    of_target: &'static str,
 }
 
 const CA: Words = Words {
@@ -86,6 +86,7 @@ const CA: Words = Words {
     target: "Objectiu",
     latest: "Valor de l'any",
     dates: "Dates",
+    kind: "Tipus",
     none: "Cap registre publicat.",
     not_reported: "sense informe",
     live: "ESBORRANY: aquest informe encara no s'ha publicat; s'ha generat ara a partir dels registres publicats i pot canviar.",
@@ -96,7 +97,6 @@ const CA: Words = Words {
     chart_indicators: "Indicadors: camí recorregut cap a l'objectiu",
     no_data: "Sense dades publicades",
     municipality: "Municipi",
-    of_target: "de l'objectiu",
 };
 
 const ES: Words = Words {
@@ -121,6 +121,7 @@ const ES: Words = Words {
     target: "Meta",
     latest: "Valor del año",
     dates: "Fechas",
+    kind: "Tipo",
     none: "Ningún registro publicado.",
     not_reported: "sin informe",
     live: "BORRADOR: este informe aún no se ha publicado; se ha generado ahora a partir de los registros publicados y puede cambiar.",
@@ -131,7 +132,6 @@ const ES: Words = Words {
     chart_indicators: "Indicadores: camino recorrido hacia la meta",
     no_data: "Sin datos publicados",
     municipality: "Municipio",
-    of_target: "de la meta",
 };
 
 const EN: Words = Words {
@@ -156,6 +156,7 @@ const EN: Words = Words {
     target: "Target",
     latest: "Value of the year",
     dates: "Dates",
+    kind: "Kind",
     none: "No published records.",
     not_reported: "not reported",
     live: "DRAFT: this report is not published yet; it was assembled now from published records and may change.",
@@ -166,7 +167,6 @@ const EN: Words = Words {
     chart_indicators: "Indicators: share of the way from baseline to target",
     no_data: "No published data",
     municipality: "Municipality",
-    of_target: "of target",
 };
 
 const FR: Words = Words {
@@ -191,6 +191,7 @@ const FR: Words = Words {
     target: "Cible",
     latest: "Valeur de l'année",
     dates: "Dates",
+    kind: "Type",
     none: "Aucun enregistrement publié.",
     not_reported: "non renseigné",
     live: "BROUILLON : ce rapport n'est pas encore publié ; il a été assemblé à l'instant à partir des enregistrements publiés et peut changer.",
@@ -201,7 +202,6 @@ const FR: Words = Words {
     chart_indicators: "Indicateurs : part du chemin parcouru vers la cible",
     no_data: "Aucune donnée publiée",
     municipality: "Commune",
-    of_target: "de la cible",
 };
 
 fn words(lang: Lang) -> &'static Words {
@@ -421,12 +421,11 @@ fn page(
             indicator_bars.push(Bar {
                 label: ind.code.clone(),
                 share,
+                // Value / target (share of the way): short enough for the chart's margin.
                 value: format!(
-                    "{value} / {} {} ({:.0} % {})",
+                    "{value} / {} ({:.0} %)",
                     p.target_value,
-                    p.unit,
-                    share.clamp(0.0, 1.0) * 100.0,
-                    w.of_target
+                    share.clamp(0.0, 1.0) * 100.0
                 ),
             });
         }
@@ -499,7 +498,7 @@ fn page(
                 ]
             })
             .collect();
-        table(&mut o, &[w.title, w.code, w.dates], rows, w.none);
+        table(&mut o, &[w.title, w.kind, w.dates], rows, w.none);
         let _ = write!(o, "<h3>{}</h3>", esc(w.projects));
         let rows = line
             .funded_projects
