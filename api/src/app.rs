@@ -93,6 +93,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::graphiql::routes())
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
+        .merge(crate::exports::routes())
         .layer(DefaultBodyLimit::max(state.config.max_body_bytes))
         .layer(RequestBodyTimeoutLayer::new(Duration::from_secs(
             state.config.body_read_timeout_secs,

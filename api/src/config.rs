@@ -96,6 +96,12 @@ pub struct Config {
     /// Longest lifetime of a token accepted, in seconds: `exp - iat`, or `exp - now` when the
     /// token has no `iat`. Longer-lived tokens are refused (`UNAUTHENTICATED`).
     pub jwt_max_lifetime_secs: u64,
+    /// The public base URL of the API (`https://api.example.org`), used for the absolute
+    /// links of the DCAT catalogue; unset, the request's `Host` over plain HTTP.
+    pub public_url: Option<String>,
+    /// URL of the licence the downloads are published under (set by the publisher; unset,
+    /// the catalogue states the plan's copyright line instead).
+    pub exports_license: Option<String>,
 }
 
 impl Default for Config {
@@ -137,6 +143,8 @@ impl Default for Config {
             metrics_max_operations: 50,
             metrics_listen: SocketAddr::from(([127, 0, 0, 1], 9464)),
             jwt_max_lifetime_secs: 24 * 60 * 60,
+            public_url: None,
+            exports_license: None,
         }
     }
 }
@@ -208,6 +216,18 @@ impl Config {
             (8192..=1024 * 1024).contains(&self.max_header_bytes),
             "PLAN_API_MAX_HEADER_BYTES must be between 8192 and 1048576"
         );
+        for (name, url) in [
+            ("PLAN_API_PUBLIC_URL", &self.public_url),
+            ("PLAN_API_EXPORTS_LICENSE", &self.exports_license),
+        ] {
+            if let Some(url) = url {
+                ensure!(
+                    (url.starts_with("https://") || url.starts_with("http://"))
+                        && !url.contains(char::is_whitespace),
+                    "{name} must be an http or https URL"
+                );
+            }
+        }
         if let Some(s) = &self.jwt_secret {
             ensure!(
                 s.expose().len() >= 32,

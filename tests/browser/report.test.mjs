@@ -1,0 +1,134 @@
+// The annual activity report page (/reports/{plan}/{year}) in headless Chromium: rendered in
+// two languages with its three SVG charts and their text alternatives, clearly marked as not
+// yet published and as containing synthetic demo data, without a request to any other host;
+// printed to an A4 PDF with one page break before each strategic line and the municipalities.
+
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+
+import { apiBinary, guardPage, launchBrowser, repoRoot, screenshot, startApi } from './lib.mjs';
+
+const PLAN = 'AMB-PI-2021-2025';
+let api;
+let browser;
+let dir;
+let lines;
+
+before(async () => {
+  // Synthetic demo records (published and drafts) in the database the server then opens.
+  dir = mkdtempSync(join(tmpdir(), 'plan-api-report-'));
+  const DATABASE_URL = `sqlite://${join(dir, 'plan.sqlite')}?mode=rwc`;
+  const demo = spawnSync(apiBinary(), ['demo-data'], {
+    cwd: repoRoot,
+    env: { PATH: process.env.PATH, DATABASE_URL, RUST_LOG: 'warn' },
+    encoding: 'utf8',
+  });
+  assert.equal(demo.status, 0, demo.stderr);
+  api = await startApi({ DATABASE_URL });
+  const res = await fetch(api.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: '{ plan { strategicLines { code } } }' }),
+  });
+  lines = (await res.json()).data.plan.strategicLines.map((l) => l.code);
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await api?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Pages of a PDF, from its page objects (Chromium writes them uncompressed). */
+function pdfPages(pdf) {
+  const text = pdf.toString('latin1');
+  return [...text.matchAll(/\/Type\s*\/Page(?![s\w])/g)].length;
+}
+
+for (const [lang, title, draft] of [
+  ['ca', "Informe anual d'activitat 2023", 'ESBORRANY'],
+  ['en', 'Annual activity report 2023', 'DRAFT'],
+]) {
+  test(`the 2023 report renders and prints in ${lang}`, async () => {
+    const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+    const guard = guardPage(page, [api.origin]);
+    const response = await page.goto(`${api.origin}/reports/${PLAN}/2023?lang=${lang}`);
+    assert.equal(response.status(), 200);
+    const csp = response.headers()['content-security-policy'];
+    assert.match(csp, /^default-src 'none'; style-src 'sha256-/);
+
+    assert.equal(await page.getAttribute('html', 'lang'), lang);
+    assert.equal((await page.textContent('h1')).trim(), title);
+    // Marked: not yet published, and synthetic.
+    const live = page.locator('[data-mark="not-published"]');
+    assert.ok(await live.isVisible());
+    assert.match(await live.textContent(), new RegExp(draft));
+    assert.ok(await page.locator('[data-mark="synthetic"]').isVisible());
+
+    // One section for the summary, one per strategic line, one for the municipalities.
+    const sections = await page.locator('main > section').count();
+    assert.equal(sections, lines.length + 2);
+    for (const code of lines) {
+      assert.ok(await page.locator(`section#line-${code.replace('.', '\\.')} h2`).isVisible(), code);
+    }
+
+    // Three charts, each an image with a title and a description that name its values; the
+    // style came through (the CSP allowed the page's own stylesheet): bars are drawn.
+    const charts = await page.$$eval('svg[role="img"]', (svgs) =>
+      svgs.map((svg) => {
+        const ids = (svg.getAttribute('aria-labelledby') || '').split(' ');
+        return {
+          id: svg.id,
+          label: ids.map((id) => document.getElementById(id)?.textContent ?? '').join(' | '),
+          bars: svg.querySelectorAll('rect.bar').length,
+          width: svg.getBoundingClientRect().width,
+        };
+      }),
+    );
+    assert.deepEqual(
+      charts.map((c) => c.id),
+      ['chart-progress', 'chart-funding', 'chart-indicators'],
+    );
+    for (const c of charts) {
+      const [name, desc] = c.label.split(' | ');
+      assert.ok(name.length > 5 && desc.length > 5, `${c.id}: ${c.label}`);
+      assert.ok(c.width > 200, `${c.id} is laid out`);
+    }
+    // The demo data has progress and funding in 2023 (its richest year): those charts have bars, and their
+    // description lists each of them.
+    for (const c of charts.slice(0, 2)) {
+      assert.ok(c.bars > 0, `${c.id} has bars`);
+      assert.equal(c.label.split(' | ')[1].split('; ').length, c.bars, c.id);
+    }
+    const font = await page.$eval('h1', (h) => getComputedStyle(h).fontSize);
+    assert.notEqual(font, '32px', 'the inline stylesheet applies (browser default h1 is 32px)');
+
+    await screenshot(page, `report-2023-${lang}`);
+    await page.emulateMedia({ media: 'print' });
+    await screenshot(page, `report-2023-${lang}-print`);
+    const pdf = await page.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true });
+    assert.equal(pdf.subarray(0, 5).toString('latin1'), '%PDF-');
+    // A4 is 595.28 × 841.89 points.
+    const boxes = [...pdf.toString('latin1').matchAll(/\/MediaBox\s*\[([^\]]*)\]/g)].map((m) =>
+      m[1].trim().split(/\s+/).map(Number),
+    );
+    assert.ok(boxes.length > 0, 'the PDF has page boxes');
+    for (const [x0, y0, x1, y1] of boxes) {
+      assert.ok(Math.abs(x1 - x0 - 595.28) < 1 && Math.abs(y1 - y0 - 841.89) < 1, `A4: ${[x0, y0, x1, y1]}`);
+    }
+    // Every strategic line and the municipalities begin a new page.
+    const pages = pdfPages(pdf);
+    console.log(`${lang}: ${sections} sections, ${pages} A4 pages, ${pdf.length} bytes of PDF`);
+    assert.ok(pages >= sections, `${pages} pages for ${sections} sections`);
+    if (process.env.SCREENSHOT_DIR) {
+      writeFileSync(join(process.env.SCREENSHOT_DIR, `report-2023-${lang}.pdf`), pdf);
+    }
+    assert.deepEqual(guard.problems(), []);
+    await page.close();
+  });
+}

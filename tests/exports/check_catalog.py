@@ -1,0 +1,85 @@
+#!/usr/bin/env python3
+"""Parses the DCAT-AP catalogue of a running plan-api as RDF with rdflib (a maintained RDF
+library, `pip install rdflib`) and checks what a CKAN-style harvester (ckanext-dcat) needs:
+one dcat:Catalog with a title, publisher and datasets; every dataset with a title, description,
+publisher, languages, temporal coverage, themes, modification date and distributions; every
+distribution with an access URL, a format and a media type; every CSV/JSON download URL answers
+200 with its media type.
+
+    python3 tests/exports/check_catalog.py http://127.0.0.1:8000
+
+Loopback only: the script fetches the catalogue and the downloads it lists from the given
+server, nothing else. Prints 'N passed, 0 failed' and exits 0 when every check holds.
+"""
+
+import sys
+import urllib.request
+from urllib.parse import urlsplit
+
+from rdflib import Graph, Namespace, URIRef
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF
+
+BASE = (sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000").rstrip("/")
+assert urlsplit(BASE).hostname in ("127.0.0.1", "localhost", "::1"), "loopback only"
+
+passed = failed = 0
+
+
+def check(cond, what):
+    global passed, failed
+    if cond:
+        passed += 1
+    else:
+        failed += 1
+        print(f"FAIL: {what}")
+
+
+def fetch(url):
+    with urllib.request.urlopen(url, timeout=30) as r:
+        return r.status, r.headers.get("content-type", ""), r.read()
+
+
+status, ctype, body = fetch(f"{BASE}/exports/catalog.jsonld")
+check(status == 200 and ctype.startswith("application/ld+json"), "catalogue is JSON-LD")
+g = Graph()
+g.parse(data=body, format="json-ld", publicID=f"{BASE}/exports/catalog.jsonld")
+print(f"{len(g)} triples")
+
+catalogs = list(g.subjects(RDF.type, DCAT.Catalog))
+check(len(catalogs) == 1, "one dcat:Catalog")
+cat = catalogs[0]
+check(g.value(cat, DCTERMS.title) is not None, "catalogue title")
+publisher = g.value(cat, DCTERMS.publisher)
+check(publisher is not None and g.value(publisher, FOAF.name) is not None, "catalogue publisher")
+datasets = list(g.objects(cat, DCAT.dataset))
+check(len(datasets) >= 15, f"at least 15 datasets ({len(datasets)})")
+
+downloads = 0
+for ds in datasets:
+    check((ds, RDF.type, DCAT.Dataset) in g, f"{ds} is a dcat:Dataset")
+    for p in (DCTERMS.title, DCTERMS.description, DCTERMS.publisher, DCTERMS.modified,
+              DCTERMS.temporal, DCTERMS.identifier):
+        check(g.value(ds, p) is not None, f"{ds} has {p}")
+    check(len(set(g.objects(ds, DCTERMS.language))) == 4, f"{ds} in four languages")
+    check(len(set(g.objects(ds, DCAT.theme))) >= 1, f"{ds} has a theme")
+    temporal = g.value(ds, DCTERMS.temporal)
+    check(g.value(temporal, DCAT.startDate) is not None, f"{ds} temporal start")
+    dists = list(g.objects(ds, DCAT.distribution))
+    check(len(dists) >= 8, f"{ds} has CSV and JSON in four languages")
+    for d in dists:
+        check(g.value(d, DCAT.accessURL) is not None, f"{d} access URL")
+        check(g.value(d, DCTERMS.format) is not None, f"{d} format")
+        media = g.value(d, DCAT.mediaType)
+        check(media is not None, f"{d} media type")
+        check(g.value(d, DCTERMS.license) is not None or g.value(d, DCTERMS.rights) is not None,
+              f"{d} licence or rights")
+        url = g.value(d, DCAT.downloadURL)
+        if url is not None:
+            status, ctype, _ = fetch(str(url))
+            check(status == 200 and str(media).endswith(ctype.split(";")[0]),
+                  f"{url} answers with {media} ({status} {ctype})")
+            downloads += 1
+
+print(f"{downloads} downloads fetched")
+print(f"{passed} passed, {failed} failed")
+sys.exit(1 if failed else 0)
