@@ -13,6 +13,7 @@ mod auth;
 mod bounded;
 mod content;
 mod demo;
+mod embed;
 mod i18n;
 mod introspection;
 mod leaks;
