@@ -94,7 +94,7 @@
 
   // Every custom property, with the default theme (text contrast ≥ 7:1 on white; bars ≥ 3:1).
   const CSS = `
-:host{display:block;container-type:inline-size;color:var(--amb-widget-color,#1b1b1b);background:var(--amb-widget-background,#fff);font-family:var(--amb-widget-font,inherit);font-size:var(--amb-widget-font-size,1rem);line-height:1.5}
+:host{display:block;color:var(--amb-widget-color,#1b1b1b);background:var(--amb-widget-background,#fff);font-family:var(--amb-widget-font,inherit);font-size:var(--amb-widget-font-size,1rem);line-height:1.5}
 :host([hidden]){display:none}
 *{box-sizing:border-box}
 .w{padding:var(--amb-widget-spacing,1rem);border:1px solid var(--amb-widget-border,#767676);border-radius:var(--amb-widget-radius,4px);overflow-wrap:anywhere}
@@ -118,7 +118,7 @@ button{font:inherit;margin-top:.5em;padding:.35em .8em;color:var(--amb-widget-bu
 button:hover{text-decoration:underline}
 .msg{display:flex;flex-direction:column;gap:.5em}
 .foot{margin-top:var(--amb-widget-spacing,1rem);font-size:.9em}
-@container (max-width:30em){.w{padding:calc(var(--amb-widget-spacing,1rem)*.75)}}
+@media (max-width:30em){.w{padding:calc(var(--amb-widget-spacing,1rem)*.75)}}
 `;
   let sheet = null;
   function styles(root) {
