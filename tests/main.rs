@@ -13,6 +13,7 @@ mod auth;
 mod bounded;
 mod content;
 mod demo;
+mod embed;
 mod exports;
 mod i18n;
 mod introspection;

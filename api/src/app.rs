@@ -94,6 +94,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .merge(crate::exports::routes())
+        .merge(crate::embed::router())
         .layer(DefaultBodyLimit::max(state.config.max_body_bytes))
         .layer(RequestBodyTimeoutLayer::new(Duration::from_secs(
             state.config.body_read_timeout_secs,
