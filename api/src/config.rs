@@ -96,6 +96,17 @@ pub struct Config {
     /// Longest lifetime of a token accepted, in seconds: `exp - iat`, or `exp - now` when the
     /// token has no `iat`. Longer-lived tokens are refused (`UNAUTHENTICATED`).
     pub jwt_max_lifetime_secs: u64,
+
+    /// Bytes of anonymous query responses kept in memory (0 turns the response cache off).
+    pub response_cache_bytes: u64,
+    /// Bytes of documents registered through Automatic Persisted Queries (0 turns APQ
+    /// registration off; trusted documents are always served by hash).
+    pub apq_store_bytes: u64,
+    /// Whether anonymous callers may send only the trusted documents of `documents/`.
+    pub anonymous_trusted_only: bool,
+    /// Milliseconds between two reads of the content generation (the fallback when a change
+    /// committed elsewhere is not notified); at most 1000.
+    pub generation_check_ms: u64,
 }
 
 impl Default for Config {
@@ -137,6 +148,10 @@ impl Default for Config {
             metrics_max_operations: 50,
             metrics_listen: SocketAddr::from(([127, 0, 0, 1], 9464)),
             jwt_max_lifetime_secs: 24 * 60 * 60,
+            response_cache_bytes: 64 * 1024 * 1024,
+            apq_store_bytes: 8 * 1024 * 1024,
+            anonymous_trusted_only: false,
+            generation_check_ms: 500,
         }
     }
 }
@@ -207,6 +222,10 @@ impl Config {
         ensure!(
             (8192..=1024 * 1024).contains(&self.max_header_bytes),
             "PLAN_API_MAX_HEADER_BYTES must be between 8192 and 1048576"
+        );
+        ensure!(
+            (1..=1000).contains(&self.generation_check_ms),
+            "PLAN_API_GENERATION_CHECK_MS must be between 1 and 1000"
         );
         if let Some(s) = &self.jwt_secret {
             ensure!(
