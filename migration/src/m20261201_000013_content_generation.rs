@@ -39,7 +39,8 @@ impl MigrationTrait for Migration {
                         1.into(),
                         1i64.into(),
                         uuid::Uuid::new_v4().to_string().into(),
-                    ]),
+                    ])
+                    .on_conflict(OnConflict::column(n("id")).do_nothing().to_owned()),
             )
             .await?;
         Ok(())
