@@ -100,6 +100,9 @@ fn register(instance: &str, tracker: &Arc<Tracker>) {
     }
 }
 
+/// A function called with each newly seen generation.
+type Listener = Box<dyn Fn(i64) + Send + Sync>;
+
 /// What one process knows of its database's content generation.
 pub struct Tracker {
     /// The newest committed generation seen; negative until first read.
@@ -111,7 +114,7 @@ pub struct Tracker {
     epoch: Instant,
     wake: Notify,
     /// Called with each newly seen generation (the response cache empties itself).
-    on_change: Mutex<Vec<Box<dyn Fn(i64) + Send + Sync>>>,
+    on_change: Mutex<Vec<Listener>>,
     /// How the last few new generations were learned, for tests and metrics.
     learned_by_notify: AtomicU64,
     registered: AtomicBool,
