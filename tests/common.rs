@@ -171,7 +171,7 @@ impl TestApp {
         .await
     }
 
-    async fn send_to(router: &Router, request: Request<Body>) -> Reply {
+    pub async fn send_to(router: &Router, request: Request<Body>) -> Reply {
         let response = router
             .clone()
             .oneshot(request)

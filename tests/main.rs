@@ -11,6 +11,7 @@ mod common;
 mod api;
 mod auth;
 mod bounded;
+mod caching;
 mod content;
 mod demo;
 mod embed;

@@ -27,11 +27,15 @@ use crate::auth::{Viewer, viewer_from_claims};
 use crate::config::Config;
 use crate::db::StatementCounter;
 use crate::error::{ApiError, classify};
+use crate::generation::Tracker;
 use crate::graphql::{PlanSchema, build_schema, published_cache};
+use crate::http_cache;
 use crate::i18n::{Lang, RequestLang};
 use crate::limits::{CallerKey, InFlight, RateLimit};
 use crate::loaders::new_loaders;
 use crate::metrics::{self as m, OperationLabels};
+use crate::persisted::Persisted;
+use crate::response_cache::{Cached, ResponseCache};
 use crate::telemetry::{self, RequestId, RequestSummary};
 
 /// What every request handler shares.
@@ -49,6 +53,10 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// The per-caller rate limiter, when rate limiting is on.
     pub limiter: Option<Arc<RateLimit>>,
+    /// The anonymous response cache, and the content generation it follows.
+    pub cache: Arc<ResponseCache>,
+    /// Trusted documents and the APQ store.
+    pub persisted: Arc<Persisted>,
     in_flight: Arc<InFlight>,
     labels: Arc<OperationLabels>,
 }
@@ -62,7 +70,18 @@ impl AppState {
         config: Config,
     ) -> Self {
         crate::pagination::set_max_page_size(config.max_page_size);
+        let generation = Tracker::new();
+        generation.start(
+            db.clone(),
+            &config.database_url,
+            Duration::from_millis(config.generation_check_ms),
+        );
         Self {
+            cache: Arc::new(ResponseCache::new(config.response_cache_bytes, generation)),
+            persisted: Arc::new(Persisted::new(
+                config.apq_store_bytes,
+                config.anonymous_trusted_only,
+            )),
             schema: build_schema(db.clone(), &config),
             db,
             statements,
@@ -90,6 +109,7 @@ pub fn router(state: AppState) -> Router {
                 .post(graphql_post)
                 .route_layer(middleware::from_fn_with_state(state.clone(), admit)),
         )
+        .route("/graphql/documents", get(trusted_documents))
         .merge(crate::graphiql::routes())
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
@@ -100,6 +120,7 @@ pub fn router(state: AppState) -> Router {
             state.config.body_read_timeout_secs,
         )))
         .layer(CompressionLayer::new())
+        .layer(middleware::from_fn(http_cache::etag_per_encoding))
         .layer(middleware::from_fn(telemetry::request_log));
     let origins = state.config.cors_origin_list();
     if !origins.is_empty() {
@@ -313,17 +334,28 @@ enum Refusal {
     NotOverGet,
 }
 
-/// Checks one operation against the size limits, and (for GET) that it is a query.
-fn precheck(config: &Config, req: &async_graphql::Request, over_get: bool) -> Result<(), Refusal> {
+/// The refusal of a query longer than the limit.
+fn too_long(config: &Config, req: &async_graphql::Request) -> Result<(), Refusal> {
     if req.query.len() > config.max_query_bytes {
         return Err(Refusal::BadRequest(format!(
             "the query is longer than {} bytes",
             config.max_query_bytes
         )));
     }
+    Ok(())
+}
+
+/// Checks one operation against the size limits, and (for GET) that it is a query. Returns
+/// the type of the operation to run, when the document parses and names one.
+fn precheck(
+    config: &Config,
+    req: &async_graphql::Request,
+    over_get: bool,
+) -> Result<Option<OperationType>, Refusal> {
+    too_long(config, req)?;
     // A document that does not parse is reported by execution, as GraphQL does.
     let Ok(doc) = async_graphql::parser::parse_query(&req.query) else {
-        return Ok(());
+        return Ok(None);
     };
     let aliases = count_aliases(&doc);
     if aliases > config.max_aliases {
@@ -332,20 +364,18 @@ fn precheck(config: &Config, req: &async_graphql::Request, over_get: bool) -> Re
             config.max_aliases
         )));
     }
-    if over_get {
-        let op = match req.operation_name.as_deref() {
-            Some(name) => doc
-                .operations
-                .iter()
-                .find(|(n, _)| n.is_some_and(|n| n.as_str() == name))
-                .map(|(_, op)| op.node.ty),
-            None => doc.operations.iter().next().map(|(_, op)| op.node.ty),
-        };
-        if op.is_some_and(|t| t != OperationType::Query) {
-            return Err(Refusal::NotOverGet);
-        }
+    let op = match req.operation_name.as_deref() {
+        Some(name) => doc
+            .operations
+            .iter()
+            .find(|(n, _)| n.is_some_and(|n| n.as_str() == name))
+            .map(|(_, op)| op.node.ty),
+        None => doc.operations.iter().next().map(|(_, op)| op.node.ty),
+    };
+    if over_get && op.is_some_and(|t| t != OperationType::Query) {
+        return Err(Refusal::NotOverGet);
     }
-    Ok(())
+    Ok(op)
 }
 
 /// One GraphQL response on the wire, written straight from async-graphql's ordered values (no
@@ -454,6 +484,17 @@ async fn execute(
             }
         }
     }
+    // Whatever has no caching policy yet (errors, refusals, mutations) is not to be kept.
+    if !response.headers().contains_key(header::CACHE_CONTROL) {
+        let policy = if headers.contains_key(header::AUTHORIZATION) {
+            http_cache::PRIVATE
+        } else {
+            http_cache::NO_STORE
+        };
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
+    }
     response.extensions_mut().insert(summary);
     response
 }
@@ -487,7 +528,7 @@ async fn run(
     summary: &mut RequestSummary,
 ) -> Response {
     let config = &state.config;
-    let requests: Vec<async_graphql::Request> = match batch {
+    let mut requests: Vec<async_graphql::Request> = match batch {
         BatchRequest::Single(r) => vec![r],
         BatchRequest::Batch(list) => list,
     };
@@ -538,11 +579,44 @@ async fn run(
             }
         }
     }
+    // Persisted documents: a hash becomes its document (or a PERSISTED_QUERY_NOT_FOUND the
+    // client answers by sending the document), and the allow-list applies to anonymous callers.
+    let anonymous = claims.is_none();
+    for req in &mut requests {
+        if let Err(refusal) = state.persisted.resolve(req, anonymous) {
+            let (status, code, message) = refusal.parts();
+            return error_response(status, code, message, media);
+        }
+    }
+    let lang = request_lang(headers);
+    let single = requests.len() == 1;
+    // The anonymous response cache: a hit skips parsing, validation and execution.
+    let cache_key = match requests.as_slice() {
+        [req] if anonymous && too_long(config, req).is_ok() => state.cache.key(req, lang),
+        _ => None,
+    };
+    if let Some(key) = &cache_key {
+        if let Some(hit) = state.cache.get(key) {
+            summary.operation.clone_from(&hit.label);
+            summary.cost = hit.cost;
+            let reply = QueryReply {
+                media,
+                lang,
+                over_get,
+                anonymous,
+                outcome: "hit",
+            };
+            return reply.respond(headers, hit.body.clone(), &hit.etag);
+        }
+    } else if single {
+        m::response_cache("bypass");
+    }
     // Parsed only now: a caller over its limit costs no parsing.
     summary.operation = state.labels.label(operation_label(&requests));
+    let mut operation_types = Vec::with_capacity(requests.len());
     for req in &requests {
         match precheck(config, req, over_get) {
-            Ok(()) => {}
+            Ok(op) => operation_types.push(op),
             Err(Refusal::BadRequest(message)) => {
                 return error_response(StatusCode::BAD_REQUEST, "BAD_REQUEST", &message, media);
             }
@@ -569,8 +643,6 @@ async fn run(
     };
     summary.role = viewer.role.claim().unwrap_or("anonymous");
 
-    let lang = request_lang(headers);
-    let single = requests.len() == 1;
     let timeout = Duration::from_millis(config.request_timeout_ms);
     let mut cost_total = 0;
     let work = async {
@@ -639,6 +711,38 @@ async fn run(
             media,
         );
     };
+    // A query answered without errors: tagged, revalidated, and (anonymous) stored.
+    if single
+        && status == StatusCode::OK
+        && operation_types.first() == Some(&Some(OperationType::Query))
+        && responses[0].errors.is_empty()
+    {
+        let body = Bytes::from(body);
+        let etag = http_cache::etag_of(&body);
+        let reply = QueryReply {
+            media,
+            lang,
+            over_get,
+            anonymous,
+            outcome: if cache_key.is_some() {
+                "miss"
+            } else {
+                "bypass"
+            },
+        };
+        if let Some(key) = cache_key {
+            state.cache.put(
+                key,
+                Cached {
+                    body: body.clone(),
+                    etag: etag.clone(),
+                    cost: cost_total,
+                    label: summary.operation.clone(),
+                },
+            );
+        }
+        return reply.respond(headers, body, &etag);
+    }
     let mut response = (status, body).into_response();
     let headers_out = response.headers_mut();
     if let Ok(v) = HeaderValue::from_str(media.value()) {
@@ -647,10 +751,81 @@ async fn run(
     if let Ok(value) = HeaderValue::from_str(lang.code()) {
         headers_out.insert(header::CONTENT_LANGUAGE, value);
     }
-    headers_out.insert(
-        header::VARY,
-        HeaderValue::from_static("Accept, Accept-Language, Authorization"),
+    headers_out.insert(header::VARY, HeaderValue::from_static(http_cache::VARY));
+    response
+}
+
+/// How a query answered without errors goes out.
+struct QueryReply {
+    media: MediaType,
+    lang: Lang,
+    over_get: bool,
+    anonymous: bool,
+    /// `x-cache`: `hit`, `miss` (answered afresh and stored) or `bypass` (not cacheable).
+    outcome: &'static str,
+}
+
+impl QueryReply {
+    /// The response: `304` when a GET's `If-None-Match` holds this body's tag, else the body
+    /// with its tag and the cache headers of the caller.
+    fn respond(&self, headers: &HeaderMap, body: Bytes, etag: &str) -> Response {
+        let cache_control = if !self.anonymous {
+            http_cache::PRIVATE
+        } else if self.over_get {
+            http_cache::PUBLIC
+        } else {
+            http_cache::NO_STORE
+        };
+        if self.over_get
+            && let Some(tag) = http_cache::matching(headers, etag)
+        {
+            let mut response = http_cache::not_modified(tag, cache_control, Some(self.lang.code()));
+            response
+                .headers_mut()
+                .insert("x-cache", HeaderValue::from_static(self.outcome));
+            return response;
+        }
+        let mut response = (StatusCode::OK, body).into_response();
+        let out = response.headers_mut();
+        if let Ok(v) = HeaderValue::from_str(self.media.value()) {
+            out.insert(header::CONTENT_TYPE, v);
+        }
+        if let Ok(v) = HeaderValue::from_str(self.lang.code()) {
+            out.insert(header::CONTENT_LANGUAGE, v);
+        }
+        out.insert(header::VARY, HeaderValue::from_static(http_cache::VARY));
+        if let Ok(v) = HeaderValue::from_str(etag) {
+            out.insert(header::ETAG, v);
+        }
+        out.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(cache_control),
+        );
+        out.insert("x-cache", HeaderValue::from_static(self.outcome));
+        response
+    }
+}
+
+/// The manifest of trusted documents (Apollo's persisted query manifest format).
+async fn trusted_documents(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let body = state.persisted.manifest();
+    let etag = http_cache::etag_of(&body);
+    if let Some(tag) = http_cache::matching(&headers, &etag) {
+        return http_cache::not_modified(tag, "public, max-age=300", None);
+    }
+    let mut response = (StatusCode::OK, body).into_response();
+    let out = response.headers_mut();
+    out.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json; charset=utf-8"),
     );
+    out.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=300"),
+    );
+    if let Ok(v) = HeaderValue::from_str(&etag) {
+        out.insert(header::ETAG, v);
+    }
     response
 }
 
@@ -662,6 +837,9 @@ struct GetParams {
     operation_name: Option<String>,
     variables: Option<String>,
     extensions: Option<String>,
+    /// A trusted or registered document by hash: `sha256:<64 hex digits>`.
+    #[serde(rename = "documentId")]
+    document_id: Option<String>,
 }
 
 fn peer_of(request: &Request) -> Option<SocketAddr> {
@@ -692,15 +870,44 @@ async fn graphql_get(State(state): State<AppState>, request: Request) -> Respons
             media,
         );
     };
-    let Some(query) = params.query.filter(|q| !q.trim().is_empty()) else {
+    let mut extensions = serde_json::Map::new();
+    if let Some(ext) = params.extensions.filter(|v| !v.is_empty()) {
+        match serde_json::from_str::<serde_json::Value>(&ext) {
+            Ok(serde_json::Value::Object(map)) => extensions = map,
+            _ => {
+                return error_response(
+                    StatusCode::BAD_REQUEST,
+                    "BAD_REQUEST",
+                    "extensions must be a JSON object",
+                    media,
+                );
+            }
+        }
+    }
+    if let Some(id) = params.document_id.filter(|v| !v.is_empty()) {
+        let Some(hash) = id.strip_prefix("sha256:") else {
+            return error_response(
+                StatusCode::BAD_REQUEST,
+                "BAD_REQUEST",
+                "documentId must be sha256:<64 hexadecimal digits>",
+                media,
+            );
+        };
+        extensions.insert(
+            "persistedQuery".to_owned(),
+            json!({ "version": 1, "sha256Hash": hash }),
+        );
+    }
+    let query = params.query.filter(|q| !q.trim().is_empty());
+    if query.is_none() && !extensions.contains_key("persistedQuery") {
         return error_response(
             StatusCode::BAD_REQUEST,
             "BAD_REQUEST",
-            "the query parameter is required",
+            "the query parameter is required (or documentId for a trusted document)",
             media,
         );
-    };
-    let mut req = async_graphql::Request::new(query);
+    }
+    let mut req = async_graphql::Request::new(query.unwrap_or_default());
     req.operation_name = params.operation_name.filter(|n| !n.is_empty());
     if let Some(vars) = params.variables.filter(|v| !v.is_empty()) {
         match serde_json::from_str::<serde_json::Value>(&vars) {
@@ -717,18 +924,8 @@ async fn graphql_get(State(state): State<AppState>, request: Request) -> Respons
             }
         }
     }
-    if let Some(ext) = params.extensions.filter(|v| !v.is_empty())
-        && !matches!(
-            serde_json::from_str::<serde_json::Value>(&ext),
-            Ok(serde_json::Value::Object(_))
-        )
-    {
-        return error_response(
-            StatusCode::BAD_REQUEST,
-            "BAD_REQUEST",
-            "extensions must be a JSON object",
-            media,
-        );
+    if let Some(ext) = extensions_of(extensions) {
+        req.extensions = ext;
     }
     execute(&state, &headers, peer, &id, BatchRequest::Single(req), true).await
 }
@@ -840,7 +1037,16 @@ fn too_large(err: &axum::Error) -> bool {
 /// `operationName` a string or null.
 fn parse_request(value: serde_json::Value) -> Option<async_graphql::Request> {
     let obj = value.as_object()?;
-    let query = obj.get("query")?.as_str()?;
+    let persisted = obj
+        .get("extensions")
+        .and_then(|e| e.get("persistedQuery"))
+        .is_some();
+    // With a persisted document's hash the query may be left out.
+    let query = match obj.get("query") {
+        Some(serde_json::Value::String(q)) => q.as_str(),
+        None | Some(serde_json::Value::Null) if persisted => "",
+        _ => return None,
+    };
     let mut req = async_graphql::Request::new(query);
     match obj.get("operationName") {
         None | Some(serde_json::Value::Null) => {}
@@ -855,10 +1061,25 @@ fn parse_request(value: serde_json::Value) -> Option<async_graphql::Request> {
         Some(_) => return None,
     }
     match obj.get("extensions") {
-        None | Some(serde_json::Value::Null) | Some(serde_json::Value::Object(_)) => {}
+        None | Some(serde_json::Value::Null) => {}
+        Some(serde_json::Value::Object(map)) => {
+            if !map.is_empty() {
+                req.extensions = extensions_of(map.clone())?;
+            }
+        }
         Some(_) => return None,
     }
     Some(req)
+}
+
+/// Request extensions as async-graphql holds them (`None` for an empty or unreadable map).
+fn extensions_of(
+    map: serde_json::Map<String, serde_json::Value>,
+) -> Option<async_graphql::Extensions> {
+    if map.is_empty() {
+        return None;
+    }
+    serde_json::from_value(serde_json::Value::Object(map)).ok()
 }
 
 /// Ready when the database answers and every migration is applied.

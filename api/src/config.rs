@@ -102,6 +102,17 @@ pub struct Config {
     /// URL of the licence the downloads are published under (set by the publisher; unset,
     /// the catalogue states the plan's copyright line instead).
     pub exports_license: Option<String>,
+
+    /// Bytes of anonymous query responses kept in memory (0 turns the response cache off).
+    pub response_cache_bytes: u64,
+    /// Bytes of documents registered through Automatic Persisted Queries (0 turns APQ
+    /// registration off; trusted documents are always served by hash).
+    pub apq_store_bytes: u64,
+    /// Whether anonymous callers may send only the trusted documents of `documents/`.
+    pub anonymous_trusted_only: bool,
+    /// Milliseconds between two reads of the content generation (the fallback when a change
+    /// committed elsewhere is not notified); at most 1000.
+    pub generation_check_ms: u64,
 }
 
 impl Default for Config {
@@ -145,6 +156,10 @@ impl Default for Config {
             jwt_max_lifetime_secs: 24 * 60 * 60,
             public_url: None,
             exports_license: None,
+            response_cache_bytes: 64 * 1024 * 1024,
+            apq_store_bytes: 8 * 1024 * 1024,
+            anonymous_trusted_only: false,
+            generation_check_ms: 500,
         }
     }
 }
@@ -228,6 +243,10 @@ impl Config {
                 );
             }
         }
+        ensure!(
+            (1..=1000).contains(&self.generation_check_ms),
+            "PLAN_API_GENERATION_CHECK_MS must be between 1 and 1000"
+        );
         if let Some(s) = &self.jwt_secret {
             ensure!(
                 s.expose().len() >= 32,

@@ -97,3 +97,19 @@ pub fn connection_refused() {
 pub fn overloaded() {
     metrics::counter!("plan_api_overload_refusals_total").increment(1);
 }
+
+/// The content generation this process now serves.
+pub fn generation(generation: i64) {
+    metrics::gauge!("plan_api_content_generation").set(generation as f64);
+}
+
+/// A lookup in the anonymous response cache: `hit`, `miss`, or `bypass` (not cacheable: a
+/// token, a batch, or a content generation on its way).
+pub fn response_cache(outcome: &'static str) {
+    metrics::counter!("plan_api_response_cache_total", "outcome" => outcome).increment(1);
+}
+
+/// A persisted document request: `hit`, `not_found`, `registered`, `mismatch`, `refused`.
+pub fn persisted(outcome: &'static str) {
+    metrics::counter!("plan_api_persisted_documents_total", "outcome" => outcome).increment(1);
+}

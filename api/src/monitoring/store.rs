@@ -438,6 +438,10 @@ pub async fn update(
         Some(snapshot(&after, &changes.links)),
     )
     .await?;
+    if current.state == state::PUBLISHED {
+        // A coordinator's edit of a published record changes what everyone reads.
+        crate::generation::bump(&txn).await?;
+    }
     txn.commit().await?;
     Ok(after)
 }
@@ -574,6 +578,10 @@ pub async fn transition(
         Some(snapshot(&after, &record_links)),
     )
     .await?;
+    if step == Transition::Publish || current.state == state::PUBLISHED {
+        // Published, or no longer published: what anonymous callers read changes.
+        crate::generation::bump(&txn).await?;
+    }
     txn.commit().await?;
     Ok(after)
 }
@@ -803,6 +811,8 @@ pub async fn set_year_closed(
         Some(json!({ "year": after.year, "closed": after.closed, "version": after.version })),
     )
     .await?;
+    // Reporting years and whether they are closed are public.
+    crate::generation::bump(&txn).await?;
     txn.commit().await?;
     Ok(after)
 }
@@ -925,6 +935,7 @@ pub async fn publish_report(
         Some(json!({ "year": year })),
     )
     .await?;
+    crate::generation::bump(&txn).await?;
     txn.commit().await?;
     Ok(model)
 }

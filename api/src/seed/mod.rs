@@ -95,6 +95,7 @@ pub async fn seed(
         &[seed_state::Column::PlanCode],
     )
     .await?;
+    crate::generation::bump(&txn).await?;
     txn.commit().await?;
     Ok(Outcome::Loaded)
 }
