@@ -11,6 +11,7 @@ mod common;
 mod api;
 mod auth;
 mod bounded;
+mod changes;
 mod content;
 mod demo;
 mod i18n;

@@ -96,6 +96,16 @@ pub struct Config {
     /// Longest lifetime of a token accepted, in seconds: `exp - iat`, or `exp - now` when the
     /// token has no `iat`. Longer-lived tokens are refused (`UNAUTHENTICATED`).
     pub jwt_max_lifetime_secs: u64,
+    /// How often, in milliseconds, each replica reads the event log for changes it was not
+    /// told of (the fallback behind in-process wake-ups and PostgreSQL `NOTIFY`).
+    pub events_poll_ms: u64,
+    /// Most WebSocket (subscription) connections open at once from one client address.
+    pub ws_max_connections_per_client: usize,
+    /// Most subscriptions running at once on one WebSocket connection.
+    pub ws_max_subscriptions_per_connection: usize,
+    /// Seconds between the server's keep-alive pings on a WebSocket connection; a connection
+    /// that sends nothing (not even a pong) for three intervals is closed.
+    pub ws_keepalive_secs: u64,
 }
 
 impl Default for Config {
@@ -137,6 +147,10 @@ impl Default for Config {
             metrics_max_operations: 50,
             metrics_listen: SocketAddr::from(([127, 0, 0, 1], 9464)),
             jwt_max_lifetime_secs: 24 * 60 * 60,
+            events_poll_ms: 1000,
+            ws_max_connections_per_client: 8,
+            ws_max_subscriptions_per_connection: 10,
+            ws_keepalive_secs: 15,
         }
     }
 }
@@ -207,6 +221,14 @@ impl Config {
         ensure!(
             (8192..=1024 * 1024).contains(&self.max_header_bytes),
             "PLAN_API_MAX_HEADER_BYTES must be between 8192 and 1048576"
+        );
+        ensure!(
+            self.events_poll_ms > 0 && self.ws_keepalive_secs > 0,
+            "PLAN_API_EVENTS_POLL_MS and PLAN_API_WS_KEEPALIVE_SECS must be at least 1"
+        );
+        ensure!(
+            self.ws_max_connections_per_client > 0 && self.ws_max_subscriptions_per_connection > 0,
+            "PLAN_API_WS_MAX_CONNECTIONS_PER_CLIENT and PLAN_API_WS_MAX_SUBSCRIPTIONS_PER_CONNECTION must be at least 1"
         );
         if let Some(s) = &self.jwt_secret {
             ensure!(

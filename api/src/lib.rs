@@ -10,6 +10,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod events;
 pub mod fold;
 pub mod graphql;
 pub mod i18n;
@@ -22,6 +23,7 @@ pub mod policy;
 pub mod seed;
 pub mod server;
 pub mod store;
+pub mod subscriptions;
 pub mod telemetry;
 
 pub use app::{AppState, ops_router, router};
