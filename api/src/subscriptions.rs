@@ -9,6 +9,7 @@
 
 use std::collections::HashMap;
 use std::net::IpAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -168,11 +169,27 @@ pub async fn upgrade(
                 }
                 let _ = sink.close().await;
             });
-            let out = futures_util::sink::unfold(tx, |tx, message: Message| async move {
-                tx.send(message)
-                    .await
-                    .map(|()| tx)
-                    .map_err(|_| axum::Error::new("the connection is closed"))
+            // async-graphql closes a refused `connection_init` with 1002; the protocol says
+            // 4403 (Forbidden), which is what clients such as graphql-ws act on.
+            let refused = Arc::new(AtomicBool::new(false));
+            let refused_out = refused.clone();
+            let out = futures_util::sink::unfold(tx, move |tx, message: Message| {
+                let refused = refused_out.clone();
+                async move {
+                    let message = match message {
+                        Message::Close(Some(mut frame))
+                            if frame.code == 1002 && refused.load(Ordering::Acquire) =>
+                        {
+                            frame.code = 4403;
+                            Message::Close(Some(frame))
+                        }
+                        other => other,
+                    };
+                    tx.send(message)
+                        .await
+                        .map(|()| tx)
+                        .map_err(|_| axum::Error::new("the connection is closed"))
+                }
             });
             let verifier = state.verifier.clone();
             let db = state.db.clone();
@@ -183,7 +200,10 @@ pub async fn upgrade(
                     let viewer = verifier
                         .viewer_from_connection_init(&db, &payload)
                         .await
-                        .map_err(|e| async_graphql::Error::new(e.to_string()))?;
+                        .map_err(|e| {
+                            refused.store(true, Ordering::Release);
+                            async_graphql::Error::new(e.to_string())
+                        })?;
                     let mut data = Data::default();
                     data.insert(viewer);
                     data.insert(SubscriptionSlots::new(max_subscriptions));

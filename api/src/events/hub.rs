@@ -88,19 +88,14 @@ async fn read(
         let Some(hub) = hub.upgrade() else {
             return;
         };
-        loop {
-            match feed::page(&db, &Visibility::All, last, 500, None).await {
-                Ok((rows, more)) => {
-                    for row in rows {
-                        last = last.max(row.id);
-                        // No receivers is not an error: nobody is subscribed.
-                        let _ = hub.tx.send(Arc::new(row));
-                    }
-                    if !more {
-                        break;
-                    }
-                }
-                Err(_) => break,
+        while let Ok((rows, more)) = feed::page(&db, &Visibility::All, last, 500, None).await {
+            for row in rows {
+                last = last.max(row.id);
+                // No receivers is not an error: nobody is subscribed.
+                let _ = hub.tx.send(Arc::new(row));
+            }
+            if !more {
+                break;
             }
         }
     }
