@@ -12,6 +12,7 @@ mod api;
 mod auth;
 mod bounded;
 mod caching;
+mod changes;
 mod content;
 mod demo;
 mod embed;

@@ -51,6 +51,10 @@ pub struct AppState {
     pub verifier: Arc<crate::auth::Verifier>,
     /// The configuration.
     pub config: Arc<Config>,
+    /// The fan-out of committed events to this replica's subscriptions.
+    pub hub: Arc<crate::events::hub::Hub>,
+    /// Open WebSocket connections per client address.
+    pub ws_clients: Arc<crate::subscriptions::ClientCount>,
     /// The per-caller rate limiter, when rate limiting is on.
     pub limiter: Option<Arc<RateLimit>>,
     /// The anonymous response cache, and the content generation it follows.
@@ -76,13 +80,19 @@ impl AppState {
             &config.database_url,
             Duration::from_millis(config.generation_check_ms),
         );
+        let hub = crate::events::hub::Hub::start(
+            db.clone(),
+            Duration::from_millis(config.events_poll_ms),
+        );
         Self {
             cache: Arc::new(ResponseCache::new(config.response_cache_bytes, generation)),
             persisted: Arc::new(Persisted::new(
                 config.apq_store_bytes,
                 config.anonymous_trusted_only,
             )),
-            schema: build_schema(db.clone(), &config),
+            schema: build_schema(db.clone(), hub.clone(), &config),
+            hub,
+            ws_clients: Arc::default(),
             db,
             statements,
             verifier: Arc::new(verifier),
@@ -858,6 +868,14 @@ fn id_of(request: &Request) -> String {
 }
 
 async fn graphql_get(State(state): State<AppState>, request: Request) -> Response {
+    if crate::subscriptions::is_upgrade(request.headers()) {
+        let peer = peer_of(&request);
+        let address = match client_address(&state, request.headers(), peer) {
+            CallerKey::Address(ip) => Some(ip),
+            _ => None,
+        };
+        return crate::subscriptions::upgrade(state, request, address).await;
+    }
     let headers = request.headers().clone();
     let peer = peer_of(&request);
     let id = id_of(&request);

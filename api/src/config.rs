@@ -113,6 +113,16 @@ pub struct Config {
     /// Milliseconds between two reads of the content generation (the fallback when a change
     /// committed elsewhere is not notified); at most 1000.
     pub generation_check_ms: u64,
+    /// How often, in milliseconds, each replica reads the event log for changes it was not
+    /// told of (the fallback behind in-process wake-ups and PostgreSQL `NOTIFY`).
+    pub events_poll_ms: u64,
+    /// Most WebSocket (subscription) connections open at once from one client address.
+    pub ws_max_connections_per_client: usize,
+    /// Most subscriptions running at once on one WebSocket connection.
+    pub ws_max_subscriptions_per_connection: usize,
+    /// Seconds between the server's keep-alive pings on a WebSocket connection; a connection
+    /// that sends nothing (not even a pong) for three intervals is closed.
+    pub ws_keepalive_secs: u64,
 }
 
 impl Default for Config {
@@ -160,6 +170,10 @@ impl Default for Config {
             apq_store_bytes: 8 * 1024 * 1024,
             anonymous_trusted_only: false,
             generation_check_ms: 500,
+            events_poll_ms: 1000,
+            ws_max_connections_per_client: 8,
+            ws_max_subscriptions_per_connection: 10,
+            ws_keepalive_secs: 15,
         }
     }
 }
@@ -246,6 +260,14 @@ impl Config {
         ensure!(
             (1..=1000).contains(&self.generation_check_ms),
             "PLAN_API_GENERATION_CHECK_MS must be between 1 and 1000"
+        );
+        ensure!(
+            self.events_poll_ms > 0 && self.ws_keepalive_secs > 0,
+            "PLAN_API_EVENTS_POLL_MS and PLAN_API_WS_KEEPALIVE_SECS must be at least 1"
+        );
+        ensure!(
+            self.ws_max_connections_per_client > 0 && self.ws_max_subscriptions_per_connection > 0,
+            "PLAN_API_WS_MAX_CONNECTIONS_PER_CLIENT and PLAN_API_WS_MAX_SUBSCRIPTIONS_PER_CONNECTION must be at least 1"
         );
         if let Some(s) = &self.jwt_secret {
             ensure!(

@@ -11,6 +11,7 @@ pub mod db;
 pub mod demo;
 pub mod embed;
 pub mod error;
+pub mod events;
 pub mod exports;
 pub mod fold;
 pub mod generation;
@@ -29,6 +30,7 @@ pub mod response_cache;
 pub mod seed;
 pub mod server;
 pub mod store;
+pub mod subscriptions;
 pub mod telemetry;
 
 pub use app::{AppState, ops_router, router};

@@ -9,6 +9,7 @@ pub mod action;
 pub mod action_organization;
 pub mod annual_report;
 pub mod audit_entry;
+pub mod event;
 pub mod expected_result;
 pub mod form_contribution;
 pub mod form_of_intervention;

@@ -8,6 +8,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261129_000001_plan_content;
 mod m20261129_000002_monitoring;
 mod m20261201_000003_private_ids;
+mod m20261201_000004_events;
 mod m20261201_000013_content_generation;
 
 /// The ordered list of migrations.
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000001_plan_content::Migration),
             Box::new(m20261129_000002_monitoring::Migration),
             Box::new(m20261201_000003_private_ids::Migration),
+            Box::new(m20261201_000004_events::Migration),
             Box::new(m20261201_000013_content_generation::Migration),
         ]
     }

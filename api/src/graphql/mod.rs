@@ -4,6 +4,7 @@
 //! without clients noticing.
 
 mod actors;
+mod changes;
 mod geography;
 mod monitoring;
 mod monitoring_write;
@@ -16,9 +17,7 @@ mod search;
 mod strategy;
 mod viewer;
 
-use async_graphql::{
-    Context, EmptySubscription, InputType, MergedObject, Name, SDLExportOptions, Schema, Value,
-};
+use async_graphql::{Context, InputType, MergedObject, Name, SDLExportOptions, Schema, Value};
 use sea_orm::DatabaseConnection;
 
 use crate::error::ApiError;
@@ -38,22 +37,29 @@ pub struct Query(
     viewer::ViewerQuery,
     monitoring::MonitoringQuery,
     report::ReportQuery,
+    changes::ChangesQuery,
 );
 
 /// The root mutation: the union of every domain's mutations.
 #[derive(MergedObject, Default)]
 pub struct Mutation(monitoring_write::MonitoringMutation);
 
+pub use changes::{ChangesSubscription as Subscription, SubscriptionSlots};
 pub use monitoring::published_cache;
 
 /// The schema type served by the API.
-pub type PlanSchema = Schema<Query, Mutation, EmptySubscription>;
+pub type PlanSchema = Schema<Query, Mutation, Subscription>;
 
 /// Builds the schema with the configured limits. Request-scoped data (loaders, viewer,
 /// language) is added per request.
-pub fn build_schema(db: DatabaseConnection, config: &crate::Config) -> PlanSchema {
-    let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+pub fn build_schema(
+    db: DatabaseConnection,
+    hub: std::sync::Arc<crate::events::hub::Hub>,
+    config: &crate::Config,
+) -> PlanSchema {
+    let mut builder = Schema::build(Query::default(), Mutation::default(), Subscription)
         .data(db)
+        .data(hub)
         .limit_complexity(config.max_complexity)
         .extension(rules::DocumentRules {
             max_depth: config.max_depth,
@@ -70,7 +76,7 @@ pub fn build_schema(db: DatabaseConnection, config: &crate::Config) -> PlanSchem
 
 /// The SDL of the schema, sorted so that the committed `schema.graphql` diffs cleanly.
 pub fn sdl() -> String {
-    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+    Schema::build(Query::default(), Mutation::default(), Subscription)
         .finish()
         .sdl_with_options(
             SDLExportOptions::new()
@@ -78,6 +84,12 @@ pub fn sdl() -> String {
                 .sorted_arguments()
                 .sorted_enum_items(),
         )
+}
+
+/// The GraphQL type name of a stored monitoring record kind (`PROGRESS_UPDATE` →
+/// `ProgressUpdate`).
+pub fn type_name_of_kind(record_type: &str) -> Option<&'static str> {
+    monitoring::type_name(record_type)
 }
 
 /// The request's loaders.

@@ -981,6 +981,10 @@ pub struct MonitoringFilter {
     pub year: Option<i32>,
     /// The review state.
     pub state: Option<ReviewState>,
+    /// Only records created or changed (edited, submitted, published, …) at or after this
+    /// instant: for simple polling, pass the time of your previous poll (changes within that
+    /// same second come again; the change feed `changes` gives exact cursors instead).
+    pub updated_since: Option<DateTime>,
 }
 
 /// Turns a filter into a record query, checking every code.
@@ -1088,6 +1092,7 @@ pub(crate) async fn record_query(
             year: filter.year,
             state: filter.state.map(|s| enum_str(&s)),
             links,
+            updated_since: filter.updated_since.map(|t| t.0),
         },
         plan,
     ))

@@ -19,6 +19,7 @@ use serde_json::{Value, json};
 use super::{Visibility, state};
 use crate::auth::Viewer;
 use crate::error::ApiError;
+use crate::events::{self, ChangeType, NewEvent};
 use crate::pagination::Page;
 
 /// Who is writing, and in which request.
@@ -347,6 +348,13 @@ pub async fn create(
         Some(snapshot(&model, &new.links)),
     )
     .await?;
+    if model.state == state::SUBMITTED {
+        events::append(
+            &txn,
+            NewEvent::record(ChangeType::RecordSubmitted, None, &model),
+        )
+        .await?;
+    }
     txn.commit().await?;
     Ok((model, true))
 }
@@ -471,6 +479,16 @@ impl Transition {
         }
     }
 
+    /// The event the change appends.
+    pub fn change(self) -> ChangeType {
+        match self {
+            Transition::Submit => ChangeType::RecordSubmitted,
+            Transition::Publish => ChangeType::RecordPublished,
+            Transition::Return => ChangeType::RecordReturned,
+            Transition::Archive => ChangeType::RecordArchived,
+        }
+    }
+
     fn allowed_from(self) -> &'static [&'static str] {
         match self {
             Transition::Submit => &[state::DRAFT, state::RETURNED],
@@ -578,6 +596,11 @@ pub async fn transition(
         Some(snapshot(&after, &record_links)),
     )
     .await?;
+    events::append(
+        &txn,
+        NewEvent::record(step.change(), Some(&current.state), &after),
+    )
+    .await?;
     if step == Transition::Publish || current.state == state::PUBLISHED {
         // Published, or no longer published: what anonymous callers read changes.
         crate::generation::bump(&txn).await?;
@@ -599,6 +622,8 @@ pub struct RecordQuery {
     pub state: Option<String>,
     /// Only records linked to all of these `(type, code)`.
     pub links: Vec<Link>,
+    /// Only records changed at or after this instant.
+    pub updated_since: Option<chrono::DateTime<Utc>>,
 }
 
 fn visibility_condition(vis: &Visibility) -> Condition {
@@ -625,6 +650,9 @@ fn record_condition(q: &RecordQuery, vis: &Visibility) -> Condition {
     }
     if let Some(s) = &q.state {
         cond = cond.add(monitoring_record::Column::State.eq(s.as_str()));
+    }
+    if let Some(t) = q.updated_since {
+        cond = cond.add(monitoring_record::Column::UpdatedAt.gte(t));
     }
     for (t, c) in &q.links {
         let mut sub = Query::select();
@@ -811,6 +839,16 @@ pub async fn set_year_closed(
         Some(json!({ "year": after.year, "closed": after.closed, "version": after.version })),
     )
     .await?;
+    let change = if closed {
+        ChangeType::ReportingYearClosed
+    } else {
+        ChangeType::ReportingYearOpened
+    };
+    events::append(
+        &txn,
+        NewEvent::plan(change, year.plan_id, json!({ "year": after.year })),
+    )
+    .await?;
     // Reporting years and whether they are closed are public.
     crate::generation::bump(&txn).await?;
     txn.commit().await?;
@@ -933,6 +971,15 @@ pub async fn publish_report(
         "PUBLISH_REPORT",
         None,
         Some(json!({ "year": year })),
+    )
+    .await?;
+    events::append(
+        &txn,
+        NewEvent::plan(
+            ChangeType::AnnualReportPublished,
+            plan_id,
+            json!({ "year": year }),
+        ),
     )
     .await?;
     crate::generation::bump(&txn).await?;

@@ -84,6 +84,21 @@ pub async fn seed(
     }
     let orgs = load_organizations(&txn, &ds).await?;
     load_plan(&txn, &ds, &orgs).await?;
+    if let Some(plan) = plan::Entity::find()
+        .filter(plan::Column::Code.eq(plan_code))
+        .one(&txn)
+        .await?
+    {
+        crate::events::append(
+            &txn,
+            crate::events::NewEvent::plan(
+                crate::events::ChangeType::PlanContentChanged,
+                plan.id,
+                serde_json::json!({ "contentHash": ds.content_hash }),
+            ),
+        )
+        .await?;
+    }
     upsert::<seed_state::Entity>(
         &txn,
         seed_state::ActiveModel {

@@ -1,0 +1,365 @@
+//! The change feed (`changes` query) and its live form (`changes` subscription): the event log
+//! as far as the viewer may see it, in commit order, with durable cursors.
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use async_graphql::{Context, ErrorExtensions, ID, Object, Subscription};
+use entity::event;
+use futures_util::Stream;
+use sea_orm::DatabaseConnection;
+
+use super::db;
+use super::monitoring::ReviewState;
+use super::scalars::DateTime;
+use crate::error::ApiError;
+use crate::events::hub::Hub;
+use crate::events::{ChangeType, feed};
+use crate::monitoring::Visibility;
+use crate::pagination::{DEFAULT_PAGE_SIZE, PageInfo, max_page_size};
+use crate::policy;
+
+/// One change: something another system may want to act on.
+pub struct Change(Arc<event::Model>);
+
+/// One change: something another system may want to act on.
+#[Object]
+impl Change {
+    /// Opaque, durable cursor of this change: pass it as `after` to read what followed.
+    async fn cursor(&self) -> String {
+        feed::cursor(self.0.id)
+    }
+    /// Position in the log: later changes have larger numbers (numbers may be skipped).
+    async fn sequence(&self) -> i32 {
+        self.0.id
+    }
+    /// What happened.
+    #[graphql(name = "type")]
+    async fn change_type(&self) -> Result<ChangeType, ApiError> {
+        ChangeType::from_stored(&self.0.event_type).ok_or(ApiError::Internal)
+    }
+    /// Global ID of what changed: a monitoring record, or the plan (for plan content, reporting
+    /// years and annual reports). Refetch it with `node(id:)`.
+    async fn node_id(&self) -> Option<ID> {
+        self.0.node_id.clone().map(ID)
+    }
+    /// When it happened.
+    async fn occurred_at(&self) -> DateTime {
+        DateTime(self.0.occurred_at)
+    }
+    /// Code of the plan it belongs to.
+    async fn plan(&self) -> Option<&str> {
+        self.0.payload["plan"].as_str()
+    }
+    /// For record changes: the record's GraphQL type (`ProgressUpdate`, `Activity`, …).
+    async fn record_type(&self) -> Option<&str> {
+        self.0.payload["recordType"].as_str()
+    }
+    /// For record changes: the record's review state after the change.
+    async fn state(&self) -> Option<ReviewState> {
+        self.0.payload["state"]
+            .as_str()
+            .and_then(|s| super::db_enum(s).ok())
+    }
+    /// For record changes: its review state before the change (null when it was created in
+    /// its new state).
+    async fn previous_state(&self) -> Option<ReviewState> {
+        self.0.payload["previousState"]
+            .as_str()
+            .and_then(|s| super::db_enum(s).ok())
+    }
+    /// For record changes: the record's version after the change.
+    async fn version(&self) -> Option<i32> {
+        self.0.payload["version"]
+            .as_i64()
+            .and_then(|v| i32::try_from(v).ok())
+    }
+    /// The year concerned: a record's reporting year, the reporting year opened or closed, the
+    /// annual report's year.
+    async fn year(&self) -> Option<i32> {
+        self.0.payload["year"]
+            .as_i64()
+            .and_then(|v| i32::try_from(v).ok())
+    }
+}
+
+/// A change in a page of the feed.
+pub struct ChangeEdge(Change);
+
+/// A change in a page of the feed.
+#[Object]
+impl ChangeEdge {
+    /// Opaque, durable cursor of the change, for `after`.
+    async fn cursor(&self) -> String {
+        feed::cursor(self.0.0.id)
+    }
+    /// The change.
+    async fn node(&self) -> &Change {
+        &self.0
+    }
+}
+
+/// A page of the change feed, oldest first. It has no total count: the feed grows for as long
+/// as the plan is monitored, and consumers page through it with `after` until `hasNextPage`
+/// is false, then keep the last cursor for their next visit.
+pub struct ChangeConnection {
+    edges: Vec<ChangeEdge>,
+    page_info: PageInfo,
+}
+
+/// A page of the change feed, oldest first. It has no total count: the feed grows for as long
+/// as the plan is monitored, and consumers page through it with `after` until `hasNextPage`
+/// is false, then keep the last cursor for their next visit.
+#[Object]
+impl ChangeConnection {
+    /// The changes of this page, each with its cursor.
+    async fn edges(&self) -> &[ChangeEdge] {
+        &self.edges
+    }
+    /// The changes of this page.
+    async fn nodes(&self) -> Vec<&Change> {
+        self.edges.iter().map(|e| &e.0).collect()
+    }
+    /// Where this page lies in the feed. `endCursor` is null on an empty page: keep the cursor
+    /// you had.
+    async fn page_info(&self) -> &PageInfo {
+        &self.page_info
+    }
+}
+
+fn check_types(types: Option<Vec<ChangeType>>) -> Result<Option<Vec<ChangeType>>, ApiError> {
+    match types {
+        Some(t) if t.is_empty() => Err(ApiError::bad_input(
+            "types",
+            "name at least one change type, or leave types out for all",
+        )),
+        other => Ok(other),
+    }
+}
+
+/// The `changes` root field.
+#[derive(Default)]
+pub struct ChangesQuery;
+
+/// The `changes` root field.
+#[Object]
+impl ChangesQuery {
+    /// Changes to the plan and its monitoring, oldest first, as far as the caller may see
+    /// them: anonymous callers see public changes only (publications, reports, reporting
+    /// years, plan content); areas and municipalities also those about their own records;
+    /// readers and coordinators everything. A consumer keeps the last cursor it read and asks
+    /// for what came `after` it, and so catches up after any downtime with nothing missed.
+    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity")]
+    async fn changes(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "A cursor from an earlier page or change: only what came after it. \
+                          From the start of the log when omitted."
+        )]
+        after: Option<String>,
+        #[graphql(desc = "Page size (default 20, at most the server's page size cap).")]
+        first: Option<i32>,
+        #[graphql(desc = "Only changes of these types; all types when omitted.")] types: Option<
+            Vec<ChangeType>,
+        >,
+    ) -> Result<ChangeConnection, ApiError> {
+        let limit = match first {
+            None => DEFAULT_PAGE_SIZE,
+            Some(n) if n < 0 => {
+                return Err(ApiError::bad_input("first", "first must not be negative"));
+            }
+            Some(n) if n as u64 > max_page_size() => {
+                return Err(ApiError::bad_input(
+                    "first",
+                    format!("first must be at most {}", max_page_size()),
+                ));
+            }
+            Some(n) => n as u64,
+        };
+        let after_id = match &after {
+            Some(c) => feed::decode_cursor(c, "after")?,
+            None => 0,
+        };
+        let types = check_types(types)?;
+        let vis = policy::visibility(policy::viewer(ctx));
+        let (rows, more) = feed::page(db(ctx)?, &vis, after_id, limit, types.as_deref()).await?;
+        let edges: Vec<ChangeEdge> = rows
+            .into_iter()
+            .map(|e| ChangeEdge(Change(Arc::new(e))))
+            .collect();
+        let page_info = PageInfo {
+            has_next_page: more,
+            has_previous_page: after_id > 0,
+            start_cursor: edges.first().map(|e| feed::cursor(e.0.0.id)),
+            end_cursor: edges.last().map(|e| feed::cursor(e.0.0.id)),
+        };
+        Ok(ChangeConnection { edges, page_info })
+    }
+}
+
+/// The subscriptions running on one WebSocket connection, against its cap.
+#[derive(Debug)]
+pub struct SubscriptionSlots {
+    running: AtomicUsize,
+    max: usize,
+}
+
+impl SubscriptionSlots {
+    /// Room for `max` subscriptions at once.
+    pub fn new(max: usize) -> Arc<Self> {
+        Arc::new(SubscriptionSlots {
+            running: AtomicUsize::new(0),
+            max,
+        })
+    }
+
+    fn take(self: &Arc<Self>) -> Option<SlotGuard> {
+        let taken = self
+            .running
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
+                (n < self.max).then_some(n + 1)
+            })
+            .is_ok();
+        taken.then(|| SlotGuard(self.clone()))
+    }
+}
+
+/// A running subscription's place; freed when its stream ends or the client completes it.
+struct SlotGuard(Arc<SubscriptionSlots>);
+
+impl Drop for SlotGuard {
+    fn drop(&mut self) {
+        self.0.running.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+/// The state of one `changes` subscription.
+struct Live {
+    rx: tokio::sync::broadcast::Receiver<Arc<event::Model>>,
+    db: DatabaseConnection,
+    vis: Visibility,
+    types: Option<Vec<ChangeType>>,
+    expires_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The last sequence delivered or passed over.
+    last: i32,
+    /// Read from the database, not yet delivered.
+    backlog: VecDeque<event::Model>,
+    /// The database may hold events after `last` that the broadcast will not bring (a replay
+    /// from a cursor, or a subscriber that fell behind).
+    catching_up: bool,
+    _slot: Option<SlotGuard>,
+}
+
+const CATCH_UP_BATCH: u64 = 200;
+
+impl Live {
+    async fn next(&mut self) -> Option<Change> {
+        loop {
+            if self.expires_at.is_some_and(|t| t <= chrono::Utc::now()) {
+                // The token ran out: the subscription ends; the client reconnects with a new one.
+                return None;
+            }
+            if let Some(e) = self.backlog.pop_front() {
+                self.last = e.id;
+                return Some(Change(Arc::new(e)));
+            }
+            if self.catching_up {
+                let (rows, more) = feed::page(
+                    &self.db,
+                    &self.vis,
+                    self.last,
+                    CATCH_UP_BATCH,
+                    self.types.as_deref(),
+                )
+                .await
+                .ok()?;
+                self.catching_up = more;
+                self.backlog.extend(rows);
+                continue;
+            }
+            match self.rx.recv().await {
+                Ok(e) => {
+                    if e.id <= self.last {
+                        continue;
+                    }
+                    self.last = e.id;
+                    if feed::sees(&self.vis, &e) && feed::of_types(self.types.as_deref(), &e) {
+                        return Some(Change(e));
+                    }
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                    self.catching_up = true;
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+            }
+        }
+    }
+}
+
+/// The root subscription.
+#[derive(Default)]
+pub struct ChangesSubscription;
+
+/// The root subscription.
+#[Subscription]
+impl ChangesSubscription {
+    /// The same changes as the `changes` query, pushed as they are committed, with the same
+    /// visibility (the token is the one given in `connection_init`). With `after`, the changes
+    /// since that cursor come first, so a dashboard that reconnects misses nothing. The
+    /// subscription ends when the token expires.
+    async fn changes(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only changes of these types; all types when omitted.")] types: Option<
+            Vec<ChangeType>,
+        >,
+        #[graphql(
+            desc = "A cursor from the feed or an earlier change: replay what came after \
+                          it first. Only changes from now on when omitted."
+        )]
+        after: Option<String>,
+    ) -> async_graphql::Result<impl Stream<Item = Change> + use<>> {
+        let types = check_types(types).map_err(|e| e.extend())?;
+        let db = db(ctx).map_err(|e| e.extend())?.clone();
+        let hub = ctx
+            .data::<Arc<Hub>>()
+            .map_err(|_| ApiError::Internal.extend())?;
+        let slot = match ctx.data_opt::<Arc<SubscriptionSlots>>() {
+            Some(slots) => Some(slots.take().ok_or_else(|| {
+                async_graphql::Error::new(format!(
+                    "at most {} subscriptions may run at once on one connection",
+                    slots.max
+                ))
+                .extend_with(|_, e| e.set("code", "RATE_LIMITED"))
+            })?),
+            None => None,
+        };
+        let viewer = policy::viewer(ctx).clone();
+        let after = match &after {
+            Some(c) => Some(feed::decode_cursor(c, "after").map_err(|e| e.extend())?),
+            None => None,
+        };
+        // Read the log's end before listening: whatever commits in between is read from the
+        // database, and the broadcast's copies of it are skipped.
+        let start = match after {
+            Some(n) => n,
+            None => feed::latest(&db).await.map_err(|e| e.extend())?,
+        };
+        let live = Live {
+            rx: hub.subscribe(),
+            db,
+            vis: policy::visibility(&viewer),
+            types,
+            expires_at: viewer.expires_at,
+            last: start,
+            backlog: VecDeque::new(),
+            catching_up: true,
+            _slot: slot,
+        };
+        Ok(futures_util::stream::unfold(live, |mut live| async move {
+            live.next().await.map(|c| (c, live))
+        }))
+    }
+}

@@ -1,0 +1,55 @@
+//! The event log: one row per change another system may learn of, written in the same
+//! transaction as the change (so nothing that commits is missed and nothing rolled back is
+//! announced). The change feed reads it, subscriptions are fanned out from it, webhooks are
+//! delivered from it.
+
+use sea_orm_migration::{prelude::*, schema::*};
+
+/// Creates `event`.
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+fn n(name: &str) -> Alias {
+    Alias::new(name)
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table(n("event"))
+                .if_not_exists()
+                // The sequence: events are read in this order, and cursors are built from it.
+                .col(pk_auto(n("id")))
+                .col(integer_null(n("plan_id")))
+                .col(string(n("event_type")))
+                .col(string_null(n("node_id")))
+                .col(timestamp_with_time_zone(n("occurred_at")))
+                // Who may see it: everyone, or only those who may read the record's unpublished
+                // state (its reporter's unit or municipality, readers, coordinators).
+                .col(boolean(n("public")))
+                .col(string_null(n("owner_unit")))
+                .col(string_null(n("owner_municipality")))
+                .col(json(n("payload")))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("ix_event_event_type_id")
+                .table(n("event"))
+                .col(n("event_type"))
+                .col(n("id"))
+                .if_not_exists()
+                .to_owned(),
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_table(Table::drop().table(n("event")).to_owned())
+            .await
+    }
+}
