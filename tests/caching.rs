@@ -484,7 +484,9 @@ async fn trusted_documents_are_listed_and_answer_by_hash_over_get_in_every_langu
             "ActionCard",
             "LineProgress",
             "MunicipalityPage",
-            "PlanOutline"
+            "PlanOutline",
+            "AmbPlanWidget",
+            "AmbEmbedMunicipalities"
         ]
     );
     for doc in &docs {
@@ -494,6 +496,7 @@ async fn trusted_documents_are_listed_and_answer_by_hash_over_get_in_every_langu
         "ActionCard" => json!({ "code": "LE1.1" }),
         "LineProgress" => json!({ "code": "LE1" }),
         "MunicipalityPage" => json!({ "ineCode": "08101" }),
+        "AmbPlanWidget" => json!({ "ine": "08101" }),
         _ => json!({}),
     };
     for doc in &docs {

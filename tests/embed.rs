@@ -305,3 +305,37 @@ async fn a_portal_reads_across_origins_only_when_the_operator_lists_it() {
         "cross-origin"
     );
 }
+
+#[tokio::test]
+async fn the_widget_works_where_anonymous_callers_may_send_only_trusted_documents() {
+    let app = TestApp::with(|c| c.anonymous_trusted_only = true).await;
+    let reply = app.get(&widget_url("08101", "CA")).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    assert!(reply.body["errors"].is_null(), "{}", reply.body);
+    assert_eq!(
+        reply.body["data"]["municipality"]["ineCode"], "08101",
+        "{}",
+        reply.body
+    );
+    let list = app
+        .get(&format!(
+            "/graphql?query={}&operationName=AmbEmbedMunicipalities",
+            encode(&document("AmbEmbedMunicipalities"))
+        ))
+        .await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.text);
+    // The widget's documents are listed with the reviewed ones.
+    let manifest = app.get("/graphql/documents").await;
+    let names: Vec<&str> = manifest.body["operations"]
+        .as_array()
+        .expect("operations")
+        .iter()
+        .filter_map(|d| d["name"].as_str())
+        .collect();
+    for name in ["AmbPlanWidget", "AmbEmbedMunicipalities", "PlanOutline"] {
+        assert!(names.contains(&name), "{name} in {names:?}");
+    }
+    // Anything else is still refused.
+    let other = app.get("/graphql?query=%7Bplan%7Bcode%7D%7D").await;
+    assert_eq!(other.error_code(), Some("TRUSTED_DOCUMENT_REQUIRED"));
+}

@@ -86,12 +86,19 @@ impl Persisted {
     /// the allow-list setting.
     pub fn new(apq_bytes: u64, trusted_only: bool) -> Self {
         let mut ordered = Vec::new();
-        for (name, body) in embedded::DOCUMENTS {
+        // The reviewed documents of `documents/`, then the embeddable widget's, exactly as the
+        // widget sends them (so that it works when anonymous callers may send only these).
+        let widget = crate::embed::documents();
+        let sources = embedded::DOCUMENTS
+            .iter()
+            .map(|(name, body)| (*name, *body))
+            .chain(widget.iter().map(|(name, body)| (*name, body.as_str())));
+        for (name, body) in sources {
             match check(name, body) {
                 Ok(()) => ordered.push(Arc::new(TrustedDocument {
-                    name: (*name).to_owned(),
+                    name: name.to_owned(),
                     hash: sha256_hex(body),
-                    body: (*body).to_owned(),
+                    body: body.to_owned(),
                 })),
                 Err(why) => tracing::error!(document = name, why, "trusted document skipped"),
             }
