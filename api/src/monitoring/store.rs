@@ -730,14 +730,16 @@ pub async fn reporting_years(
 }
 
 /// Creates, open, the reporting years of the plan's period that have no row yet. Called by
-/// the seed and before a year is opened or closed; never by a read.
-pub async fn ensure_reporting_years<C: ConnectionTrait>(
-    db: &C,
+/// the seed and before a year is opened or closed; never by a read. New years are public, so
+/// creating them bumps the content generation in the same transaction.
+pub async fn ensure_reporting_years(
+    db: &DatabaseConnection,
     plan: &entity::plan::Model,
 ) -> Result<(), DbErr> {
+    let txn = db.begin().await?;
     let existing = reporting_year::Entity::find()
         .filter(reporting_year::Column::PlanId.eq(plan.id))
-        .all(db)
+        .all(&txn)
         .await?;
     let missing: Vec<_> = (plan.start_year..=plan.end_year)
         .filter(|y| !existing.iter().any(|r| r.year == *y))
@@ -758,10 +760,11 @@ pub async fn ensure_reporting_years<C: ConnectionTrait>(
                 reporting_year::Column::PlanId,
                 reporting_year::Column::Year,
             ])
-            .exec(db)
+            .exec(&txn)
             .await?;
+        crate::generation::bump(&txn).await?;
     }
-    Ok(())
+    txn.commit().await
 }
 
 /// Whether `year` of `plan_id` is closed.
