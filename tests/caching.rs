@@ -661,6 +661,10 @@ async fn on_postgresql_a_notification_wakes_a_replica_before_its_periodic_check(
     let app = app_with(|c| c.generation_check_ms = 1000).await;
     let tracker = &app.state.cache.generation;
     let known = tracker.current().expect("known");
+    // A notification sent before the LISTEN is in place is lost by design (the periodic check
+    // covers that case); wait for it.
+    wait_until(Duration::from_secs(10), || tracker.listening()).await;
+    assert!(tracker.listening(), "the replica never started listening");
     // A bump as another process makes it: the row and the notification, nothing in-process.
     let txn = app.state.db.begin().await.expect("begin");
     txn.execute_unprepared("UPDATE content_generation SET generation = generation + 1")

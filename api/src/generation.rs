@@ -117,6 +117,8 @@ pub struct Tracker {
     on_change: Mutex<Vec<Listener>>,
     /// How the last few new generations were learned, for tests and metrics.
     learned_by_notify: AtomicU64,
+    /// Whether the PostgreSQL `LISTEN` is in place (notifications sent before are not seen).
+    listening: AtomicBool,
     registered: AtomicBool,
 }
 
@@ -131,6 +133,7 @@ impl Tracker {
             wake: Notify::new(),
             on_change: Mutex::new(Vec::new()),
             learned_by_notify: AtomicU64::new(0),
+            listening: AtomicBool::new(false),
             registered: AtomicBool::new(false),
         })
     }
@@ -165,6 +168,11 @@ impl Tracker {
     /// Generations learned through a `NOTIFY` wake-up so far.
     pub fn learned_by_notify(&self) -> u64 {
         self.learned_by_notify.load(Ordering::Relaxed)
+    }
+
+    /// Whether this process is listening for PostgreSQL notifications right now.
+    pub fn listening(&self) -> bool {
+        self.listening.load(Ordering::Acquire)
     }
 
     fn now_ms(&self) -> u64 {
@@ -260,6 +268,9 @@ async fn listen(weak: Weak<Tracker>, db: DatabaseConnection, url: String) {
             tokio::time::sleep(Duration::from_secs(1)).await;
             continue;
         }
+        if let Some(me) = weak.upgrade() {
+            me.listening.store(true, Ordering::Release);
+        }
         loop {
             match tokio::time::timeout(Duration::from_secs(1), listener.recv()).await {
                 Err(_) => {
@@ -275,6 +286,9 @@ async fn listen(weak: Weak<Tracker>, db: DatabaseConnection, url: String) {
                 }
                 Ok(Err(err)) => {
                     tracing::warn!(%err, "LISTEN connection lost; reconnecting");
+                    if let Some(me) = weak.upgrade() {
+                        me.listening.store(false, Ordering::Release);
+                    }
                     break;
                 }
             }
