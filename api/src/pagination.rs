@@ -32,21 +32,22 @@ pub struct Page {
     pub limit: u64,
 }
 
+/// Validates `first`: the page size asked for, the default when omitted.
+pub fn page_size(first: Option<i32>) -> Result<u64, ApiError> {
+    match first {
+        None => Ok(DEFAULT_PAGE_SIZE),
+        Some(n) if n < 0 => Err(ApiError::bad_input("first", "first must not be negative")),
+        Some(n) if n as u64 > max_page_size() => Err(ApiError::bad_input(
+            "first",
+            format!("first must be at most {}", max_page_size()),
+        )),
+        Some(n) => Ok(n as u64),
+    }
+}
+
 /// Validates `first` and `after` (a cursor from an earlier page).
 pub fn page(first: Option<i32>, after: Option<&str>) -> Result<Page, ApiError> {
-    let limit = match first {
-        None => DEFAULT_PAGE_SIZE,
-        Some(n) if n < 0 => {
-            return Err(ApiError::bad_input("first", "first must not be negative"));
-        }
-        Some(n) if n as u64 > max_page_size() => {
-            return Err(ApiError::bad_input(
-                "first",
-                format!("first must be at most {}", max_page_size()),
-            ));
-        }
-        Some(n) => n as u64,
-    };
+    let limit = page_size(first)?;
     let offset = match after {
         None => 0,
         Some(cursor) => decode_cursor(cursor)

@@ -17,7 +17,7 @@ use crate::error::ApiError;
 use crate::events::hub::Hub;
 use crate::events::{ChangeType, feed};
 use crate::monitoring::Visibility;
-use crate::pagination::{DEFAULT_PAGE_SIZE, PageInfo, max_page_size};
+use crate::pagination::{PageInfo, page_size};
 use crate::policy;
 
 /// One change: something another system may want to act on.
@@ -165,19 +165,7 @@ impl ChangesQuery {
             Vec<ChangeType>,
         >,
     ) -> Result<ChangeConnection, ApiError> {
-        let limit = match first {
-            None => DEFAULT_PAGE_SIZE,
-            Some(n) if n < 0 => {
-                return Err(ApiError::bad_input("first", "first must not be negative"));
-            }
-            Some(n) if n as u64 > max_page_size() => {
-                return Err(ApiError::bad_input(
-                    "first",
-                    format!("first must be at most {}", max_page_size()),
-                ));
-            }
-            Some(n) => n as u64,
-        };
+        let limit = page_size(first)?;
         let after_id = match &after {
             Some(c) => feed::decode_cursor(c, "after")?,
             None => 0,
