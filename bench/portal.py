@@ -18,9 +18,12 @@ Issue #13, item 5. On one machine, on one throw-away PostgreSQL database:
      if one does not;
   4. sends the three shapes of reference/ (a: one action, b: lines with their actions, c: the
      full plan tree) with wrk (64 connections, 2 threads) for --duration seconds, --rounds
-     times, the order of the servers rotating each round; this API both uncached (POST) and
-     as a repeated anonymous GET (the same URL every time, which the response cache answers
-     once it exists);
+     times, the order of the servers rotating each round. This API runs as up to four
+     processes: uncached (response cache off: every request executed) on PostgreSQL, on
+     PostgreSQL without the content snapshot (PLAN_API_CONTENT_SNAPSHOT=false: the database
+     read level by level, as before #13) and on SQLite (the same plan seeded into a file);
+     and cached (default settings), asked as a portal asks: a repeated anonymous GET of the
+     document, and a GET of its Automatic Persisted Queries hash (registered once before);
   5. prints one table: req/s (mean of the rounds, and their range), p50 and p99 (means), and
      each row's ratio to the faster PostGraphile and to the static bytes.
 
@@ -37,6 +40,7 @@ Needs wrk and PostgreSQL (Debian: apt-get install wrk postgresql); run as root (
 then runs as the postgres user) or as an ordinary user.
 """
 import argparse
+import hashlib
 import json
 import os
 import shutil
@@ -63,7 +67,10 @@ SHAPES = {
 }
 SERVERS = {
     "api": "this API, POST (uncached)",
-    "api-get": "this API, repeated anonymous GET",
+    "api-sqlite": "this API on SQLite, POST (uncached)",
+    "api-db": "this API, POST (uncached, no content snapshot)",
+    "api-get": "this API, repeated anonymous GET (cached)",
+    "api-apq": "this API, GET by persisted-query hash (cached)",
     "pg4": "PostGraphile v4",
     "pg5": "PostGraphile v5",
     "static": "axum, same bytes from memory",
@@ -267,6 +274,7 @@ def main():
     p.add_argument("--servers", default=",".join(SERVERS), help="comma-separated subset of " + ",".join(SERVERS))
     p.add_argument("--shapes", default="a,b,c")
     p.add_argument("--env", action="append", default=[], help="NAME=VALUE for plan-api serve")
+    p.add_argument("--json", help="also write the raw wrk results here")
     args = p.parse_args()
     assert 1 <= args.duration <= 120 and 1 <= args.rounds <= 10 and args.connections <= 1000, "bounded runs only"
     servers = [s for s in args.servers.split(",") if s]
@@ -299,6 +307,10 @@ def main():
         run([args.bin, "migrate"], env=api_env, cwd=work)
         run([args.bin, "seed"], env=api_env, cwd=work)
         pg.psql("plan", "-f", os.path.join(REF, "es-functions.sql"))
+        # The event log's `node_id` column clashes with PostGraphile's own `nodeId` field (both
+        # versions refuse to start); renamed for PostGraphile only, outside the queried tables.
+        pg.psql("plan", "-c", "DO $$ BEGIN IF to_regclass('public.event') IS NOT NULL THEN "
+                "COMMENT ON COLUMN public.event.node_id IS E'@name eventNodeId'; END IF; END $$")
         print("plan loaded (plan-api migrate, seed) and reference/es-functions.sql run", flush=True)
 
         ports = {}
@@ -306,10 +318,28 @@ def main():
         def graphql_ready(port):
             return lambda: http(f"http://127.0.0.1:{port}/graphql", json.dumps({"query": "{ __typename }"}), 5)[0] == 200
 
-        # This API always runs: its answers are what the others are checked against.
-        ports["api"] = free_port()
-        env = dict(api_env, PLAN_API_LISTEN=f"127.0.0.1:{ports['api']}")
-        started.append(Server("api", [args.bin, "serve"], env, work, work, graphql_ready(ports["api"])))
+        # This API always runs (uncached: response cache off): its answers are what the others
+        # are checked against. The cached GET rows share one process with default settings.
+        def api_server(name, extra):
+            ports[name] = free_port()
+            env = dict(api_env, PLAN_API_LISTEN=f"127.0.0.1:{ports[name]}",
+                       PLAN_API_METRICS_LISTEN=f"127.0.0.1:{free_port()}", **extra)
+            started.append(Server(name, [args.bin, "serve"], env, work, work, graphql_ready(ports[name])))
+
+        api_server("api", {"PLAN_API_RESPONSE_CACHE_BYTES": "0"})
+        if "api-db" in servers:
+            api_server("api-db", {"PLAN_API_RESPONSE_CACHE_BYTES": "0", "PLAN_API_CONTENT_SNAPSHOT": "false"})
+        if "api-sqlite" in servers:
+            sqlite_env = dict(api_env, DATABASE_URL=f"sqlite://{os.path.join(work, 'plan.sqlite')}?mode=rwc")
+            run([args.bin, "migrate"], env=sqlite_env, cwd=work)
+            run([args.bin, "seed"], env=sqlite_env, cwd=work)
+            ports["api-sqlite"] = free_port()
+            env = dict(sqlite_env, PLAN_API_LISTEN=f"127.0.0.1:{ports['api-sqlite']}",
+                       PLAN_API_METRICS_LISTEN=f"127.0.0.1:{free_port()}", PLAN_API_RESPONSE_CACHE_BYTES="0")
+            started.append(Server("api-sqlite", [args.bin, "serve"], env, work, work,
+                                  graphql_ready(ports["api-sqlite"])))
+        if "api-get" in servers or "api-apq" in servers:
+            api_server("api-cached", {})
         if "pg4" in servers:
             ports["pg4"] = free_port()
             cmd = ["node", os.path.join(NODE, "pg4", "node_modules", "postgraphile", "cli.js"), "-c", url, "-s", "public",
@@ -338,11 +368,21 @@ def main():
             sizes[sh] = len(raw)
             with open(os.path.join(work, f"{sh}.json"), "wb") as f:
                 f.write(raw)
-            if "api" in servers:
-                targets[("api", sh)] = (f"http://127.0.0.1:{ports['api']}/graphql", "POST", body)
+            for name in ("api", "api-db", "api-sqlite"):
+                if name in servers:
+                    targets[(name, sh)] = (f"http://127.0.0.1:{ports[name]}/graphql", "POST", body)
+            cached = f"http://127.0.0.1:{ports.get('api-cached')}/graphql"
             if "api-get" in servers:
-                get_url = f"http://127.0.0.1:{ports['api']}/graphql?" + urllib.parse.urlencode({"query": queries[sh]["api"]})
-                targets[("api-get", sh)] = (get_url, "GET", None)
+                targets[("api-get", sh)] = (cached + "?" + urllib.parse.urlencode({"query": queries[sh]["api"]}),
+                                            "GET", None)
+            if "api-apq" in servers:
+                digest = hashlib.sha256(queries[sh]["api"].encode()).hexdigest()
+                ext = json.dumps({"persistedQuery": {"version": 1, "sha256Hash": digest}}, separators=(",", ":"))
+                # Registered once, as an Apollo client does after PERSISTED_QUERY_NOT_FOUND.
+                status, raw = http(cached, json.dumps({"query": queries[sh]["api"], "extensions": json.loads(ext)}))
+                if status != 200:
+                    sys.exit(f"registering the persisted query of shape {sh} failed: {status} {raw[:300]!r}")
+                targets[("api-apq", sh)] = (cached + "?" + urllib.parse.urlencode({"extensions": ext}), "GET", None)
             for name in ("pg4", "pg5"):
                 if name in ports:
                     targets[(name, sh)] = (f"http://127.0.0.1:{ports[name]}/graphql", "POST",
@@ -399,6 +439,10 @@ def main():
         pg.stop()
         if os.path.isdir(work):
             shutil.rmtree(work, ignore_errors=True)
+
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({f"{n}/{sh}": ws for (n, sh), ws in results.items()}, f, indent=1)
 
     def mean(key, field):
         return statistics.mean(w[field] for w in results[key])

@@ -511,7 +511,13 @@ const PLAN_TREE: &str = r#"{ plan {
 
 #[tokio::test]
 async fn the_full_plan_tree_takes_a_fixed_number_of_statements() {
-    let app = TestApp::new().await;
+    // The loaders' batching, without the content snapshot (which needs no statements at all,
+    // see tests/snapshot.rs) and without the response cache.
+    let app = TestApp::with(|c| {
+        c.content_snapshot = false;
+        c.response_cache_bytes = 0;
+    })
+    .await;
     let before = app.state.statements.get();
     let data = app.data(PLAN_TREE).await;
     let used = app.state.statements.get() - before;

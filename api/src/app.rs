@@ -59,6 +59,8 @@ pub struct AppState {
     pub limiter: Option<Arc<RateLimit>>,
     /// The anonymous response cache, and the content generation it follows.
     pub cache: Arc<ResponseCache>,
+    /// The plan's content in memory, per content generation (`None` when turned off).
+    pub snapshots: Option<Arc<crate::snapshot::Snapshots>>,
     /// Trusted documents and the APQ store.
     pub persisted: Arc<Persisted>,
     in_flight: Arc<InFlight>,
@@ -84,7 +86,11 @@ impl AppState {
             db.clone(),
             Duration::from_millis(config.events_poll_ms),
         );
+        let snapshots = config
+            .content_snapshot
+            .then(|| Arc::new(crate::snapshot::Snapshots::new(generation.clone())));
         Self {
+            snapshots,
             cache: Arc::new(ResponseCache::new(config.response_cache_bytes, generation)),
             persisted: Arc::new(Persisted::new(
                 config.apq_store_bytes,
@@ -659,7 +665,7 @@ async fn run(
         let mut responses = Vec::with_capacity(requests.len());
         for req in requests {
             let req = req
-                .data(new_loaders(state.db.clone()))
+                .data(new_loaders(state.db.clone(), state.snapshots.clone()))
                 .data(published_cache())
                 .data(viewer.clone())
                 .data(RequestId(request_id.to_owned()))

@@ -110,6 +110,9 @@ pub struct Config {
     pub apq_store_bytes: u64,
     /// Whether anonymous callers may send only the trusted documents of `documents/`.
     pub anonymous_trusted_only: bool,
+    /// Whether plan content is served from an in-memory snapshot per content generation
+    /// (`false`: every content read goes to the database).
+    pub content_snapshot: bool,
     /// Milliseconds between two reads of the content generation (the fallback when a change
     /// committed elsewhere is not notified); at most 1000.
     pub generation_check_ms: u64,
@@ -169,6 +172,7 @@ impl Default for Config {
             response_cache_bytes: 64 * 1024 * 1024,
             apq_store_bytes: 8 * 1024 * 1024,
             anonymous_trusted_only: false,
+            content_snapshot: true,
             generation_check_ms: 500,
             events_poll_ms: 1000,
             ws_max_connections_per_client: 8,

@@ -29,6 +29,7 @@ pub mod policy;
 pub mod response_cache;
 pub mod seed;
 pub mod server;
+pub mod snapshot;
 pub mod store;
 pub mod subscriptions;
 pub mod telemetry;

@@ -4,10 +4,15 @@
 //! One [`Db`] loader serves every relation; each relation is a marker type implementing
 //! [`Rel`], and the key [`By<R>`] tells the loader which one. A new `DataLoader<Db>` is made for
 //! each request (never shared), so nothing cached outlives the request.
+//!
+//! Content relations (every relation of the `relations!` table) are answered from the shared
+//! [`Snapshot`] of the current content generation when there is one, without the loader and
+//! without SQL; monitoring relations always go through the loader.
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::marker::PhantomData;
+use std::sync::Arc;
 
 use async_graphql::dataloader::{DataLoader, Loader};
 use sea_orm::{
@@ -15,6 +20,8 @@ use sea_orm::{
 };
 
 use crate::error::ApiError;
+use crate::snapshot::{Grouped, Relations, Snapshot, Snapshots};
+use crate::store;
 
 /// A relation the loader can batch: rows of `Self::Entity` grouped by `Self::column()`.
 pub trait Rel: Send + Sync + 'static {
@@ -24,6 +31,8 @@ pub trait Rel: Send + Sync + 'static {
     fn column() -> <Self::Entity as EntityTrait>::Column;
     /// The column giving the rows' order within a key.
     fn order() -> <Self::Entity as EntityTrait>::Column;
+    /// Whether the relation is plan content, served from the content snapshot.
+    const CONTENT: bool = false;
 }
 
 /// The key of relation `R`: the value of its column.
@@ -53,37 +62,88 @@ impl<R> Hash for By<R> {
     }
 }
 
-/// The loader: a database handle.
-pub struct Db(pub DatabaseConnection);
+/// The loader: a database handle, and the content snapshot this request reads (looked up once,
+/// on the first content read, so one request sees one generation).
+pub struct Db {
+    conn: DatabaseConnection,
+    snapshots: Option<Arc<Snapshots>>,
+    snapshot: tokio::sync::OnceCell<Option<Arc<Snapshot>>>,
+}
+
+impl Db {
+    /// The database.
+    pub fn conn(&self) -> &DatabaseConnection {
+        &self.conn
+    }
+
+    /// The content snapshot of this request, if there is one.
+    pub async fn snapshot(&self) -> Option<&Snapshot> {
+        self.snapshot
+            .get_or_init(|| async {
+                match &self.snapshots {
+                    Some(s) => s.current(&self.conn).await,
+                    None => None,
+                }
+            })
+            .await
+            .as_deref()
+    }
+}
+
+/// The rows of `R` whose key column is one of `keys` (all rows when `None`), grouped by key.
+async fn grouped<R: Rel>(
+    db: &DatabaseConnection,
+    keys: Option<Vec<i32>>,
+) -> Result<Grouped<<R::Entity as EntityTrait>::Model>, sea_orm::DbErr> {
+    let mut query = R::Entity::find();
+    if let Some(keys) = keys {
+        query = query.filter(R::column().is_in(keys));
+    }
+    let rows = query.order_by_asc(R::order()).all(db).await?;
+    let mut out: Grouped<_> = HashMap::new();
+    for row in rows {
+        let key = match row.get(R::column()) {
+            Value::Int(Some(v)) => v,
+            _ => continue,
+        };
+        out.entry(key).or_default().push(row);
+    }
+    Ok(out)
+}
+
+/// Every row of content relation `R`, grouped, into `relations` (building a snapshot).
+async fn load_relation<R: Rel>(
+    db: &DatabaseConnection,
+    relations: &mut Relations,
+) -> Result<(), sea_orm::DbErr> {
+    let rows = grouped::<R>(db, None).await?;
+    relations.insert(std::any::TypeId::of::<R>(), Box::new(rows));
+    Ok(())
+}
 
 impl<R: Rel> Loader<By<R>> for Db {
     type Value = Vec<<R::Entity as EntityTrait>::Model>;
     type Error = ApiError;
 
     async fn load(&self, keys: &[By<R>]) -> Result<HashMap<By<R>, Self::Value>, Self::Error> {
-        let rows = R::Entity::find()
-            .filter(R::column().is_in(keys.iter().map(|k| k.0)))
-            .order_by_asc(R::order())
-            .all(&self.0)
-            .await?;
-        let mut out: HashMap<By<R>, Self::Value> = HashMap::new();
-        for row in rows {
-            let key = match row.get(R::column()) {
-                Value::Int(Some(v)) => v,
-                _ => continue,
-            };
-            out.entry(By::new(key)).or_default().push(row);
-        }
-        Ok(out)
+        let rows = grouped::<R>(&self.conn, Some(keys.iter().map(|k| k.0).collect())).await?;
+        Ok(rows.into_iter().map(|(k, v)| (By::new(k), v)).collect())
     }
 }
 
 /// The per-request loader.
 pub type Loaders = DataLoader<Db>;
 
-/// A new loader for one request.
-pub fn new_loaders(db: DatabaseConnection) -> Loaders {
-    DataLoader::new(Db(db), tokio::spawn)
+/// A new loader for one request; content comes from `snapshots` when given.
+pub fn new_loaders(db: DatabaseConnection, snapshots: Option<Arc<Snapshots>>) -> Loaders {
+    DataLoader::new(
+        Db {
+            conn: db,
+            snapshots,
+            snapshot: tokio::sync::OnceCell::new(),
+        },
+        tokio::spawn,
+    )
 }
 
 /// Rows of `R` for `key`, in order (empty when none).
@@ -91,10 +151,38 @@ pub async fn many<R: Rel>(
     loaders: &Loaders,
     key: i32,
 ) -> Result<Vec<<R::Entity as EntityTrait>::Model>, ApiError> {
+    if R::CONTENT
+        && let Some(snapshot) = loaders.loader().snapshot().await
+        && let Some(rows) = snapshot.rows::<R>(key)
+    {
+        return Ok(rows.to_vec());
+    }
     Ok(loaders
         .load_one(By::<R>::new(key))
         .await?
         .unwrap_or_default())
+}
+
+/// Rows of `R` for each of `keys` (keys without rows may be missing).
+pub async fn many_of<R: Rel>(
+    loaders: &Loaders,
+    keys: impl IntoIterator<Item = By<R>>,
+) -> Result<HashMap<By<R>, Vec<<R::Entity as EntityTrait>::Model>>, ApiError> {
+    if R::CONTENT
+        && let Some(snapshot) = loaders.loader().snapshot().await
+    {
+        let mut out = HashMap::new();
+        for key in keys {
+            match snapshot.rows::<R>(key.0) {
+                Some(rows) => {
+                    out.insert(key, rows.to_vec());
+                }
+                None => return Ok(loaders.load_many([key]).await?),
+            }
+        }
+        return Ok(out);
+    }
+    Ok(loaders.load_many(keys).await?)
 }
 
 /// The one row of `R` for `key` (for relations on a unique column such as `id`).
@@ -102,7 +190,64 @@ pub async fn one<R: Rel>(
     loaders: &Loaders,
     key: i32,
 ) -> Result<Option<<R::Entity as EntityTrait>::Model>, ApiError> {
+    if R::CONTENT
+        && let Some(snapshot) = loaders.loader().snapshot().await
+        && let Some(rows) = snapshot.rows::<R>(key)
+    {
+        return Ok(rows.first().cloned());
+    }
     Ok(many::<R>(loaders, key).await?.into_iter().next())
+}
+
+/// The plan with `code`, or the current plan when `code` is `None`.
+pub async fn plan(loaders: &Loaders, code: Option<&str>) -> Result<entity::plan::Model, ApiError> {
+    match loaders.loader().snapshot().await {
+        Some(s) => s.resolve_plan(code).cloned(),
+        None => store::resolve_plan(loaders.loader().conn(), code).await,
+    }
+}
+
+/// Every plan, oldest first.
+pub async fn plans(loaders: &Loaders) -> Result<Vec<entity::plan::Model>, ApiError> {
+    match loaders.loader().snapshot().await {
+        Some(s) => Ok(s.plans().to_vec()),
+        None => store::plans(loaders.loader().conn()).await,
+    }
+}
+
+/// A strategic line of plan `plan_id` by code.
+pub async fn line_by_code(
+    loaders: &Loaders,
+    plan_id: i32,
+    code: &str,
+) -> Result<Option<entity::strategic_line::Model>, ApiError> {
+    match loaders.loader().snapshot().await {
+        Some(s) => Ok(s.line_by_code(plan_id, code).cloned()),
+        None => store::line_by_code(loaders.loader().conn(), plan_id, code).await,
+    }
+}
+
+/// An action of plan `plan_id` by code.
+pub async fn action_by_code(
+    loaders: &Loaders,
+    plan_id: i32,
+    code: &str,
+) -> Result<Option<entity::action::Model>, ApiError> {
+    match loaders.loader().snapshot().await {
+        Some(s) => Ok(s.action_by_code(plan_id, code).cloned()),
+        None => store::action_by_code(loaders.loader().conn(), plan_id, code).await,
+    }
+}
+
+/// An organization by code.
+pub async fn organization_by_code(
+    loaders: &Loaders,
+    code: &str,
+) -> Result<Option<entity::organization::Model>, ApiError> {
+    match loaders.loader().snapshot().await {
+        Some(s) => Ok(s.organization_by_code(code).cloned()),
+        None => store::organization_by_code(loaders.loader().conn(), code).await,
+    }
 }
 
 /// Declares relation marker types: `Name => table.Column ordered by Column`.
@@ -118,8 +263,19 @@ macro_rules! relations {
             fn order() -> entity::$module::Column {
                 entity::$module::Column::$order
             }
+            const CONTENT: bool = true;
         }
-    )*};
+    )*
+
+        /// Reads every content relation into `relations` (building a content snapshot).
+        pub(crate) async fn load_content(
+            db: &DatabaseConnection,
+            relations: &mut Relations,
+        ) -> Result<(), sea_orm::DbErr> {
+            $(load_relation::<$name>(db, relations).await?;)*
+            Ok(())
+        }
+    };
 }
 
 relations! {
@@ -205,7 +361,7 @@ impl Loader<OrgByCode> for Db {
         use entity::organization::{Column, Entity};
         let rows = Entity::find()
             .filter(Column::Code.is_in(keys.iter().map(|k| k.0.clone())))
-            .all(&self.0)
+            .all(&self.conn)
             .await?;
         Ok(rows
             .into_iter()
@@ -226,7 +382,7 @@ impl Loader<OrgByAcronym> for Db {
         let rows = Entity::find()
             .filter(Column::Acronym.is_in(keys.iter().map(|k| k.0.clone())))
             .order_by_asc(Column::Position)
-            .all(&self.0)
+            .all(&self.conn)
             .await?;
         let mut out = HashMap::new();
         for m in rows {
@@ -255,7 +411,7 @@ impl Loader<GlossaryByAcronym> for Db {
         let rows = Entity::find()
             .filter(Column::Acronym.is_in(keys.iter().map(|k| k.0.clone())))
             .order_by_asc(Column::PlanId)
-            .all(&self.0)
+            .all(&self.conn)
             .await?;
         let mut out: HashMap<GlossaryByAcronym, Self::Value> = HashMap::new();
         for m in rows {
@@ -314,7 +470,7 @@ impl<R: CodeRel> Loader<ByCode<R>> for Db {
         let rows = R::Entity::find()
             .filter(R::plan().is_in(plans))
             .filter(R::code().is_in(codes))
-            .all(&self.0)
+            .all(&self.conn)
             .await?;
         let mut out = HashMap::new();
         for row in rows {

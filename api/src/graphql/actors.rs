@@ -26,7 +26,7 @@ impl ActorsQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "Organization code.")] code: String,
     ) -> Result<Option<Organization>, ApiError> {
-        let org = store::organization_by_code(db(ctx)?, &code)
+        let org = l::organization_by_code(loaders(ctx)?, &code)
             .await?
             .ok_or_else(|| ApiError::NotFound(format!("no organization with code {code:?}")))?;
         Ok(Some(Organization(org)))
@@ -168,7 +168,7 @@ async fn linked_actions(
     ids.sort_unstable();
     ids.dedup();
     let keys: Vec<By<l::ActionById>> = ids.into_iter().map(By::new).collect();
-    let found = loaders.load_many(keys).await?;
+    let found = l::many_of(loaders, keys).await?;
     let mut actions: Vec<_> = found.into_values().flatten().collect();
     actions.sort_by_key(|a| (a.plan_id, a.position));
     let mut out = Vec::with_capacity(actions.len());

@@ -17,7 +17,6 @@ use super::{db, db_enum, loaders, tr};
 use crate::error::ApiError;
 use crate::i18n::Lang;
 use crate::loaders::{self as l, many};
-use crate::store;
 
 /// Root fields about plans.
 #[derive(Default)]
@@ -33,15 +32,13 @@ impl PlanQuery {
         #[graphql(desc = "Plan code, e.g. `AMB-PI-2021-2025`; omit it for the current plan.")]
         code: Option<String>,
     ) -> Result<Option<Plan>, ApiError> {
-        Ok(Some(Plan(
-            store::resolve_plan(db(ctx)?, code.as_deref()).await?,
-        )))
+        Ok(Some(Plan(l::plan(loaders(ctx)?, code.as_deref()).await?)))
     }
 
     /// Every plan loaded, oldest first.
     #[graphql(complexity = "10 * child_complexity")]
     async fn plans(&self, ctx: &Context<'_>) -> Result<Vec<Plan>, ApiError> {
-        Ok(store::plans(db(ctx)?)
+        Ok(l::plans(loaders(ctx)?)
             .await?
             .into_iter()
             .map(Plan)

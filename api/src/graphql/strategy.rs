@@ -34,9 +34,9 @@ impl StrategyQuery {
         #[graphql(desc = "Line code, e.g. `LE1`.")] code: String,
         #[graphql(desc = "Plan code; the current plan when omitted.")] plan: Option<String>,
     ) -> Result<Option<StrategicLine>, ApiError> {
-        let db = db(ctx)?;
-        let p = store::resolve_plan(db, plan.as_deref()).await?;
-        let line = store::line_by_code(db, p.id, &code)
+        let loaders = loaders(ctx)?;
+        let p = l::plan(loaders, plan.as_deref()).await?;
+        let line = l::line_by_code(loaders, p.id, &code)
             .await?
             .ok_or_else(|| not_found("strategic line", &code, &p.code))?;
         Ok(Some(StrategicLine(line, p.code)))
@@ -49,9 +49,9 @@ impl StrategyQuery {
         #[graphql(desc = "Action code, e.g. `LE1.3`.")] code: String,
         #[graphql(desc = "Plan code; the current plan when omitted.")] plan: Option<String>,
     ) -> Result<Option<Action>, ApiError> {
-        let db = db(ctx)?;
-        let p = store::resolve_plan(db, plan.as_deref()).await?;
-        let action = store::action_by_code(db, p.id, &code)
+        let loaders = loaders(ctx)?;
+        let p = l::plan(loaders, plan.as_deref()).await?;
+        let action = l::action_by_code(loaders, p.id, &code)
             .await?
             .ok_or_else(|| not_found("action", &code, &p.code))?;
         Ok(Some(Action(action, p.code)))
@@ -347,7 +347,7 @@ impl Action {
             .filter(|k| k.role == role)
             .map(|k| l::By::<l::OrganizationById>::new(k.organization_id))
             .collect();
-        let mut found = loaders.load_many(ids.iter().cloned()).await?;
+        let mut found = l::many_of(loaders, ids.iter().cloned()).await?;
         Ok(ids
             .iter()
             .filter_map(|k| found.remove(k))
