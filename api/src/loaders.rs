@@ -168,21 +168,20 @@ pub async fn many_of<R: Rel>(
     loaders: &Loaders,
     keys: impl IntoIterator<Item = By<R>>,
 ) -> Result<HashMap<By<R>, Vec<<R::Entity as EntityTrait>::Model>>, ApiError> {
+    // (`rows` of any key is `Some` exactly when the snapshot holds relation `R`.)
     if R::CONTENT
         && let Some(snapshot) = loaders.loader().snapshot().await
+        && snapshot.rows::<R>(0).is_some()
     {
-        let mut out = HashMap::new();
-        for key in keys {
-            match snapshot.rows::<R>(key.0) {
-                Some(rows) => {
-                    out.insert(key, rows.to_vec());
-                }
-                None => return Ok(loaders.load_many([key]).await?),
-            }
-        }
-        return Ok(out);
+        return Ok(keys
+            .into_iter()
+            .filter_map(|key| {
+                let rows = snapshot.rows::<R>(key.0)?;
+                (!rows.is_empty()).then(|| (key, rows.to_vec()))
+            })
+            .collect());
     }
-    Ok(loaders.load_many(keys).await?)
+    loaders.load_many(keys).await
 }
 
 /// The one row of `R` for `key` (for relations on a unique column such as `id`).
