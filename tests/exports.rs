@@ -604,3 +604,205 @@ async fn the_report_page_is_self_contained_and_marked() {
     .await;
     assert_eq!(json.body["published"], true);
 }
+
+async fn send(app: &TestApp, method: &str, uri: &str, headers: &[(&str, &str)]) -> Reply {
+    let mut b = Request::builder().method(method).uri(uri);
+    for (k, v) in headers {
+        b = b.header(*k, *v);
+    }
+    app.send(b.body(Body::empty()).expect("request")).await
+}
+
+fn header<'a>(r: &'a Reply, name: &str) -> &'a str {
+    r.headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_else(|| panic!("no {name} header"))
+}
+
+#[tokio::test]
+async fn validators_come_from_the_content_generation_and_bodies_are_streamed() {
+    let app = TestApp::new().await;
+    plan_api::demo::load(&app.state.db)
+        .await
+        .expect("demo data");
+    let uri = format!("/exports/{PLAN}/measurements.json?lang=en");
+    let first = get(&app, &uri, &[]).await;
+    assert_eq!(first.status, StatusCode::OK);
+    // Streamed: the length is not known when the head is sent.
+    assert!(
+        !first.headers.contains_key("content-length"),
+        "{:?}",
+        first.headers
+    );
+    assert!(
+        !first.body["records"]
+            .as_array()
+            .expect("records")
+            .is_empty()
+    );
+    let etag = header(&first, "etag").to_owned();
+    let modified = header(&first, "last-modified").to_owned();
+    assert_eq!(
+        header(&first, "cache-control"),
+        plan_api::http_cache::PUBLIC
+    );
+    // Nothing changed: the same tag, and every way of asking for it gets a bodiless 304.
+    let again = get(&app, &uri, &[]).await;
+    assert_eq!(header(&again, "etag"), etag);
+    assert_eq!(again.text, first.text);
+    let gzip_tag = format!("{}-gzip\"", etag.trim_end_matches('"'));
+    for (name, value) in [
+        ("if-none-match", etag.as_str()),
+        ("if-none-match", gzip_tag.as_str()),
+        ("if-none-match", "\"other\", *"),
+        ("if-modified-since", modified.as_str()),
+        ("if-modified-since", "Fri, 01 Jan 2100 00:00:00 GMT"),
+    ] {
+        let r = get(&app, &uri, &[(name, value)]).await;
+        assert_eq!(r.status, StatusCode::NOT_MODIFIED, "{name}: {value}");
+        assert!(r.text.is_empty());
+        assert_eq!(header(&r, "etag"), etag);
+        assert_eq!(header(&r, "last-modified"), modified);
+        assert_eq!(header(&r, "cache-control"), plan_api::http_cache::PUBLIC);
+    }
+    // An older copy; a tag that does not match overrides a current If-Modified-Since.
+    let old = get(
+        &app,
+        &uri,
+        &[("if-modified-since", "Mon, 01 Jan 2001 00:00:00 GMT")],
+    )
+    .await;
+    assert_eq!(old.status, StatusCode::OK);
+    let stale = get(
+        &app,
+        &uri,
+        &[
+            ("if-none-match", "\"stale\""),
+            ("if-modified-since", modified.as_str()),
+        ],
+    )
+    .await;
+    assert_eq!(stale.status, StatusCode::OK);
+    // HEAD: the same head, no body, nothing read.
+    let head = send(&app, "HEAD", &uri, &[]).await;
+    assert_eq!(head.status, StatusCode::OK);
+    assert!(head.text.is_empty());
+    assert_eq!(header(&head, "etag"), etag);
+    assert_eq!(
+        header(&head, "content-type"),
+        "application/json; charset=utf-8"
+    );
+    // Another format or language is another representation.
+    let csv = get(
+        &app,
+        &format!("/exports/{PLAN}/measurements.csv?lang=en"),
+        &[],
+    )
+    .await;
+    let ca = get(
+        &app,
+        &format!("/exports/{PLAN}/measurements.json?lang=ca"),
+        &[],
+    )
+    .await;
+    assert_ne!(header(&csv, "etag"), etag);
+    assert_ne!(header(&ca, "etag"), etag);
+
+    // A generation bump (what every visible change does in its transaction) changes the tag.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    plan_api::generation::bump(&app.state.db)
+        .await
+        .expect("bump");
+    let after = get(&app, &uri, &[("if-none-match", etag.as_str())]).await;
+    assert_eq!(after.status, StatusCode::OK);
+    assert_ne!(header(&after, "etag"), etag);
+    assert_ne!(header(&after, "last-modified"), modified);
+    let since = get(&app, &uri, &[("if-modified-since", modified.as_str())]).await;
+    assert_eq!(since.status, StatusCode::OK, "modified since");
+    assert_eq!(after.text, first.text, "the same rows under a new tag");
+}
+
+#[tokio::test]
+async fn the_catalogue_is_also_turtle_and_negotiated() {
+    let app = TestApp::with(|c| c.public_url = Some("https://api.example.org".to_owned())).await;
+    let ttl = get(&app, "/exports/catalog.ttl", &[]).await;
+    assert_eq!(ttl.status, StatusCode::OK);
+    assert_eq!(header(&ttl, "content-type"), "text/turtle; charset=utf-8");
+    assert!(
+        ttl.text
+            .contains("@prefix dcat: <http://www.w3.org/ns/dcat#> .")
+    );
+    assert!(
+        ttl.text
+            .contains("<https://api.example.org/exports/catalog.jsonld>\n    a dcat:Catalog ;"),
+        "{}",
+        &ttl.text[..2000.min(ttl.text.len())]
+    );
+    let jsonld = get(&app, "/exports/catalog.jsonld", &[]).await;
+    // Every download URL of the JSON-LD is in the Turtle.
+    let mut urls = 0;
+    for d in jsonld.body["dcat:dataset"].as_array().expect("datasets") {
+        for x in d["dcat:distribution"].as_array().expect("distributions") {
+            let url = x["dcat:accessURL"]["@id"].as_str().expect("url");
+            assert!(ttl.text.contains(&format!("<{url}>")), "{url}");
+            urls += 1;
+        }
+    }
+    assert_eq!(urls, 15 * 8 + 5 * 4);
+    assert_ne!(header(&ttl, "etag"), header(&jsonld, "etag"));
+
+    for (accept, ctype) in [
+        (None, "application/ld+json; charset=utf-8"),
+        (Some("text/turtle"), "text/turtle; charset=utf-8"),
+        (
+            Some("application/ld+json;q=0.5, text/turtle;q=0.9"),
+            "text/turtle; charset=utf-8",
+        ),
+        (
+            Some("text/turtle;q=0.5, application/ld+json"),
+            "application/ld+json; charset=utf-8",
+        ),
+        (Some("text/html"), "application/ld+json; charset=utf-8"),
+    ] {
+        let headers: Vec<(&str, &str)> = accept.iter().map(|a| ("accept", *a)).collect();
+        let r = get(&app, "/exports/catalog", &headers).await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert_eq!(header(&r, "content-type"), ctype, "{accept:?}");
+        assert_eq!(header(&r, "vary"), "Accept");
+    }
+    let etag = header(&ttl, "etag").to_owned();
+    let r = get(&app, "/exports/catalog.ttl", &[("if-none-match", &etag)]).await;
+    assert_eq!(r.status, StatusCode::NOT_MODIFIED);
+    let head = send(&app, "HEAD", "/exports/catalog.ttl", &[]).await;
+    assert_eq!(head.status, StatusCode::OK);
+    assert!(head.text.is_empty());
+    assert_eq!(header(&head, "etag"), etag);
+    // The links depend on the address: another host, another tag.
+    let app2 = TestApp::new().await;
+    let a = get(&app2, "/exports/catalog.jsonld", &[("host", "a.example")]).await;
+    let b = get(&app2, "/exports/catalog.jsonld", &[("host", "b.example")]).await;
+    assert_ne!(header(&a, "etag"), header(&b, "etag"));
+}
+
+#[tokio::test]
+async fn the_report_page_is_validated_without_rendering() {
+    let app = TestApp::new().await;
+    let uri = format!("/reports/{PLAN}/2023?lang=ca");
+    let page = get(&app, &uri, &[]).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let etag = header(&page, "etag").to_owned();
+    let r = get(&app, &uri, &[("if-none-match", &etag)]).await;
+    assert_eq!(r.status, StatusCode::NOT_MODIFIED);
+    assert_eq!(header(&r, "content-language"), "ca");
+    let head = send(&app, "HEAD", &uri, &[]).await;
+    assert_eq!(head.status, StatusCode::OK);
+    assert_eq!(header(&head, "etag"), etag);
+    assert_ne!(
+        header(
+            &get(&app, &format!("/reports/{PLAN}/2024?lang=ca"), &[]).await,
+            "etag"
+        ),
+        etag
+    );
+}

@@ -21,6 +21,8 @@ use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, Statement};
 use tokio::sync::Notify;
 
+use chrono::{DateTime, Utc};
+
 /// The `NOTIFY` channel of generation bumps.
 pub const CHANNEL: &str = "plan_api_content_generation";
 
@@ -41,6 +43,7 @@ pub async fn bump<C: ConnectionTrait>(txn: &C) -> Result<i64, DbErr> {
     update
         .table(n("content_generation"))
         .value(n("generation"), Expr::col(n("generation")).add(1))
+        .value(n("changed_at"), Utc::now())
         .and_where(Expr::col(n("id")).eq(1))
         .returning(Query::returning().columns([n("generation"), n("instance")]));
     let row = txn
@@ -74,6 +77,34 @@ pub async fn read<C: ConnectionTrait>(conn: &C) -> Result<(i64, String), DbErr> 
         .await?
         .ok_or_else(|| DbErr::RecordNotFound("content_generation".to_owned()))?;
     Ok((row.try_get("", "generation")?, row.try_get("", "instance")?))
+}
+
+/// The committed generation and when it was reached.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Stamp {
+    /// The generation.
+    pub generation: i64,
+    /// When it was reached (set by every bump; `None` only on a database that has not been
+    /// bumped since the column was added and predates the migration's backfill).
+    pub changed_at: Option<DateTime<Utc>>,
+}
+
+/// The committed generation and when it was reached, for HTTP validators (`ETag`,
+/// `Last-Modified`) known before a response's body is read.
+pub async fn stamp<C: ConnectionTrait>(conn: &C) -> Result<Stamp, DbErr> {
+    let mut select = Query::select();
+    select
+        .columns([n("generation"), n("changed_at")])
+        .from(n("content_generation"))
+        .and_where(Expr::col(n("id")).eq(1));
+    let row = conn
+        .query_one(&select)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("content_generation".to_owned()))?;
+    Ok(Stamp {
+        generation: row.try_get("", "generation")?,
+        changed_at: row.try_get("", "changed_at")?,
+    })
 }
 
 /// The trackers of this process, by the instance name of their database.

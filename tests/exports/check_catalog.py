@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Parses the DCAT-AP catalogue of a running plan-api as RDF with rdflib (a maintained RDF
-library, `pip install rdflib`) and checks what a CKAN-style harvester (ckanext-dcat) needs:
+library, `pip install rdflib pyshacl`), in JSON-LD and in Turtle, checks that both are the same
+graph, validates it with pySHACL against the official DCAT-AP 2.1.1 SHACL shapes (violations
+fail, warnings are reported), and checks what a CKAN-style harvester (ckanext-dcat) needs:
 one dcat:Catalog with a title, publisher and datasets; every dataset with a title, description,
 publisher, languages, temporal coverage, themes, modification date and distributions; every
 distribution with an access URL, a format and a media type; every CSV/JSON download URL answers
@@ -16,8 +18,12 @@ import sys
 import urllib.request
 from urllib.parse import urlsplit
 
-from rdflib import Graph, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF
+from pathlib import Path
+
+from pyshacl import validate
+from rdflib import Graph
+from rdflib.compare import isomorphic
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SH
 
 BASE = (sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000").rstrip("/")
 assert urlsplit(BASE).hostname in ("127.0.0.1", "localhost", "::1"), "loopback only"
@@ -44,6 +50,26 @@ check(status == 200 and ctype.startswith("application/ld+json"), "catalogue is J
 g = Graph()
 g.parse(data=body, format="json-ld", publicID=f"{BASE}/exports/catalog.jsonld")
 print(f"{len(g)} triples")
+
+status, ctype, ttl = fetch(f"{BASE}/exports/catalog.ttl")
+check(status == 200 and ctype.startswith("text/turtle"), "catalogue is Turtle")
+t = Graph()
+t.parse(data=ttl, format="turtle")
+check(isomorphic(g, t), f"JSON-LD and Turtle are the same graph ({len(g)} and {len(t)} triples)")
+
+req = urllib.request.Request(f"{BASE}/exports/catalog", headers={"Accept": "text/turtle"})
+with urllib.request.urlopen(req, timeout=30) as r:
+    check(r.headers.get("content-type", "").startswith("text/turtle"), "Accept: text/turtle")
+
+shapes = Graph()
+shapes.parse(Path(__file__).with_name("dcat-ap_2.1.1_shacl_shapes.ttl"), format="turtle")
+conforms, report, text = validate(g, shacl_graph=shapes, inference="none")
+severities = {}
+for result in report.subjects(RDF.type, SH.ValidationResult):
+    sev = str(report.value(result, SH.resultSeverity)).rsplit("#", 1)[-1]
+    severities[sev] = severities.get(sev, 0) + 1
+print(f"DCAT-AP 2.1.1 SHACL: conforms={conforms}, results by severity: {severities or 'none'}")
+check(severities.get("Violation", 0) == 0, "no SHACL violation:\n" + text)
 
 catalogs = list(g.subjects(RDF.type, DCAT.Catalog))
 check(len(catalogs) == 1, "one dcat:Catalog")

@@ -1,4 +1,4 @@
-//! The DCAT-AP catalogue of the downloads, as JSON-LD: one `dcat:Dataset` per download of each
+//! The DCAT-AP catalogue of the downloads, built as JSON-LD (and written as Turtle from it): one `dcat:Dataset` per download of each
 //! plan, with a distribution per format and language (CSV and JSON in es, ca, en and fr; the
 //! annual reports also as the HTML page), publisher, languages, temporal coverage, themes and
 //! modification date, so that a CKAN-style harvester (ckanext-dcat) can import it.
@@ -46,13 +46,10 @@ fn date(y: i32, m: u32, d: u32) -> Value {
     json!({ "@value": format!("{y:04}-{m:02}-{d:02}"), "@type": "xsd:date" })
 }
 
-/// The catalogue and the last time anything in it changed.
-pub async fn jsonld(
-    state: &AppState,
-    headers: &HeaderMap,
-) -> Result<(Vec<u8>, DateTime<Utc>), ApiError> {
+/// The catalogue as a JSON-LD document: the one model of the catalogue, served as JSON-LD
+/// and, through [`super::turtle`], as Turtle. Links start with `base`.
+pub async fn document(state: &AppState, base: &str) -> Result<Value, ApiError> {
     let db = &state.db;
-    let base = base_url(state, headers);
     let plans = crate::store::plans(db).await?;
     let publisher = json!({
         "@id": PUBLISHER_URI,
@@ -177,10 +174,5 @@ pub async fn jsonld(
         "foaf:homepage": { "@id": format!("{base}/graphiql") },
         "dcat:dataset": datasets,
     });
-    serde_json::to_vec(&catalog)
-        .map(|body| (body, newest))
-        .map_err(|e| {
-            tracing::error!(error = %e, "writing the catalogue");
-            ApiError::Internal
-        })
+    Ok(catalog)
 }

@@ -1,19 +1,25 @@
-//! The downloads of a plan, each built as a [`Table`] from the existing read side: the plan's
-//! entities, [`crate::store`], and the monitoring store filtered by the visibility the policy
-//! gives an anonymous caller. Nothing here decides visibility itself.
+//! The downloads of a plan, each written row by row into a [`Sink`] from the existing read
+//! side: the plan's entities, [`crate::store`], and the monitoring store filtered by the
+//! visibility the policy gives an anonymous caller. Nothing here decides visibility itself.
+//!
+//! Monitoring records, which grow with every publication, are read [`PAGE`] at a time and
+//! written as they come; the plan's content (fixed by its data files: tens of rows) and the
+//! annual report (one stored document) are read whole and written row by row.
 
 use std::collections::HashMap;
 
 use entity::{
     action, action_organization, expected_result, line_scope, organization, strategic_line,
 };
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+};
 
-use super::table::{Cell, Table};
+use super::table::{Cell, Sink};
 use crate::auth::Viewer;
 use crate::error::ApiError;
 use crate::i18n::{Lang, pick};
-use crate::monitoring::report::{self, Published};
+use crate::monitoring::report;
 use crate::monitoring::store::{self as mstore, RecordQuery};
 use crate::monitoring::{
     ActivityPayload, EvaluationPayload, FundedProjectPayload, IndicatorPayload, MeasurementPayload,
@@ -137,17 +143,18 @@ pub async fn build(
     plan: &entity::plan::Model,
     dataset: Dataset,
     lang: Lang,
-) -> Result<Table, ApiError> {
+    out: &mut Sink,
+) -> Result<(), ApiError> {
     let t = |text: &entity::I18n| Cell::Text(pick(text, lang));
     match dataset {
-        Dataset::Actions => actions(db, plan, lang).await,
+        Dataset::Actions => actions(db, plan, lang, out).await,
         Dataset::Organizations => {
             let all = organization::Entity::find()
                 .order_by_asc(organization::Column::Position)
                 .all(db)
                 .await?;
             let codes: HashMap<i32, &str> = all.iter().map(|o| (o.id, o.code.as_str())).collect();
-            let mut table = Table::new(&[
+            out.start(&[
                 "code",
                 "kind",
                 "name",
@@ -155,9 +162,9 @@ pub async fn build(
                 "parent_code",
                 "ine_code",
                 "comarca",
-            ]);
+            ])?;
             for o in &all {
-                table.push(vec![
+                out.push(vec![
                     Cell::text(&o.code),
                     Cell::text(&o.kind),
                     t(&o.name),
@@ -170,11 +177,12 @@ pub async fn build(
                     Cell::opt(o.parent_id.and_then(|p| codes.get(&p).copied())),
                     Cell::opt(o.ine_code.as_deref()),
                     Cell::opt(o.comarca.as_deref()),
-                ]);
+                ])
+                .await?;
             }
-            Ok(table)
+            Ok(())
         }
-        Dataset::Municipalities => municipalities(db, plan, lang).await,
+        Dataset::Municipalities => municipalities(db, plan, lang, out).await,
         Dataset::ExpectedResults => {
             let lines = lines(db, plan.id).await?;
             let results = expected_result::Entity::find()
@@ -182,19 +190,20 @@ pub async fn build(
                 .order_by_asc(expected_result::Column::Position)
                 .all(db)
                 .await?;
-            let mut table = Table::new(&["code", "strategic_line_code", "text"]);
+            out.start(&["code", "strategic_line_code", "text"])?;
             for r in &results {
-                table.push(vec![
+                out.push(vec![
                     Cell::text(&r.code),
                     Cell::opt(lines.get(&r.line_id).map(|l| l.code.as_str())),
                     t(&r.text),
-                ]);
+                ])
+                .await?;
             }
-            Ok(table)
+            Ok(())
         }
         Dataset::ProgressUpdates => {
             let actions = action_titles(db, plan.id).await?;
-            let mut table = Table::new(&[
+            out.start(&[
                 "id",
                 "year",
                 "action_code",
@@ -205,25 +214,29 @@ pub async fn build(
                 "evidence_links",
                 "synthetic",
                 "published_at",
-            ]);
-            for (m, p) in published::<ProgressPayload>(db, plan.id, kind::PROGRESS_UPDATE).await? {
-                table.push(vec![
-                    Cell::text(&m.public_id),
-                    year(&m),
-                    Cell::text(&p.action),
-                    Cell::opt(actions.get(&p.action).map(|a| pick(a, lang))),
-                    Cell::text(&p.status),
-                    Cell::Int(p.percent_complete.into()),
-                    t(&p.narrative),
-                    Cell::List(p.evidence_links.clone()),
-                    Cell::Bool(m.synthetic),
-                    published_at(&m),
-                ]);
+            ])?;
+            let mut pages = Pages::new(db, plan.id, kind::PROGRESS_UPDATE);
+            while let Some(page) = pages.next::<ProgressPayload>().await? {
+                for (m, p) in page {
+                    out.push(vec![
+                        Cell::text(&m.public_id),
+                        year(&m),
+                        Cell::text(&p.action),
+                        Cell::opt(actions.get(&p.action).map(|a| pick(a, lang))),
+                        Cell::text(&p.status),
+                        Cell::Int(p.percent_complete.into()),
+                        t(&p.narrative),
+                        Cell::List(p.evidence_links.clone()),
+                        Cell::Bool(m.synthetic),
+                        published_at(&m),
+                    ])
+                    .await?;
+                }
             }
-            Ok(table)
+            Ok(())
         }
         Dataset::Activities => {
-            let mut table = Table::new(&[
+            out.start(&[
                 "id",
                 "year",
                 "kind",
@@ -240,31 +253,35 @@ pub async fn build(
                 "links",
                 "synthetic",
                 "published_at",
-            ]);
-            for (m, a) in published::<ActivityPayload>(db, plan.id, kind::ACTIVITY).await? {
-                table.push(vec![
-                    Cell::text(&m.public_id),
-                    year(&m),
-                    Cell::text(&a.kind),
-                    t(&a.title),
-                    t(&a.summary),
-                    date(Some(a.start_date)),
-                    date(a.end_date),
-                    Cell::opt(a.place.clone()),
-                    Cell::List(a.actions.clone()),
-                    Cell::List(a.zones.clone()),
-                    Cell::List(a.partners.clone()),
-                    Cell::List(a.organizations.clone()),
-                    Cell::List(a.municipalities.clone()),
-                    Cell::List(a.links.clone()),
-                    Cell::Bool(m.synthetic),
-                    published_at(&m),
-                ]);
+            ])?;
+            let mut pages = Pages::new(db, plan.id, kind::ACTIVITY);
+            while let Some(page) = pages.next::<ActivityPayload>().await? {
+                for (m, a) in page {
+                    out.push(vec![
+                        Cell::text(&m.public_id),
+                        year(&m),
+                        Cell::text(&a.kind),
+                        t(&a.title),
+                        t(&a.summary),
+                        date(Some(a.start_date)),
+                        date(a.end_date),
+                        Cell::opt(a.place.clone()),
+                        Cell::List(a.actions.clone()),
+                        Cell::List(a.zones.clone()),
+                        Cell::List(a.partners.clone()),
+                        Cell::List(a.organizations.clone()),
+                        Cell::List(a.municipalities.clone()),
+                        Cell::List(a.links.clone()),
+                        Cell::Bool(m.synthetic),
+                        published_at(&m),
+                    ])
+                    .await?;
+                }
             }
-            Ok(table)
+            Ok(())
         }
         Dataset::FundedProjects => {
-            let mut table = Table::new(&[
+            out.start(&[
                 "id",
                 "year",
                 "programme",
@@ -282,35 +299,50 @@ pub async fn build(
                 "links",
                 "synthetic",
                 "published_at",
-            ]);
-            for (m, p) in
-                published::<FundedProjectPayload>(db, plan.id, kind::FUNDED_PROJECT).await?
-            {
-                table.push(vec![
-                    Cell::text(&m.public_id),
-                    year(&m),
-                    Cell::text(&p.programme),
-                    Cell::text(&p.role),
-                    t(&p.title),
-                    t(&p.summary),
-                    Cell::Decimal(p.total_budget.clone()),
-                    Cell::Decimal(p.grant_amount.clone()),
-                    date(Some(p.start_date)),
-                    date(p.end_date),
-                    Cell::text(&p.status),
-                    p.continued_after_funding.map_or(Cell::Null, Cell::Bool),
-                    Cell::List(p.actions.clone()),
-                    Cell::List(p.municipalities.clone()),
-                    Cell::List(p.links.clone()),
-                    Cell::Bool(m.synthetic),
-                    published_at(&m),
-                ]);
+            ])?;
+            let mut pages = Pages::new(db, plan.id, kind::FUNDED_PROJECT);
+            while let Some(page) = pages.next::<FundedProjectPayload>().await? {
+                for (m, p) in page {
+                    out.push(vec![
+                        Cell::text(&m.public_id),
+                        year(&m),
+                        Cell::text(&p.programme),
+                        Cell::text(&p.role),
+                        t(&p.title),
+                        t(&p.summary),
+                        Cell::Decimal(p.total_budget.clone()),
+                        Cell::Decimal(p.grant_amount.clone()),
+                        date(Some(p.start_date)),
+                        date(p.end_date),
+                        Cell::text(&p.status),
+                        p.continued_after_funding.map_or(Cell::Null, Cell::Bool),
+                        Cell::List(p.actions.clone()),
+                        Cell::List(p.municipalities.clone()),
+                        Cell::List(p.links.clone()),
+                        Cell::Bool(m.synthetic),
+                        published_at(&m),
+                    ])
+                    .await?;
+                }
             }
-            Ok(table)
+            Ok(())
         }
         Dataset::Indicators => {
-            let all = Published::load(db, plan.id).await?;
-            let mut table = Table::new(&[
+            // The latest published measurement of each indicator, read page by page.
+            let mut latest: HashMap<i32, (i32, i32, String)> = HashMap::new();
+            let mut pages = Pages::new(db, plan.id, kind::MEASUREMENT);
+            while let Some(page) = pages.next::<MeasurementPayload>().await? {
+                for (m, p) in page {
+                    let Some(y) = m.year else { continue };
+                    let entry = latest
+                        .entry(p.indicator_id)
+                        .or_insert((y, m.id, p.value.clone()));
+                    if (y, m.id) > (entry.0, entry.1) {
+                        *entry = (y, m.id, p.value);
+                    }
+                }
+            }
+            out.start(&[
                 "id",
                 "code",
                 "name",
@@ -327,29 +359,33 @@ pub async fn build(
                 "status",
                 "synthetic",
                 "published_at",
-            ]);
-            for (m, i) in &all.indicators {
-                let latest = all.latest_measurement(m.id, None);
-                table.push(vec![
-                    Cell::text(&m.public_id),
-                    Cell::opt(m.code.as_deref()),
-                    t(&i.name),
-                    Cell::text(&i.unit),
-                    Cell::opt(i.expected_result.as_deref()),
-                    Cell::opt(i.action.as_deref()),
-                    Cell::Decimal(i.baseline_value.clone()),
-                    Cell::Int(i.baseline_year.into()),
-                    Cell::Decimal(i.target_value.clone()),
-                    Cell::Int(i.target_year.into()),
-                    Cell::text(&i.direction),
-                    latest.map_or(Cell::Null, |(_, v)| Cell::Decimal(v.to_owned())),
-                    latest.map_or(Cell::Null, |(y, _)| Cell::Int(y.into())),
-                    Cell::text(report::indicator_status(i, latest)),
-                    Cell::Bool(m.synthetic),
-                    published_at(m),
-                ]);
+            ])?;
+            let mut pages = Pages::new(db, plan.id, kind::INDICATOR);
+            while let Some(page) = pages.next::<IndicatorPayload>().await? {
+                for (m, i) in &page {
+                    let latest = latest.get(&m.id).map(|(y, _, v)| (*y, v.as_str()));
+                    out.push(vec![
+                        Cell::text(&m.public_id),
+                        Cell::opt(m.code.as_deref()),
+                        t(&i.name),
+                        Cell::text(&i.unit),
+                        Cell::opt(i.expected_result.as_deref()),
+                        Cell::opt(i.action.as_deref()),
+                        Cell::Decimal(i.baseline_value.clone()),
+                        Cell::Int(i.baseline_year.into()),
+                        Cell::Decimal(i.target_value.clone()),
+                        Cell::Int(i.target_year.into()),
+                        Cell::text(&i.direction),
+                        latest.map_or(Cell::Null, |(_, v)| Cell::Decimal(v.to_owned())),
+                        latest.map_or(Cell::Null, |(y, _)| Cell::Int(y.into())),
+                        Cell::text(report::indicator_status(i, latest)),
+                        Cell::Bool(m.synthetic),
+                        published_at(m),
+                    ])
+                    .await?;
+                }
             }
-            Ok(table)
+            Ok(())
         }
         Dataset::Measurements => {
             let indicators: HashMap<i32, (String, Option<String>)> =
@@ -358,7 +394,7 @@ pub async fn build(
                     .into_iter()
                     .map(|(m, _)| (m.id, (m.public_id, m.code)))
                     .collect();
-            let mut table = Table::new(&[
+            out.start(&[
                 "id",
                 "indicator_id",
                 "indicator_code",
@@ -368,26 +404,30 @@ pub async fn build(
                 "notes",
                 "synthetic",
                 "published_at",
-            ]);
-            for (m, p) in published::<MeasurementPayload>(db, plan.id, kind::MEASUREMENT).await? {
-                // An indicator that is not published is not named.
-                let ind = indicators.get(&p.indicator_id);
-                table.push(vec![
-                    Cell::text(&m.public_id),
-                    Cell::opt(ind.map(|i| i.0.clone())),
-                    Cell::opt(ind.and_then(|i| i.1.clone())),
-                    year(&m),
-                    Cell::Decimal(p.value.clone()),
-                    Cell::text(&p.source),
-                    t(&p.notes),
-                    Cell::Bool(m.synthetic),
-                    published_at(&m),
-                ]);
+            ])?;
+            let mut pages = Pages::new(db, plan.id, kind::MEASUREMENT);
+            while let Some(page) = pages.next::<MeasurementPayload>().await? {
+                for (m, p) in page {
+                    // An indicator that is not published is not named.
+                    let ind = indicators.get(&p.indicator_id);
+                    out.push(vec![
+                        Cell::text(&m.public_id),
+                        Cell::opt(ind.map(|i| i.0.clone())),
+                        Cell::opt(ind.and_then(|i| i.1.clone())),
+                        year(&m),
+                        Cell::Decimal(p.value.clone()),
+                        Cell::text(&p.source),
+                        t(&p.notes),
+                        Cell::Bool(m.synthetic),
+                        published_at(&m),
+                    ])
+                    .await?;
+                }
             }
-            Ok(table)
+            Ok(())
         }
         Dataset::Evaluations => {
-            let mut table = Table::new(&[
+            out.start(&[
                 "id",
                 "kind",
                 "year",
@@ -400,28 +440,38 @@ pub async fn build(
                 "document_link",
                 "synthetic",
                 "published_at",
-            ]);
-            for (m, e) in published::<EvaluationPayload>(db, plan.id, kind::EVALUATION).await? {
-                table.push(vec![
-                    Cell::text(&m.public_id),
-                    Cell::text(&e.kind),
-                    year(&m),
-                    Cell::text(&e.status),
-                    date(e.start_date),
-                    date(e.end_date),
-                    t(&e.summary),
-                    t(&e.findings),
-                    t(&e.recommendations),
-                    Cell::opt(e.document_link.clone()),
-                    Cell::Bool(m.synthetic),
-                    published_at(&m),
-                ]);
+            ])?;
+            let mut pages = Pages::new(db, plan.id, kind::EVALUATION);
+            while let Some(page) = pages.next::<EvaluationPayload>().await? {
+                for (m, e) in page {
+                    out.push(vec![
+                        Cell::text(&m.public_id),
+                        Cell::text(&e.kind),
+                        year(&m),
+                        Cell::text(&e.status),
+                        date(e.start_date),
+                        date(e.end_date),
+                        t(&e.summary),
+                        t(&e.findings),
+                        t(&e.recommendations),
+                        Cell::opt(e.document_link.clone()),
+                        Cell::Bool(m.synthetic),
+                        published_at(&m),
+                    ])
+                    .await?;
+                }
             }
-            Ok(table)
+            Ok(())
         }
         Dataset::AnnualReport(y) => {
-            let (report, _) = super::report::annual_report(db, plan, y).await?;
-            let mut table = Table::new(&[
+            let (report, published) = super::report::annual_report(db, plan, y).await?;
+            out.extra("year", serde_json::json!(y));
+            out.extra("published", serde_json::json!(published.is_some()));
+            out.extra(
+                "publishedAt",
+                serde_json::json!(published.map(|p| p.to_rfc3339())),
+            );
+            out.start(&[
                 "year",
                 "strategic_line_code",
                 "strategic_line_title",
@@ -433,10 +483,10 @@ pub async fn build(
                 "line_activities",
                 "line_funded_projects",
                 "line_indicators",
-            ]);
+            ])?;
             for line in &report.lines {
                 for a in &line.actions {
-                    table.push(vec![
+                    out.push(vec![
                         Cell::Int(y.into()),
                         Cell::text(&line.code),
                         t(&line.title),
@@ -449,10 +499,11 @@ pub async fn build(
                         Cell::Int(line.activities.len() as i64),
                         Cell::Int(line.funded_projects.len() as i64),
                         Cell::Int(line.indicators.len() as i64),
-                    ]);
+                    ])
+                    .await?;
                 }
             }
-            Ok(table)
+            Ok(())
         }
     }
 }
@@ -480,6 +531,60 @@ pub async fn published<T: serde::de::DeserializeOwned>(
             Ok((m, p))
         })
         .collect()
+}
+
+/// How many monitoring records a download reads at a time.
+pub const PAGE: u64 = 200;
+
+/// The plan's published records of one kind, oldest first, a page at a time: the records the
+/// policy lets an anonymous caller see.
+struct Pages<'db> {
+    inner: sea_orm::Paginator<
+        'db,
+        DatabaseConnection,
+        sea_orm::SelectModel<entity::monitoring_record::Model>,
+    >,
+}
+
+impl<'db> Pages<'db> {
+    fn new(db: &'db DatabaseConnection, plan_id: i32, record_type: &'static str) -> Self {
+        use entity::monitoring_record;
+        let vis = policy::visibility(&Viewer::anonymous());
+        let q = RecordQuery {
+            plan_id,
+            record_type,
+            ..RecordQuery::default()
+        };
+        Pages {
+            inner: monitoring_record::Entity::find()
+                .filter(mstore::record_condition(&q, &vis))
+                .order_by_asc(monitoring_record::Column::Id)
+                .paginate(db, PAGE),
+        }
+    }
+
+    /// The next page, decoded; `None` after the last.
+    async fn next<T: serde::de::DeserializeOwned>(
+        &mut self,
+    ) -> Result<Option<Vec<(entity::monitoring_record::Model, T)>>, ApiError> {
+        let Some(rows) = self.inner.fetch_and_next().await? else {
+            return Ok(None);
+        };
+        rows.into_iter()
+            .map(decode)
+            .collect::<Result<_, _>>()
+            .map(Some)
+    }
+}
+
+fn decode<T: serde::de::DeserializeOwned>(
+    m: entity::monitoring_record::Model,
+) -> Result<(entity::monitoring_record::Model, T), ApiError> {
+    let p = serde_json::from_value(m.payload.clone()).map_err(|e| {
+        tracing::error!(record = m.id, error = %e, "undecodable monitoring payload");
+        ApiError::Internal
+    })?;
+    Ok((m, p))
 }
 
 async fn lines(
@@ -533,7 +638,8 @@ async fn actions(
     db: &DatabaseConnection,
     plan: &entity::plan::Model,
     lang: Lang,
-) -> Result<Table, ApiError> {
+    out: &mut Sink,
+) -> Result<(), ApiError> {
     let lines = lines(db, plan.id).await?;
     let scopes: HashMap<i32, line_scope::Model> = line_scope::Entity::find()
         .filter(line_scope::Column::PlanId.eq(plan.id))
@@ -550,7 +656,7 @@ async fn actions(
         .into_iter()
         .map(|o| (o.id, o))
         .collect();
-    let mut table = Table::new(&[
+    out.start(&[
         "code",
         "strategic_line_code",
         "strategic_line_title",
@@ -563,7 +669,7 @@ async fn actions(
         "involved_names",
         "responsible_text",
         "involved_text",
-    ]);
+    ])?;
     for a in &actions {
         let of_role = |role: &str| -> Vec<&organization::Model> {
             links
@@ -581,7 +687,7 @@ async fn actions(
         };
         let line = lines.get(&a.line_id);
         let scope = a.scope_id.and_then(|s| scopes.get(&s));
-        table.push(vec![
+        out.push(vec![
             Cell::text(&a.code),
             Cell::opt(line.map(|l| l.code.clone())),
             Cell::opt(line.map(|l| pick(&l.title, lang))),
@@ -594,27 +700,29 @@ async fn actions(
             names(&inv),
             Cell::Text(pick(&a.responsible_text, lang)),
             Cell::Text(pick(&a.involved_text, lang)),
-        ]);
+        ])
+        .await?;
     }
-    Ok(table)
+    Ok(())
 }
 
 async fn municipalities(
     db: &DatabaseConnection,
     plan: &entity::plan::Model,
     lang: Lang,
-) -> Result<Table, ApiError> {
+    out: &mut Sink,
+) -> Result<(), ApiError> {
     let munis = crate::store::municipalities(db).await?;
     let actions = plan_actions(db, plan.id).await?;
     let links = action_links(db, &actions).await?;
-    let mut table = Table::new(&[
+    out.start(&[
         "ine_code",
         "code",
         "name",
         "comarca",
         "action_count",
         "action_codes",
-    ]);
+    ])?;
     for m in &munis {
         // As `Municipality.actions`: the actions naming it, and those naming the metropolitan
         // municipalities as a group (its parent in the registry), in any role.
@@ -629,14 +737,15 @@ async fn municipalities(
             })
             .map(|a| a.code.clone())
             .collect();
-        table.push(vec![
+        out.push(vec![
             Cell::text(m.ine_code.as_deref().unwrap_or(&m.code)),
             Cell::text(&m.code),
             Cell::Text(pick(&m.name, lang)),
             Cell::opt(m.comarca.as_deref()),
             Cell::Int(codes.len() as i64),
             Cell::List(codes),
-        ]);
+        ])
+        .await?;
     }
-    Ok(table)
+    Ok(())
 }

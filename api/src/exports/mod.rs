@@ -4,9 +4,17 @@
 //!
 //! Everything here is public: it is built with the visibility the policy gives an anonymous
 //! caller, whatever token the request carries, so a response can be cached and shared by any
-//! proxy. Each response has a strong `ETag` (a hash of its bytes), a `Last-Modified` (the last
-//! seed or publication of the plan) and `Cache-Control: public, max-age=60,
-//! stale-while-revalidate=600`; `If-None-Match` gets a bodiless 304.
+//! proxy. Its validators are known before any row is read: a strong `ETag` derived from the
+//! content generation (see [`crate::generation`], bumped in the transaction of every change
+//! anonymous callers can see) with what names the representation (download, format, language,
+//! crate version), and `Last-Modified` from when that generation was reached. `If-None-Match`
+//! and `If-Modified-Since` get a bodiless 304 without reading the data; `Cache-Control` is the
+//! API's public one ([`http_cache::PUBLIC`]).
+//!
+//! Downloads are streamed: rows are written into chunks as they are read (see
+//! [`table::Sink`]). The generation is read again after the last row; if it moved meanwhile
+//! the body is cut short (an aborted transfer no cache keeps) rather than sent under a tag that
+//! names other content.
 
 pub mod catalog;
 pub mod datasets;
@@ -14,33 +22,41 @@ pub mod report;
 mod report_html;
 mod svg;
 pub mod table;
+pub mod turtle;
 
 use std::collections::HashMap;
 
 use axum::Router;
+use axum::body::{Body, Bytes};
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::json;
 use sha2::{Digest, Sha256};
+use tokio::sync::mpsc;
+use tracing::Instrument;
 
 use crate::app::AppState;
 use crate::error::ApiError;
+use crate::generation::{self, Stamp};
+use crate::http_cache;
 use crate::i18n::Lang;
 use datasets::Dataset;
-use table::JsonMeta;
+use table::{Chunk, Format, Sink, StreamError};
 
 /// How long shared caches and browsers may keep a download, and serve it stale while they
-/// fetch a fresh one: the same for every public response of this module.
-pub const CACHE_CONTROL: &str = "public, max-age=60, stale-while-revalidate=600";
+/// fetch a fresh one: the API's public policy, the same as anonymous GraphQL GET queries.
+pub const CACHE_CONTROL: &str = http_cache::PUBLIC;
 
 /// The routes of this module, to merge into the public router.
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route("/exports/catalog", get(catalog_negotiated))
         .route("/exports/catalog.jsonld", get(catalog_jsonld))
+        .route("/exports/catalog.ttl", get(catalog_turtle))
         .route("/exports/{plan}/{file}", get(download))
         .route("/reports/{plan}/{year}", get(report_page))
 }
@@ -116,57 +132,100 @@ pub async fn last_modified(
         .unwrap_or_default())
 }
 
-/// A public, cacheable response: `ETag` from the bytes, 304 when the client has them.
-fn cached(
-    request: &HeaderMap,
-    body: Vec<u8>,
-    content_type: &'static str,
-    modified: DateTime<Utc>,
+/// The validators of one representation, known before its body is read.
+struct Validators {
+    etag: String,
+    last_modified: Option<DateTime<Utc>>,
+    vary: &'static str,
     lang: Option<Lang>,
-) -> Response {
-    let digest = Sha256::digest(&body);
-    let etag = format!(
-        "\"{}\"",
-        digest[..16]
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>()
-    );
-    let fresh = request
-        .get_all(header::IF_NONE_MATCH)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .map(|t| t.trim().trim_start_matches("W/"))
-        .any(|t| t == etag || t == "*");
-    let mut response = if fresh {
-        StatusCode::NOT_MODIFIED.into_response()
-    } else {
-        let mut r = body.into_response();
+}
+
+impl Validators {
+    /// The tag of the representation named by `parts` at the content generation of `stamp`:
+    /// 128 bits of the SHA-256 of the crate version, the generation and the parts. A new
+    /// generation, another language or format, or another build gives another tag.
+    fn new(stamp: Stamp, parts: &[&str], vary: &'static str, lang: Option<Lang>) -> Validators {
+        let mut h = Sha256::new();
+        h.update(env!("CARGO_PKG_VERSION"));
+        h.update([0]);
+        h.update(stamp.generation.to_be_bytes());
+        for part in parts {
+            h.update([0]);
+            h.update(part.as_bytes());
+        }
+        Validators {
+            etag: format!("\"{}\"", hex::encode(&h.finalize()[..16])),
+            last_modified: stamp.changed_at,
+            vary,
+            lang,
+        }
+    }
+
+    /// `304 Not Modified` when the client's copy is current: `If-None-Match` when sent (then
+    /// `If-Modified-Since` is ignored, RFC 9110 §13.1.3), else `If-Modified-Since`.
+    fn not_modified(&self, request: &HeaderMap) -> Option<Response> {
+        let fresh = if request.contains_key(header::IF_NONE_MATCH) {
+            http_cache::matching(request, &self.etag).is_some()
+        } else {
+            let since = request
+                .get(header::IF_MODIFIED_SINCE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| DateTime::parse_from_rfc2822(v).ok());
+            match (since, self.last_modified) {
+                (Some(since), Some(modified)) => modified.timestamp() <= since.timestamp(),
+                _ => false,
+            }
+        };
+        fresh.then(|| self.apply(StatusCode::NOT_MODIFIED.into_response()))
+    }
+
+    /// Adds the caching headers to `response`.
+    fn apply(&self, mut response: Response) -> Response {
+        let h = response.headers_mut();
+        h.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(CACHE_CONTROL),
+        );
+        h.insert(header::VARY, HeaderValue::from_static(self.vary));
+        if let Ok(v) = HeaderValue::from_str(&self.etag) {
+            h.insert(header::ETAG, v);
+        }
+        if let Some(modified) = self.last_modified {
+            let http_date = modified.format("%a, %d %b %Y %H:%M:%S GMT").to_string();
+            if let Ok(v) = HeaderValue::from_str(&http_date) {
+                h.insert(header::LAST_MODIFIED, v);
+            }
+        }
+        if let Some(lang) = self.lang {
+            h.insert(
+                header::CONTENT_LANGUAGE,
+                HeaderValue::from_static(lang.code()),
+            );
+        }
+        response
+    }
+
+    /// A complete response: `body` with its type and these validators. An empty `body` is a
+    /// HEAD's: sent with no `Content-Length` rather than a wrong one.
+    fn respond(&self, body: Vec<u8>, content_type: &'static str) -> Response {
+        let mut r = if body.is_empty() {
+            no_length().into_response()
+        } else {
+            body.into_response()
+        };
         r.headers_mut()
             .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-        r
-    };
-    let h = response.headers_mut();
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static(CACHE_CONTROL),
-    );
-    h.insert(header::VARY, HeaderValue::from_static("Accept-Language"));
-    if let Ok(v) = HeaderValue::from_str(&etag) {
-        h.insert(header::ETAG, v);
+        self.apply(r)
     }
-    let http_date = modified.format("%a, %d %b %Y %H:%M:%S GMT").to_string();
-    if let Ok(v) = HeaderValue::from_str(&http_date) {
-        h.insert(header::LAST_MODIFIED, v);
-    }
-    if let Some(lang) = lang {
-        h.insert(
-            header::CONTENT_LANGUAGE,
-            HeaderValue::from_static(lang.code()),
-        );
-    }
-    response
+}
+
+/// An empty body of unknown length (what a HEAD answer carries).
+fn no_length() -> Body {
+    Body::from_stream(futures_util::stream::empty::<Result<Bytes, StreamError>>())
+}
+
+async fn stamp(db: &DatabaseConnection) -> Result<Stamp, ApiError> {
+    Ok(generation::stamp(db).await?)
 }
 
 async fn resolve(db: &DatabaseConnection, code: &str) -> Result<entity::plan::Model, ApiError> {
@@ -179,11 +238,12 @@ async fn resolve(db: &DatabaseConnection, code: &str) -> Result<entity::plan::Mo
 #[tracing::instrument(skip_all, fields(plan = %plan, file = %file))]
 async fn download(
     State(state): State<AppState>,
+    method: Method,
     Path((plan, file)): Path<(String, String)>,
     Query(query): Query<HashMap<String, String>>,
     headers: HeaderMap,
 ) -> Response {
-    match download_inner(&state, &plan, &file, &query, &headers).await {
+    match download_inner(&state, &method, &plan, &file, &query, &headers).await {
         Ok(r) => r,
         Err(e) => error(&e),
     }
@@ -191,6 +251,7 @@ async fn download(
 
 async fn download_inner(
     state: &AppState,
+    method: &Method,
     plan: &str,
     file: &str,
     query: &HashMap<String, String>,
@@ -206,42 +267,32 @@ async fn download_inner(
     };
     let (name, ext) = file.rsplit_once('.').ok_or_else(unknown)?;
     let dataset = Dataset::parse(name, &plan).ok_or_else(unknown)?;
-    let table = datasets::build(db, &plan, dataset, lang).await?;
-    let modified = last_modified(db, &plan).await?;
-    let (body, content_type) = match ext {
-        "csv" => (
-            table.to_csv().map_err(|e| {
-                tracing::error!(error = %e, "writing CSV");
-                ApiError::Internal
-            })?,
-            "text/csv; charset=utf-8; header=present",
-        ),
-        "json" => {
-            let mut extra = Vec::new();
-            if let Dataset::AnnualReport(year) = dataset {
-                let published = report::annual_report(db, &plan, year).await?.1;
-                extra.push(("year", json!(year)));
-                extra.push(("published", json!(published.is_some())));
-                extra.push(("publishedAt", json!(published.map(|p| p.to_rfc3339()))));
-            }
-            let meta = JsonMeta {
-                dataset: name,
-                plan: &plan.code,
-                language: lang.code(),
-                extra,
-            };
-            (
-                table.to_json(&meta).map_err(|e| {
-                    tracing::error!(error = %e, "writing JSON");
-                    ApiError::Internal
-                })?,
-                "application/json; charset=utf-8",
-            )
-        }
+    let (format, content_type) = match ext {
+        "csv" => (Format::Csv, "text/csv; charset=utf-8; header=present"),
+        "json" => (Format::Json, "application/json; charset=utf-8"),
         _ => return Err(unknown()),
     };
-    let mut response = cached(headers, body, content_type, modified, Some(lang));
-    if ext == "csv" {
+    let stamp = stamp(db).await?;
+    let validators = Validators::new(
+        stamp,
+        &["download", &plan.code, name, ext, lang.code()],
+        "Accept-Language",
+        Some(lang),
+    );
+    if let Some(r) = validators.not_modified(headers) {
+        return Ok(r);
+    }
+    let body = if method == Method::HEAD {
+        no_length()
+    } else {
+        stream(state, plan.clone(), dataset, format, lang, stamp.generation).await?
+    };
+    let mut response = body.into_response();
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    let mut response = validators.apply(response);
+    if format == Format::Csv {
         let disposition = format!(
             "attachment; filename=\"{}-{name}-{}.csv\"",
             plan.code,
@@ -256,24 +307,204 @@ async fn download_inner(
     Ok(response)
 }
 
-/// `GET /exports/catalog.jsonld`.
-async fn catalog_jsonld(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    match catalog::jsonld(&state, &headers).await {
-        Ok((body, modified)) => cached(
-            &headers,
-            body,
-            "application/ld+json; charset=utf-8",
-            modified,
-            None,
-        ),
-        Err(e) => error(&e),
+/// The body of a download, produced by a task that writes rows into chunks as it reads them.
+/// The first chunk is awaited here, so a failure before it (or a download small enough to be
+/// one chunk) is still answered with a proper error status.
+async fn stream(
+    state: &AppState,
+    plan: entity::plan::Model,
+    dataset: Dataset,
+    format: Format,
+    lang: Lang,
+    generation: i64,
+) -> Result<Body, ApiError> {
+    let (tx, mut rx) = mpsc::channel::<Chunk>(4);
+    let db = state.db.clone();
+    tokio::spawn(produce(db, plan, dataset, format, lang, generation, tx).in_current_span());
+    let first = match rx.recv().await {
+        Some(Ok(bytes)) => bytes,
+        Some(Err(StreamError::Moved)) => return Err(ApiError::Unavailable),
+        Some(Err(StreamError::Failed)) | None => return Err(ApiError::Internal),
+    };
+    let rest = futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|chunk| (chunk, rx))
+    });
+    let chunks = futures_util::StreamExt::chain(
+        futures_util::stream::once(async move { Ok::<Bytes, StreamError>(first) }),
+        rest,
+    );
+    Ok(Body::from_stream(chunks))
+}
+
+/// Writes `dataset` into `tx`, then checks that the content generation did not move while
+/// the rows were read: only then is the last chunk sent.
+async fn produce(
+    db: DatabaseConnection,
+    plan: entity::plan::Model,
+    dataset: Dataset,
+    format: Format,
+    lang: Lang,
+    generation: i64,
+    tx: mpsc::Sender<Chunk>,
+) {
+    let head = vec![
+        ("dataset", json!(dataset.name())),
+        ("plan", json!(plan.code)),
+        ("language", json!(lang.code())),
+    ];
+    let mut sink = Sink::new(format, head, table::CHUNK, tx.clone());
+    let result = async {
+        datasets::build(&db, &plan, dataset, lang, &mut sink).await?;
+        let rest = sink.finish()?;
+        Ok::<_, ApiError>((rest, stamp(&db).await?.generation))
     }
+    .await;
+    let last = match result {
+        Ok((rest, now)) if now == generation => Ok(rest),
+        Ok(_) => {
+            tracing::info!("published content changed while a download was read; cut short");
+            Err(StreamError::Moved)
+        }
+        Err(e) => {
+            if !tx.is_closed() {
+                tracing::error!(error = %e, "a download failed");
+            }
+            Err(StreamError::Failed)
+        }
+    };
+    // A closed channel: the client went away; nothing to tell.
+    let _ = tx.send(last).await;
+}
+
+/// Which serialization of the catalogue.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum CatalogFormat {
+    JsonLd,
+    Turtle,
+}
+
+/// `GET /exports/catalog`: JSON-LD, or Turtle when `Accept` prefers `text/turtle`.
+async fn catalog_negotiated(
+    State(state): State<AppState>,
+    method: Method,
+    headers: HeaderMap,
+) -> Response {
+    let format = preferred_catalog_format(&headers);
+    catalog(&state, &method, &headers, format, "Accept").await
+}
+
+/// `GET /exports/catalog.jsonld`.
+async fn catalog_jsonld(
+    State(state): State<AppState>,
+    method: Method,
+    headers: HeaderMap,
+) -> Response {
+    catalog(
+        &state,
+        &method,
+        &headers,
+        CatalogFormat::JsonLd,
+        "Accept-Encoding",
+    )
+    .await
+}
+
+/// `GET /exports/catalog.ttl`.
+async fn catalog_turtle(
+    State(state): State<AppState>,
+    method: Method,
+    headers: HeaderMap,
+) -> Response {
+    catalog(
+        &state,
+        &method,
+        &headers,
+        CatalogFormat::Turtle,
+        "Accept-Encoding",
+    )
+    .await
+}
+
+/// The format `Accept` prefers: Turtle only when `text/turtle` has a higher quality than
+/// JSON-LD (or JSON, or any type); JSON-LD otherwise, including when neither is named.
+fn preferred_catalog_format(headers: &HeaderMap) -> CatalogFormat {
+    let Some(accept) = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
+        return CatalogFormat::JsonLd;
+    };
+    let (mut turtle, mut jsonld) = (0.0f32, 0.0f32);
+    for part in accept.split(',') {
+        let mut pieces = part.split(';');
+        let media = pieces.next().unwrap_or("").trim().to_ascii_lowercase();
+        let q = pieces
+            .filter_map(|p| p.trim().strip_prefix("q="))
+            .find_map(|q| q.trim().parse::<f32>().ok())
+            .unwrap_or(1.0);
+        match media.as_str() {
+            "text/turtle" => turtle = turtle.max(q),
+            "application/ld+json" | "application/json" | "*/*" | "application/*" => {
+                jsonld = jsonld.max(q);
+            }
+            _ => {}
+        }
+    }
+    if turtle > jsonld {
+        CatalogFormat::Turtle
+    } else {
+        CatalogFormat::JsonLd
+    }
+}
+
+async fn catalog(
+    state: &AppState,
+    method: &Method,
+    headers: &HeaderMap,
+    format: CatalogFormat,
+    vary: &'static str,
+) -> Response {
+    let result = async {
+        let stamp = stamp(&state.db).await?;
+        let base = catalog::base_url(state, headers);
+        let license = state.config.exports_license.clone().unwrap_or_default();
+        let ext = match format {
+            CatalogFormat::JsonLd => "jsonld",
+            CatalogFormat::Turtle => "ttl",
+        };
+        let validators = Validators::new(stamp, &["catalog", ext, &base, &license], vary, None);
+        if let Some(r) = validators.not_modified(headers) {
+            return Ok(r);
+        }
+        if method == Method::HEAD {
+            let content_type = match format {
+                CatalogFormat::JsonLd => "application/ld+json; charset=utf-8",
+                CatalogFormat::Turtle => "text/turtle; charset=utf-8",
+            };
+            return Ok(validators.respond(Vec::new(), content_type));
+        }
+        let doc = catalog::document(state, &base).await?;
+        let (body, content_type) = match format {
+            CatalogFormat::JsonLd => (
+                serde_json::to_vec(&doc).map_err(|e| {
+                    tracing::error!(error = %e, "writing the catalogue");
+                    ApiError::Internal
+                })?,
+                "application/ld+json; charset=utf-8",
+            ),
+            CatalogFormat::Turtle => (
+                turtle::from_jsonld(&doc)?.into_bytes(),
+                "text/turtle; charset=utf-8",
+            ),
+        };
+        Ok::<_, ApiError>(validators.respond(body, content_type))
+    }
+    .await;
+    result.unwrap_or_else(|e| error(&e))
 }
 
 /// `GET /reports/{plan}/{year}`.
 #[tracing::instrument(skip_all, fields(plan = %plan, year = %year))]
 async fn report_page(
     State(state): State<AppState>,
+    method: Method,
     Path((plan, year)): Path<(String, String)>,
     Query(query): Query<HashMap<String, String>>,
     headers: HeaderMap,
@@ -284,34 +515,39 @@ async fn report_page(
         let year: i32 = year
             .parse()
             .map_err(|_| ApiError::bad_input("year", "the year must be a number such as 2024"))?;
+        if !(plan.start_year..=plan.end_year).contains(&year) {
+            // Answered as `report::annual_report` words it.
+            report::annual_report(&state.db, &plan, year).await?;
+        }
+        let stamp = stamp(&state.db).await?;
+        let validators = Validators::new(
+            stamp,
+            &["report", &plan.code, &year.to_string(), lang.code()],
+            "Accept-Language",
+            Some(lang),
+        );
+        if let Some(r) = validators.not_modified(&headers) {
+            return Ok(r);
+        }
+        if method == Method::HEAD {
+            return Ok(validators.respond(Vec::new(), "text/html; charset=utf-8"));
+        }
         let page = report_html::render(&state.db, &plan, year, lang).await?;
-        let modified = last_modified(&state.db, &plan).await?;
-        Ok::<_, ApiError>((page, modified, lang))
+        let mut r = validators.respond(page.html.into_bytes(), "text/html; charset=utf-8");
+        let h = r.headers_mut();
+        if let Ok(v) = HeaderValue::from_str(&page.csp) {
+            h.insert(header::CONTENT_SECURITY_POLICY, v);
+        }
+        h.insert(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        );
+        h.insert(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        );
+        Ok::<_, ApiError>(r)
     }
     .await;
-    match result {
-        Ok((page, modified, lang)) => {
-            let mut r = cached(
-                &headers,
-                page.html.into_bytes(),
-                "text/html; charset=utf-8",
-                modified,
-                Some(lang),
-            );
-            let h = r.headers_mut();
-            if let Ok(v) = HeaderValue::from_str(&page.csp) {
-                h.insert(header::CONTENT_SECURITY_POLICY, v);
-            }
-            h.insert(
-                header::X_CONTENT_TYPE_OPTIONS,
-                HeaderValue::from_static("nosniff"),
-            );
-            h.insert(
-                header::REFERRER_POLICY,
-                HeaderValue::from_static("no-referrer"),
-            );
-            r
-        }
-        Err(e) => error(&e),
-    }
+    result.unwrap_or_else(|e| error(&e))
 }

@@ -1,9 +1,13 @@
-//! One download as a table: named columns and rows of typed cells, written as CSV (RFC 4180,
-//! UTF-8, a header row) or as JSON (an object per row). Both writers go straight from the
-//! cells to bytes, with no intermediate document tree.
+//! One download as rows of typed cells under named columns, written as CSV (RFC 4180, UTF-8, a
+//! header row) or as JSON (an object per row) straight into the chunks of a streamed body, with
+//! no intermediate document tree and never the whole body in memory.
 
+use axum::body::Bytes;
 use serde::Serialize;
-use serde::ser::{SerializeMap, SerializeSeq};
+use serde::ser::SerializeMap;
+use tokio::sync::mpsc;
+
+use crate::error::ApiError;
 
 /// How several values share one CSV cell (codes never contain it).
 pub const LIST_SEPARATOR: &str = "|";
@@ -60,93 +64,158 @@ impl Serialize for Cell {
     }
 }
 
-/// A download's content.
-#[derive(Clone, Debug)]
-pub struct Table {
-    /// Column names (stable, English, snake case: the same in every language).
-    pub columns: &'static [&'static str],
-    /// The rows, each with one cell per column.
-    pub rows: Vec<Vec<Cell>>,
+/// The format of a download.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// RFC 4180 CSV with a header row.
+    Csv,
+    /// `{ "dataset", "plan", "language", "columns", "records": [{…}] }`.
+    Json,
 }
 
-impl Table {
-    /// An empty table with these columns.
-    pub fn new(columns: &'static [&'static str]) -> Table {
-        Table {
-            columns,
-            rows: Vec::new(),
+/// One piece of a download's body, or why the body stops short.
+pub type Chunk = Result<Bytes, StreamError>;
+
+/// Why a download's body stops before its end (the client sees an aborted transfer, which no
+/// cache keeps).
+#[derive(Debug, thiserror::Error)]
+pub enum StreamError {
+    /// Published content changed while the rows were read: the body would not match its tag.
+    #[error("the published content changed while the download was read")]
+    Moved,
+    /// Reading the rows failed (logged where it happened).
+    #[error("the download could not be read")]
+    Failed,
+}
+
+/// Once this many bytes are waiting, they are sent as one chunk.
+pub const CHUNK: usize = 16 * 1024;
+
+/// A download being written: rows go into CSV or JSON bytes as they come, and every
+/// [`CHUNK`] bytes are sent down `tx` to the response body, which waits (back-pressure) when the
+/// client reads slowly. Nothing keeps the whole body in memory.
+pub struct Sink {
+    format: Format,
+    chunk: usize,
+    /// `dataset`, `plan`, `language` and any extra entries of a JSON download's head.
+    head: Vec<(&'static str, serde_json::Value)>,
+    columns: &'static [&'static str],
+    buf: Vec<u8>,
+    rows: usize,
+    started: bool,
+    tx: mpsc::Sender<Chunk>,
+}
+
+impl Sink {
+    /// A sink for `format`; the JSON head starts with `head`. Chunks are about `chunk` bytes.
+    pub fn new(
+        format: Format,
+        head: Vec<(&'static str, serde_json::Value)>,
+        chunk: usize,
+        tx: mpsc::Sender<Chunk>,
+    ) -> Sink {
+        Sink {
+            format,
+            chunk,
+            head,
+            columns: &[],
+            buf: Vec::with_capacity(chunk + 1024),
+            rows: 0,
+            started: false,
+            tx,
         }
     }
 
-    /// Adds a row; debug builds check that it has one cell per column.
-    pub fn push(&mut self, row: Vec<Cell>) {
-        debug_assert_eq!(row.len(), self.columns.len(), "{:?}", self.columns);
-        self.rows.push(row);
+    /// Adds an entry to the JSON head (for the annual report: whether it is published); call
+    /// it before [`Sink::start`]. CSV has no place for it.
+    pub fn extra(&mut self, key: &'static str, value: serde_json::Value) {
+        self.head.push((key, value));
     }
 
-    /// The table as CSV: RFC 4180 (CRLF line ends, fields quoted when needed), UTF-8 without
-    /// a byte-order mark, a header row, then one row per record.
-    pub fn to_csv(&self) -> Result<Vec<u8>, csv::Error> {
+    /// Writes the header row (CSV) or the head up to `"records":[` (JSON).
+    pub fn start(&mut self, columns: &'static [&'static str]) -> Result<(), ApiError> {
+        self.columns = columns;
+        self.started = true;
+        match self.format {
+            Format::Csv => self.csv_record(columns.iter().copied()),
+            Format::Json => {
+                self.buf.push(b'{');
+                for (k, v) in &self.head {
+                    serde_json::to_writer(&mut self.buf, k).map_err(json_error)?;
+                    self.buf.push(b':');
+                    serde_json::to_writer(&mut self.buf, v).map_err(json_error)?;
+                    self.buf.push(b',');
+                }
+                self.buf.extend_from_slice(b"\"columns\":");
+                serde_json::to_writer(&mut self.buf, columns).map_err(json_error)?;
+                self.buf.extend_from_slice(b",\"records\":[");
+                Ok(())
+            }
+        }
+    }
+
+    /// Writes one row (one cell per column) and sends a chunk when enough has gathered.
+    pub async fn push(&mut self, row: Vec<Cell>) -> Result<(), ApiError> {
+        debug_assert_eq!(row.len(), self.columns.len(), "{:?}", self.columns);
+        match self.format {
+            Format::Csv => {
+                let cells: Vec<String> = row.iter().map(Cell::csv).collect();
+                self.csv_record(cells.iter().map(String::as_str))?;
+            }
+            Format::Json => {
+                if self.rows > 0 {
+                    self.buf.push(b',');
+                }
+                serde_json::to_writer(&mut self.buf, &Record(self.columns, &row))
+                    .map_err(json_error)?;
+            }
+        }
+        self.rows += 1;
+        if self.buf.len() >= self.chunk {
+            let chunk = Bytes::from(std::mem::take(&mut self.buf));
+            self.buf.reserve(self.chunk + 1024);
+            // A closed channel: the client went away. Stop reading.
+            self.tx
+                .send(Ok(chunk))
+                .await
+                .map_err(|_| ApiError::Unavailable)?;
+        }
+        Ok(())
+    }
+
+    /// The rest of the body (the JSON closing brackets included), not sent yet: the caller
+    /// sends it once it knows the content did not change while the rows were read.
+    pub fn finish(mut self) -> Result<Bytes, ApiError> {
+        if !self.started {
+            return Err(ApiError::Internal);
+        }
+        if self.format == Format::Json {
+            self.buf.extend_from_slice(b"]}");
+        }
+        Ok(Bytes::from(self.buf))
+    }
+
+    fn csv_record<'a>(&mut self, fields: impl Iterator<Item = &'a str>) -> Result<(), ApiError> {
         let mut w = csv::WriterBuilder::new()
             .terminator(csv::Terminator::CRLF)
-            .from_writer(Vec::new());
-        w.write_record(self.columns)?;
-        for row in &self.rows {
-            w.write_record(row.iter().map(Cell::csv))?;
-        }
-        w.into_inner().map_err(|e| e.into_error().into())
-    }
-
-    /// The table as JSON: `{ "dataset", "plan", "language", "columns", "records": [{…}] }`.
-    pub fn to_json(&self, meta: &JsonMeta<'_>) -> Result<Vec<u8>, serde_json::Error> {
-        serde_json::to_vec(&JsonDoc { table: self, meta })
+            .has_headers(false)
+            .buffer_capacity(1024)
+            .from_writer(&mut self.buf);
+        w.write_record(fields)
+            .and_then(|()| w.flush().map_err(csv::Error::from))
+            .map_err(|e| {
+                tracing::error!(error = %e, "writing CSV");
+                ApiError::Internal
+            })
     }
 }
 
-/// What a JSON download says about itself.
-pub struct JsonMeta<'a> {
-    /// The download's name (`actions`).
-    pub dataset: &'a str,
-    /// The plan's code.
-    pub plan: &'a str,
-    /// Language of the texts.
-    pub language: &'a str,
-    /// Extra entries (for the annual report: whether it is published).
-    pub extra: Vec<(&'static str, serde_json::Value)>,
+fn json_error(e: serde_json::Error) -> ApiError {
+    tracing::error!(error = %e, "writing JSON");
+    ApiError::Internal
 }
 
-struct JsonDoc<'a> {
-    table: &'a Table,
-    meta: &'a JsonMeta<'a>,
-}
-
-struct Records<'a>(&'a Table);
 struct Record<'a>(&'static [&'static str], &'a [Cell]);
-
-impl Serialize for JsonDoc<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut map = s.serialize_map(None)?;
-        map.serialize_entry("dataset", self.meta.dataset)?;
-        map.serialize_entry("plan", self.meta.plan)?;
-        map.serialize_entry("language", self.meta.language)?;
-        for (k, v) in &self.meta.extra {
-            map.serialize_entry(k, v)?;
-        }
-        map.serialize_entry("columns", self.table.columns)?;
-        map.serialize_entry("records", &Records(self.table))?;
-        map.end()
-    }
-}
-
-impl Serialize for Records<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut seq = s.serialize_seq(Some(self.0.rows.len()))?;
-        for row in &self.0.rows {
-            seq.serialize_element(&Record(self.0.columns, row))?;
-        }
-        seq.end()
-    }
-}
 
 impl Serialize for Record<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -162,10 +231,33 @@ impl Serialize for Record<'_> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn csv_quotes_what_needs_quoting_and_ends_lines_with_crlf() {
-        let mut t = Table::new(&["code", "text", "codes", "amount", "n", "flag", "none"]);
-        t.push(vec![
+    async fn collect(format: Format, chunk: usize, rows: &[Vec<Cell>]) -> (Vec<Bytes>, String) {
+        let (tx, mut rx) = mpsc::channel(64);
+        let head = vec![
+            ("dataset", serde_json::json!("x")),
+            ("plan", serde_json::json!("P")),
+        ];
+        let mut sink = Sink::new(format, head, chunk, tx);
+        sink.extra("year", serde_json::json!(2024));
+        let columns: &'static [&'static str] =
+            &["code", "text", "codes", "amount", "n", "flag", "none"];
+        sink.start(columns).unwrap_or_default();
+        for row in rows {
+            sink.push(row.clone()).await.unwrap_or_default();
+        }
+        let rest = sink.finish().unwrap_or_default();
+        let mut chunks = Vec::new();
+        rx.close();
+        while let Some(Ok(c)) = rx.recv().await {
+            chunks.push(c);
+        }
+        chunks.push(rest);
+        let all: Vec<u8> = chunks.iter().flat_map(|c| c.to_vec()).collect();
+        (chunks, String::from_utf8(all).unwrap_or_default())
+    }
+
+    fn row() -> Vec<Cell> {
+        vec![
             Cell::text("LE1.1"),
             Cell::text("a \"quoted\", text\nover two lines"),
             Cell::List(vec!["08019".into(), "08101".into()]),
@@ -173,23 +265,39 @@ mod tests {
             Cell::Int(3),
             Cell::Bool(true),
             Cell::Null,
-        ]);
-        let csv = String::from_utf8(t.to_csv().unwrap_or_default()).unwrap_or_default();
+        ]
+    }
+
+    #[tokio::test]
+    async fn csv_quotes_what_needs_quoting_and_ends_lines_with_crlf() {
+        let (_, csv) = collect(Format::Csv, CHUNK, &[row()]).await;
         assert_eq!(
             csv,
             "code,text,codes,amount,n,flag,none\r\nLE1.1,\"a \"\"quoted\"\", text\nover two lines\",08019|08101,1234567.89,3,true,\r\n"
         );
-        let json = t
-            .to_json(&JsonMeta {
-                dataset: "x",
-                plan: "P",
-                language: "ca",
-                extra: vec![],
-            })
-            .unwrap_or_default();
-        let v: serde_json::Value = serde_json::from_slice(&json).unwrap_or_default();
-        assert_eq!(v["records"][0]["amount"], "1234567.89");
+        let (_, json) = collect(Format::Json, CHUNK, &[row(), row()]).await;
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap_or_default();
+        assert_eq!(v["dataset"], "x");
+        assert_eq!(v["year"], 2024);
+        assert_eq!(v["columns"][3], "amount");
+        assert_eq!(v["records"][1]["amount"], "1234567.89");
         assert_eq!(v["records"][0]["codes"][1], "08101");
         assert_eq!(v["records"][0]["none"], serde_json::Value::Null);
+        let (_, empty) = collect(Format::Json, CHUNK, &[]).await;
+        let v: serde_json::Value = serde_json::from_str(&empty).unwrap_or_default();
+        assert_eq!(v["records"], serde_json::json!([]));
+    }
+
+    #[tokio::test]
+    async fn rows_leave_in_chunks_as_they_are_written() {
+        let rows = vec![row(); 100];
+        for format in [Format::Csv, Format::Json] {
+            let (chunks, whole) = collect(format, 512, &rows).await;
+            assert!(chunks.len() > 10, "{format:?}: {} chunks", chunks.len());
+            assert!(chunks.iter().all(|c| c.len() < 512 + 200));
+            let (one, same) = collect(format, CHUNK, &rows).await;
+            assert_eq!(one.len(), 1);
+            assert_eq!(whole, same, "chunking changes no byte");
+        }
     }
 }

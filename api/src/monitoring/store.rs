@@ -640,7 +640,9 @@ fn visibility_condition(vis: &Visibility) -> Condition {
     }
 }
 
-fn record_condition(q: &RecordQuery, vis: &Visibility) -> Condition {
+/// The condition selecting the records of `q` that `vis` lets a caller see (for callers that
+/// page through them).
+pub fn record_condition(q: &RecordQuery, vis: &Visibility) -> Condition {
     let mut cond = Condition::all()
         .add(monitoring_record::Column::PlanId.eq(q.plan_id))
         .add(monitoring_record::Column::RecordType.eq(q.record_type))
