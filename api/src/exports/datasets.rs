@@ -17,7 +17,7 @@ use crate::monitoring::report::{self, Published};
 use crate::monitoring::store::{self as mstore, RecordQuery};
 use crate::monitoring::{
     ActivityPayload, EvaluationPayload, FundedProjectPayload, IndicatorPayload, MeasurementPayload,
-    ProgressPayload, kind,
+    ProgressPayload, RecordKind,
 };
 use crate::policy;
 
@@ -206,13 +206,15 @@ pub async fn build(
                 "synthetic",
                 "published_at",
             ]);
-            for (m, p) in published::<ProgressPayload>(db, plan.id, kind::PROGRESS_UPDATE).await? {
+            for (m, p) in
+                published::<ProgressPayload>(db, plan.id, RecordKind::ProgressUpdate).await?
+            {
                 table.push(vec![
                     Cell::text(&m.public_id),
                     year(&m),
                     Cell::text(&p.action),
                     Cell::opt(actions.get(&p.action).map(|a| pick(a, lang))),
-                    Cell::text(&p.status),
+                    Cell::text(p.status.as_str()),
                     Cell::Int(p.percent_complete.into()),
                     t(&p.narrative),
                     Cell::List(p.evidence_links.clone()),
@@ -241,11 +243,11 @@ pub async fn build(
                 "synthetic",
                 "published_at",
             ]);
-            for (m, a) in published::<ActivityPayload>(db, plan.id, kind::ACTIVITY).await? {
+            for (m, a) in published::<ActivityPayload>(db, plan.id, RecordKind::Activity).await? {
                 table.push(vec![
                     Cell::text(&m.public_id),
                     year(&m),
-                    Cell::text(&a.kind),
+                    Cell::text(a.kind.as_str()),
                     t(&a.title),
                     t(&a.summary),
                     date(Some(a.start_date)),
@@ -284,20 +286,20 @@ pub async fn build(
                 "published_at",
             ]);
             for (m, p) in
-                published::<FundedProjectPayload>(db, plan.id, kind::FUNDED_PROJECT).await?
+                published::<FundedProjectPayload>(db, plan.id, RecordKind::FundedProject).await?
             {
                 table.push(vec![
                     Cell::text(&m.public_id),
                     year(&m),
-                    Cell::text(&p.programme),
-                    Cell::text(&p.role),
+                    Cell::text(p.programme.as_str()),
+                    Cell::text(p.role.as_str()),
                     t(&p.title),
                     t(&p.summary),
-                    Cell::Decimal(p.total_budget.clone()),
-                    Cell::Decimal(p.grant_amount.clone()),
+                    Cell::Decimal(p.total_budget.normalize().to_string()),
+                    Cell::Decimal(p.grant_amount.normalize().to_string()),
                     date(Some(p.start_date)),
                     date(p.end_date),
-                    Cell::text(&p.status),
+                    Cell::text(p.status.as_str()),
                     p.continued_after_funding.map_or(Cell::Null, Cell::Bool),
                     Cell::List(p.actions.clone()),
                     Cell::List(p.municipalities.clone()),
@@ -337,14 +339,16 @@ pub async fn build(
                     Cell::text(&i.unit),
                     Cell::opt(i.expected_result.as_deref()),
                     Cell::opt(i.action.as_deref()),
-                    Cell::Decimal(i.baseline_value.clone()),
+                    Cell::Decimal(i.baseline_value.normalize().to_string()),
                     Cell::Int(i.baseline_year.into()),
-                    Cell::Decimal(i.target_value.clone()),
+                    Cell::Decimal(i.target_value.normalize().to_string()),
                     Cell::Int(i.target_year.into()),
-                    Cell::text(&i.direction),
-                    latest.map_or(Cell::Null, |(_, v)| Cell::Decimal(v.to_owned())),
+                    Cell::text(i.direction.as_str()),
+                    latest.map_or(Cell::Null, |(_, v)| {
+                        Cell::Decimal(v.normalize().to_string())
+                    }),
                     latest.map_or(Cell::Null, |(y, _)| Cell::Int(y.into())),
-                    Cell::text(report::indicator_status(i, latest)),
+                    Cell::text(report::indicator_status(i, latest).as_str()),
                     Cell::Bool(m.synthetic),
                     published_at(m),
                 ]);
@@ -353,7 +357,7 @@ pub async fn build(
         }
         Dataset::Measurements => {
             let indicators: HashMap<i32, (String, Option<String>)> =
-                published::<IndicatorPayload>(db, plan.id, kind::INDICATOR)
+                published::<IndicatorPayload>(db, plan.id, RecordKind::Indicator)
                     .await?
                     .into_iter()
                     .map(|(m, _)| (m.id, (m.public_id, m.code)))
@@ -369,7 +373,9 @@ pub async fn build(
                 "synthetic",
                 "published_at",
             ]);
-            for (m, p) in published::<MeasurementPayload>(db, plan.id, kind::MEASUREMENT).await? {
+            for (m, p) in
+                published::<MeasurementPayload>(db, plan.id, RecordKind::Measurement).await?
+            {
                 // An indicator that is not published is not named.
                 let ind = indicators.get(&p.indicator_id);
                 table.push(vec![
@@ -377,7 +383,7 @@ pub async fn build(
                     Cell::opt(ind.map(|i| i.0.clone())),
                     Cell::opt(ind.and_then(|i| i.1.clone())),
                     year(&m),
-                    Cell::Decimal(p.value.clone()),
+                    Cell::Decimal(p.value.normalize().to_string()),
                     Cell::text(&p.source),
                     t(&p.notes),
                     Cell::Bool(m.synthetic),
@@ -401,12 +407,14 @@ pub async fn build(
                 "synthetic",
                 "published_at",
             ]);
-            for (m, e) in published::<EvaluationPayload>(db, plan.id, kind::EVALUATION).await? {
+            for (m, e) in
+                published::<EvaluationPayload>(db, plan.id, RecordKind::Evaluation).await?
+            {
                 table.push(vec![
                     Cell::text(&m.public_id),
-                    Cell::text(&e.kind),
+                    Cell::text(e.kind.as_str()),
                     year(&m),
-                    Cell::text(&e.status),
+                    Cell::text(e.status.as_str()),
                     date(e.start_date),
                     date(e.end_date),
                     t(&e.summary),
@@ -462,14 +470,10 @@ pub async fn build(
 pub async fn published<T: serde::de::DeserializeOwned>(
     db: &DatabaseConnection,
     plan_id: i32,
-    record_type: &'static str,
+    record_type: RecordKind,
 ) -> Result<Vec<(entity::monitoring_record::Model, T)>, ApiError> {
     let vis = policy::visibility(&Viewer::anonymous());
-    let q = RecordQuery {
-        plan_id,
-        record_type,
-        ..RecordQuery::default()
-    };
+    let q = RecordQuery::new(plan_id, record_type);
     let rows = mstore::all(db, &q, &vis).await?;
     rows.into_iter()
         .map(|m| {
