@@ -81,14 +81,14 @@ async fn can(app: &TestApp, caller: &Caller, field: &str) -> bool {
 async fn viewer_can_and_the_mutations_agree_for_every_role_and_target() {
     let app = TestApp::new().await;
     let admin = &callers()[5];
-    // An indicator of each action, for the measurements.
+    // A published indicator of each action, for the measurements.
     let mut indicators = Vec::new();
     for action in ["LE1.1", "LE4.1"] {
         let reply = send(
             &app,
             admin,
             "mutation($input: IndicatorInput!, $key: String!) {
-                createIndicator(input: $input, idempotencyKey: $key) { id } }",
+                createIndicator(input: $input, idempotencyKey: $key, submit: true) { id } }",
             json!({ "key": key(), "input": {
                 "code": format!("AGREE-{action}"), "name": { "en": "An indicator" },
                 "unit": "projects", "action": action, "baselineValue": "1",
@@ -98,6 +98,18 @@ async fn viewer_can_and_the_mutations_agree_for_every_role_and_target() {
         .await;
         let id = reply["data"]["createIndicator"]["id"].clone();
         assert!(id.is_string(), "{reply}");
+        // Published, so that every caller sees it.
+        let reply = send(
+            &app,
+            admin,
+            "mutation($id: ID!) { publishRecord(id: $id, expectedVersion: 1) { state } }",
+            json!({ "id": id }),
+        )
+        .await;
+        assert_eq!(
+            reply["data"]["publishRecord"]["state"], "PUBLISHED",
+            "{reply}"
+        );
         indicators.push((action, id));
     }
 

@@ -218,11 +218,13 @@ impl Checker {
         }
     }
 
-    /// An amount that must not be below zero.
-    pub fn non_negative(&mut self, field: &str, value: Decimal) {
-        if value.is_sign_negative() && !value.is_zero() {
+    /// An amount that must not be below zero; whether it is not.
+    pub fn non_negative(&mut self, field: &str, value: Decimal) -> bool {
+        let negative = value.is_sign_negative() && !value.is_zero();
+        if negative {
             self.fail(field, "must not be negative");
         }
+        !negative
     }
 
     /// Codes that must all be known.
@@ -329,9 +331,10 @@ pub fn funded_project(
     let mut c = Checker::default();
     c.text("title", &p.title, true, MAX_TITLE);
     c.text("summary", &p.summary, false, MAX_TEXT);
-    c.non_negative("total_budget", p.total_budget);
-    c.non_negative("grant_amount", p.grant_amount);
-    if p.grant_amount > p.total_budget {
+    let total_fine = c.non_negative("total_budget", p.total_budget);
+    let grant_fine = c.non_negative("grant_amount", p.grant_amount);
+    // Compared only when both are amounts at all, so that one mistake is reported once.
+    if total_fine && grant_fine && p.grant_amount > p.total_budget {
         c.fail("grant_amount", "must not exceed the total budget");
     }
     // Projects may have started before the plan (2014-2020 funds) but must touch its period.
