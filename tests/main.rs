@@ -21,6 +21,7 @@ mod i18n;
 mod introspection;
 mod leaks;
 mod monitoring;
+mod permissions;
 mod schema;
 mod search;
 mod seed;

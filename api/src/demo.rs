@@ -4,16 +4,20 @@
 
 use chrono::NaiveDate;
 use entity::I18n;
+use rust_decimal::Decimal;
 use sea_orm::DatabaseConnection;
-use serde_json::Value;
 
 use crate::auth::{Role, Viewer};
 use crate::error::ApiError;
-use crate::monitoring::store::{self, Actor, Link, NewRecord, Transition};
-use crate::monitoring::validate::{self, Vocabulary};
+use crate::monitoring::service::{
+    ActivityDraft, Draft, EvaluationDraft, FundedProjectDraft, IndicatorDraft, MeasurementDraft,
+    ProgressDraft, RecordRef, Service,
+};
+use crate::monitoring::store::Actor;
 use crate::monitoring::{
-    ActivityPayload, EvaluationPayload, FundedProjectPayload, IndicatorPayload, MeasurementPayload,
-    Milestone, ProgressPayload, kind, state,
+    ActivityKind, ActivityPayload, EvaluationKind, EvaluationPayload, EvaluationStatus,
+    FundedProjectPayload, FundingProgramme, IndicatorDirection, IndicatorPayload, Milestone,
+    ProgressPayload, ProgressStatus, ProjectRole, ProjectStatus,
 };
 
 /// The label every synthetic text starts with, in the text's language.
@@ -38,127 +42,88 @@ fn date(y: i32, m: u32, d: u32) -> Result<NaiveDate, ApiError> {
     NaiveDate::from_ymd_opt(y, m, d).ok_or(ApiError::Internal)
 }
 
-fn json<T: serde::Serialize>(p: &T) -> Result<Value, ApiError> {
-    serde_json::to_value(p).map_err(|_| ApiError::Internal)
+fn amount(text: &str) -> Result<Decimal, ApiError> {
+    text.parse().map_err(|_| ApiError::Internal)
 }
 
-struct Loader<'a> {
-    db: &'a DatabaseConnection,
-    plan: entity::plan::Model,
-    vocab: Vocabulary,
+/// Writes the demo records through the monitoring service, as a reporter of `unit` (an area)
+/// or as a coordinator, and publishes them as a coordinator.
+struct Loader {
+    db: DatabaseConnection,
     created: usize,
 }
 
-impl Loader<'_> {
-    fn actor(unit: Option<&str>) -> Actor {
-        Actor {
-            viewer: Viewer {
-                sub: Some("demo-data".to_owned()),
-                role: if unit.is_some() {
-                    Role::Area
-                } else {
-                    Role::Admin
-                },
-                unit: unit.map(str::to_owned),
-                unit_scope: unit.map(|u| vec![u.to_owned()]).unwrap_or_default(),
-                municipality: None,
-                expires_at: None,
+impl Loader {
+    fn service(&self, unit: Option<&str>) -> Service {
+        let viewer = Viewer {
+            sub: Some("demo-data".to_owned()),
+            role: if unit.is_some() {
+                Role::Area
+            } else {
+                Role::Admin
             },
+            unit: unit.map(str::to_owned),
+            unit_scope: unit.map(|u| vec![u.to_owned()]).unwrap_or_default(),
+            municipality: None,
+            expires_at: None,
+        };
+        let actor = Actor {
+            viewer,
             request_id: "demo-data".to_owned(),
-        }
+        };
+        Service::new(self.db.clone(), actor).synthetic()
     }
 
-    fn action_links(&self, actions: &[&str]) -> Vec<Link> {
-        let mut links = Vec::new();
-        for a in actions {
-            links.push(("ACTION".to_owned(), (*a).to_owned()));
-            if let Some(line) = self.vocab.action_lines.get(*a) {
-                let l = ("LINE".to_owned(), line.clone());
-                if !links.contains(&l) {
-                    links.push(l);
-                }
-            }
-        }
-        links
-    }
-
-    /// Creates (or finds, on a second run) a record and publishes it unless `publish` is false.
-    #[expect(clippy::too_many_arguments, reason = "one argument per column set")]
+    /// Creates (or finds, on a second run) a record and publishes it unless `publish` is false;
+    /// returns its id.
     async fn record(
         &mut self,
         key: &str,
-        record_type: &'static str,
         unit: Option<&str>,
-        code: Option<&str>,
-        year: Option<i32>,
-        payload: Value,
-        links: Vec<Link>,
+        draft: Draft,
         publish: bool,
     ) -> Result<i32, ApiError> {
-        let actor = Self::actor(unit);
-        let new = NewRecord {
-            record_type,
-            code: code.map(str::to_owned),
-            year,
-            payload,
-            links,
-            owner_unit: unit.map(str::to_owned),
-            owner_municipality: None,
-            // Only submitted records are published: as a reporter would, send it for review.
-            state: if publish {
-                state::SUBMITTED
-            } else {
-                state::DRAFT
-            },
-            synthetic: true,
-        };
-        let (m, new) =
-            store::create(self.db, self.plan.id, &actor, new, &format!("demo-{key}")).await?;
-        if new {
+        // Only submitted records are published: as a reporter would, send it for review.
+        let written = self
+            .service(unit)
+            .create(draft, &format!("demo-{key}"), publish)
+            .await?;
+        let id = written.record.id;
+        if written.created {
             self.created += 1;
             if publish {
-                store::transition(
-                    self.db,
-                    &Self::actor(None),
-                    &m,
-                    1,
-                    Transition::Publish,
-                    None,
-                )
-                .await?;
+                let reference =
+                    RecordRef::of(&written.record, &written.plan).ok_or(ApiError::Internal)?;
+                self.service(None).publish(&Ok(reference), 1).await?;
             }
         }
-        Ok(m.id)
+        Ok(id)
     }
 }
 
 /// Loads the synthetic records into the current plan; returns how many were new.
 pub async fn load(db: &DatabaseConnection) -> Result<usize, ApiError> {
-    let plan = crate::store::resolve_plan(db, None).await?;
-    let vocab = Vocabulary::load(db, plan.id).await?;
-    let years = (plan.start_year, plan.end_year);
     let mut l = Loader {
-        db,
-        plan,
-        vocab,
+        db: db.clone(),
         created: 0,
     };
 
+    use ProgressStatus::{Delayed, InProgress, NotStarted};
     let progress = [
-        ("p1", "LE1.1", "AMB-SRI", 2022, "IN_PROGRESS", 40, true),
-        ("p2", "LE1.1", "AMB-SRI", 2023, "IN_PROGRESS", 60, true),
-        ("p3", "LE1.2", "AMB-SRI", 2023, "IN_PROGRESS", 50, true),
-        ("p4", "LE2.2", "AMB-SRI", 2023, "DELAYED", 20, true),
-        ("p5", "LE3.1", "AMB-SRI", 2022, "NOT_STARTED", 0, true),
-        ("p6", "LE3.1", "AMB-SRI", 2023, "IN_PROGRESS", 30, true),
-        ("p7", "LE4.5", "AMB-ADE", 2023, "IN_PROGRESS", 55, true),
-        ("p8", "LE5.1", "AMB-SCI", 2023, "IN_PROGRESS", 70, true),
-        ("p9", "LE1.2", "AMB-SRI", 2024, "IN_PROGRESS", 65, false),
+        ("p1", "LE1.1", "AMB-SRI", 2022, InProgress, 40, true),
+        ("p2", "LE1.1", "AMB-SRI", 2023, InProgress, 60, true),
+        ("p3", "LE1.2", "AMB-SRI", 2023, InProgress, 50, true),
+        ("p4", "LE2.2", "AMB-SRI", 2023, Delayed, 20, true),
+        ("p5", "LE3.1", "AMB-SRI", 2022, NotStarted, 0, true),
+        ("p6", "LE3.1", "AMB-SRI", 2023, InProgress, 30, true),
+        ("p7", "LE4.5", "AMB-ADE", 2023, InProgress, 55, true),
+        ("p8", "LE5.1", "AMB-SCI", 2023, InProgress, 70, true),
+        ("p9", "LE1.2", "AMB-SRI", 2024, InProgress, 65, false),
     ];
     for (key, action, unit, year, status, percent, publish) in progress {
         let p = ProgressPayload {
             action: action.to_owned(),
-            status: status.to_owned(),
+            status,
             percent_complete: percent,
             narrative: synthetic(
                 &format!("Avance ficticio de la acción {action} en {year}."),
@@ -177,25 +142,18 @@ pub async fn load(db: &DatabaseConnection) -> Result<usize, ApiError> {
             }],
             evidence_links: vec!["https://example.org/synthetic-evidence".to_owned()],
         };
-        validate::progress(&p, year, years, &l.vocab)?;
-        let links = l.action_links(&[action]);
-        l.record(
-            key,
-            kind::PROGRESS_UPDATE,
-            Some(unit),
-            None,
-            Some(year),
-            json(&p)?,
-            links,
-            publish,
-        )
-        .await?;
+        let draft = Draft::Progress(ProgressDraft {
+            plan: None,
+            year,
+            payload: p,
+        });
+        l.record(key, Some(unit), draft, publish).await?;
     }
 
     let activities = [
         (
             "a1",
-            "FORUM",
+            ActivityKind::Forum,
             2022,
             "EUROPE",
             None,
@@ -205,7 +163,7 @@ pub async fn load(db: &DatabaseConnection) -> Result<usize, ApiError> {
         ),
         (
             "a2",
-            "STUDY_VISIT",
+            ActivityKind::StudyVisit,
             2023,
             "ASIA",
             Some("seul"),
@@ -215,7 +173,7 @@ pub async fn load(db: &DatabaseConnection) -> Result<usize, ApiError> {
         ),
         (
             "a3",
-            "DELEGATION_RECEIVED",
+            ActivityKind::DelegationReceived,
             2023,
             "NORTH_AMERICA",
             Some("montreal"),
@@ -225,7 +183,7 @@ pub async fn load(db: &DatabaseConnection) -> Result<usize, ApiError> {
         ),
         (
             "a4",
-            "KNOWLEDGE_TRANSFER",
+            ActivityKind::KnowledgeTransfer,
             2023,
             "MEDITERRANEAN",
             Some("tunez"),
@@ -236,7 +194,7 @@ pub async fn load(db: &DatabaseConnection) -> Result<usize, ApiError> {
     ];
     for (key, kind_, year, zone, partner, actions, orgs, munis) in activities {
         let p = ActivityPayload {
-            kind: kind_.to_owned(),
+            kind: kind_,
             title: synthetic(
                 &format!("Actividad ficticia ({kind_}, {year})"),
                 &format!("Activitat fictícia ({kind_}, {year})"),
@@ -259,56 +217,35 @@ pub async fn load(db: &DatabaseConnection) -> Result<usize, ApiError> {
             organizations: orgs.iter().map(|s| (*s).to_owned()).collect(),
             municipalities: munis.iter().map(|s| (*s).to_owned()).collect(),
         };
-        validate::activity(&p, years, &l.vocab)?;
-        let mut links = vec![("KIND".to_owned(), p.kind.clone())];
-        links.extend(l.action_links(&actions));
-        links.push(("ZONE".to_owned(), zone.to_owned()));
-        links.extend(p.partners.iter().map(|c| ("PARTNER".to_owned(), c.clone())));
-        links.extend(
-            p.organizations
-                .iter()
-                .map(|c| ("ORGANIZATION".to_owned(), c.clone())),
-        );
-        links.extend(
-            p.municipalities
-                .iter()
-                .map(|c| ("MUNICIPALITY".to_owned(), c.clone())),
-        );
-        l.record(
-            key,
-            kind::ACTIVITY,
-            Some("AMB-SRI"),
-            None,
-            Some(year),
-            json(&p)?,
-            links,
-            true,
-        )
-        .await?;
+        let draft = Draft::Activity(ActivityDraft {
+            plan: None,
+            payload: p,
+        });
+        l.record(key, Some("AMB-SRI"), draft, true).await?;
     }
 
     let projects = [
         (
             "f1",
-            "FEDER",
-            "LEAD",
+            FundingProgramme::Feder,
+            ProjectRole::Lead,
             "2400000",
             "1200000",
             2021,
             Some(2023),
-            "CLOSED",
+            ProjectStatus::Closed,
             Some(true),
             vec!["08101", "08015"],
         ),
         (
             "f2",
-            "URBACT",
-            "PARTNER",
+            FundingProgramme::Urbact,
+            ProjectRole::Partner,
             "750000",
             "600000",
             2022,
             Some(2025),
-            "IN_EXECUTION",
+            ProjectStatus::InExecution,
             None,
             vec!["08019"],
         ),
@@ -327,37 +264,23 @@ pub async fn load(db: &DatabaseConnection) -> Result<usize, ApiError> {
                 "Made-up amounts.",
                 "Montants inventés.",
             ),
-            programme: programme.to_owned(),
-            role: role.to_owned(),
-            total_budget: total.to_owned(),
-            grant_amount: grant.to_owned(),
+            programme,
+            role,
+            total_budget: amount(total)?,
+            grant_amount: amount(grant)?,
             start_date: date(start, 1, 1)?,
             end_date: end.map(|e| date(e, 12, 31)).transpose()?,
-            status: status.to_owned(),
+            status,
             continued_after_funding: continued,
             links: vec![],
             actions: vec!["LE2.2".to_owned()],
             municipalities: munis.iter().map(|s| (*s).to_owned()).collect(),
         };
-        validate::funded_project(&p, years, &l.vocab)?;
-        let mut links = vec![("KIND".to_owned(), p.programme.clone())];
-        links.extend(l.action_links(&["LE2.2"]));
-        links.extend(
-            p.municipalities
-                .iter()
-                .map(|c| ("MUNICIPALITY".to_owned(), c.clone())),
-        );
-        l.record(
-            key,
-            kind::FUNDED_PROJECT,
-            Some("AMB-SRI"),
-            None,
-            Some(start),
-            json(&p)?,
-            links,
-            true,
-        )
-        .await?;
+        let draft = Draft::FundedProject(FundedProjectDraft {
+            plan: None,
+            payload: p,
+        });
+        l.record(key, Some("AMB-SRI"), draft, true).await?;
     }
 
     let ind = IndicatorPayload {
@@ -370,33 +293,30 @@ pub async fn load(db: &DatabaseConnection) -> Result<usize, ApiError> {
         unit: "projects".to_owned(),
         expected_result: Some("LE2.R1".to_owned()),
         action: None,
-        baseline_value: "50".to_owned(),
+        baseline_value: amount("50")?,
         baseline_year: 2020,
-        target_value: "60".to_owned(),
+        target_value: amount("60")?,
         target_year: 2025,
-        direction: "INCREASE".to_owned(),
+        direction: IndicatorDirection::Increase,
     };
-    validate::indicator(&ind, "DEMO-LE2-1", years, &l.vocab)?;
-    let links = vec![
-        ("EXPECTED_RESULT".to_owned(), "LE2.R1".to_owned()),
-        ("LINE".to_owned(), "LE2".to_owned()),
-    ];
-    let indicator = l
-        .record(
-            "i1",
-            kind::INDICATOR,
-            None,
-            Some("DEMO-LE2-1"),
-            None,
-            json(&ind)?,
-            links,
-            true,
-        )
-        .await?;
+    let draft = Draft::Indicator(IndicatorDraft {
+        plan: None,
+        code: "DEMO-LE2-1".to_owned(),
+        payload: ind,
+    });
+    let indicator = l.record("i1", None, draft, true).await?;
+    let indicator_ref = {
+        let stored = crate::monitoring::store::get(db, indicator)
+            .await?
+            .ok_or(ApiError::Internal)?;
+        let plan = crate::store::resolve_plan(db, None).await?;
+        RecordRef::of(&stored, &plan.code).ok_or(ApiError::Internal)?
+    };
     for (key, year, value) in [("m1", 2022, "53"), ("m2", 2023, "56")] {
-        let p = MeasurementPayload {
-            indicator_id: indicator,
-            value: value.to_owned(),
+        let draft = Draft::Measurement(MeasurementDraft {
+            indicator: Ok(indicator_ref.clone()),
+            year,
+            value: amount(value)?,
             source: "Synthetic".to_owned(),
             notes: synthetic(
                 "Valor inventado.",
@@ -404,25 +324,13 @@ pub async fn load(db: &DatabaseConnection) -> Result<usize, ApiError> {
                 "Made-up value.",
                 "Valeur inventée.",
             ),
-        };
-        validate::measurement(&p, year, years)?;
-        let links = vec![("INDICATOR".to_owned(), indicator.to_string())];
-        l.record(
-            key,
-            kind::MEASUREMENT,
-            None,
-            None,
-            Some(year),
-            json(&p)?,
-            links,
-            true,
-        )
-        .await?;
+        });
+        l.record(key, None, draft, true).await?;
     }
 
     let eval = EvaluationPayload {
-        kind: "MID_TERM".to_owned(),
-        status: "PLANNED".to_owned(),
+        kind: EvaluationKind::MidTerm,
+        status: EvaluationStatus::Planned,
         start_date: Some(date(2023, 9, 1)?),
         end_date: Some(date(2023, 12, 15)?),
         summary: synthetic(
@@ -435,18 +343,11 @@ pub async fn load(db: &DatabaseConnection) -> Result<usize, ApiError> {
         recommendations: I18n::default(),
         document_link: None,
     };
-    validate::evaluation(&eval, 2023, years)?;
-    let links = vec![("KIND".to_owned(), "MID_TERM".to_owned())];
-    l.record(
-        "e1",
-        kind::EVALUATION,
-        None,
-        None,
-        Some(2023),
-        json(&eval)?,
-        links,
-        true,
-    )
-    .await?;
+    let draft = Draft::Evaluation(EvaluationDraft {
+        plan: None,
+        year: Some(2023),
+        payload: eval,
+    });
+    l.record("e1", None, draft, true).await?;
     Ok(l.created)
 }

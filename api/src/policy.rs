@@ -228,13 +228,14 @@ pub fn sees_audit_actor(viewer: &Viewer, entry: &entity::audit_entry::Model) -> 
 /// Reporters edit their records while they are theirs to edit (DRAFT or RETURNED); once
 /// submitted, only a reviewer changes them. Archived records are never edited.
 pub fn check_editable(viewer: &Viewer, state: &str) -> Result<(), ApiError> {
-    use crate::monitoring::state::{ARCHIVED, DRAFT, RETURNED};
-    if state == ARCHIVED {
+    use crate::monitoring::ReviewState::{Archived, Draft, Returned};
+    let state: crate::monitoring::ReviewState = state.parse()?;
+    if state == Archived {
         return Err(ApiError::Forbidden(
             "archived records cannot be changed".to_owned(),
         ));
     }
-    if viewer.role == Role::Admin || state == DRAFT || state == RETURNED {
+    if viewer.role == Role::Admin || state == Draft || state == Returned {
         Ok(())
     } else {
         Err(ApiError::Forbidden(format!(

@@ -21,7 +21,7 @@ use sea_orm::{
 use serde_json::{Value, json};
 
 use crate::error::ApiError;
-use crate::monitoring::state;
+use crate::monitoring::ReviewState;
 
 /// The PostgreSQL channel that wakes other replicas when an event commits.
 pub const CHANNEL: &str = "plan_api_events";
@@ -131,7 +131,8 @@ impl NewEvent {
         // Archiving a published record tells the public it is gone; anything else about an
         // unpublished record is for those who may see it unpublished.
         let public = change == ChangeType::RecordPublished
-            || (change == ChangeType::RecordArchived && previous_state == Some(state::PUBLISHED));
+            || (change == ChangeType::RecordArchived
+                && previous_state == Some(ReviewState::Published.as_str()));
         NewEvent {
             change,
             plan_id: Some(after.plan_id),

@@ -23,7 +23,7 @@ use crate::monitoring::report;
 use crate::monitoring::store::{self as mstore, RecordQuery};
 use crate::monitoring::{
     ActivityPayload, EvaluationPayload, FundedProjectPayload, IndicatorPayload, MeasurementPayload,
-    ProgressPayload, kind,
+    ProgressPayload, RecordKind,
 };
 use crate::policy;
 
@@ -215,7 +215,7 @@ pub async fn build(
                 "synthetic",
                 "published_at",
             ])?;
-            let mut pages = Pages::new(db, plan.id, kind::PROGRESS_UPDATE);
+            let mut pages = Pages::new(db, plan.id, RecordKind::ProgressUpdate);
             while let Some(page) = pages.next::<ProgressPayload>().await? {
                 for (m, p) in page {
                     out.push(vec![
@@ -223,7 +223,7 @@ pub async fn build(
                         year(&m),
                         Cell::text(&p.action),
                         Cell::opt(actions.get(&p.action).map(|a| pick(a, lang))),
-                        Cell::text(&p.status),
+                        Cell::text(p.status.as_str()),
                         Cell::Int(p.percent_complete.into()),
                         t(&p.narrative),
                         Cell::List(p.evidence_links.clone()),
@@ -254,13 +254,13 @@ pub async fn build(
                 "synthetic",
                 "published_at",
             ])?;
-            let mut pages = Pages::new(db, plan.id, kind::ACTIVITY);
+            let mut pages = Pages::new(db, plan.id, RecordKind::Activity);
             while let Some(page) = pages.next::<ActivityPayload>().await? {
                 for (m, a) in page {
                     out.push(vec![
                         Cell::text(&m.public_id),
                         year(&m),
-                        Cell::text(&a.kind),
+                        Cell::text(a.kind.as_str()),
                         t(&a.title),
                         t(&a.summary),
                         date(Some(a.start_date)),
@@ -300,21 +300,21 @@ pub async fn build(
                 "synthetic",
                 "published_at",
             ])?;
-            let mut pages = Pages::new(db, plan.id, kind::FUNDED_PROJECT);
+            let mut pages = Pages::new(db, plan.id, RecordKind::FundedProject);
             while let Some(page) = pages.next::<FundedProjectPayload>().await? {
                 for (m, p) in page {
                     out.push(vec![
                         Cell::text(&m.public_id),
                         year(&m),
-                        Cell::text(&p.programme),
-                        Cell::text(&p.role),
+                        Cell::text(p.programme.as_str()),
+                        Cell::text(p.role.as_str()),
                         t(&p.title),
                         t(&p.summary),
-                        Cell::Decimal(p.total_budget.clone()),
-                        Cell::Decimal(p.grant_amount.clone()),
+                        Cell::Decimal(p.total_budget.normalize().to_string()),
+                        Cell::Decimal(p.grant_amount.normalize().to_string()),
                         date(Some(p.start_date)),
                         date(p.end_date),
-                        Cell::text(&p.status),
+                        Cell::text(p.status.as_str()),
                         p.continued_after_funding.map_or(Cell::Null, Cell::Bool),
                         Cell::List(p.actions.clone()),
                         Cell::List(p.municipalities.clone()),
@@ -329,14 +329,14 @@ pub async fn build(
         }
         Dataset::Indicators => {
             // The latest published measurement of each indicator, read page by page.
-            let mut latest: HashMap<i32, (i32, i32, String)> = HashMap::new();
-            let mut pages = Pages::new(db, plan.id, kind::MEASUREMENT);
+            let mut latest: HashMap<i32, (i32, i32, rust_decimal::Decimal)> = HashMap::new();
+            let mut pages = Pages::new(db, plan.id, RecordKind::Measurement);
             while let Some(page) = pages.next::<MeasurementPayload>().await? {
                 for (m, p) in page {
                     let Some(y) = m.year else { continue };
                     let entry = latest
                         .entry(p.indicator_id)
-                        .or_insert((y, m.id, p.value.clone()));
+                        .or_insert((y, m.id, p.value));
                     if (y, m.id) > (entry.0, entry.1) {
                         *entry = (y, m.id, p.value);
                     }
@@ -360,10 +360,10 @@ pub async fn build(
                 "synthetic",
                 "published_at",
             ])?;
-            let mut pages = Pages::new(db, plan.id, kind::INDICATOR);
+            let mut pages = Pages::new(db, plan.id, RecordKind::Indicator);
             while let Some(page) = pages.next::<IndicatorPayload>().await? {
                 for (m, i) in &page {
-                    let latest = latest.get(&m.id).map(|(y, _, v)| (*y, v.as_str()));
+                    let latest = latest.get(&m.id).map(|(y, _, v)| (*y, *v));
                     out.push(vec![
                         Cell::text(&m.public_id),
                         Cell::opt(m.code.as_deref()),
@@ -371,14 +371,16 @@ pub async fn build(
                         Cell::text(&i.unit),
                         Cell::opt(i.expected_result.as_deref()),
                         Cell::opt(i.action.as_deref()),
-                        Cell::Decimal(i.baseline_value.clone()),
+                        Cell::Decimal(i.baseline_value.normalize().to_string()),
                         Cell::Int(i.baseline_year.into()),
-                        Cell::Decimal(i.target_value.clone()),
+                        Cell::Decimal(i.target_value.normalize().to_string()),
                         Cell::Int(i.target_year.into()),
-                        Cell::text(&i.direction),
-                        latest.map_or(Cell::Null, |(_, v)| Cell::Decimal(v.to_owned())),
+                        Cell::text(i.direction.as_str()),
+                        latest.map_or(Cell::Null, |(_, v)| {
+                            Cell::Decimal(v.normalize().to_string())
+                        }),
                         latest.map_or(Cell::Null, |(y, _)| Cell::Int(y.into())),
-                        Cell::text(report::indicator_status(i, latest)),
+                        Cell::text(report::indicator_status(i, latest).as_str()),
                         Cell::Bool(m.synthetic),
                         published_at(m),
                     ])
@@ -389,7 +391,7 @@ pub async fn build(
         }
         Dataset::Measurements => {
             let indicators: HashMap<i32, (String, Option<String>)> =
-                published::<IndicatorPayload>(db, plan.id, kind::INDICATOR)
+                published::<IndicatorPayload>(db, plan.id, RecordKind::Indicator)
                     .await?
                     .into_iter()
                     .map(|(m, _)| (m.id, (m.public_id, m.code)))
@@ -405,7 +407,7 @@ pub async fn build(
                 "synthetic",
                 "published_at",
             ])?;
-            let mut pages = Pages::new(db, plan.id, kind::MEASUREMENT);
+            let mut pages = Pages::new(db, plan.id, RecordKind::Measurement);
             while let Some(page) = pages.next::<MeasurementPayload>().await? {
                 for (m, p) in page {
                     // An indicator that is not published is not named.
@@ -415,7 +417,7 @@ pub async fn build(
                         Cell::opt(ind.map(|i| i.0.clone())),
                         Cell::opt(ind.and_then(|i| i.1.clone())),
                         year(&m),
-                        Cell::Decimal(p.value.clone()),
+                        Cell::Decimal(p.value.normalize().to_string()),
                         Cell::text(&p.source),
                         t(&p.notes),
                         Cell::Bool(m.synthetic),
@@ -441,14 +443,14 @@ pub async fn build(
                 "synthetic",
                 "published_at",
             ])?;
-            let mut pages = Pages::new(db, plan.id, kind::EVALUATION);
+            let mut pages = Pages::new(db, plan.id, RecordKind::Evaluation);
             while let Some(page) = pages.next::<EvaluationPayload>().await? {
                 for (m, e) in page {
                     out.push(vec![
                         Cell::text(&m.public_id),
-                        Cell::text(&e.kind),
+                        Cell::text(e.kind.as_str()),
                         year(&m),
-                        Cell::text(&e.status),
+                        Cell::text(e.status.as_str()),
                         date(e.start_date),
                         date(e.end_date),
                         t(&e.summary),
@@ -513,14 +515,10 @@ pub async fn build(
 pub async fn published<T: serde::de::DeserializeOwned>(
     db: &DatabaseConnection,
     plan_id: i32,
-    record_type: &'static str,
+    record_type: RecordKind,
 ) -> Result<Vec<(entity::monitoring_record::Model, T)>, ApiError> {
     let vis = policy::visibility(&Viewer::anonymous());
-    let q = RecordQuery {
-        plan_id,
-        record_type,
-        ..RecordQuery::default()
-    };
+    let q = RecordQuery::new(plan_id, record_type);
     let rows = mstore::all(db, &q, &vis).await?;
     rows.into_iter()
         .map(|m| {
@@ -547,14 +545,10 @@ struct Pages<'db> {
 }
 
 impl<'db> Pages<'db> {
-    fn new(db: &'db DatabaseConnection, plan_id: i32, record_type: &'static str) -> Self {
+    fn new(db: &'db DatabaseConnection, plan_id: i32, record_type: RecordKind) -> Self {
         use entity::monitoring_record;
         let vis = policy::visibility(&Viewer::anonymous());
-        let q = RecordQuery {
-            plan_id,
-            record_type,
-            ..RecordQuery::default()
-        };
+        let q = RecordQuery::new(plan_id, record_type);
         Pages {
             inner: monitoring_record::Entity::find()
                 .filter(mstore::record_condition(&q, &vis))

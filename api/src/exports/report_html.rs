@@ -410,12 +410,9 @@ fn page(
         let (Some(p), Some(value)) = (payloads.get(&ind.id), ind.value.as_deref()) else {
             continue;
         };
-        let parse = |s: &str| s.trim().parse::<Decimal>().ok();
-        if let (Some(v), Some(b), Some(tg)) = (
-            parse(value),
-            parse(&p.baseline_value),
-            parse(&p.target_value),
-        ) && tg != b
+        let (b, tg) = (p.baseline_value, p.target_value);
+        if let Some(v) = value.trim().parse::<Decimal>().ok()
+            && tg != b
         {
             let share: f64 = ((v - b) / (tg - b)).to_string().parse().unwrap_or(0.0);
             indicator_bars.push(Bar {
@@ -424,7 +421,7 @@ fn page(
                 // Value / target (share of the way): short enough for the chart's margin.
                 value: format!(
                     "{value} / {} ({:.0} %)",
-                    p.target_value,
+                    p.target_value.normalize(),
                     share.clamp(0.0, 1.0) * 100.0
                 ),
             });
@@ -536,10 +533,22 @@ fn page(
                     esc(&i.code),
                     t(&i.name),
                     esc(&i.unit),
-                    p.map(|p| format!("{} ({})", esc(&p.baseline_value), p.baseline_year))
-                        .unwrap_or_default(),
-                    p.map(|p| format!("{} ({})", esc(&p.target_value), p.target_year))
-                        .unwrap_or_default(),
+                    p.map(|p| {
+                        format!(
+                            "{} ({})",
+                            esc(&p.baseline_value.normalize().to_string()),
+                            p.baseline_year
+                        )
+                    })
+                    .unwrap_or_default(),
+                    p.map(|p| {
+                        format!(
+                            "{} ({})",
+                            esc(&p.target_value.normalize().to_string()),
+                            p.target_year
+                        )
+                    })
+                    .unwrap_or_default(),
                     i.value.as_deref().map(esc).unwrap_or_default(),
                     esc(&i.status.replace('_', " ")),
                 ]

@@ -328,7 +328,7 @@ impl Municipality {
         super::monitoring::municipality_records(
             ctx,
             &self.0.code,
-            crate::monitoring::kind::ACTIVITY,
+            crate::monitoring::RecordKind::Activity,
             year,
             super::monitoring::Activity::from_model,
         )
@@ -344,7 +344,7 @@ impl Municipality {
         super::monitoring::municipality_records(
             ctx,
             &self.0.code,
-            crate::monitoring::kind::FUNDED_PROJECT,
+            crate::monitoring::RecordKind::FundedProject,
             year,
             super::monitoring::FundedProject::from_model,
         )

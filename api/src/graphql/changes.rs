@@ -60,14 +60,14 @@ impl Change {
     async fn state(&self) -> Option<ReviewState> {
         self.0.payload["state"]
             .as_str()
-            .and_then(|s| super::db_enum(s).ok())
+            .and_then(|s| s.parse().ok())
     }
     /// For record changes: its review state before the change (null when it was created in
     /// its new state).
     async fn previous_state(&self) -> Option<ReviewState> {
         self.0.payload["previousState"]
             .as_str()
-            .and_then(|s| super::db_enum(s).ok())
+            .and_then(|s| s.parse().ok())
     }
     /// For record changes: the record's version after the change.
     async fn version(&self) -> Option<i32> {

@@ -89,7 +89,8 @@ pub fn sdl() -> String {
 /// The GraphQL type name of a stored monitoring record kind (`PROGRESS_UPDATE` →
 /// `ProgressUpdate`).
 pub fn type_name_of_kind(record_type: &str) -> Option<&'static str> {
-    monitoring::type_name(record_type)
+    crate::monitoring::RecordKind::of_stored(record_type)
+        .map(crate::monitoring::RecordKind::type_name)
 }
 
 /// The request's loaders.

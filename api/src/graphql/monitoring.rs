@@ -3,7 +3,7 @@
 // Over 700 lines: to be split into modules a newcomer can name under issue 11 (typed domain
 // and one service layer), which reshapes this file anyway.
 
-use async_graphql::{Context, Enum, ID, InputObject, Interface, Object, SimpleObject};
+use async_graphql::{Context, ID, InputObject, Interface, Object, SimpleObject};
 use entity::monitoring_record;
 
 use super::actors::{Municipality, Organization};
@@ -12,7 +12,7 @@ use super::node::GlobalId;
 use super::scalars::{Date, DateTime, Decimal};
 use super::strategy::{Action, ExpectedResult};
 use super::viewer::ViewerRole;
-use super::{FieldTranslations, db, db_enum, enum_str, loaders, tr};
+use super::{FieldTranslations, db, loaders, tr};
 use crate::auth::Role;
 use crate::error::ApiError;
 use crate::i18n::Lang;
@@ -21,160 +21,15 @@ use crate::monitoring::report::{INDICATOR_STATUS_METHOD, Published};
 use crate::monitoring::store::{self, RecordQuery};
 use crate::monitoring::{
     ActivityPayload, EvaluationPayload, FundedProjectPayload, IndicatorPayload, MeasurementPayload,
-    ProgressPayload, kind, state,
+    ProgressPayload, RecordKind,
 };
 use crate::pagination::page;
 use crate::policy::{self, Operation};
 
-/// Where a record is in its review.
-#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
-#[graphql(rename_items = "SCREAMING_SNAKE_CASE")]
-pub enum ReviewState {
-    /// Being written by its reporter; visible to the reporter, readers and coordinators.
-    Draft,
-    /// Sent for review.
-    Submitted,
-    /// Reviewed and public.
-    Published,
-    /// Sent back to the reporter with a comment.
-    Returned,
-    /// Withdrawn; kept, never deleted.
-    Archived,
-}
-
-/// The status of an action, as a progress update reports it.
-#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
-#[graphql(rename_items = "SCREAMING_SNAKE_CASE")]
-pub enum ProgressStatus {
-    /// Not started (0 %).
-    NotStarted,
-    /// Under way.
-    InProgress,
-    /// Behind schedule.
-    Delayed,
-    /// Done (100 %).
-    Completed,
-    /// Stopped before completion.
-    Discontinued,
-}
-
-/// Kind of activity.
-#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
-#[graphql(rename_items = "SCREAMING_SNAKE_CASE")]
-pub enum ActivityKind {
-    /// A forum (e.g. the EMA forum, the Mediterranean Metropolitan Forum).
-    Forum,
-    /// A meeting of a network (Metropolis, EMA, MedCities, …).
-    NetworkMeeting,
-    /// A joint political position.
-    JointPosition,
-    /// A study or a seminar.
-    StudySeminar,
-    /// An international delegation received.
-    DelegationReceived,
-    /// A study visit abroad.
-    StudyVisit,
-    /// An event.
-    Event,
-    /// A transfer of knowledge or innovation.
-    KnowledgeTransfer,
-}
-
-/// Funding programme of a project.
-#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
-#[graphql(rename_items = "SCREAMING_SNAKE_CASE")]
-pub enum FundingProgramme {
-    /// European Regional Development Fund (FEDER / ERDF).
-    Feder,
-    /// Horizon Europe.
-    HorizonEurope,
-    /// LIFE.
-    Life,
-    /// Interreg.
-    Interreg,
-    /// URBACT.
-    Urbact,
-    /// NextGenerationEU.
-    NextGenerationEu,
-    /// A European Investment Bank loan.
-    EibLoan,
-    /// Another programme.
-    Other,
-}
-
-/// The AMB's role in a funded project.
-#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
-#[graphql(rename_items = "SCREAMING_SNAKE_CASE")]
-pub enum ProjectRole {
-    /// Lead partner.
-    Lead,
-    /// Partner.
-    Partner,
-}
-
-/// Status of a funded project.
-#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
-#[graphql(rename_items = "SCREAMING_SNAKE_CASE")]
-pub enum ProjectStatus {
-    /// Applied for.
-    Applied,
-    /// Funding awarded.
-    Awarded,
-    /// Application rejected.
-    Rejected,
-    /// Being carried out.
-    InExecution,
-    /// Finished.
-    Closed,
-}
-
-/// Which way is better for an indicator.
-#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
-#[graphql(rename_items = "SCREAMING_SNAKE_CASE")]
-pub enum IndicatorDirection {
-    /// Higher is better.
-    Increase,
-    /// Lower is better.
-    Decrease,
-}
-
-/// Where an indicator stands (see `Indicator.statusMethod`).
-#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
-#[graphql(rename_items = "SCREAMING_SNAKE_CASE")]
-pub enum IndicatorStatus {
-    /// The target is reached.
-    Achieved,
-    /// At or ahead of a straight line from baseline to target.
-    OnTrack,
-    /// Behind that line.
-    OffTrack,
-    /// Worse than the baseline.
-    Deterioration,
-    /// No published measurement.
-    NoData,
-}
-
-/// Kind of evaluation (section XII of the plan).
-#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
-#[graphql(rename_items = "SCREAMING_SNAKE_CASE")]
-pub enum EvaluationKind {
-    /// The mid-term evaluation (2023).
-    MidTerm,
-    /// The final evaluation (2025).
-    Final,
-}
-
-/// Status of an evaluation.
-#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
-#[graphql(rename_items = "SCREAMING_SNAKE_CASE")]
-pub enum EvaluationStatus {
-    /// Planned.
-    Planned,
-    /// Under way.
-    InProgress,
-    /// Done.
-    Completed,
-}
+pub use crate::monitoring::{
+    ActivityKind, EvaluationKind, EvaluationStatus, FundingProgramme, IndicatorDirection,
+    IndicatorStatus, ProgressStatus, ProjectRole, ProjectStatus, ReviewState,
+};
 
 /// Who reported a record.
 pub struct Reporter<'a>(&'a monitoring_record::Model);
@@ -252,11 +107,11 @@ macro_rules! record_type {
         impl $name {
             /// Opaque global ID.
             pub(crate) async fn id(&self) -> ID {
-                GlobalId::of_plan_record(stringify!($name), &self.plan, &self.m.public_id)
+                GlobalId::of_plan_record(RecordKind::$name.type_name(), &self.plan, &self.m.public_id)
             }
             /// Review state.
             pub(crate) async fn state(&self) -> Result<ReviewState, ApiError> {
-                db_enum(&self.m.state)
+                Ok(self.m.state.parse()?)
             }
             /// Version, incremented by every change; send it back as `expectedVersion`. Null
             /// for callers who may neither change nor review the record (how often a record
@@ -371,8 +226,8 @@ record_type!(
             .pop())
         }
         /// Status of the action.
-        async fn status(&self) -> Result<ProgressStatus, ApiError> {
-            db_enum(&self.p.status)
+        async fn status(&self) -> ProgressStatus {
+            self.p.status
         }
         /// Percent complete, 0-100.
         async fn percent_complete(&self) -> i32 {
@@ -431,8 +286,8 @@ record_type!(
     "An activity: a forum, a network meeting, a joint position, a study or seminar, a delegation received, a study visit, an event or a knowledge transfer.",
     {
         /// Kind of activity.
-        async fn kind(&self) -> Result<ActivityKind, ApiError> {
-            db_enum(&self.p.kind)
+        async fn kind(&self) -> ActivityKind {
+            self.p.kind
         }
         /// Title.
         async fn title(
@@ -545,28 +400,20 @@ record_type!(
             tr(ctx, &self.p.summary, lang)
         }
         /// Funding programme.
-        async fn programme(&self) -> Result<FundingProgramme, ApiError> {
-            db_enum(&self.p.programme)
+        async fn programme(&self) -> FundingProgramme {
+            self.p.programme
         }
         /// The AMB's role.
-        async fn role(&self) -> Result<ProjectRole, ApiError> {
-            db_enum(&self.p.role)
+        async fn role(&self) -> ProjectRole {
+            self.p.role
         }
         /// Total budget, in EUR.
-        async fn total_budget(&self) -> Result<Decimal, ApiError> {
-            self.p
-                .total_budget
-                .parse()
-                .map(Decimal)
-                .map_err(|_| ApiError::Internal)
+        async fn total_budget(&self) -> Decimal {
+            Decimal(self.p.total_budget)
         }
         /// Grant, in EUR.
-        async fn grant_amount(&self) -> Result<Decimal, ApiError> {
-            self.p
-                .grant_amount
-                .parse()
-                .map(Decimal)
-                .map_err(|_| ApiError::Internal)
+        async fn grant_amount(&self) -> Decimal {
+            Decimal(self.p.grant_amount)
         }
         /// Start of the project.
         async fn start_date(&self) -> Date {
@@ -577,8 +424,8 @@ record_type!(
             self.p.end_date.map(Date)
         }
         /// Status.
-        async fn status(&self) -> Result<ProjectStatus, ApiError> {
-            db_enum(&self.p.status)
+        async fn status(&self) -> ProjectStatus {
+            self.p.status
         }
         /// Whether it continued after the EU funding ended (null until known).
         async fn continued_after_funding(&self) -> Option<bool> {
@@ -612,11 +459,11 @@ pub struct YearValue {
     pub year: i32,
 }
 
-fn year_value(value: &str, year: i32) -> Result<YearValue, ApiError> {
-    Ok(YearValue {
-        value: Decimal(value.parse().map_err(|_| ApiError::Internal)?),
+fn year_value(value: rust_decimal::Decimal, year: i32) -> YearValue {
+    YearValue {
+        value: Decimal(value),
         year,
-    })
+    }
 }
 
 record_type!(
@@ -666,24 +513,22 @@ record_type!(
             )
         }
         /// Baseline.
-        async fn baseline(&self) -> Result<YearValue, ApiError> {
-            year_value(&self.p.baseline_value, self.p.baseline_year)
+        async fn baseline(&self) -> YearValue {
+            year_value(self.p.baseline_value, self.p.baseline_year)
         }
         /// Target.
-        async fn target(&self) -> Result<YearValue, ApiError> {
-            year_value(&self.p.target_value, self.p.target_year)
+        async fn target(&self) -> YearValue {
+            year_value(self.p.target_value, self.p.target_year)
         }
         /// Which way is better.
-        async fn direction(&self) -> Result<IndicatorDirection, ApiError> {
-            db_enum(&self.p.direction)
+        async fn direction(&self) -> IndicatorDirection {
+            self.p.direction
         }
         /// Measurements the caller may see, by year.
         async fn measurements(&self, ctx: &Context<'_>) -> Result<Vec<Measurement>, ApiError> {
             let q = RecordQuery {
-                plan_id: self.m.plan_id,
-                record_type: kind::MEASUREMENT,
                 links: vec![("INDICATOR".to_owned(), self.m.id.to_string())],
-                ..RecordQuery::default()
+                ..RecordQuery::new(self.m.plan_id, RecordKind::Measurement)
             };
             let rows = store::all(db(ctx)?, &q, &policy::visibility(policy::viewer(ctx))).await?;
             let mut out: Vec<Measurement> = rows
@@ -696,15 +541,14 @@ record_type!(
         /// The latest published value.
         async fn latest_value(&self, ctx: &Context<'_>) -> Result<Option<YearValue>, ApiError> {
             let published = published(ctx, self.m.plan_id).await?;
-            published
+            Ok(published
                 .latest_measurement(self.m.id, None)
-                .map(|(y, v)| year_value(v, y))
-                .transpose()
+                .map(|(y, v)| year_value(v, y)))
         }
         /// Where the indicator stands, from its latest published measurement.
         async fn status(&self, ctx: &Context<'_>) -> Result<IndicatorStatus, ApiError> {
             let published = published(ctx, self.m.plan_id).await?;
-            db_enum(published.status_of(self.m.id, &self.p, None))
+            Ok(published.status_of(self.m.id, &self.p, None))
         }
         /// How `status` is computed.
         async fn status_method(&self) -> &'static str {
@@ -754,12 +598,8 @@ record_type!(
                 .and_then(|m| Indicator::from_model(m, &self.plan)))
         }
         /// The value.
-        async fn value(&self) -> Result<Decimal, ApiError> {
-            self.p
-                .value
-                .parse()
-                .map(Decimal)
-                .map_err(|_| ApiError::Internal)
+        async fn value(&self) -> Decimal {
+            Decimal(self.p.value)
         }
         /// Where the value comes from.
         async fn source(&self) -> &str {
@@ -783,12 +623,12 @@ record_type!(
     "A mid-term or final evaluation of the plan.",
     {
         /// Kind.
-        async fn kind(&self) -> Result<EvaluationKind, ApiError> {
-            db_enum(&self.p.kind)
+        async fn kind(&self) -> EvaluationKind {
+            self.p.kind
         }
         /// Status.
-        async fn status(&self) -> Result<EvaluationStatus, ApiError> {
-            db_enum(&self.p.status)
+        async fn status(&self) -> EvaluationStatus {
+            self.p.status
         }
         /// Start.
         async fn start_date(&self) -> Option<Date> {
@@ -883,42 +723,17 @@ pub enum MonitoringRecord {
 impl MonitoringRecord {
     /// Wraps a stored record in its type.
     pub(crate) fn from_model(m: monitoring_record::Model, plan: &str) -> Option<Self> {
-        Some(match m.record_type.as_str() {
-            kind::PROGRESS_UPDATE => Self::ProgressUpdate(ProgressUpdate::from_model(m, plan)?),
-            kind::ACTIVITY => Self::Activity(Activity::from_model(m, plan)?),
-            kind::FUNDED_PROJECT => Self::FundedProject(FundedProject::from_model(m, plan)?),
-            kind::INDICATOR => Self::Indicator(Indicator::from_model(m, plan)?),
-            kind::MEASUREMENT => Self::Measurement(Measurement::from_model(m, plan)?),
-            kind::EVALUATION => Self::Evaluation(Evaluation::from_model(m, plan)?),
-            _ => return None,
+        Some(match RecordKind::of_stored(&m.record_type)? {
+            RecordKind::ProgressUpdate => {
+                Self::ProgressUpdate(ProgressUpdate::from_model(m, plan)?)
+            }
+            RecordKind::Activity => Self::Activity(Activity::from_model(m, plan)?),
+            RecordKind::FundedProject => Self::FundedProject(FundedProject::from_model(m, plan)?),
+            RecordKind::Indicator => Self::Indicator(Indicator::from_model(m, plan)?),
+            RecordKind::Measurement => Self::Measurement(Measurement::from_model(m, plan)?),
+            RecordKind::Evaluation => Self::Evaluation(Evaluation::from_model(m, plan)?),
         })
     }
-}
-
-/// The GraphQL type name of a stored record kind.
-pub(crate) fn type_name(record_type: &str) -> Option<&'static str> {
-    Some(match record_type {
-        kind::PROGRESS_UPDATE => "ProgressUpdate",
-        kind::ACTIVITY => "Activity",
-        kind::FUNDED_PROJECT => "FundedProject",
-        kind::INDICATOR => "Indicator",
-        kind::MEASUREMENT => "Measurement",
-        kind::EVALUATION => "Evaluation",
-        _ => return None,
-    })
-}
-
-/// The stored record kind of a GraphQL type name.
-pub(crate) fn record_kind(type_name: &str) -> Option<&'static str> {
-    Some(match type_name {
-        "ProgressUpdate" => kind::PROGRESS_UPDATE,
-        "Activity" => kind::ACTIVITY,
-        "FundedProject" => kind::FUNDED_PROJECT,
-        "Indicator" => kind::INDICATOR,
-        "Measurement" => kind::MEASUREMENT,
-        "Evaluation" => kind::EVALUATION,
-        _ => return None,
-    })
 }
 
 crate::connection!(
@@ -990,7 +805,7 @@ pub struct MonitoringFilter {
 /// Turns a filter into a record query, checking every code.
 pub(crate) async fn record_query(
     ctx: &Context<'_>,
-    record_type: &'static str,
+    record_type: RecordKind,
     filter: MonitoringFilter,
 ) -> Result<(RecordQuery, entity::plan::Model), ApiError> {
     use crate::monitoring::validate::Vocabulary;
@@ -1056,30 +871,7 @@ pub(crate) async fn record_query(
         filter.organization.clone(),
         known(&vocab.organizations, &filter.organization),
     )?;
-    let kinds: &[&str] = match record_type {
-        kind::ACTIVITY => &[
-            "FORUM",
-            "NETWORK_MEETING",
-            "JOINT_POSITION",
-            "STUDY_SEMINAR",
-            "DELEGATION_RECEIVED",
-            "STUDY_VISIT",
-            "EVENT",
-            "KNOWLEDGE_TRANSFER",
-        ],
-        kind::FUNDED_PROJECT => &[
-            "FEDER",
-            "HORIZON_EUROPE",
-            "LIFE",
-            "INTERREG",
-            "URBACT",
-            "NEXT_GENERATION_EU",
-            "EIB_LOAN",
-            "OTHER",
-        ],
-        kind::EVALUATION => &["MID_TERM", "FINAL"],
-        _ => &[],
-    };
+    let kinds = record_type.link_kinds();
     let kind_known = filter
         .kind
         .as_ref()
@@ -1090,7 +882,7 @@ pub(crate) async fn record_query(
             plan_id: plan.id,
             record_type,
             year: filter.year,
-            state: filter.state.map(|s| enum_str(&s)),
+            state: filter.state,
             links,
             updated_since: filter.updated_since.map(|t| t.0),
         },
@@ -1135,7 +927,7 @@ impl MonitoringQuery {
             first,
             after,
             filter,
-            kind::ACTIVITY,
+            RecordKind::Activity,
             Activity,
             ActivityConnection
         )
@@ -1157,7 +949,7 @@ impl MonitoringQuery {
             first,
             after,
             filter,
-            kind::FUNDED_PROJECT,
+            RecordKind::FundedProject,
             FundedProject,
             FundedProjectConnection
         )
@@ -1179,7 +971,7 @@ impl MonitoringQuery {
             first,
             after,
             filter,
-            kind::INDICATOR,
+            RecordKind::Indicator,
             Indicator,
             IndicatorConnection
         )
@@ -1201,7 +993,7 @@ impl MonitoringQuery {
             first,
             after,
             filter,
-            kind::EVALUATION,
+            RecordKind::Evaluation,
             Evaluation,
             EvaluationConnection
         )
@@ -1223,7 +1015,7 @@ impl MonitoringQuery {
             first,
             after,
             filter,
-            kind::PROGRESS_UPDATE,
+            RecordKind::ProgressUpdate,
             ProgressUpdate,
             ProgressUpdateConnection
         )
@@ -1237,10 +1029,8 @@ pub(crate) async fn action_progress(
     plan: &str,
 ) -> Result<Vec<ProgressUpdate>, ApiError> {
     let q = RecordQuery {
-        plan_id: action.plan_id,
-        record_type: kind::PROGRESS_UPDATE,
         links: vec![("ACTION".to_owned(), action.code.clone())],
-        ..RecordQuery::default()
+        ..RecordQuery::new(action.plan_id, RecordKind::ProgressUpdate)
     };
     let rows = store::all(db(ctx)?, &q, &policy::visibility(policy::viewer(ctx))).await?;
     let mut out: Vec<ProgressUpdate> = rows
@@ -1260,25 +1050,23 @@ pub(crate) async fn current_progress(
     Ok(action_progress(ctx, action, plan)
         .await?
         .into_iter()
-        .find(|u| u.m.state == state::PUBLISHED))
+        .find(|u| u.m.state == ReviewState::Published.as_str()))
 }
 
 /// The records of a kind involving a municipality, in the current plan, that the caller sees.
 pub(crate) async fn municipality_records<T>(
     ctx: &Context<'_>,
     ine: &str,
-    record_type: &'static str,
+    record_type: RecordKind,
     year: Option<i32>,
     wrap: fn(monitoring_record::Model, &str) -> Option<T>,
 ) -> Result<Vec<T>, ApiError> {
     let db = db(ctx)?;
     let plan = crate::store::resolve_plan(db, None).await?;
     let q = RecordQuery {
-        plan_id: plan.id,
-        record_type,
         year,
         links: vec![("MUNICIPALITY".to_owned(), ine.to_owned())],
-        ..RecordQuery::default()
+        ..RecordQuery::new(plan.id, record_type)
     };
     let mut rows = store::all(db, &q, &policy::visibility(policy::viewer(ctx))).await?;
     rows.sort_by_key(|m| std::cmp::Reverse((m.year, m.id)));

@@ -21,6 +21,7 @@ use super::plan::{
 };
 use super::strategy::{Action, ExpectedResult, FormOfIntervention, LineScope, StrategicLine};
 use crate::error::ApiError;
+use crate::monitoring::RecordKind;
 use crate::store;
 
 /// An object with a global ID, refetchable with `node(id:)`.
@@ -180,7 +181,7 @@ impl NodeQuery {
             },
             None => None,
         };
-        if super::monitoring::record_kind(&gid.type_name).is_some() {
+        if RecordKind::from_type_name(&gid.type_name).is_some() {
             return record_node(ctx, plan.as_ref(), &gid).await;
         }
         let key = (gid.type_name.clone(), gid.code.clone());
@@ -212,7 +213,7 @@ async fn record_node(
     plan: Option<&entity::plan::Model>,
     gid: &GlobalId,
 ) -> Result<Option<Node>, ApiError> {
-    use super::monitoring::{self as m, MonitoringRecord};
+    use super::monitoring::MonitoringRecord;
     let Some(plan) = plan else {
         return Ok(None);
     };
@@ -223,7 +224,8 @@ async fn record_node(
     let visible = crate::policy::visibility(crate::policy::viewer(ctx)).sees(&record);
     if record.plan_id != plan.id
         || !visible
-        || Some(record.record_type.as_str()) != m::record_kind(&gid.type_name)
+        || RecordKind::from_type_name(&gid.type_name).map(RecordKind::as_str)
+            != Some(record.record_type.as_str())
     {
         return Ok(None);
     }

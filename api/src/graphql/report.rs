@@ -8,12 +8,14 @@ use std::collections::HashMap;
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use entity::{annual_report, audit_entry, reporting_year};
 
-use super::monitoring::{IndicatorStatus, ProgressStatus, type_name};
+use super::monitoring::{IndicatorStatus, ProgressStatus};
 use super::node::GlobalId;
 use super::scalars::{Date, DateTime, Decimal, JsonValue};
-use super::{db, db_enum, tr};
+use super::type_name_of_kind;
+use super::{db, tr};
 use crate::error::ApiError;
 use crate::i18n::Lang;
+use crate::monitoring::RecordKind;
 use crate::monitoring::report::{self as r, AnnualReport, Rollup};
 use crate::monitoring::store::{self, AuditQuery};
 use crate::pagination::page;
@@ -83,7 +85,7 @@ impl ProgressSummary {
             .iter()
             .map(|(s, n)| {
                 Ok(StatusCount {
-                    status: db_enum(s)?,
+                    status: s.parse()?,
                     count: *n as u64,
                 })
             })
@@ -100,7 +102,7 @@ impl ProgressSummary {
             .iter()
             .map(|(s, n)| {
                 Ok(IndicatorStatusCount {
-                    status: db_enum(s)?,
+                    status: s.parse()?,
                     count: *n as u64,
                 })
             })
@@ -247,7 +249,7 @@ impl ReportActionView<'_> {
     }
     /// Status reported for the year, if any.
     async fn status(&self) -> Result<Option<ProgressStatus>, ApiError> {
-        self.0.status.as_deref().map(db_enum).transpose()
+        Ok(self.0.status.as_deref().map(str::parse).transpose()?)
     }
     /// Percent complete reported for the year.
     async fn percent_complete(&self) -> Option<i32> {
@@ -273,7 +275,7 @@ pub struct ReportActivityView<'a>(&'a r::ReportActivity);
 impl ReportActivityView<'_> {
     /// Kind.
     async fn kind(&self) -> Result<super::monitoring::ActivityKind, ApiError> {
-        db_enum(&self.0.kind)
+        Ok(self.0.kind.parse()?)
     }
     /// Title.
     async fn title(
@@ -335,11 +337,11 @@ impl ReportProjectView<'_> {
     }
     /// Programme.
     async fn programme(&self) -> Result<super::monitoring::FundingProgramme, ApiError> {
-        db_enum(&self.0.programme)
+        Ok(self.0.programme.parse()?)
     }
     /// The AMB's role.
     async fn role(&self) -> Result<super::monitoring::ProjectRole, ApiError> {
-        db_enum(&self.0.role)
+        Ok(self.0.role.parse()?)
     }
     /// Total budget, EUR.
     async fn total_budget(&self) -> Result<Decimal, ApiError> {
@@ -359,7 +361,7 @@ impl ReportProjectView<'_> {
     }
     /// Status.
     async fn status(&self) -> Result<super::monitoring::ProjectStatus, ApiError> {
-        db_enum(&self.0.status)
+        Ok(self.0.status.parse()?)
     }
     /// Whether it continued after EU funding.
     async fn continued_after_funding(&self) -> Option<bool> {
@@ -409,7 +411,7 @@ impl ReportIndicatorView<'_> {
     }
     /// Status as of the year.
     async fn status(&self) -> Result<IndicatorStatus, ApiError> {
-        db_enum(&self.0.status)
+        Ok(self.0.status.parse()?)
     }
 }
 
@@ -454,7 +456,7 @@ impl AuditEntry {
     fn global_id(&self, id: i32) -> Option<ID> {
         let (kind, public_id) = self.records.get(&id)?;
         Some(GlobalId::of_plan_record(
-            type_name(kind)?,
+            type_name_of_kind(kind)?,
             &self.plan,
             public_id,
         ))
@@ -487,7 +489,7 @@ impl AuditEntry {
 /// The surrogate keys of monitoring records an audit entry mentions.
 fn mentioned_records(entry: &audit_entry::Model) -> Vec<i32> {
     let mut ids = Vec::new();
-    if type_name(&entry.record_type).is_some() {
+    if type_name_of_kind(&entry.record_type).is_some() {
         ids.extend(entry.record_id);
     }
     for snapshot in [&entry.before, &entry.after].into_iter().flatten() {
@@ -533,7 +535,7 @@ impl AuditEntry {
     }
     /// What kind of record was written (`ProgressUpdate`, …, `ReportingYear`, `AnnualReport`).
     async fn record_type(&self) -> String {
-        match type_name(&self.entry.record_type) {
+        match type_name_of_kind(&self.entry.record_type) {
             Some(name) => name.to_owned(),
             None => match self.entry.record_type.as_str() {
                 "REPORTING_YEAR" => "ReportingYear".to_owned(),
@@ -544,7 +546,7 @@ impl AuditEntry {
     }
     /// The written record's global ID (monitoring records only).
     async fn record_id(&self) -> Option<ID> {
-        type_name(&self.entry.record_type)?;
+        type_name_of_kind(&self.entry.record_type)?;
         self.global_id(self.entry.record_id?)
     }
     /// CREATE, UPDATE, SUBMIT, PUBLISH, RETURN, ARCHIVE, OPEN_YEAR, CLOSE_YEAR or
@@ -676,9 +678,9 @@ impl ReportQuery {
             Some(id) => {
                 let bad = || ApiError::bad_input("filter.record", "not a monitoring record's ID");
                 let gid = GlobalId::decode(id).ok_or_else(bad)?;
-                let kind = super::monitoring::record_kind(&gid.type_name).ok_or_else(bad)?;
+                let kind = RecordKind::from_type_name(&gid.type_name).ok_or_else(bad)?;
                 match store::by_public_id(db, &gid.code).await? {
-                    Some(m) => Some((kind.to_owned(), m.id)),
+                    Some(m) => Some((kind.as_str().to_owned(), m.id)),
                     // No such record: no entries.
                     None => return Ok(AuditEntryConnection::new(Vec::new(), page, 0)),
                 }

@@ -7,6 +7,7 @@ use super::db;
 use super::scalars::DateTime;
 use crate::auth::{Role, Viewer as AuthViewer};
 use crate::error::ApiError;
+use crate::monitoring::service::targets::{self, About};
 use crate::policy::{self, Operation, PolicyGuard, Target};
 use crate::store;
 
@@ -142,7 +143,7 @@ impl Permissions {
         let Some(code) = action else {
             return Ok(self.allows(Operation::ReportProgress));
         };
-        let target = action_target(ctx, &code).await?;
+        let target = self.action_target(ctx, &code).await?;
         Ok(policy::allows(
             &self.0,
             Operation::ReportProgress,
@@ -160,7 +161,7 @@ impl Permissions {
         let Some(code) = action else {
             return Ok(self.allows(Operation::RecordMeasurement));
         };
-        let target = action_target(ctx, &code).await?;
+        let target = self.action_target(ctx, &code).await?;
         Ok(policy::allows(
             &self.0,
             Operation::RecordMeasurement,
@@ -170,16 +171,20 @@ impl Permissions {
     /// Report activities (of this municipality, when `municipality` is given).
     async fn report_activity(
         &self,
+        ctx: &Context<'_>,
         #[graphql(desc = "A municipality's INE code.")] municipality: Option<String>,
-    ) -> bool {
-        self.for_municipality(Operation::ReportActivity, municipality)
+    ) -> Result<bool, ApiError> {
+        self.for_municipality(ctx, Operation::ReportActivity, municipality)
+            .await
     }
     /// Report funded projects (of this municipality, when `municipality` is given).
     async fn report_funded_project(
         &self,
+        ctx: &Context<'_>,
         #[graphql(desc = "A municipality's INE code.")] municipality: Option<String>,
-    ) -> bool {
-        self.for_municipality(Operation::ReportFundedProject, municipality)
+    ) -> Result<bool, ApiError> {
+        self.for_municipality(ctx, Operation::ReportFundedProject, municipality)
+            .await
     }
     /// Publish submitted records or return them with a comment.
     async fn review(&self) -> bool {
@@ -204,34 +209,39 @@ impl Permissions {
 }
 
 impl Permissions {
-    fn for_municipality(&self, op: Operation, ine: Option<String>) -> bool {
-        match ine {
-            None => self.allows(op),
-            Some(ine) => {
-                // Municipalities report their own; areas report their own records, which
-                // may involve any municipality.
-                let target = Target {
-                    municipality: Some(ine.clone()),
-                    reported_by: match self.0.role {
-                        Role::Area => self.0.unit.clone(),
-                        _ => Some(ine),
-                    },
-                    ..Target::default()
-                };
-                policy::allows(&self.0, op, Some(&target))
-            }
-        }
+    /// Municipalities report their own; areas report their own records, which may involve any
+    /// municipality. The target is the one the mutations check.
+    async fn for_municipality(
+        &self,
+        ctx: &Context<'_>,
+        op: Operation,
+        ine: Option<String>,
+    ) -> Result<bool, ApiError> {
+        let Some(ine) = ine else {
+            return Ok(self.allows(op));
+        };
+        let about = About::NewReport {
+            municipality: Some(&ine),
+        };
+        let target = targets::target(db(ctx)?, &self.0, about).await?;
+        Ok(policy::allows(&self.0, op, Some(&target)))
     }
-}
 
-async fn action_target(ctx: &Context<'_>, code: &str) -> Result<Target, ApiError> {
-    let db = db(ctx)?;
-    let plan = store::resolve_plan(db, None).await?;
-    let action = store::action_by_code(db, plan.id, code)
-        .await?
-        .ok_or_else(|| ApiError::bad_input("action", format!("unknown action {code:?}")))?;
-    Ok(Target {
-        responsible_units: store::responsible_codes(db, action.id).await?,
-        ..Target::default()
-    })
+    /// The target of a record about the action `code` of the current plan: the one the
+    /// mutations check.
+    async fn action_target(&self, ctx: &Context<'_>, code: &str) -> Result<Target, ApiError> {
+        let db = db(ctx)?;
+        let plan = store::resolve_plan(db, None).await?;
+        if store::action_by_code(db, plan.id, code).await?.is_none() {
+            return Err(ApiError::bad_input(
+                "action",
+                format!("unknown action {code:?}"),
+            ));
+        }
+        let about = About::Action {
+            plan_id: plan.id,
+            code,
+        };
+        targets::target(db, &self.0, about).await
+    }
 }

@@ -6,42 +6,21 @@
 //! own fields in a JSON payload described by the `*Payload` structs here.
 
 pub mod report;
+pub mod service;
 pub mod store;
 pub mod validate;
+pub mod values;
 
 use chrono::NaiveDate;
 use entity::I18n;
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-/// Kinds of monitoring records, as stored.
-pub mod kind {
-    /// A progress update of an action for a reporting year.
-    pub const PROGRESS_UPDATE: &str = "PROGRESS_UPDATE";
-    /// An activity (forum, meeting, visit, …).
-    pub const ACTIVITY: &str = "ACTIVITY";
-    /// A project funded by the EU or others.
-    pub const FUNDED_PROJECT: &str = "FUNDED_PROJECT";
-    /// An indicator tied to an expected result or an action.
-    pub const INDICATOR: &str = "INDICATOR";
-    /// A yearly measurement of an indicator.
-    pub const MEASUREMENT: &str = "MEASUREMENT";
-    /// A mid-term or final evaluation.
-    pub const EVALUATION: &str = "EVALUATION";
-}
-
-/// Review states, as stored.
-pub mod state {
-    /// Being written by its reporter.
-    pub const DRAFT: &str = "DRAFT";
-    /// Sent for review.
-    pub const SUBMITTED: &str = "SUBMITTED";
-    /// Visible to everyone.
-    pub const PUBLISHED: &str = "PUBLISHED";
-    /// Sent back to its reporter with a comment.
-    pub const RETURNED: &str = "RETURNED";
-    /// Withdrawn; kept, never deleted.
-    pub const ARCHIVED: &str = "ARCHIVED";
-}
+pub use values::{
+    ActivityKind, EvaluationKind, EvaluationStatus, FundingProgramme, IndicatorDirection,
+    IndicatorStatus, ProgressStatus, ProjectRole, ProjectStatus, RecordKind, ReviewState,
+    UnknownValue, decimal_string,
+};
 
 /// A dated milestone of a progress update.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -57,8 +36,8 @@ pub struct Milestone {
 pub struct ProgressPayload {
     /// The action's code.
     pub action: String,
-    /// NOT_STARTED, IN_PROGRESS, DELAYED, COMPLETED or DISCONTINUED.
-    pub status: String,
+    /// Where the action stands.
+    pub status: ProgressStatus,
     /// 0-100.
     pub percent_complete: i32,
     /// What was done.
@@ -72,9 +51,8 @@ pub struct ProgressPayload {
 /// The fields of an activity.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ActivityPayload {
-    /// FORUM, NETWORK_MEETING, JOINT_POSITION, STUDY_SEMINAR, DELEGATION_RECEIVED, STUDY_VISIT,
-    /// EVENT or KNOWLEDGE_TRANSFER.
-    pub kind: String,
+    /// Kind of activity.
+    pub kind: ActivityKind,
     /// Title.
     pub title: I18n,
     /// Summary.
@@ -106,20 +84,22 @@ pub struct FundedProjectPayload {
     pub title: I18n,
     /// Summary.
     pub summary: I18n,
-    /// FEDER, HORIZON_EUROPE, LIFE, INTERREG, URBACT, NEXT_GENERATION_EU, EIB_LOAN or OTHER.
-    pub programme: String,
-    /// LEAD or PARTNER.
-    pub role: String,
-    /// Total budget in EUR, exact decimal.
-    pub total_budget: String,
-    /// Grant in EUR, exact decimal.
-    pub grant_amount: String,
+    /// Funding programme.
+    pub programme: FundingProgramme,
+    /// The AMB's role.
+    pub role: ProjectRole,
+    /// Total budget in EUR.
+    #[serde(with = "decimal_string")]
+    pub total_budget: Decimal,
+    /// Grant in EUR.
+    #[serde(with = "decimal_string")]
+    pub grant_amount: Decimal,
     /// Start of the project.
     pub start_date: NaiveDate,
     /// End of the project.
     pub end_date: Option<NaiveDate>,
-    /// APPLIED, AWARDED, REJECTED, IN_EXECUTION or CLOSED.
-    pub status: String,
+    /// Status of the project.
+    pub status: ProjectStatus,
     /// Whether it continued after the EU funding ended (unknown until it has ended).
     pub continued_after_funding: Option<bool>,
     /// Links to more information.
@@ -142,15 +122,17 @@ pub struct IndicatorPayload {
     /// The action it measures (code), if any.
     pub action: Option<String>,
     /// Baseline value.
-    pub baseline_value: String,
+    #[serde(with = "decimal_string")]
+    pub baseline_value: Decimal,
     /// Baseline year.
     pub baseline_year: i32,
     /// Target value.
-    pub target_value: String,
+    #[serde(with = "decimal_string")]
+    pub target_value: Decimal,
     /// Target year.
     pub target_year: i32,
-    /// INCREASE or DECREASE: which way is better.
-    pub direction: String,
+    /// Which way is better.
+    pub direction: IndicatorDirection,
 }
 
 /// The fields of a measurement.
@@ -158,8 +140,9 @@ pub struct IndicatorPayload {
 pub struct MeasurementPayload {
     /// The indicator's record id.
     pub indicator_id: i32,
-    /// The value, exact decimal.
-    pub value: String,
+    /// The value.
+    #[serde(with = "decimal_string")]
+    pub value: Decimal,
     /// Where the value comes from.
     pub source: String,
     /// Notes.
@@ -169,10 +152,10 @@ pub struct MeasurementPayload {
 /// The fields of an evaluation.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EvaluationPayload {
-    /// MID_TERM or FINAL.
-    pub kind: String,
-    /// PLANNED, IN_PROGRESS or COMPLETED.
-    pub status: String,
+    /// Mid-term or final.
+    pub kind: EvaluationKind,
+    /// Status of the evaluation.
+    pub status: EvaluationStatus,
     /// Start of the evaluation.
     pub start_date: Option<NaiveDate>,
     /// End of the evaluation.
@@ -204,7 +187,7 @@ pub enum Visibility {
 impl Visibility {
     /// Whether a record with this state and owner is visible.
     pub fn sees(&self, record: &entity::monitoring_record::Model) -> bool {
-        record.state == state::PUBLISHED
+        record.state == ReviewState::Published.as_str()
             || match self {
                 Visibility::All => true,
                 Visibility::PublishedOnly => false,

@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 
 use super::store::{self, RecordQuery};
 use super::{
-    ActivityPayload, FundedProjectPayload, IndicatorPayload, MeasurementPayload, ProgressPayload,
-    Visibility, kind,
+    ActivityPayload, FundedProjectPayload, IndicatorDirection, IndicatorPayload, IndicatorStatus,
+    MeasurementPayload, ProgressPayload, ProgressStatus, RecordKind, Visibility,
 };
 use crate::error::ApiError;
 
@@ -23,28 +23,26 @@ reached the target; DETERIORATION when it is worse than the baseline; ON_TRACK w
 least where the straight line is in the measurement's year; OFF_TRACK otherwise; NO_DATA when no \
 measurement is published. 'Better' follows the indicator's direction (INCREASE or DECREASE).";
 
-/// An indicator's status, as stored names.
-pub fn indicator_status(ind: &IndicatorPayload, latest: Option<(i32, &str)>) -> &'static str {
-    let parse = |s: &str| s.trim().parse::<Decimal>().ok();
-    let (Some((year, value)), Some(base), Some(target)) = (
-        latest.and_then(|(y, v)| parse(v).map(|v| (y, v))),
-        parse(&ind.baseline_value),
-        parse(&ind.target_value),
-    ) else {
-        return "NO_DATA";
+/// An indicator's status, given its latest published measurement `(year, value)`.
+pub fn indicator_status(ind: &IndicatorPayload, latest: Option<(i32, Decimal)>) -> IndicatorStatus {
+    let Some((year, value)) = latest else {
+        return IndicatorStatus::NoData;
     };
     // Work as if higher were always better.
-    let sign = if ind.direction == "DECREASE" {
-        Decimal::NEGATIVE_ONE
-    } else {
-        Decimal::ONE
+    let sign = match ind.direction {
+        IndicatorDirection::Decrease => Decimal::NEGATIVE_ONE,
+        IndicatorDirection::Increase => Decimal::ONE,
     };
-    let (value, base, target) = (value * sign, base * sign, target * sign);
+    let (value, base, target) = (
+        value * sign,
+        ind.baseline_value * sign,
+        ind.target_value * sign,
+    );
     if value >= target {
-        return "ACHIEVED";
+        return IndicatorStatus::Achieved;
     }
     if value < base {
-        return "DETERIORATION";
+        return IndicatorStatus::Deterioration;
     }
     let span = Decimal::from(ind.target_year - ind.baseline_year);
     let expected = if span.is_zero() {
@@ -54,9 +52,9 @@ pub fn indicator_status(ind: &IndicatorPayload, latest: Option<(i32, &str)>) -> 
         base + (target - base) * elapsed / span
     };
     if value >= expected {
-        "ON_TRACK"
+        IndicatorStatus::OnTrack
     } else {
-        "OFF_TRACK"
+        IndicatorStatus::OffTrack
     }
 }
 
@@ -89,17 +87,13 @@ impl Published {
     /// Loads every published record of `plan_id`.
     pub async fn load(db: &DatabaseConnection, plan_id: i32) -> Result<Self, ApiError> {
         let vis = Visibility::PublishedOnly;
-        let q = |record_type| RecordQuery {
-            plan_id,
-            record_type,
-            ..RecordQuery::default()
-        };
+        let q = |record_type| RecordQuery::new(plan_id, record_type);
         Ok(Published {
-            progress: decode(store::all(db, &q(kind::PROGRESS_UPDATE), &vis).await?),
-            activities: decode(store::all(db, &q(kind::ACTIVITY), &vis).await?),
-            projects: decode(store::all(db, &q(kind::FUNDED_PROJECT), &vis).await?),
-            indicators: decode(store::all(db, &q(kind::INDICATOR), &vis).await?),
-            measurements: decode(store::all(db, &q(kind::MEASUREMENT), &vis).await?),
+            progress: decode(store::all(db, &q(RecordKind::ProgressUpdate), &vis).await?),
+            activities: decode(store::all(db, &q(RecordKind::Activity), &vis).await?),
+            projects: decode(store::all(db, &q(RecordKind::FundedProject), &vis).await?),
+            indicators: decode(store::all(db, &q(RecordKind::Indicator), &vis).await?),
+            measurements: decode(store::all(db, &q(RecordKind::Measurement), &vis).await?),
         })
     }
 
@@ -125,7 +119,11 @@ impl Published {
     }
 
     /// The latest published measurement of an indicator up to `year`: `(year, value)`.
-    pub fn latest_measurement(&self, indicator_id: i32, year: Option<i32>) -> Option<(i32, &str)> {
+    pub fn latest_measurement(
+        &self,
+        indicator_id: i32,
+        year: Option<i32>,
+    ) -> Option<(i32, Decimal)> {
         self.measurements
             .iter()
             .filter(|(m, p)| {
@@ -133,11 +131,11 @@ impl Published {
                     && m.year.is_some_and(|my| year.is_none_or(|y| my <= y))
             })
             .max_by_key(|(m, _)| (m.year, m.id))
-            .and_then(|(m, p)| m.year.map(|y| (y, p.value.as_str())))
+            .and_then(|(m, p)| m.year.map(|y| (y, p.value)))
     }
 
     /// An indicator's status from its latest published measurement up to `year`.
-    pub fn status_of(&self, id: i32, ind: &IndicatorPayload, year: Option<i32>) -> &'static str {
+    pub fn status_of(&self, id: i32, ind: &IndicatorPayload, year: Option<i32>) -> IndicatorStatus {
         indicator_status(ind, self.latest_measurement(id, year))
     }
 }
@@ -157,21 +155,6 @@ pub struct Rollup {
     pub indicators_by_status: Vec<(String, usize)>,
 }
 
-const PROGRESS_STATUSES: [&str; 5] = [
-    "NOT_STARTED",
-    "IN_PROGRESS",
-    "DELAYED",
-    "COMPLETED",
-    "DISCONTINUED",
-];
-const INDICATOR_STATUSES: [&str; 5] = [
-    "ACHIEVED",
-    "ON_TRACK",
-    "OFF_TRACK",
-    "DETERIORATION",
-    "NO_DATA",
-];
-
 /// The roll-up of `action_codes` and of the indicators measuring them or `result_codes`.
 pub fn rollup(published: &Published, action_codes: &[String], result_codes: &[String]) -> Rollup {
     let current = published.current_progress(None);
@@ -179,11 +162,11 @@ pub fn rollup(published: &Published, action_codes: &[String], result_codes: &[St
         .iter()
         .filter_map(|c| current.get(c).map(|(_, p)| p))
         .collect();
-    let by_status = PROGRESS_STATUSES
+    let by_status = ProgressStatus::ALL
         .iter()
         .map(|s| {
             (
-                s.to_string(),
+                s.as_str().to_owned(),
                 reported.iter().filter(|p| p.status == *s).count(),
             )
         })
@@ -195,7 +178,7 @@ pub fn rollup(published: &Published, action_codes: &[String], result_codes: &[St
             .sum::<f64>()
             / reported.len() as f64
     });
-    let statuses: Vec<&str> = published
+    let statuses: Vec<IndicatorStatus> = published
         .indicators
         .iter()
         .filter(|(_, i)| {
@@ -211,9 +194,14 @@ pub fn rollup(published: &Published, action_codes: &[String], result_codes: &[St
         not_reported: action_codes.len() - reported.len(),
         by_status,
         mean_percent_complete: mean,
-        indicators_by_status: INDICATOR_STATUSES
+        indicators_by_status: IndicatorStatus::ALL
             .iter()
-            .map(|s| (s.to_string(), statuses.iter().filter(|x| *x == s).count()))
+            .map(|s| {
+                (
+                    s.as_str().to_owned(),
+                    statuses.iter().filter(|x| *x == s).count(),
+                )
+            })
             .collect(),
     }
 }
@@ -348,7 +336,7 @@ pub struct AnnualReport {
 fn report_activity(m: &monitoring_record::Model, a: &ActivityPayload) -> ReportActivity {
     ReportActivity {
         id: m.id,
-        kind: a.kind.clone(),
+        kind: a.kind.as_str().to_owned(),
         title: a.title.clone(),
         summary: a.summary.clone(),
         start_date: a.start_date,
@@ -363,11 +351,11 @@ fn report_project(m: &monitoring_record::Model, p: &FundedProjectPayload) -> Rep
     ReportProject {
         id: m.id,
         title: p.title.clone(),
-        programme: p.programme.clone(),
-        role: p.role.clone(),
-        total_budget: p.total_budget.clone(),
-        grant_amount: p.grant_amount.clone(),
-        status: p.status.clone(),
+        programme: p.programme.as_str().to_owned(),
+        role: p.role.as_str().to_owned(),
+        total_budget: p.total_budget.normalize().to_string(),
+        grant_amount: p.grant_amount.normalize().to_string(),
+        status: p.status.as_str().to_owned(),
         continued_after_funding: p.continued_after_funding,
         municipalities: p.municipalities.clone(),
         synthetic: m.synthetic,
@@ -445,7 +433,7 @@ pub async fn assemble(
                     ReportAction {
                         code: a.code.clone(),
                         title: a.title.clone(),
-                        status: p.map(|p| p.status.clone()),
+                        status: p.map(|p| p.status.as_str().to_owned()),
                         percent_complete: p.map(|p| p.percent_complete),
                         narrative: p.map(|p| p.narrative.clone()),
                     }
@@ -480,8 +468,8 @@ pub async fn assemble(
                     value: published
                         .latest_measurement(m.id, Some(year))
                         .filter(|(y, _)| *y == year)
-                        .map(|(_, v)| v.to_owned()),
-                    status: published.status_of(m.id, i, Some(year)).to_owned(),
+                        .map(|(_, v)| v.normalize().to_string()),
+                    status: published.status_of(m.id, i, Some(year)).as_str().to_owned(),
                 })
                 .collect(),
         });
@@ -520,35 +508,41 @@ pub async fn assemble(
 mod tests {
     use super::*;
 
-    fn ind(direction: &str) -> IndicatorPayload {
+    fn dec(s: &str) -> Decimal {
+        s.parse().expect("a decimal")
+    }
+
+    fn ind(direction: IndicatorDirection) -> IndicatorPayload {
         IndicatorPayload {
             name: I18n::default(),
             unit: "projects".into(),
             expected_result: None,
             action: None,
-            baseline_value: "10".into(),
+            baseline_value: dec("10"),
             baseline_year: 2021,
-            target_value: "20".into(),
+            target_value: dec("20"),
             target_year: 2025,
-            direction: direction.into(),
+            direction,
         }
     }
 
     #[test]
     fn indicator_status_follows_the_straight_line() {
-        let up = ind("INCREASE");
-        assert_eq!(indicator_status(&up, None), "NO_DATA");
-        assert_eq!(indicator_status(&up, Some((2023, "20"))), "ACHIEVED");
-        assert_eq!(indicator_status(&up, Some((2023, "9"))), "DETERIORATION");
-        assert_eq!(indicator_status(&up, Some((2023, "15"))), "ON_TRACK");
-        assert_eq!(indicator_status(&up, Some((2023, "14.9"))), "OFF_TRACK");
+        use IndicatorStatus::*;
+        let up = ind(IndicatorDirection::Increase);
+        let at = |y: i32, v: &str| Some((y, dec(v)));
+        assert_eq!(indicator_status(&up, None), NoData);
+        assert_eq!(indicator_status(&up, at(2023, "20")), Achieved);
+        assert_eq!(indicator_status(&up, at(2023, "9")), Deterioration);
+        assert_eq!(indicator_status(&up, at(2023, "15")), OnTrack);
+        assert_eq!(indicator_status(&up, at(2023, "14.9")), OffTrack);
         let down = IndicatorPayload {
-            baseline_value: "20".into(),
-            target_value: "10".into(),
-            ..ind("DECREASE")
+            baseline_value: dec("20"),
+            target_value: dec("10"),
+            ..ind(IndicatorDirection::Decrease)
         };
-        assert_eq!(indicator_status(&down, Some((2023, "15"))), "ON_TRACK");
-        assert_eq!(indicator_status(&down, Some((2023, "21"))), "DETERIORATION");
-        assert_eq!(indicator_status(&down, Some((2024, "10"))), "ACHIEVED");
+        assert_eq!(indicator_status(&down, at(2023, "15")), OnTrack);
+        assert_eq!(indicator_status(&down, at(2023, "21")), Deterioration);
+        assert_eq!(indicator_status(&down, at(2024, "10")), Achieved);
     }
 }

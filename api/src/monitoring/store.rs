@@ -16,7 +16,7 @@ use sea_orm::{
 };
 use serde_json::{Value, json};
 
-use super::{Visibility, state};
+use super::{RecordKind, ReviewState, Visibility};
 use crate::auth::Viewer;
 use crate::error::ApiError;
 use crate::events::{self, ChangeType, NewEvent};
@@ -37,8 +37,8 @@ pub type Link = (String, String);
 /// A record to create.
 #[derive(Clone, Debug)]
 pub struct NewRecord {
-    /// Its kind (`kind::ACTIVITY`, …).
-    pub record_type: &'static str,
+    /// Its kind.
+    pub record_type: RecordKind,
     /// Its human code, for indicators.
     pub code: Option<String>,
     /// Its reporting year.
@@ -52,7 +52,7 @@ pub struct NewRecord {
     /// The municipality it belongs to (municipalities' records).
     pub owner_municipality: Option<String>,
     /// DRAFT, or SUBMITTED when the reporter submits it at once.
-    pub state: &'static str,
+    pub state: ReviewState,
     /// Synthetic demonstration data.
     pub synthetic: bool,
 }
@@ -105,12 +105,12 @@ fn principal(actor: &Actor, new: &NewRecord) -> Value {
 /// that records created before the principal was hashed carry.
 fn hash_request(new: &NewRecord, principal: Option<&Value>) -> String {
     let content = json!([
-        new.record_type,
+        new.record_type.as_str(),
         new.code,
         new.year,
         new.payload,
         new.links,
-        new.state
+        new.state.as_str()
     ]);
     let text = match principal {
         Some(p) => format!("v2:{}:{content}", p),
@@ -142,7 +142,7 @@ fn is_retry(found: &monitoring_record::Model, actor: &Actor, new: &NewRecord) ->
     let same_request = hash == Some(hash_request(new, Some(&principal(actor, new))).as_str())
         // Created before the principal was part of the hash: the owner columns stand in.
         || hash == Some(hash_request(new, None).as_str());
-    same_owner && same_request && found.record_type == new.record_type
+    same_owner && same_request && found.record_type == new.record_type.as_str()
 }
 
 async fn write_links(txn: &DatabaseTransaction, id: i32, links: &[Link]) -> Result<(), ApiError> {
@@ -294,10 +294,10 @@ pub async fn create(
     let inserted = monitoring_record::ActiveModel {
         id: NotSet,
         plan_id: Set(plan_id),
-        record_type: Set(new.record_type.to_owned()),
+        record_type: Set(new.record_type.as_str().to_owned()),
         code: Set(new.code.clone()),
         year: Set(new.year),
-        state: Set(new.state.to_owned()),
+        state: Set(new.state.as_str().to_owned()),
         version: Set(1),
         payload: Set(new.payload.clone()),
         review_comment: Set(None),
@@ -340,7 +340,7 @@ pub async fn create(
         &txn,
         plan_id,
         actor,
-        new.record_type,
+        new.record_type.as_str(),
         Some(model.id),
         (model.owner_unit.clone(), model.owner_municipality.clone()),
         "CREATE",
@@ -348,7 +348,7 @@ pub async fn create(
         Some(snapshot(&model, &new.links)),
     )
     .await?;
-    if model.state == state::SUBMITTED {
+    if new.state == ReviewState::Submitted {
         events::append(
             &txn,
             NewEvent::record(ChangeType::RecordSubmitted, None, &model),
@@ -446,7 +446,7 @@ pub async fn update(
         Some(snapshot(&after, &changes.links)),
     )
     .await?;
-    if current.state == state::PUBLISHED {
+    if current.state == ReviewState::Published.as_str() {
         // A coordinator's edit of a published record changes what everyone reads.
         crate::generation::bump(&txn).await?;
     }
@@ -489,26 +489,22 @@ impl Transition {
         }
     }
 
-    fn allowed_from(self) -> &'static [&'static str] {
+    fn allowed_from(self) -> &'static [ReviewState] {
+        use ReviewState::{Draft, Published, Returned, Submitted};
         match self {
-            Transition::Submit => &[state::DRAFT, state::RETURNED],
-            Transition::Publish => &[state::SUBMITTED],
-            Transition::Return => &[state::SUBMITTED],
-            Transition::Archive => &[
-                state::DRAFT,
-                state::SUBMITTED,
-                state::PUBLISHED,
-                state::RETURNED,
-            ],
+            Transition::Submit => &[Draft, Returned],
+            Transition::Publish => &[Submitted],
+            Transition::Return => &[Submitted],
+            Transition::Archive => &[Draft, Submitted, Published, Returned],
         }
     }
 
-    fn to(self) -> &'static str {
+    fn to(self) -> ReviewState {
         match self {
-            Transition::Submit => state::SUBMITTED,
-            Transition::Publish => state::PUBLISHED,
-            Transition::Return => state::RETURNED,
-            Transition::Archive => state::ARCHIVED,
+            Transition::Submit => ReviewState::Submitted,
+            Transition::Publish => ReviewState::Published,
+            Transition::Return => ReviewState::Returned,
+            Transition::Archive => ReviewState::Archived,
         }
     }
 }
@@ -525,7 +521,11 @@ pub async fn transition(
     if current.version != expected_version {
         return Err(stale(Some(current), current.id));
     }
-    if !step.allowed_from().contains(&current.state.as_str()) {
+    let from = current.state.parse::<ReviewState>().map_err(|e| {
+        tracing::error!(error = %e, id = current.id, "stored review state outside its set");
+        ApiError::Internal
+    })?;
+    if !step.allowed_from().contains(&from) {
         let verb = match step {
             Transition::Submit => "submitted",
             Transition::Publish => "published",
@@ -546,7 +546,10 @@ pub async fn transition(
     let txn = db.begin().await?;
     let now = Utc::now();
     let mut update = monitoring_record::Entity::update_many()
-        .col_expr(monitoring_record::Column::State, Expr::value(step.to()))
+        .col_expr(
+            monitoring_record::Column::State,
+            Expr::value(step.to().as_str()),
+        )
         .col_expr(monitoring_record::Column::UpdatedAt, Expr::value(now))
         .col_expr(
             monitoring_record::Column::Version,
@@ -601,7 +604,7 @@ pub async fn transition(
         NewEvent::record(step.change(), Some(&current.state), &after),
     )
     .await?;
-    if step == Transition::Publish || current.state == state::PUBLISHED {
+    if step == Transition::Publish || from == ReviewState::Published {
         // Published, or no longer published: what anonymous callers read changes.
         crate::generation::bump(&txn).await?;
     }
@@ -610,24 +613,38 @@ pub async fn transition(
 }
 
 /// Conditions of a record listing.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct RecordQuery {
     /// The plan.
     pub plan_id: i32,
     /// The kind of record.
-    pub record_type: &'static str,
+    pub record_type: RecordKind,
     /// Only this reporting year.
     pub year: Option<i32>,
     /// Only this review state.
-    pub state: Option<String>,
+    pub state: Option<ReviewState>,
     /// Only records linked to all of these `(type, code)`.
     pub links: Vec<Link>,
     /// Only records changed at or after this instant.
     pub updated_since: Option<chrono::DateTime<Utc>>,
 }
 
+impl RecordQuery {
+    /// Every record of `record_type` in the plan `plan_id` (narrowed by the other fields).
+    pub fn new(plan_id: i32, record_type: RecordKind) -> Self {
+        Self {
+            plan_id,
+            record_type,
+            year: None,
+            state: None,
+            links: Vec::new(),
+            updated_since: None,
+        }
+    }
+}
+
 fn visibility_condition(vis: &Visibility) -> Condition {
-    let published = monitoring_record::Column::State.eq(state::PUBLISHED);
+    let published = monitoring_record::Column::State.eq(ReviewState::Published.as_str());
     match vis {
         Visibility::All => Condition::all(),
         Visibility::PublishedOnly => Condition::all().add(published),
@@ -645,12 +662,12 @@ fn visibility_condition(vis: &Visibility) -> Condition {
 pub fn record_condition(q: &RecordQuery, vis: &Visibility) -> Condition {
     let mut cond = Condition::all()
         .add(monitoring_record::Column::PlanId.eq(q.plan_id))
-        .add(monitoring_record::Column::RecordType.eq(q.record_type))
+        .add(monitoring_record::Column::RecordType.eq(q.record_type.as_str()))
         .add(visibility_condition(vis));
     if let Some(year) = q.year {
         cond = cond.add(monitoring_record::Column::Year.eq(year));
     }
-    if let Some(s) = &q.state {
+    if let Some(s) = q.state {
         cond = cond.add(monitoring_record::Column::State.eq(s.as_str()));
     }
     if let Some(t) = q.updated_since {

@@ -1,5 +1,9 @@
 //! Checking monitoring input before anything is written: every problem is reported at once,
 //! each with the path of its field, and nothing is stored unless all pass.
+//!
+//! Paths are the domain's own field names (`percent_complete`, `milestones[1].date`,
+//! `title.ca`); the GraphQL layer maps them to its argument paths
+//! (`input.percentComplete`) in one function, `graphql::monitoring_write::argument_path`.
 
 use std::collections::HashSet;
 
@@ -10,7 +14,7 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySe
 
 use super::{
     ActivityPayload, EvaluationPayload, FundedProjectPayload, IndicatorPayload, MeasurementPayload,
-    ProgressPayload,
+    ProgressPayload, ProgressStatus,
 };
 use crate::error::{ApiError, FieldError};
 
@@ -214,19 +218,13 @@ impl Checker {
         }
     }
 
-    /// An exact decimal; `non_negative` refuses amounts below zero.
-    pub fn decimal(&mut self, field: &str, value: &str, non_negative: bool) -> Option<Decimal> {
-        match value.trim().parse::<Decimal>() {
-            Ok(d) if non_negative && d.is_sign_negative() && !d.is_zero() => {
-                self.fail(field, "must not be negative");
-                None
-            }
-            Ok(d) => Some(d),
-            Err(_) => {
-                self.fail(field, "must be a decimal number such as 1250000.50");
-                None
-            }
+    /// An amount that must not be below zero; whether it is not.
+    pub fn non_negative(&mut self, field: &str, value: Decimal) -> bool {
+        let negative = value.is_sign_negative() && !value.is_zero();
+        if negative {
+            self.fail(field, "must not be negative");
         }
+        !negative
     }
 
     /// Codes that must all be known.
@@ -258,45 +256,31 @@ pub fn progress(
 ) -> Result<(), ApiError> {
     let mut c = Checker::default();
     if !vocab.actions.contains(&p.action) {
-        c.fail("input.action", format!("unknown action {:?}", p.action));
+        c.fail("action", format!("unknown action {:?}", p.action));
     }
-    c.year("input.year", year, years);
+    c.year("year", year, years);
     if !(0..=100).contains(&p.percent_complete) {
-        c.fail("input.percentComplete", "must be between 0 and 100");
-    } else if p.status == "COMPLETED" && p.percent_complete != 100 {
-        c.fail(
-            "input.percentComplete",
-            "a COMPLETED action is 100 % complete",
-        );
-    } else if p.status == "NOT_STARTED" && p.percent_complete != 0 {
-        c.fail(
-            "input.percentComplete",
-            "a NOT_STARTED action is 0 % complete",
-        );
+        c.fail("percent_complete", "must be between 0 and 100");
+    } else if p.status == ProgressStatus::Completed && p.percent_complete != 100 {
+        c.fail("percent_complete", "a COMPLETED action is 100 % complete");
+    } else if p.status == ProgressStatus::NotStarted && p.percent_complete != 0 {
+        c.fail("percent_complete", "a NOT_STARTED action is 0 % complete");
     }
-    c.text("input.narrative", &p.narrative, false, MAX_TEXT);
+    c.text("narrative", &p.narrative, false, MAX_TEXT);
     if p.milestones.len() > MAX_ITEMS {
-        c.fail(
-            "input.milestones",
-            format!("at most {MAX_ITEMS} milestones"),
-        );
+        c.fail("milestones", format!("at most {MAX_ITEMS} milestones"));
     }
     for (i, m) in p.milestones.iter().enumerate() {
-        c.text(
-            &format!("input.milestones[{i}].text"),
-            &m.text,
-            true,
-            MAX_TITLE,
-        );
+        c.text(&format!("milestones[{i}].text"), &m.text, true, MAX_TITLE);
         let y = m.date.year();
         if !(years.0..=years.1 + 1).contains(&y) {
             c.fail(
-                format!("input.milestones[{i}].date"),
+                format!("milestones[{i}].date"),
                 format!("must fall within the plan, {}-{}", years.0, years.1),
             );
         }
     }
-    c.links("input.evidenceLinks", &p.evidence_links);
+    c.links("evidence_links", &p.evidence_links);
     c.finish()
 }
 
@@ -307,30 +291,30 @@ pub fn activity(
     vocab: &Vocabulary,
 ) -> Result<(), ApiError> {
     let mut c = Checker::default();
-    c.text("input.title", &p.title, true, MAX_TITLE);
-    c.text("input.summary", &p.summary, false, MAX_TEXT);
-    c.year("input.startDate", p.start_date.year(), years);
-    c.period("input.endDate", p.start_date, p.end_date);
+    c.text("title", &p.title, true, MAX_TITLE);
+    c.text("summary", &p.summary, false, MAX_TEXT);
+    c.year("start_date", p.start_date.year(), years);
+    c.period("end_date", p.start_date, p.end_date);
     if let Some(place) = &p.place {
-        c.short("input.place", place, false);
+        c.short("place", place, false);
     }
-    c.links("input.links", &p.links);
-    c.codes("input.actions", &p.actions, &vocab.actions, "action");
-    c.codes("input.zones", &p.zones, &vocab.zones, "zone");
+    c.links("links", &p.links);
+    c.codes("actions", &p.actions, &vocab.actions, "action");
+    c.codes("zones", &p.zones, &vocab.zones, "zone");
     c.codes(
-        "input.partners",
+        "partners",
         &p.partners,
         &vocab.partners,
         "partner metropolis",
     );
     c.codes(
-        "input.organizations",
+        "organizations",
         &p.organizations,
         &vocab.organizations,
         "organization",
     );
     c.codes(
-        "input.municipalities",
+        "municipalities",
         &p.municipalities,
         &vocab.municipalities,
         "municipality",
@@ -345,27 +329,26 @@ pub fn funded_project(
     vocab: &Vocabulary,
 ) -> Result<(), ApiError> {
     let mut c = Checker::default();
-    c.text("input.title", &p.title, true, MAX_TITLE);
-    c.text("input.summary", &p.summary, false, MAX_TEXT);
-    let total = c.decimal("input.totalBudget", &p.total_budget, true);
-    let grant = c.decimal("input.grantAmount", &p.grant_amount, true);
-    if let (Some(total), Some(grant)) = (total, grant)
-        && grant > total
-    {
-        c.fail("input.grantAmount", "must not exceed the total budget");
+    c.text("title", &p.title, true, MAX_TITLE);
+    c.text("summary", &p.summary, false, MAX_TEXT);
+    let total_fine = c.non_negative("total_budget", p.total_budget);
+    let grant_fine = c.non_negative("grant_amount", p.grant_amount);
+    // Compared only when both are amounts at all, so that one mistake is reported once.
+    if total_fine && grant_fine && p.grant_amount > p.total_budget {
+        c.fail("grant_amount", "must not exceed the total budget");
     }
     // Projects may have started before the plan (2014-2020 funds) but must touch its period.
     if p.start_date.year() > years.1 {
-        c.fail("input.startDate", format!("must start by {}", years.1));
+        c.fail("start_date", format!("must start by {}", years.1));
     }
     if p.end_date.is_some_and(|e| e.year() < years.0) {
-        c.fail("input.endDate", format!("must end in {} or later", years.0));
+        c.fail("end_date", format!("must end in {} or later", years.0));
     }
-    c.period("input.endDate", p.start_date, p.end_date);
-    c.links("input.links", &p.links);
-    c.codes("input.actions", &p.actions, &vocab.actions, "action");
+    c.period("end_date", p.start_date, p.end_date);
+    c.links("links", &p.links);
+    c.codes("actions", &p.actions, &vocab.actions, "action");
     c.codes(
-        "input.municipalities",
+        "municipalities",
         &p.municipalities,
         &vocab.municipalities,
         "municipality",
@@ -387,38 +370,33 @@ pub fn indicator(
             .chars()
             .all(|ch| ch.is_ascii_alphanumeric() || matches!(ch, '-' | '.' | '_'))
     {
-        c.fail("input.code", "1-50 letters, digits, '-', '.' or '_'");
+        c.fail("code", "1-50 letters, digits, '-', '.' or '_'");
     }
-    c.text("input.name", &p.name, true, MAX_TITLE);
-    c.short("input.unit", &p.unit, true);
+    c.text("name", &p.name, true, MAX_TITLE);
+    c.short("unit", &p.unit, true);
     match (&p.expected_result, &p.action) {
         (None, None) => c.fail(
-            "input.expectedResult",
+            "expected_result",
             "an expected result or an action is required",
         ),
         (Some(r), _) if !vocab.expected_results.contains(r) => {
-            c.fail(
-                "input.expectedResult",
-                format!("unknown expected result {r:?}"),
-            );
+            c.fail("expected_result", format!("unknown expected result {r:?}"));
         }
         (_, Some(a)) if !vocab.actions.contains(a) => {
-            c.fail("input.action", format!("unknown action {a:?}"));
+            c.fail("action", format!("unknown action {a:?}"));
         }
         _ => {}
     }
-    c.decimal("input.baselineValue", &p.baseline_value, false);
-    c.decimal("input.targetValue", &p.target_value, false);
     // A baseline may predate the plan; a target must fall within it.
     if !(2000..=years.1).contains(&p.baseline_year) {
         c.fail(
-            "input.baselineYear",
+            "baseline_year",
             format!("must be between 2000 and {}", years.1),
         );
     }
-    c.year("input.targetYear", p.target_year, years);
+    c.year("target_year", p.target_year, years);
     if p.target_year < p.baseline_year {
-        c.fail("input.targetYear", "must not be before the baseline year");
+        c.fail("target_year", "must not be before the baseline year");
     }
     c.finish()
 }
@@ -426,25 +404,24 @@ pub fn indicator(
 /// Checks a measurement for `year`.
 pub fn measurement(p: &MeasurementPayload, year: i32, years: (i32, i32)) -> Result<(), ApiError> {
     let mut c = Checker::default();
-    c.year("input.year", year, years);
-    c.decimal("input.value", &p.value, false);
-    c.short("input.source", &p.source, true);
-    c.text("input.notes", &p.notes, false, MAX_TEXT);
+    c.year("year", year, years);
+    c.short("source", &p.source, true);
+    c.text("notes", &p.notes, false, MAX_TEXT);
     c.finish()
 }
 
 /// Checks an evaluation.
 pub fn evaluation(p: &EvaluationPayload, year: i32, years: (i32, i32)) -> Result<(), ApiError> {
     let mut c = Checker::default();
-    c.year("input.year", year, years);
+    c.year("year", year, years);
     if let Some(start) = p.start_date {
-        c.period("input.endDate", start, p.end_date);
+        c.period("end_date", start, p.end_date);
     }
-    c.text("input.summary", &p.summary, false, MAX_TEXT);
-    c.text("input.findings", &p.findings, false, MAX_TEXT);
-    c.text("input.recommendations", &p.recommendations, false, MAX_TEXT);
+    c.text("summary", &p.summary, false, MAX_TEXT);
+    c.text("findings", &p.findings, false, MAX_TEXT);
+    c.text("recommendations", &p.recommendations, false, MAX_TEXT);
     if let Some(link) = &p.document_link {
-        c.link("input.documentLink", link);
+        c.link("document_link", link);
     }
     c.finish()
 }

@@ -1,0 +1,429 @@
+//! Mutations on monitoring records: a thin layer over `monitoring::service`, which decides
+//! (policy, validation, links, store, audit). Here GraphQL inputs become domain drafts,
+//! stored records become GraphQL objects, and the service's domain field names become
+//! argument paths ([`argument_path`]).
+
+mod inputs;
+
+use async_graphql::{Context, ID, Object};
+use entity::monitoring_record;
+
+use super::db;
+use super::monitoring::{
+    Activity, Evaluation, FundedProject, Indicator, Measurement, MonitoringRecord, ProgressUpdate,
+};
+use super::report::{AnnualReportView, ReportingYear};
+use crate::error::{ApiError, FieldError};
+use crate::monitoring::service::{Service, Written};
+use crate::monitoring::store::Actor;
+use crate::policy;
+use crate::telemetry::RequestId;
+
+use inputs::record_id;
+pub use inputs::{
+    ActivityInput, EvaluationInput, FundedProjectInput, IndicatorInput, LocalizedTextInput,
+    MeasurementInput, ProgressUpdateInput,
+};
+
+/// The service, acting for the request's viewer.
+fn service(ctx: &Context<'_>) -> Result<Service, ApiError> {
+    let viewer = policy::viewer(ctx).clone();
+    let request_id = ctx
+        .data_opt::<RequestId>()
+        .map(|r| r.0.clone())
+        .unwrap_or_default();
+    Ok(Service::new(db(ctx)?.clone(), Actor { viewer, request_id }))
+}
+
+fn wrap<T>(
+    written: Written,
+    from_model: fn(monitoring_record::Model, &str) -> Option<T>,
+) -> Result<T, ApiError> {
+    from_model(written.record, &written.plan).ok_or(ApiError::Internal)
+}
+
+/// Arguments of the mutations, as the service names them; any other field is inside `input`.
+const ARGUMENTS: &[&str] = &["id", "idempotency_key", "expected_version", "comment"];
+
+/// The argument path of a domain field path: `percent_complete` → `input.percentComplete`,
+/// `milestones[1].text.ca` → `input.milestones[1].text.ca`, `idempotency_key` →
+/// `idempotencyKey`. `in_input` says whether the mutation takes an `input` (for the others,
+/// `year` and `plan` are arguments of their own).
+pub fn argument_path(field: &str, in_input: bool) -> String {
+    let camel: String = {
+        let mut out = String::with_capacity(field.len());
+        let mut upper = false;
+        for c in field.chars() {
+            if c == '_' {
+                upper = true;
+            } else if upper {
+                out.extend(c.to_uppercase());
+                upper = false;
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    };
+    let head = field.split(['.', '[']).next().unwrap_or(field);
+    if in_input && !ARGUMENTS.contains(&head) {
+        format!("input.{camel}")
+    } else {
+        camel
+    }
+}
+
+/// Maps the field paths of an error to argument paths.
+fn map_fields(err: ApiError, in_input: bool) -> ApiError {
+    match err {
+        ApiError::Invalid(errors) => ApiError::Invalid(
+            errors
+                .into_iter()
+                .map(|e| FieldError {
+                    field: argument_path(&e.field, in_input),
+                    message: e.message,
+                })
+                .collect(),
+        ),
+        ApiError::BadUserInput { message, field } => ApiError::BadUserInput {
+            message,
+            field: argument_path(&field, in_input),
+        },
+        other => other,
+    }
+}
+
+fn with_input(err: ApiError) -> ApiError {
+    map_fields(err, true)
+}
+
+fn without_input(err: ApiError) -> ApiError {
+    map_fields(err, false)
+}
+
+/// Mutations on monitoring records.
+#[derive(Default)]
+pub struct MonitoringMutation;
+
+#[Object]
+impl MonitoringMutation {
+    /// Reports progress on an action for a year (areas: on actions their unit is responsible
+    /// for). Created as DRAFT, or SUBMITTED with `submit: true`. Retrying with the same
+    /// `idempotencyKey` returns the first result instead of creating a twin.
+    async fn create_progress_update(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The update.")] input: ProgressUpdateInput,
+        #[graphql(desc = "A key unique to this creation (e.g. a UUID), reused on retries.")]
+        idempotency_key: String,
+        #[graphql(desc = "Submit for review at once.", default = false)] submit: bool,
+    ) -> Result<ProgressUpdate, ApiError> {
+        let written = service(ctx)?
+            .create(input.into(), &idempotency_key, submit)
+            .await
+            .map_err(with_input)?;
+        wrap(written, ProgressUpdate::from_model)
+    }
+
+    /// Changes a progress update, if it is still at `expectedVersion`.
+    async fn update_progress_update(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The update's ID.")] id: ID,
+        #[graphql(desc = "The version you read; a stale one is a CONFLICT.")] expected_version: i32,
+        #[graphql(desc = "The update's new content.")] input: ProgressUpdateInput,
+    ) -> Result<ProgressUpdate, ApiError> {
+        let written = service(ctx)?
+            .update(&record_id(&id), expected_version, input.into())
+            .await
+            .map_err(with_input)?;
+        wrap(written, ProgressUpdate::from_model)
+    }
+
+    /// Reports an activity (areas: their own; municipalities: of their municipality).
+    async fn create_activity(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The activity.")] input: ActivityInput,
+        #[graphql(desc = "A key unique to this creation (e.g. a UUID), reused on retries.")]
+        idempotency_key: String,
+        #[graphql(desc = "Submit for review at once.", default = false)] submit: bool,
+    ) -> Result<Activity, ApiError> {
+        let written = service(ctx)?
+            .create(input.into(), &idempotency_key, submit)
+            .await
+            .map_err(with_input)?;
+        wrap(written, Activity::from_model)
+    }
+
+    /// Changes an activity, if it is still at `expectedVersion`.
+    async fn update_activity(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The activity's ID.")] id: ID,
+        #[graphql(desc = "The version you read; a stale one is a CONFLICT.")] expected_version: i32,
+        #[graphql(desc = "The activity's new content.")] input: ActivityInput,
+    ) -> Result<Activity, ApiError> {
+        let written = service(ctx)?
+            .update(&record_id(&id), expected_version, input.into())
+            .await
+            .map_err(with_input)?;
+        wrap(written, Activity::from_model)
+    }
+
+    /// Reports a funded project (areas: their own; municipalities: of their municipality).
+    async fn create_funded_project(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The project.")] input: FundedProjectInput,
+        #[graphql(desc = "A key unique to this creation (e.g. a UUID), reused on retries.")]
+        idempotency_key: String,
+        #[graphql(desc = "Submit for review at once.", default = false)] submit: bool,
+    ) -> Result<FundedProject, ApiError> {
+        let written = service(ctx)?
+            .create(input.into(), &idempotency_key, submit)
+            .await
+            .map_err(with_input)?;
+        wrap(written, FundedProject::from_model)
+    }
+
+    /// Changes a funded project, if it is still at `expectedVersion`.
+    async fn update_funded_project(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The project's ID.")] id: ID,
+        #[graphql(desc = "The version you read; a stale one is a CONFLICT.")] expected_version: i32,
+        #[graphql(desc = "The project's new content.")] input: FundedProjectInput,
+    ) -> Result<FundedProject, ApiError> {
+        let written = service(ctx)?
+            .update(&record_id(&id), expected_version, input.into())
+            .await
+            .map_err(with_input)?;
+        wrap(written, FundedProject::from_model)
+    }
+
+    /// Defines an indicator (coordinators).
+    async fn create_indicator(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The indicator.")] input: IndicatorInput,
+        #[graphql(desc = "A key unique to this creation (e.g. a UUID), reused on retries.")]
+        idempotency_key: String,
+        #[graphql(desc = "Submit for review at once.", default = false)] submit: bool,
+    ) -> Result<Indicator, ApiError> {
+        let written = service(ctx)?
+            .create(input.into(), &idempotency_key, submit)
+            .await
+            .map_err(with_input)?;
+        wrap(written, Indicator::from_model)
+    }
+
+    /// Changes an indicator, if it is still at `expectedVersion`.
+    async fn update_indicator(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The indicator's ID.")] id: ID,
+        #[graphql(desc = "The version you read; a stale one is a CONFLICT.")] expected_version: i32,
+        #[graphql(desc = "The indicator's new content.")] input: IndicatorInput,
+    ) -> Result<Indicator, ApiError> {
+        let written = service(ctx)?
+            .update(&record_id(&id), expected_version, input.into())
+            .await
+            .map_err(with_input)?;
+        wrap(written, Indicator::from_model)
+    }
+
+    /// Records a yearly value of an indicator (areas: indicators of actions their unit leads).
+    async fn create_measurement(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The measurement.")] input: MeasurementInput,
+        #[graphql(desc = "A key unique to this creation (e.g. a UUID), reused on retries.")]
+        idempotency_key: String,
+        #[graphql(desc = "Submit for review at once.", default = false)] submit: bool,
+    ) -> Result<Measurement, ApiError> {
+        let written = service(ctx)?
+            .create(input.into(), &idempotency_key, submit)
+            .await
+            .map_err(with_input)?;
+        wrap(written, Measurement::from_model)
+    }
+
+    /// Changes a measurement, if it is still at `expectedVersion`.
+    async fn update_measurement(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The measurement's ID.")] id: ID,
+        #[graphql(desc = "The version you read; a stale one is a CONFLICT.")] expected_version: i32,
+        #[graphql(desc = "The measurement's new content.")] input: MeasurementInput,
+    ) -> Result<Measurement, ApiError> {
+        let written = service(ctx)?
+            .update(&record_id(&id), expected_version, input.into())
+            .await
+            .map_err(with_input)?;
+        wrap(written, Measurement::from_model)
+    }
+
+    /// Records an evaluation (coordinators).
+    async fn create_evaluation(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The evaluation.")] input: EvaluationInput,
+        #[graphql(desc = "A key unique to this creation (e.g. a UUID), reused on retries.")]
+        idempotency_key: String,
+        #[graphql(desc = "Submit for review at once.", default = false)] submit: bool,
+    ) -> Result<Evaluation, ApiError> {
+        let written = service(ctx)?
+            .create(input.into(), &idempotency_key, submit)
+            .await
+            .map_err(with_input)?;
+        wrap(written, Evaluation::from_model)
+    }
+
+    /// Changes an evaluation, if it is still at `expectedVersion`.
+    async fn update_evaluation(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The evaluation's ID.")] id: ID,
+        #[graphql(desc = "The version you read; a stale one is a CONFLICT.")] expected_version: i32,
+        #[graphql(desc = "The evaluation's new content.")] input: EvaluationInput,
+    ) -> Result<Evaluation, ApiError> {
+        let written = service(ctx)?
+            .update(&record_id(&id), expected_version, input.into())
+            .await
+            .map_err(with_input)?;
+        wrap(written, Evaluation::from_model)
+    }
+
+    /// Sends a DRAFT or RETURNED record for review (its reporter, or a coordinator).
+    async fn submit_record(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The record's ID.")] id: ID,
+        #[graphql(desc = "The version you read; a stale one is a CONFLICT.")] expected_version: i32,
+    ) -> Result<MonitoringRecord, ApiError> {
+        let written = service(ctx)?
+            .submit(&record_id(&id), expected_version)
+            .await
+            .map_err(without_input)?;
+        wrap(written, MonitoringRecord::from_model)
+    }
+
+    /// Publishes a SUBMITTED record: it becomes visible to everyone (coordinators). Any other
+    /// state is a CONFLICT: a record is published only after its reporter submitted it.
+    async fn publish_record(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The record's ID.")] id: ID,
+        #[graphql(desc = "The version you read; a stale one is a CONFLICT.")] expected_version: i32,
+    ) -> Result<MonitoringRecord, ApiError> {
+        let written = service(ctx)?
+            .publish(&record_id(&id), expected_version)
+            .await
+            .map_err(without_input)?;
+        wrap(written, MonitoringRecord::from_model)
+    }
+
+    /// Returns a submitted record to its reporter with a comment (coordinators).
+    async fn return_record(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The record's ID.")] id: ID,
+        #[graphql(desc = "The version you read; a stale one is a CONFLICT.")] expected_version: i32,
+        #[graphql(desc = "Why it is returned, in one or more languages.")]
+        comment: LocalizedTextInput,
+    ) -> Result<MonitoringRecord, ApiError> {
+        let written = service(ctx)?
+            .send_back(&record_id(&id), expected_version, comment.into_i18n())
+            .await
+            .map_err(without_input)?;
+        wrap(written, MonitoringRecord::from_model)
+    }
+
+    /// Archives a record: withdrawn from view but kept (coordinators). Nothing is deleted.
+    async fn archive_record(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The record's ID.")] id: ID,
+        #[graphql(desc = "The version you read; a stale one is a CONFLICT.")] expected_version: i32,
+    ) -> Result<MonitoringRecord, ApiError> {
+        let written = service(ctx)?
+            .archive(&record_id(&id), expected_version)
+            .await
+            .map_err(without_input)?;
+        wrap(written, MonitoringRecord::from_model)
+    }
+
+    /// Closes a reporting year: from then on only coordinators change its records.
+    async fn close_reporting_year(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The year.")] year: i32,
+        #[graphql(desc = "The version you read, if any; a stale one is a CONFLICT.")]
+        expected_version: Option<i32>,
+        #[graphql(desc = "Plan code; the current plan when omitted.")] plan: Option<String>,
+    ) -> Result<ReportingYear, ApiError> {
+        let year = service(ctx)?
+            .set_year_closed(plan.as_deref(), year, expected_version, true)
+            .await
+            .map_err(without_input)?;
+        Ok(ReportingYear(year))
+    }
+
+    /// Opens a closed reporting year again.
+    async fn open_reporting_year(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The year.")] year: i32,
+        #[graphql(desc = "The version you read, if any; a stale one is a CONFLICT.")]
+        expected_version: Option<i32>,
+        #[graphql(desc = "Plan code; the current plan when omitted.")] plan: Option<String>,
+    ) -> Result<ReportingYear, ApiError> {
+        let year = service(ctx)?
+            .set_year_closed(plan.as_deref(), year, expected_version, false)
+            .await
+            .map_err(without_input)?;
+        Ok(ReportingYear(year))
+    }
+
+    /// Publishes the annual activity report of a year as it stands now, freezing it: later
+    /// edits of its records never change the published report (coordinators).
+    async fn publish_annual_report(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The year.")] year: i32,
+        #[graphql(desc = "Plan code; the current plan when omitted.")] plan: Option<String>,
+    ) -> Result<AnnualReportView, ApiError> {
+        let (report, stored) = service(ctx)?
+            .publish_annual_report(plan.as_deref(), year)
+            .await
+            .map_err(without_input)?;
+        Ok(AnnualReportView::frozen(report, stored))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::argument_path;
+
+    #[test]
+    fn domain_fields_map_to_argument_paths() {
+        assert_eq!(
+            argument_path("percent_complete", true),
+            "input.percentComplete"
+        );
+        assert_eq!(
+            argument_path("milestones[1].text.ca", true),
+            "input.milestones[1].text.ca"
+        );
+        assert_eq!(
+            argument_path("evidence_links[0]", true),
+            "input.evidenceLinks[0]"
+        );
+        assert_eq!(argument_path("idempotency_key", true), "idempotencyKey");
+        assert_eq!(argument_path("id", true), "id");
+        assert_eq!(argument_path("comment", false), "comment");
+        assert_eq!(argument_path("year", false), "year");
+        assert_eq!(argument_path("year", true), "input.year");
+    }
+}
