@@ -23,7 +23,6 @@ use crate::monitoring::{
     ActivityPayload, EvaluationPayload, FundedProjectPayload, IndicatorPayload, MeasurementPayload,
     ProgressPayload, kind, state,
 };
-use crate::pagination::page;
 use crate::policy::{self, Operation};
 
 /// Where a record is in its review.
@@ -240,10 +239,16 @@ macro_rules! record_type {
         }
 
         impl $name {
-            /// Wraps a stored record; `None` if its payload is not of this kind.
-            pub(crate) fn from_model(m: monitoring_record::Model, plan: &str) -> Option<Self> {
-                let p = serde_json::from_value(m.payload.clone()).ok()?;
-                Some(Self { m, plan: plan.to_owned(), p })
+            /// Wraps a stored record. A payload that does not decode as this kind is an
+            /// internal error, logged with the record's id: never a record silently left out.
+            pub(crate) fn from_model(
+                m: monitoring_record::Model,
+                plan: &str,
+            ) -> Result<Self, ApiError> {
+                match serde_json::from_value(m.payload.clone()) {
+                    Ok(p) => Ok(Self { m, plan: plan.to_owned(), p }),
+                    Err(e) => Err(undecodable(&m, &e)),
+                }
             }
         }
 
@@ -679,17 +684,17 @@ record_type!(
         }
         /// Measurements the caller may see, by year.
         async fn measurements(&self, ctx: &Context<'_>) -> Result<Vec<Measurement>, ApiError> {
-            let q = RecordQuery {
+            let key = super::linked::LinkedRecords {
                 plan_id: self.m.plan_id,
                 record_type: kind::MEASUREMENT,
-                links: vec![("INDICATOR".to_owned(), self.m.id.to_string())],
-                ..RecordQuery::default()
+                target_type: "INDICATOR",
+                code: self.m.id.to_string(),
             };
-            let rows = store::all(db(ctx)?, &q, &policy::visibility(policy::viewer(ctx))).await?;
-            let mut out: Vec<Measurement> = rows
+            let mut out = super::linked::visible(ctx, key)
+                .await?
                 .into_iter()
-                .filter_map(|m| Measurement::from_model(m, &self.plan))
-                .collect();
+                .map(|m| Measurement::from_model(m, &self.plan))
+                .collect::<Result<Vec<_>, _>>()?;
             out.sort_by_key(|m| (m.m.year, m.m.id));
             Ok(out)
         }
@@ -749,9 +754,9 @@ record_type!(
         async fn indicator(&self, ctx: &Context<'_>) -> Result<Option<Indicator>, ApiError> {
             let row =
                 crate::loaders::one::<l::RecordById>(loaders(ctx)?, self.p.indicator_id).await?;
-            Ok(row
-                .filter(|m| policy::visibility(policy::viewer(ctx)).sees(m))
-                .and_then(|m| Indicator::from_model(m, &self.plan)))
+            row.filter(|m| policy::visibility(policy::viewer(ctx)).sees(m))
+                .map(|m| Indicator::from_model(m, &self.plan))
+                .transpose()
         }
         /// The value.
         async fn value(&self) -> Result<Decimal, ApiError> {
@@ -881,18 +886,37 @@ pub enum MonitoringRecord {
 }
 
 impl MonitoringRecord {
-    /// Wraps a stored record in its type.
-    pub(crate) fn from_model(m: monitoring_record::Model, plan: &str) -> Option<Self> {
-        Some(match m.record_type.as_str() {
+    /// Wraps a stored record in its type; a record of no known kind, or whose payload does not
+    /// decode, is an internal error, logged.
+    pub(crate) fn from_model(m: monitoring_record::Model, plan: &str) -> Result<Self, ApiError> {
+        Ok(match m.record_type.as_str() {
             kind::PROGRESS_UPDATE => Self::ProgressUpdate(ProgressUpdate::from_model(m, plan)?),
             kind::ACTIVITY => Self::Activity(Activity::from_model(m, plan)?),
             kind::FUNDED_PROJECT => Self::FundedProject(FundedProject::from_model(m, plan)?),
             kind::INDICATOR => Self::Indicator(Indicator::from_model(m, plan)?),
             kind::MEASUREMENT => Self::Measurement(Measurement::from_model(m, plan)?),
             kind::EVALUATION => Self::Evaluation(Evaluation::from_model(m, plan)?),
-            _ => return None,
+            other => {
+                tracing::error!(
+                    record = m.id,
+                    kind = other,
+                    "a stored monitoring record of no known kind"
+                );
+                return Err(ApiError::Internal);
+            }
         })
     }
+}
+
+/// The error for a stored record whose payload does not decode: logged with what finds it.
+fn undecodable(m: &monitoring_record::Model, e: &serde_json::Error) -> ApiError {
+    tracing::error!(
+        record = m.id,
+        kind = %m.record_type,
+        error = %e,
+        "a stored monitoring record does not decode"
+    );
+    ApiError::Internal
 }
 
 /// The GraphQL type name of a stored record kind.
@@ -996,7 +1020,17 @@ pub(crate) async fn record_query(
     use crate::monitoring::validate::Vocabulary;
     let db = db(ctx)?;
     let plan = crate::store::resolve_plan(db, filter.plan.as_deref()).await?;
-    let vocab = Vocabulary::load(db, plan.id).await?;
+    // The vocabulary is only needed to check codes the filter names.
+    let names_codes = filter.action.is_some()
+        || filter.zone.is_some()
+        || filter.partner.is_some()
+        || filter.municipality.is_some()
+        || filter.organization.is_some();
+    let vocab = if names_codes {
+        Vocabulary::load(db, plan.id).await?
+    } else {
+        Vocabulary::default()
+    };
     let mut links = Vec::new();
     let mut check =
         |field: &str, target: &str, value: Option<String>, known: bool| -> Result<(), ApiError> {
@@ -1104,14 +1138,14 @@ pub struct MonitoringQuery;
 
 macro_rules! list_field {
     ($self:ident, $ctx:ident, $first:ident, $after:ident, $filter:ident, $kind:expr, $ty:ident, $conn:ident) => {{
-        let page = page($first, $after.as_deref())?;
+        let page = super::page($ctx, $first, $after.as_deref())?;
         let (q, plan) = record_query($ctx, $kind, $filter.unwrap_or_default()).await?;
         let vis = policy::visibility(policy::viewer($ctx));
         let (rows, total) = store::list(db($ctx)?, &q, &vis, page).await?;
         let items = rows
             .into_iter()
-            .filter_map(|m| $ty::from_model(m, &plan.code))
-            .collect();
+            .map(|m| $ty::from_model(m, &plan.code))
+            .collect::<Result<Vec<_>, _>>()?;
         Ok($conn::new(items, page, total))
     }};
 }
@@ -1119,13 +1153,14 @@ macro_rules! list_field {
 #[Object]
 impl MonitoringQuery {
     /// Activities the caller may see, newest first.
-    #[graphql(
-        complexity = "(first.unwrap_or(20).clamp(0, 100) as usize).max(1) * child_complexity"
-    )]
+    #[graphql(complexity = "super::list_cost(first, child_complexity)")]
     async fn activities(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "How many to return (0-100, default 20).")] first: Option<i32>,
+        #[graphql(
+            desc = "How many to return (default 20, at most the server's page size cap: 100 unless configured)."
+        )]
+        first: Option<i32>,
         #[graphql(desc = "Return the records after this cursor.")] after: Option<String>,
         #[graphql(desc = "Narrows the list.")] filter: Option<MonitoringFilter>,
     ) -> Result<ActivityConnection, ApiError> {
@@ -1141,13 +1176,14 @@ impl MonitoringQuery {
         )
     }
     /// Funded projects the caller may see, newest first.
-    #[graphql(
-        complexity = "(first.unwrap_or(20).clamp(0, 100) as usize).max(1) * child_complexity"
-    )]
+    #[graphql(complexity = "super::list_cost(first, child_complexity)")]
     async fn funded_projects(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "How many to return (0-100, default 20).")] first: Option<i32>,
+        #[graphql(
+            desc = "How many to return (default 20, at most the server's page size cap: 100 unless configured)."
+        )]
+        first: Option<i32>,
         #[graphql(desc = "Return the records after this cursor.")] after: Option<String>,
         #[graphql(desc = "Narrows the list.")] filter: Option<MonitoringFilter>,
     ) -> Result<FundedProjectConnection, ApiError> {
@@ -1163,13 +1199,14 @@ impl MonitoringQuery {
         )
     }
     /// Indicators the caller may see.
-    #[graphql(
-        complexity = "(first.unwrap_or(20).clamp(0, 100) as usize).max(1) * child_complexity"
-    )]
+    #[graphql(complexity = "super::list_cost(first, child_complexity)")]
     async fn indicators(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "How many to return (0-100, default 20).")] first: Option<i32>,
+        #[graphql(
+            desc = "How many to return (default 20, at most the server's page size cap: 100 unless configured)."
+        )]
+        first: Option<i32>,
         #[graphql(desc = "Return the records after this cursor.")] after: Option<String>,
         #[graphql(desc = "Narrows the list.")] filter: Option<MonitoringFilter>,
     ) -> Result<IndicatorConnection, ApiError> {
@@ -1185,13 +1222,14 @@ impl MonitoringQuery {
         )
     }
     /// Evaluations the caller may see.
-    #[graphql(
-        complexity = "(first.unwrap_or(20).clamp(0, 100) as usize).max(1) * child_complexity"
-    )]
+    #[graphql(complexity = "super::list_cost(first, child_complexity)")]
     async fn evaluations(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "How many to return (0-100, default 20).")] first: Option<i32>,
+        #[graphql(
+            desc = "How many to return (default 20, at most the server's page size cap: 100 unless configured)."
+        )]
+        first: Option<i32>,
         #[graphql(desc = "Return the records after this cursor.")] after: Option<String>,
         #[graphql(desc = "Narrows the list.")] filter: Option<MonitoringFilter>,
     ) -> Result<EvaluationConnection, ApiError> {
@@ -1207,13 +1245,14 @@ impl MonitoringQuery {
         )
     }
     /// Progress updates the caller may see, newest first.
-    #[graphql(
-        complexity = "(first.unwrap_or(20).clamp(0, 100) as usize).max(1) * child_complexity"
-    )]
+    #[graphql(complexity = "super::list_cost(first, child_complexity)")]
     async fn progress_updates(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "How many to return (0-100, default 20).")] first: Option<i32>,
+        #[graphql(
+            desc = "How many to return (default 20, at most the server's page size cap: 100 unless configured)."
+        )]
+        first: Option<i32>,
         #[graphql(desc = "Return the records after this cursor.")] after: Option<String>,
         #[graphql(desc = "Narrows the list.")] filter: Option<MonitoringFilter>,
     ) -> Result<ProgressUpdateConnection, ApiError> {
@@ -1230,23 +1269,23 @@ impl MonitoringQuery {
     }
 }
 
-/// Published progress of an action: its current state and its history.
+/// The progress updates of an action that the caller sees, newest first.
 pub(crate) async fn action_progress(
     ctx: &Context<'_>,
     action: &entity::action::Model,
     plan: &str,
 ) -> Result<Vec<ProgressUpdate>, ApiError> {
-    let q = RecordQuery {
+    let key = super::linked::LinkedRecords {
         plan_id: action.plan_id,
         record_type: kind::PROGRESS_UPDATE,
-        links: vec![("ACTION".to_owned(), action.code.clone())],
-        ..RecordQuery::default()
+        target_type: "ACTION",
+        code: action.code.clone(),
     };
-    let rows = store::all(db(ctx)?, &q, &policy::visibility(policy::viewer(ctx))).await?;
-    let mut out: Vec<ProgressUpdate> = rows
+    let mut out = super::linked::visible(ctx, key)
+        .await?
         .into_iter()
-        .filter_map(|m| ProgressUpdate::from_model(m, plan))
-        .collect();
+        .map(|m| ProgressUpdate::from_model(m, plan))
+        .collect::<Result<Vec<_>, _>>()?;
     out.sort_by_key(|u| std::cmp::Reverse((u.m.year, u.m.id)));
     Ok(out)
 }
@@ -1263,27 +1302,24 @@ pub(crate) async fn current_progress(
         .find(|u| u.m.state == state::PUBLISHED))
 }
 
-/// The records of a kind involving a municipality, in the current plan, that the caller sees.
+/// The records of a kind involving a municipality, in the current plan, that the caller sees,
+/// newest first.
 pub(crate) async fn municipality_records<T>(
     ctx: &Context<'_>,
     ine: &str,
     record_type: &'static str,
     year: Option<i32>,
-    wrap: fn(monitoring_record::Model, &str) -> Option<T>,
+    wrap: fn(monitoring_record::Model, &str) -> Result<T, ApiError>,
 ) -> Result<Vec<T>, ApiError> {
-    let db = db(ctx)?;
-    let plan = crate::store::resolve_plan(db, None).await?;
-    let q = RecordQuery {
+    let plan = super::linked::current_plan(ctx).await?;
+    let key = super::linked::LinkedRecords {
         plan_id: plan.id,
         record_type,
-        year,
-        links: vec![("MUNICIPALITY".to_owned(), ine.to_owned())],
-        ..RecordQuery::default()
+        target_type: "MUNICIPALITY",
+        code: ine.to_owned(),
     };
-    let mut rows = store::all(db, &q, &policy::visibility(policy::viewer(ctx))).await?;
+    let mut rows = super::linked::visible(ctx, key).await?;
+    rows.retain(|m| year.is_none_or(|y| m.year == Some(y)));
     rows.sort_by_key(|m| std::cmp::Reverse((m.year, m.id)));
-    Ok(rows
-        .into_iter()
-        .filter_map(|m| wrap(m, &plan.code))
-        .collect())
+    rows.into_iter().map(|m| wrap(m, &plan.code)).collect()
 }

@@ -423,9 +423,9 @@ fn decode<T: serde::de::DeserializeOwned>(m: &monitoring_record::Model) -> Resul
 fn wrap<T>(
     m: monitoring_record::Model,
     plan: &str,
-    f: fn(monitoring_record::Model, &str) -> Option<T>,
+    f: fn(monitoring_record::Model, &str) -> Result<T, ApiError>,
 ) -> Result<T, ApiError> {
-    f(m, plan).ok_or(ApiError::Internal)
+    f(m, plan)
 }
 
 /// What a create or update writes, once validated and authorized.
