@@ -581,3 +581,79 @@ async fn the_full_plan_tree_takes_a_fixed_number_of_statements() {
         "{used} statements before, {again} with twice the actions"
     );
 }
+
+/// Each app instance enforces its own `PLAN_API_MAX_PAGE_SIZE`: two instances with different
+/// caps in one process, queried in turn, never see each other's (the cap used to be a
+/// process-global that the last instance built overwrote).
+#[tokio::test]
+async fn each_instance_enforces_its_own_page_size_cap() {
+    let small = TestApp::with(|c| c.max_page_size = 5).await;
+    let large = TestApp::with(|c| c.max_page_size = 200).await;
+    let query = "{ organizations(first: 150) { nodes { code } totalCount } }";
+    for _ in 0..2 {
+        let refused = small.post(query, json!({}), &[]).await;
+        assert_eq!(
+            refused.error_code(),
+            Some("BAD_USER_INPUT"),
+            "{}",
+            refused.text
+        );
+        assert_eq!(refused.error_message(), "first must be at most 5");
+        let served = large.post(query, json!({}), &[]).await;
+        let data = served.body["data"]["organizations"].clone();
+        assert_eq!(
+            data["nodes"].as_array().map(Vec::len),
+            Some(134),
+            "{}",
+            served.text
+        );
+        assert_eq!(data["totalCount"], 134);
+    }
+    // The default page is cut to a cap below it, and the cap reaches search and the feed too.
+    let page = small.data("{ organizations { nodes { code } } }").await;
+    assert_eq!(
+        page["organizations"]["nodes"].as_array().map(Vec::len),
+        Some(5)
+    );
+    for query in [
+        r#"{ search(text: "agua", first: 6) { code } }"#,
+        "{ changes(first: 6) { nodes { sequence } } }",
+        "{ actions(first: 6) { totalCount } }",
+    ] {
+        let refused = small.post(query, json!({}), &[]).await;
+        assert_eq!(
+            refused.error_code(),
+            Some("BAD_USER_INPUT"),
+            "{query}: {}",
+            refused.text
+        );
+        assert_eq!(
+            refused.error_message(),
+            "first must be at most 5",
+            "{query}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn plans_lists_every_plan_loaded() {
+    let app = TestApp::new().await;
+    let data = app
+        .data("{ plans { code current startYear endYear languages } }")
+        .await;
+    assert_eq!(
+        data["plans"],
+        json!([{
+            "code": "AMB-PI-2021-2025",
+            "current": true,
+            "startYear": 2021,
+            "endYear": 2025,
+            "languages": ["CA", "ES", "EN", "FR"]
+        }])
+    );
+    // An unknown plan code is an error, never a silent null.
+    let reply = app
+        .post(r#"{ plan(code: "AMB-PI-1999") { code } }"#, json!({}), &[])
+        .await;
+    assert_eq!(reply.error_code(), Some("NOT_FOUND"), "{}", reply.text);
+}

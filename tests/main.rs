@@ -27,3 +27,4 @@ mod search;
 mod seed;
 mod serving;
 mod snapshot;
+mod statements;

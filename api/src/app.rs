@@ -75,7 +75,6 @@ impl AppState {
         verifier: crate::auth::Verifier,
         config: Config,
     ) -> Self {
-        crate::pagination::set_max_page_size(config.max_page_size);
         let generation = Tracker::new();
         generation.start(
             db.clone(),

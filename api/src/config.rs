@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use figment::Figment;
-use figment::providers::{Env, Format, Serialized, Toml};
+use figment::providers::{Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 
 /// Every setting of the service. `Debug` prints the database URL with its password hidden.
@@ -185,6 +185,16 @@ impl Default for Config {
 impl Config {
     /// Defaults < `file` (if any) < environment; then validated.
     pub fn load(file: Option<&Path>) -> anyhow::Result<Config> {
+        Self::load_from(file, std::env::vars())
+    }
+
+    /// Defaults < `file` (if any) < the variables `vars` (`DATABASE_URL` and `PLAN_API_*`, as
+    /// the process environment would give them); then validated. Tests pass their own
+    /// variables, so they never read the developer's.
+    pub fn load_from(
+        file: Option<&Path>,
+        vars: impl IntoIterator<Item = (String, String)>,
+    ) -> anyhow::Result<Config> {
         let mut figment = Figment::from(Serialized::defaults(Config::default()));
         if let Some(path) = file {
             anyhow::ensure!(
@@ -195,8 +205,7 @@ impl Config {
             figment = figment.merge(Toml::file(path));
         }
         let config: Config = figment
-            .merge(Env::raw().only(&["DATABASE_URL"]))
-            .merge(Env::prefixed("PLAN_API_").ignore(&["CONFIG", "TEST_DATABASE_URL"]))
+            .merge(env_layer(vars))
             .extract()
             .map_err(|e| anyhow::anyhow!("bad configuration: {e}"))?;
         config.validate()?;
@@ -215,8 +224,9 @@ impl Config {
             "PLAN_API_DB_MAX_CONNECTIONS must be at least 1"
         );
         ensure!(
-            self.max_page_size > 0,
-            "PLAN_API_MAX_PAGE_SIZE must be at least 1"
+            (1..=crate::pagination::PAGE_SIZE_CEILING).contains(&self.max_page_size),
+            "PLAN_API_MAX_PAGE_SIZE must be between 1 and {}",
+            crate::pagination::PAGE_SIZE_CEILING
         );
         ensure!(self.max_batch > 0, "PLAN_API_MAX_BATCH must be at least 1");
         ensure!(self.max_depth > 0, "PLAN_API_MAX_DEPTH must be at least 1");
@@ -361,6 +371,24 @@ impl std::fmt::Debug for Secret {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Secret(***)")
     }
+}
+
+/// The environment layer: `DATABASE_URL` and every `PLAN_API_*` variable (but `PLAN_API_CONFIG`,
+/// the file's path, and `PLAN_API_TEST_DATABASE_URL`, the tests' database) as the setting of
+/// the same name in lower case, its value parsed as figment parses environment values.
+fn env_layer(vars: impl IntoIterator<Item = (String, String)>) -> Serialized<figment::value::Dict> {
+    let mut dict = figment::value::Dict::new();
+    for (name, value) in vars {
+        let key = match name.strip_prefix("PLAN_API_") {
+            Some("CONFIG" | "TEST_DATABASE_URL") | Some("") => continue,
+            Some(rest) => rest.to_ascii_lowercase(),
+            None if name == "DATABASE_URL" => "database_url".to_owned(),
+            None => continue,
+        };
+        let Ok(value) = value.parse::<figment::value::Value>();
+        dict.insert(key, value);
+    }
+    Serialized::defaults(dict)
 }
 
 #[cfg(test)]

@@ -8,19 +8,21 @@ use crate::error::ApiError;
 
 /// Page size when `first` is omitted.
 pub const DEFAULT_PAGE_SIZE: u64 = 20;
-/// The largest `first` accepted unless configured otherwise.
+/// The largest `first` accepted unless configured otherwise (`PLAN_API_MAX_PAGE_SIZE`).
 pub const MAX_PAGE_SIZE: u64 = 100;
 
-static MAX: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(MAX_PAGE_SIZE);
+/// The largest cap an instance may configure: list costs assume no page above it.
+pub const PAGE_SIZE_CEILING: u64 = 1000;
 
-/// Sets the largest `first` accepted (`PLAN_API_MAX_PAGE_SIZE`), once at start.
-pub fn set_max_page_size(max: u64) {
-    MAX.store(max, std::sync::atomic::Ordering::Relaxed);
-}
+/// The page size cap of one app instance, from its configuration. It travels as schema data
+/// (see `graphql::build_schema`), so instances with different caps never share it.
+#[derive(Clone, Copy, Debug)]
+pub struct PageCap(pub u64);
 
-/// The largest `first` accepted.
-pub fn max_page_size() -> u64 {
-    MAX.load(std::sync::atomic::Ordering::Relaxed)
+impl Default for PageCap {
+    fn default() -> Self {
+        Self(MAX_PAGE_SIZE)
+    }
 }
 
 /// Which slice of a list to return.
@@ -32,22 +34,23 @@ pub struct Page {
     pub limit: u64,
 }
 
-/// Validates `first`: the page size asked for, the default when omitted.
-pub fn page_size(first: Option<i32>) -> Result<u64, ApiError> {
+/// Validates `first` against the instance's cap: the page size asked for, the default when
+/// omitted.
+pub fn page_size(cap: PageCap, first: Option<i32>) -> Result<u64, ApiError> {
     match first {
-        None => Ok(DEFAULT_PAGE_SIZE),
+        None => Ok(DEFAULT_PAGE_SIZE.min(cap.0)),
         Some(n) if n < 0 => Err(ApiError::bad_input("first", "first must not be negative")),
-        Some(n) if n as u64 > max_page_size() => Err(ApiError::bad_input(
+        Some(n) if n as u64 > cap.0 => Err(ApiError::bad_input(
             "first",
-            format!("first must be at most {}", max_page_size()),
+            format!("first must be at most {}", cap.0),
         )),
         Some(n) => Ok(n as u64),
     }
 }
 
 /// Validates `first` and `after` (a cursor from an earlier page).
-pub fn page(first: Option<i32>, after: Option<&str>) -> Result<Page, ApiError> {
-    let limit = page_size(first)?;
+pub fn page(cap: PageCap, first: Option<i32>, after: Option<&str>) -> Result<Page, ApiError> {
+    let limit = page_size(cap, first)?;
     let offset = match after {
         None => 0,
         Some(cursor) => decode_cursor(cursor)
@@ -178,14 +181,23 @@ mod tests {
     #[test]
     fn cursors_round_trip_and_bad_input_is_refused() {
         assert_eq!(decode_cursor(&encode_cursor(41)), Some(41));
+        let cap = PageCap::default();
         assert_eq!(
-            page(Some(5), Some(&encode_cursor(9)))
-                .map(|p| p.offset)
+            page(cap, Some(5), Some(&encode_cursor(9)))
+                .map(|p| (p.offset, p.limit))
                 .ok(),
-            Some(10)
+            Some((10, 5))
         );
-        assert!(page(Some(-1), None).is_err());
-        assert!(page(Some(101), None).is_err());
-        assert!(page(None, Some("nope")).is_err());
+        assert!(page(cap, Some(-1), None).is_err());
+        assert!(page(cap, Some(101), None).is_err());
+        assert!(page(cap, None, Some("nope")).is_err());
+    }
+
+    #[test]
+    fn the_cap_is_the_instances_own() {
+        assert_eq!(page_size(PageCap(500), Some(300)).ok(), Some(300));
+        assert!(page_size(PageCap(100), Some(300)).is_err());
+        // A cap below the default shortens the default page too.
+        assert_eq!(page_size(PageCap(5), None).ok(), Some(5));
     }
 }

@@ -10,7 +10,6 @@ use super::{db, db_enum, enum_str, loaders, tr};
 use crate::error::ApiError;
 use crate::i18n::Lang;
 use crate::loaders::{self as l, By, many, one};
-use crate::pagination::page;
 use crate::store::{self, OrganizationQuery};
 
 /// Root fields about actors.
@@ -33,21 +32,20 @@ impl ActorsQuery {
     }
 
     /// The organization registry, in registry order, filtered and paginated.
-    #[graphql(
-        complexity = "(first.unwrap_or(20).clamp(0, 100) as usize).max(1) * child_complexity"
-    )]
+    #[graphql(complexity = "super::list_cost(first, child_complexity)")]
     async fn organizations(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "How many organizations to return (0-100, default 20).")] first: Option<
-            i32,
-        >,
+        #[graphql(
+            desc = "How many organizations to return (default 20, at most the server's page size cap: 100 unless configured)."
+        )]
+        first: Option<i32>,
         #[graphql(desc = "Return the organizations after this cursor.")] after: Option<String>,
         #[graphql(desc = "Narrows the list; all conditions must hold.")] filter: Option<
             OrganizationFilter,
         >,
     ) -> Result<OrganizationConnection, ApiError> {
-        let page = page(first, after.as_deref())?;
+        let page = super::page(ctx, first, after.as_deref())?;
         let filter = filter.unwrap_or_default();
         let query = OrganizationQuery {
             kind: filter.kind.map(|k| enum_str(&k)),

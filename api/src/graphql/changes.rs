@@ -165,7 +165,7 @@ impl ChangesQuery {
             Vec<ChangeType>,
         >,
     ) -> Result<ChangeConnection, ApiError> {
-        let limit = page_size(first)?;
+        let limit = page_size(super::page_cap(ctx), first)?;
         let after_id = match &after {
             Some(c) => feed::decode_cursor(c, "after")?,
             None => 0,

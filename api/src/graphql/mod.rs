@@ -6,6 +6,7 @@
 mod actors;
 mod changes;
 mod geography;
+mod linked;
 mod monitoring;
 mod monitoring_write;
 mod node;
@@ -60,6 +61,7 @@ pub fn build_schema(
     let mut builder = Schema::build(Query::default(), Mutation::default(), Subscription)
         .data(db)
         .data(hub)
+        .data(crate::pagination::PageCap(config.max_page_size))
         .limit_complexity(config.max_complexity)
         .extension(rules::DocumentRules {
             max_depth: config.max_depth,
@@ -96,6 +98,36 @@ pub fn type_name_of_kind(record_type: &str) -> Option<&'static str> {
 /// The request's loaders.
 pub(crate) fn loaders<'a>(ctx: &Context<'a>) -> Result<&'a Loaders, ApiError> {
     ctx.data::<Loaders>().map_err(|_| ApiError::Internal)
+}
+
+/// The cost of a list field: the page it asks for (`first`, else the default page size) times
+/// the cost of one item, the page taken as at most [`PAGE_SIZE_CEILING`], the largest cap any
+/// instance may configure. It depends on the request alone, so no copy of the instance's cap
+/// is needed here: a `first` above the cap is refused by name (`BAD_USER_INPUT`) when the field
+/// runs.
+///
+/// [`PAGE_SIZE_CEILING`]: crate::pagination::PAGE_SIZE_CEILING
+pub(crate) fn list_cost(first: Option<i32>, child_complexity: usize) -> usize {
+    use crate::pagination::{DEFAULT_PAGE_SIZE, PAGE_SIZE_CEILING};
+    let asked = first.map_or(DEFAULT_PAGE_SIZE, |n| u64::try_from(n).unwrap_or(0));
+    let page = asked.clamp(1, PAGE_SIZE_CEILING) as usize;
+    page.saturating_mul(child_complexity)
+}
+
+/// Validates `first` and `after` against this instance's page size cap.
+pub(crate) fn page(
+    ctx: &Context<'_>,
+    first: Option<i32>,
+    after: Option<&str>,
+) -> Result<crate::pagination::Page, ApiError> {
+    crate::pagination::page(page_cap(ctx), first, after)
+}
+
+/// This instance's page size cap (`PLAN_API_MAX_PAGE_SIZE`).
+pub(crate) fn page_cap(ctx: &Context<'_>) -> crate::pagination::PageCap {
+    ctx.data::<crate::pagination::PageCap>()
+        .copied()
+        .unwrap_or_default()
 }
 
 /// The database handle.

@@ -23,7 +23,6 @@ use crate::monitoring::{
     ActivityPayload, EvaluationPayload, FundedProjectPayload, IndicatorPayload, MeasurementPayload,
     ProgressPayload, RecordKind,
 };
-use crate::pagination::page;
 use crate::policy::{self, Operation};
 
 pub use crate::monitoring::{
@@ -95,10 +94,16 @@ macro_rules! record_type {
         }
 
         impl $name {
-            /// Wraps a stored record; `None` if its payload is not of this kind.
-            pub(crate) fn from_model(m: monitoring_record::Model, plan: &str) -> Option<Self> {
-                let p = serde_json::from_value(m.payload.clone()).ok()?;
-                Some(Self { m, plan: plan.to_owned(), p })
+            /// Wraps a stored record. A payload that does not decode as this kind is an
+            /// internal error, logged with the record's id: never a record silently left out.
+            pub(crate) fn from_model(
+                m: monitoring_record::Model,
+                plan: &str,
+            ) -> Result<Self, ApiError> {
+                match serde_json::from_value(m.payload.clone()) {
+                    Ok(p) => Ok(Self { m, plan: plan.to_owned(), p }),
+                    Err(e) => Err(undecodable(&m, &e)),
+                }
             }
         }
 
@@ -526,15 +531,17 @@ record_type!(
         }
         /// Measurements the caller may see, by year.
         async fn measurements(&self, ctx: &Context<'_>) -> Result<Vec<Measurement>, ApiError> {
-            let q = RecordQuery {
-                links: vec![("INDICATOR".to_owned(), self.m.id.to_string())],
-                ..RecordQuery::new(self.m.plan_id, RecordKind::Measurement)
+            let key = super::linked::LinkedRecords {
+                plan_id: self.m.plan_id,
+                record_type: RecordKind::Measurement,
+                target_type: "INDICATOR",
+                code: self.m.id.to_string(),
             };
-            let rows = store::all(db(ctx)?, &q, &policy::visibility(policy::viewer(ctx))).await?;
-            let mut out: Vec<Measurement> = rows
+            let mut out = super::linked::visible(ctx, key)
+                .await?
                 .into_iter()
-                .filter_map(|m| Measurement::from_model(m, &self.plan))
-                .collect();
+                .map(|m| Measurement::from_model(m, &self.plan))
+                .collect::<Result<Vec<_>, _>>()?;
             out.sort_by_key(|m| (m.m.year, m.m.id));
             Ok(out)
         }
@@ -593,9 +600,9 @@ record_type!(
         async fn indicator(&self, ctx: &Context<'_>) -> Result<Option<Indicator>, ApiError> {
             let row =
                 crate::loaders::one::<l::RecordById>(loaders(ctx)?, self.p.indicator_id).await?;
-            Ok(row
-                .filter(|m| policy::visibility(policy::viewer(ctx)).sees(m))
-                .and_then(|m| Indicator::from_model(m, &self.plan)))
+            row.filter(|m| policy::visibility(policy::viewer(ctx)).sees(m))
+                .map(|m| Indicator::from_model(m, &self.plan))
+                .transpose()
         }
         /// The value.
         async fn value(&self) -> Decimal {
@@ -721,9 +728,18 @@ pub enum MonitoringRecord {
 }
 
 impl MonitoringRecord {
-    /// Wraps a stored record in its type.
-    pub(crate) fn from_model(m: monitoring_record::Model, plan: &str) -> Option<Self> {
-        Some(match RecordKind::of_stored(&m.record_type)? {
+    /// Wraps a stored record in its type; a record of no known kind, or whose payload does not
+    /// decode, is an internal error, logged.
+    pub(crate) fn from_model(m: monitoring_record::Model, plan: &str) -> Result<Self, ApiError> {
+        let Some(kind) = RecordKind::of_stored(&m.record_type) else {
+            tracing::error!(
+                record = m.id,
+                kind = %m.record_type,
+                "a stored monitoring record of no known kind"
+            );
+            return Err(ApiError::Internal);
+        };
+        Ok(match kind {
             RecordKind::ProgressUpdate => {
                 Self::ProgressUpdate(ProgressUpdate::from_model(m, plan)?)
             }
@@ -734,6 +750,17 @@ impl MonitoringRecord {
             RecordKind::Evaluation => Self::Evaluation(Evaluation::from_model(m, plan)?),
         })
     }
+}
+
+/// The error for a stored record whose payload does not decode: logged with what finds it.
+fn undecodable(m: &monitoring_record::Model, e: &serde_json::Error) -> ApiError {
+    tracing::error!(
+        record = m.id,
+        kind = %m.record_type,
+        error = %e,
+        "a stored monitoring record does not decode"
+    );
+    ApiError::Internal
 }
 
 crate::connection!(
@@ -811,7 +838,17 @@ pub(crate) async fn record_query(
     use crate::monitoring::validate::Vocabulary;
     let db = db(ctx)?;
     let plan = crate::store::resolve_plan(db, filter.plan.as_deref()).await?;
-    let vocab = Vocabulary::load(db, plan.id).await?;
+    // The vocabulary is only needed to check codes the filter names.
+    let names_codes = filter.action.is_some()
+        || filter.zone.is_some()
+        || filter.partner.is_some()
+        || filter.municipality.is_some()
+        || filter.organization.is_some();
+    let vocab = if names_codes {
+        Vocabulary::load(db, plan.id).await?
+    } else {
+        Vocabulary::default()
+    };
     let mut links = Vec::new();
     let mut check =
         |field: &str, target: &str, value: Option<String>, known: bool| -> Result<(), ApiError> {
@@ -896,14 +933,14 @@ pub struct MonitoringQuery;
 
 macro_rules! list_field {
     ($self:ident, $ctx:ident, $first:ident, $after:ident, $filter:ident, $kind:expr, $ty:ident, $conn:ident) => {{
-        let page = page($first, $after.as_deref())?;
+        let page = super::page($ctx, $first, $after.as_deref())?;
         let (q, plan) = record_query($ctx, $kind, $filter.unwrap_or_default()).await?;
         let vis = policy::visibility(policy::viewer($ctx));
         let (rows, total) = store::list(db($ctx)?, &q, &vis, page).await?;
         let items = rows
             .into_iter()
-            .filter_map(|m| $ty::from_model(m, &plan.code))
-            .collect();
+            .map(|m| $ty::from_model(m, &plan.code))
+            .collect::<Result<Vec<_>, _>>()?;
         Ok($conn::new(items, page, total))
     }};
 }
@@ -911,13 +948,14 @@ macro_rules! list_field {
 #[Object]
 impl MonitoringQuery {
     /// Activities the caller may see, newest first.
-    #[graphql(
-        complexity = "(first.unwrap_or(20).clamp(0, 100) as usize).max(1) * child_complexity"
-    )]
+    #[graphql(complexity = "super::list_cost(first, child_complexity)")]
     async fn activities(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "How many to return (0-100, default 20).")] first: Option<i32>,
+        #[graphql(
+            desc = "How many to return (default 20, at most the server's page size cap: 100 unless configured)."
+        )]
+        first: Option<i32>,
         #[graphql(desc = "Return the records after this cursor.")] after: Option<String>,
         #[graphql(desc = "Narrows the list.")] filter: Option<MonitoringFilter>,
     ) -> Result<ActivityConnection, ApiError> {
@@ -933,13 +971,14 @@ impl MonitoringQuery {
         )
     }
     /// Funded projects the caller may see, newest first.
-    #[graphql(
-        complexity = "(first.unwrap_or(20).clamp(0, 100) as usize).max(1) * child_complexity"
-    )]
+    #[graphql(complexity = "super::list_cost(first, child_complexity)")]
     async fn funded_projects(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "How many to return (0-100, default 20).")] first: Option<i32>,
+        #[graphql(
+            desc = "How many to return (default 20, at most the server's page size cap: 100 unless configured)."
+        )]
+        first: Option<i32>,
         #[graphql(desc = "Return the records after this cursor.")] after: Option<String>,
         #[graphql(desc = "Narrows the list.")] filter: Option<MonitoringFilter>,
     ) -> Result<FundedProjectConnection, ApiError> {
@@ -955,13 +994,14 @@ impl MonitoringQuery {
         )
     }
     /// Indicators the caller may see.
-    #[graphql(
-        complexity = "(first.unwrap_or(20).clamp(0, 100) as usize).max(1) * child_complexity"
-    )]
+    #[graphql(complexity = "super::list_cost(first, child_complexity)")]
     async fn indicators(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "How many to return (0-100, default 20).")] first: Option<i32>,
+        #[graphql(
+            desc = "How many to return (default 20, at most the server's page size cap: 100 unless configured)."
+        )]
+        first: Option<i32>,
         #[graphql(desc = "Return the records after this cursor.")] after: Option<String>,
         #[graphql(desc = "Narrows the list.")] filter: Option<MonitoringFilter>,
     ) -> Result<IndicatorConnection, ApiError> {
@@ -977,13 +1017,14 @@ impl MonitoringQuery {
         )
     }
     /// Evaluations the caller may see.
-    #[graphql(
-        complexity = "(first.unwrap_or(20).clamp(0, 100) as usize).max(1) * child_complexity"
-    )]
+    #[graphql(complexity = "super::list_cost(first, child_complexity)")]
     async fn evaluations(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "How many to return (0-100, default 20).")] first: Option<i32>,
+        #[graphql(
+            desc = "How many to return (default 20, at most the server's page size cap: 100 unless configured)."
+        )]
+        first: Option<i32>,
         #[graphql(desc = "Return the records after this cursor.")] after: Option<String>,
         #[graphql(desc = "Narrows the list.")] filter: Option<MonitoringFilter>,
     ) -> Result<EvaluationConnection, ApiError> {
@@ -999,13 +1040,14 @@ impl MonitoringQuery {
         )
     }
     /// Progress updates the caller may see, newest first.
-    #[graphql(
-        complexity = "(first.unwrap_or(20).clamp(0, 100) as usize).max(1) * child_complexity"
-    )]
+    #[graphql(complexity = "super::list_cost(first, child_complexity)")]
     async fn progress_updates(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "How many to return (0-100, default 20).")] first: Option<i32>,
+        #[graphql(
+            desc = "How many to return (default 20, at most the server's page size cap: 100 unless configured)."
+        )]
+        first: Option<i32>,
         #[graphql(desc = "Return the records after this cursor.")] after: Option<String>,
         #[graphql(desc = "Narrows the list.")] filter: Option<MonitoringFilter>,
     ) -> Result<ProgressUpdateConnection, ApiError> {
@@ -1022,21 +1064,23 @@ impl MonitoringQuery {
     }
 }
 
-/// Published progress of an action: its current state and its history.
+/// The progress updates of an action that the caller sees, newest first.
 pub(crate) async fn action_progress(
     ctx: &Context<'_>,
     action: &entity::action::Model,
     plan: &str,
 ) -> Result<Vec<ProgressUpdate>, ApiError> {
-    let q = RecordQuery {
-        links: vec![("ACTION".to_owned(), action.code.clone())],
-        ..RecordQuery::new(action.plan_id, RecordKind::ProgressUpdate)
+    let key = super::linked::LinkedRecords {
+        plan_id: action.plan_id,
+        record_type: RecordKind::ProgressUpdate,
+        target_type: "ACTION",
+        code: action.code.clone(),
     };
-    let rows = store::all(db(ctx)?, &q, &policy::visibility(policy::viewer(ctx))).await?;
-    let mut out: Vec<ProgressUpdate> = rows
+    let mut out = super::linked::visible(ctx, key)
+        .await?
         .into_iter()
-        .filter_map(|m| ProgressUpdate::from_model(m, plan))
-        .collect();
+        .map(|m| ProgressUpdate::from_model(m, plan))
+        .collect::<Result<Vec<_>, _>>()?;
     out.sort_by_key(|u| std::cmp::Reverse((u.m.year, u.m.id)));
     Ok(out)
 }
@@ -1053,25 +1097,24 @@ pub(crate) async fn current_progress(
         .find(|u| u.m.state == ReviewState::Published.as_str()))
 }
 
-/// The records of a kind involving a municipality, in the current plan, that the caller sees.
+/// The records of a kind involving a municipality, in the current plan, that the caller sees,
+/// newest first.
 pub(crate) async fn municipality_records<T>(
     ctx: &Context<'_>,
     ine: &str,
     record_type: RecordKind,
     year: Option<i32>,
-    wrap: fn(monitoring_record::Model, &str) -> Option<T>,
+    wrap: fn(monitoring_record::Model, &str) -> Result<T, ApiError>,
 ) -> Result<Vec<T>, ApiError> {
-    let db = db(ctx)?;
-    let plan = crate::store::resolve_plan(db, None).await?;
-    let q = RecordQuery {
-        year,
-        links: vec![("MUNICIPALITY".to_owned(), ine.to_owned())],
-        ..RecordQuery::new(plan.id, record_type)
+    let plan = super::linked::current_plan(ctx).await?;
+    let key = super::linked::LinkedRecords {
+        plan_id: plan.id,
+        record_type,
+        target_type: "MUNICIPALITY",
+        code: ine.to_owned(),
     };
-    let mut rows = store::all(db, &q, &policy::visibility(policy::viewer(ctx))).await?;
+    let mut rows = super::linked::visible(ctx, key).await?;
+    rows.retain(|m| year.is_none_or(|y| m.year == Some(y)));
     rows.sort_by_key(|m| std::cmp::Reverse((m.year, m.id)));
-    Ok(rows
-        .into_iter()
-        .filter_map(|m| wrap(m, &plan.code))
-        .collect())
+    rows.into_iter().map(|m| wrap(m, &plan.code)).collect()
 }

@@ -81,7 +81,7 @@ pub enum Node {
 }
 
 /// The decoded form of a global ID.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct GlobalId {
     /// The GraphQL type name.
     pub type_name: String,
@@ -170,27 +170,12 @@ impl NodeQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "A global ID, as returned by an object's `id` field.")] id: ID,
     ) -> Result<Option<Node>, ApiError> {
-        let gid = GlobalId::decode(&id).ok_or_else(|| {
-            ApiError::bad_input("id", format!("{:?} is not a valid global ID", id.as_str()))
-        })?;
-        let db = super::db(ctx)?;
-        let plan = match &gid.plan {
-            Some(code) => match store::plan_by_code(db, code).await? {
-                Some(plan) => Some(plan),
-                None => return Ok(None),
-            },
-            None => None,
-        };
-        if RecordKind::from_type_name(&gid.type_name).is_some() {
-            return record_node(ctx, plan.as_ref(), &gid).await;
-        }
-        let key = (gid.type_name.clone(), gid.code.clone());
-        let mut found = load_nodes(db, plan.as_ref(), std::slice::from_ref(&key)).await?;
-        Ok(found.remove(&key))
+        let gid = decode(&id, "id")?;
+        Ok(resolve(ctx, vec![gid]).await?.pop().flatten())
     }
 
     /// Fetches several objects by their global IDs, in the same order (null where an ID names
-    /// nothing).
+    /// nothing). The objects are loaded together: a statement per kind of object, not per ID.
     async fn nodes(
         &self,
         ctx: &Context<'_>,
@@ -199,46 +184,120 @@ impl NodeQuery {
         if ids.len() > 100 {
             return Err(ApiError::bad_input("ids", "at most 100 IDs at a time"));
         }
-        let mut out = Vec::with_capacity(ids.len());
-        for id in ids {
-            out.push(self.node(ctx, id).await?);
-        }
-        Ok(out)
+        let gids = ids
+            .iter()
+            .map(|id| decode(id, "ids"))
+            .collect::<Result<Vec<_>, _>>()?;
+        resolve(ctx, gids).await
     }
 }
 
-/// A monitoring record by ID, if the viewer may see it.
-async fn record_node(
-    ctx: &Context<'_>,
-    plan: Option<&entity::plan::Model>,
-    gid: &GlobalId,
-) -> Result<Option<Node>, ApiError> {
-    use super::monitoring::MonitoringRecord;
-    let Some(plan) = plan else {
-        return Ok(None);
+/// A global ID sent as argument `arg`, decoded; malformed is `BAD_USER_INPUT`.
+fn decode(id: &ID, arg: &str) -> Result<GlobalId, ApiError> {
+    GlobalId::decode(id).ok_or_else(|| {
+        ApiError::bad_input(arg, format!("{:?} is not a valid global ID", id.as_str()))
+    })
+}
+
+/// The objects named by `gids`, in order: null where an ID names nothing the caller may see.
+/// One statement for the plans, one for the monitoring records, and one per type and plan for
+/// the rest.
+async fn resolve(ctx: &Context<'_>, gids: Vec<GlobalId>) -> Result<Vec<Option<Node>>, ApiError> {
+    let record_kind = |t: &str| RecordKind::from_type_name(t);
+    let db = super::db(ctx)?;
+    let plans: HashMap<String, entity::plan::Model> = if gids.iter().any(|g| g.plan.is_some()) {
+        store::plans(db)
+            .await?
+            .into_iter()
+            .map(|p| (p.code.clone(), p))
+            .collect()
+    } else {
+        HashMap::new()
     };
-    let Some(record) = crate::monitoring::store::by_public_id(super::db(ctx)?, &gid.code).await?
-    else {
-        return Ok(None);
+    // Monitoring records, by public identifier.
+    let public_ids: Vec<String> = gids
+        .iter()
+        .filter(|g| record_kind(&g.type_name).is_some())
+        .map(|g| g.code.clone())
+        .collect();
+    let mut records: HashMap<String, entity::monitoring_record::Model> = if public_ids.is_empty() {
+        HashMap::new()
+    } else {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        entity::monitoring_record::Entity::find()
+            .filter(entity::monitoring_record::Column::PublicId.is_in(public_ids))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|m| (m.public_id.clone(), m))
+            .collect()
     };
-    let visible = crate::policy::visibility(crate::policy::viewer(ctx)).sees(&record);
-    if record.plan_id != plan.id
-        || !visible
-        || RecordKind::from_type_name(&gid.type_name).map(RecordKind::as_str)
-            != Some(record.record_type.as_str())
-    {
-        return Ok(None);
+    // Everything else, per plan (or none, for shared types).
+    let mut by_plan: HashMap<Option<&str>, Vec<(String, String)>> = HashMap::new();
+    for g in gids.iter().filter(|g| record_kind(&g.type_name).is_none()) {
+        by_plan
+            .entry(g.plan.as_deref())
+            .or_default()
+            .push((g.type_name.clone(), g.code.clone()));
     }
-    Ok(
-        MonitoringRecord::from_model(record, &plan.code).map(|r| match r {
-            MonitoringRecord::ProgressUpdate(x) => Node::ProgressUpdate(x),
-            MonitoringRecord::Activity(x) => Node::Activity(x),
-            MonitoringRecord::FundedProject(x) => Node::FundedProject(x),
-            MonitoringRecord::Indicator(x) => Node::Indicator(x),
-            MonitoringRecord::Measurement(x) => Node::Measurement(x),
-            MonitoringRecord::Evaluation(x) => Node::Evaluation(x),
-        }),
-    )
+    let mut found: HashMap<(Option<&str>, (String, String)), Node> = HashMap::new();
+    for (plan_code, keys) in by_plan {
+        let plan = match plan_code {
+            Some(code) => match plans.get(code) {
+                Some(plan) => Some(plan),
+                None => continue,
+            },
+            None => None,
+        };
+        for (key, node) in load_nodes(db, plan, &keys).await? {
+            found.insert((plan_code, key), node);
+        }
+    }
+    let vis = crate::policy::visibility(crate::policy::viewer(ctx));
+    let mut out = Vec::with_capacity(gids.len());
+    // An ID asked for twice is resolved again for its later places (nodes are not `Clone`).
+    let mut seen = std::collections::HashSet::new();
+    let mut again = Vec::new();
+    for (position, g) in gids.iter().enumerate() {
+        if !seen.insert(g) {
+            again.push(position);
+            out.push(None);
+            continue;
+        }
+        let node = match record_kind(&g.type_name) {
+            Some(kind) => {
+                let plan = g.plan.as_deref().and_then(|c| plans.get(c));
+                match (plan, records.remove(&g.code)) {
+                    (Some(plan), Some(r))
+                        if r.plan_id == plan.id && r.record_type == kind.as_str() && vis.sees(&r) =>
+                    {
+                        Some(record_node(r, &plan.code)?)
+                    }
+                    _ => None,
+                }
+            }
+            None => found.remove(&(g.plan.as_deref(), (g.type_name.clone(), g.code.clone()))),
+        };
+        out.push(node);
+    }
+    for position in again {
+        let single = vec![gids[position].clone()];
+        out[position] = Box::pin(resolve(ctx, single)).await?.pop().flatten();
+    }
+    Ok(out)
+}
+
+/// A monitoring record as a node.
+fn record_node(record: entity::monitoring_record::Model, plan: &str) -> Result<Node, ApiError> {
+    use super::monitoring::MonitoringRecord as R;
+    Ok(match R::from_model(record, plan)? {
+        R::ProgressUpdate(x) => Node::ProgressUpdate(x),
+        R::Activity(x) => Node::Activity(x),
+        R::FundedProject(x) => Node::FundedProject(x),
+        R::Indicator(x) => Node::Indicator(x),
+        R::Measurement(x) => Node::Measurement(x),
+        R::Evaluation(x) => Node::Evaluation(x),
+    })
 }
 
 /// Loads the records named by `(type name, code)` pairs, one query per type; `plan` is the plan

@@ -25,7 +25,9 @@ pub struct PlanQuery;
 /// Root fields about plans.
 #[Object]
 impl PlanQuery {
-    /// A plan by code; the current plan when `code` is omitted.
+    /// A plan by code; the current plan when `code` is omitted. Never null in practice: an
+    /// unknown code is a `NOT_FOUND` error. The field stays nullable as first published, so
+    /// that clients generated against the contract keep compiling.
     async fn plan(
         &self,
         ctx: &Context<'_>,

@@ -18,7 +18,6 @@ use crate::i18n::Lang;
 use crate::monitoring::RecordKind;
 use crate::monitoring::report::{self as r, AnnualReport, Rollup};
 use crate::monitoring::store::{self, AuditQuery};
-use crate::pagination::page;
 use crate::policy;
 
 /// A reporting year of the plan.
@@ -657,19 +656,20 @@ impl ReportQuery {
 
     /// The audit trail, newest first: coordinators see every entry; areas and municipalities
     /// the entries about their own records.
-    #[graphql(
-        complexity = "(first.unwrap_or(20).clamp(0, 100) as usize).max(1) * child_complexity"
-    )]
+    #[graphql(complexity = "super::list_cost(first, child_complexity)")]
     async fn audit_log(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Narrows the list.")] filter: Option<AuditFilter>,
-        #[graphql(desc = "How many to return (0-100, default 20).")] first: Option<i32>,
+        #[graphql(
+            desc = "How many to return (default 20, at most the server's page size cap: 100 unless configured)."
+        )]
+        first: Option<i32>,
         #[graphql(desc = "Return the entries after this cursor.")] after: Option<String>,
     ) -> Result<AuditEntryConnection, ApiError> {
         let viewer = policy::viewer(ctx);
         let scope = policy::audit_scope(viewer)?;
-        let page = page(first, after.as_deref())?;
+        let page = super::page(ctx, first, after.as_deref())?;
         let filter = filter.unwrap_or_default();
         let db = db(ctx)?;
         let plan = crate::store::resolve_plan(db, filter.plan.as_deref()).await?;

@@ -6,7 +6,6 @@ use super::db;
 use super::node::{Node, load_nodes};
 use crate::error::ApiError;
 use crate::i18n::Lang;
-use crate::pagination::max_page_size;
 use crate::store;
 
 /// The `search` root field.
@@ -42,14 +41,15 @@ impl SearchQuery {
     /// Finds plan content and organizations whose text contains `text`, ignoring case and
     /// accents (`cooperacion` finds `Cooperación`). One hit per record, the plan's structure
     /// (lines, actions, results) first.
-    #[graphql(
-        complexity = "(first.unwrap_or(20).clamp(0, 100) as usize).max(1) * child_complexity"
-    )]
+    #[graphql(complexity = "super::list_cost(first, child_complexity)")]
     async fn search(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Text to look for: 2 to 200 characters.")] text: String,
-        #[graphql(desc = "How many hits to return (0-100, default 20).")] first: Option<i32>,
+        #[graphql(
+            desc = "How many hits to return (default 20, at most the server's page size cap: 100 unless configured)."
+        )]
+        first: Option<i32>,
         #[graphql(
             desc = "Search the text in this language only; by default every language is searched."
         )]
@@ -57,19 +57,7 @@ impl SearchQuery {
         #[graphql(desc = "Plan code; the current plan when omitted.")] plan: Option<String>,
     ) -> Result<Vec<SearchHit>, ApiError> {
         let folded = store::search_text("text", &text)?;
-        let limit = match first {
-            None => 20,
-            Some(n) if n < 0 => {
-                return Err(ApiError::bad_input("first", "first must not be negative"));
-            }
-            Some(n) if n as u64 > max_page_size() => {
-                return Err(ApiError::bad_input(
-                    "first",
-                    format!("first must be at most {}", max_page_size()),
-                ));
-            }
-            Some(n) => n as usize,
-        };
+        let limit = crate::pagination::page_size(super::page_cap(ctx), first)? as usize;
         let db = db(ctx)?;
         let plan = store::resolve_plan(db, plan.as_deref()).await?;
         let langs = lang.map(|l| [l.code(), crate::seed::NEUTRAL_LANG]);

@@ -17,7 +17,6 @@ use super::{db, loaders, tr};
 use crate::error::ApiError;
 use crate::i18n::Lang;
 use crate::loaders::{self as l, many, one};
-use crate::pagination::page;
 use crate::store::{self, ActionQuery};
 
 /// Root fields about the strategy.
@@ -58,19 +57,20 @@ impl StrategyQuery {
     }
 
     /// The actions of a plan in document order, filtered and paginated.
-    #[graphql(
-        complexity = "(first.unwrap_or(20).clamp(0, 100) as usize).max(1) * child_complexity"
-    )]
+    #[graphql(complexity = "super::list_cost(first, child_complexity)")]
     async fn actions(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "How many actions to return (0-100, default 20).")] first: Option<i32>,
+        #[graphql(
+            desc = "How many actions to return (default 20, at most the server's page size cap: 100 unless configured)."
+        )]
+        first: Option<i32>,
         #[graphql(desc = "Return the actions after this cursor.")] after: Option<String>,
         #[graphql(desc = "Narrows the list; all conditions must hold.")] filter: Option<
             ActionFilter,
         >,
     ) -> Result<ActionConnection, ApiError> {
-        let page = page(first, after.as_deref())?;
+        let page = super::page(ctx, first, after.as_deref())?;
         let filter = filter.unwrap_or_default();
         let db = db(ctx)?;
         let p = store::resolve_plan(db, filter.plan.as_deref()).await?;

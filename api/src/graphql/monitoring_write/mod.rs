@@ -37,9 +37,9 @@ fn service(ctx: &Context<'_>) -> Result<Service, ApiError> {
 
 fn wrap<T>(
     written: Written,
-    from_model: fn(monitoring_record::Model, &str) -> Option<T>,
+    from_model: fn(monitoring_record::Model, &str) -> Result<T, ApiError>,
 ) -> Result<T, ApiError> {
-    from_model(written.record, &written.plan).ok_or(ApiError::Internal)
+    from_model(written.record, &written.plan)
 }
 
 /// Arguments of the mutations, as the service names them; any other field is inside `input`.
