@@ -25,3 +25,4 @@ mod schema;
 mod search;
 mod seed;
 mod serving;
+mod webhooks;

@@ -32,6 +32,7 @@ pub mod server;
 pub mod store;
 pub mod subscriptions;
 pub mod telemetry;
+pub mod webhooks;
 
 pub use app::{AppState, ops_router, router};
 pub use config::Config;

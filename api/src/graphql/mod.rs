@@ -16,6 +16,7 @@ mod scalars;
 mod search;
 mod strategy;
 mod viewer;
+mod webhooks;
 
 use async_graphql::{Context, InputType, MergedObject, Name, SDLExportOptions, Schema, Value};
 use sea_orm::DatabaseConnection;
@@ -38,11 +39,15 @@ pub struct Query(
     monitoring::MonitoringQuery,
     report::ReportQuery,
     changes::ChangesQuery,
+    webhooks::WebhooksQuery,
 );
 
 /// The root mutation: the union of every domain's mutations.
 #[derive(MergedObject, Default)]
-pub struct Mutation(monitoring_write::MonitoringMutation);
+pub struct Mutation(
+    monitoring_write::MonitoringMutation,
+    webhooks::WebhooksMutation,
+);
 
 pub use changes::{ChangesSubscription as Subscription, SubscriptionSlots};
 pub use monitoring::published_cache;
@@ -60,6 +65,9 @@ pub fn build_schema(
     let mut builder = Schema::build(Query::default(), Mutation::default(), Subscription)
         .data(db)
         .data(hub)
+        .data(std::sync::Arc::new(crate::webhooks::Settings::from_config(
+            config,
+        )))
         .limit_complexity(config.max_complexity)
         .extension(rules::DocumentRules {
             max_depth: config.max_depth,
