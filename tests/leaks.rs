@@ -990,18 +990,20 @@ async fn a_deployed_database_upgrades_to_random_ids_and_drops_published_comments
     let (conn, _) = plan_api::db::connect(&url).await.expect("connect");
     // The schema as deployed before this change, with records in it.
     Migrator::up(&conn, Some(2)).await.expect("old migrations");
-    // Today's seed appends an event and bumps the content generation, whose tables come with
-    // later migrations (which leave existing ones alone).
+    // Today's seed appends an event (queuing it for webhook endpoints) and bumps the content
+    // generation, whose tables come with later migrations (which leave existing ones alone).
     conn.execute_unprepared(
         "CREATE TABLE content_generation (id integer PRIMARY KEY, generation bigint NOT NULL, \
          instance varchar NOT NULL); INSERT INTO content_generation VALUES (1, 1, 'old'); \
          CREATE TABLE event (id integer PRIMARY KEY AUTOINCREMENT, plan_id integer NULL, \
          event_type varchar NOT NULL, node_id varchar NULL, occurred_at timestamp_with_timezone_text NOT NULL, \
          public boolean NOT NULL, owner_unit varchar NULL, owner_municipality varchar NULL, \
-         payload json_text NOT NULL)",
+         payload json_text NOT NULL); \
+         CREATE TABLE webhook_endpoint (id integer PRIMARY KEY AUTOINCREMENT, \
+         event_types json_text NOT NULL, enabled boolean NOT NULL)",
     )
     .await
-    .expect("content generation and event tables");
+    .expect("content generation, event and webhook endpoint tables");
     plan_api::seed::seed_all(&conn, &crate::common::data_dir())
         .await
         .expect("seed");

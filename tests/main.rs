@@ -28,3 +28,4 @@ mod seed;
 mod serving;
 mod snapshot;
 mod statements;
+mod webhooks;

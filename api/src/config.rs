@@ -126,6 +126,31 @@ pub struct Config {
     /// Seconds between the server's keep-alive pings on a WebSocket connection; a connection
     /// that sends nothing (not even a pong) for three intervals is closed.
     pub ws_keepalive_secs: u64,
+
+    /// Whether this replica runs the webhook delivery worker (any number of replicas may).
+    pub webhook_worker: bool,
+    /// Whether webhook endpoints may be loopback, private (RFC 1918, ULA), link-local or CGNAT
+    /// addresses (for tests and closed networks; cloud metadata addresses stay refused).
+    pub webhook_allow_private: bool,
+    /// Whether webhook endpoints may use plain `http://` (otherwise `https://` only).
+    pub webhook_allow_http: bool,
+    /// Seconds a delivery is retried after its event before it is given up.
+    pub webhook_retry_window_secs: u64,
+    /// Milliseconds before the first retry; each further retry waits twice as long (with
+    /// jitter), up to `webhook_backoff_max_secs`.
+    pub webhook_backoff_base_ms: u64,
+    /// Longest wait between two attempts, in seconds.
+    pub webhook_backoff_max_secs: u64,
+    /// Failed attempts in a row after which an endpoint is disabled (0: never).
+    pub webhook_disable_after_failures: u32,
+    /// Seconds an attempt may take (connecting, sending, the receiver's answer).
+    pub webhook_timeout_secs: u64,
+    /// Milliseconds between two looks at the outbox when nothing woke the worker.
+    pub webhook_poll_ms: u64,
+    /// Seconds the previous secret keeps signing after a rotation (unless the rotation says).
+    pub webhook_secret_grace_secs: u64,
+    /// Deliveries attempted at once per replica (at most one per endpoint).
+    pub webhook_concurrency: usize,
 }
 
 impl Default for Config {
@@ -178,6 +203,17 @@ impl Default for Config {
             ws_max_connections_per_client: 8,
             ws_max_subscriptions_per_connection: 10,
             ws_keepalive_secs: 15,
+            webhook_worker: true,
+            webhook_allow_private: false,
+            webhook_allow_http: false,
+            webhook_retry_window_secs: 24 * 60 * 60,
+            webhook_backoff_base_ms: 5_000,
+            webhook_backoff_max_secs: 60 * 60,
+            webhook_disable_after_failures: 30,
+            webhook_timeout_secs: 10,
+            webhook_poll_ms: 5_000,
+            webhook_secret_grace_secs: 24 * 60 * 60,
+            webhook_concurrency: 8,
         }
     }
 }
@@ -282,6 +318,14 @@ impl Config {
         ensure!(
             self.ws_max_connections_per_client > 0 && self.ws_max_subscriptions_per_connection > 0,
             "PLAN_API_WS_MAX_CONNECTIONS_PER_CLIENT and PLAN_API_WS_MAX_SUBSCRIPTIONS_PER_CONNECTION must be at least 1"
+        );
+        ensure!(
+            self.webhook_backoff_base_ms > 0
+                && self.webhook_backoff_max_secs > 0
+                && self.webhook_timeout_secs > 0
+                && self.webhook_poll_ms > 0
+                && self.webhook_concurrency > 0,
+            "PLAN_API_WEBHOOK_BACKOFF_BASE_MS, PLAN_API_WEBHOOK_BACKOFF_MAX_SECS, PLAN_API_WEBHOOK_TIMEOUT_SECS, PLAN_API_WEBHOOK_POLL_MS and PLAN_API_WEBHOOK_CONCURRENCY must be at least 1"
         );
         if let Some(s) = &self.jwt_secret {
             ensure!(

@@ -33,6 +33,7 @@ pub mod snapshot;
 pub mod store;
 pub mod subscriptions;
 pub mod telemetry;
+pub mod webhooks;
 
 pub use app::{AppState, ops_router, router};
 pub use config::Config;

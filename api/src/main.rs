@@ -171,7 +171,21 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let listen = config.listen;
     let limits = ConnectionLimits::from_config(&config);
     let metrics_listen = config.metrics_listen;
+    let webhook_worker = config.webhook_worker;
     let state = AppState::new(conn, statements, verifier, config);
+    // The webhook worker: started with the server, stopped after it (see README, Webhooks).
+    let worker = if webhook_worker {
+        Some(
+            plan_api::webhooks::worker::Worker::start(
+                state.db.clone(),
+                state.hub.subscribe(),
+                plan_api::webhooks::Settings::from_config(&state.config),
+            )
+            .map_err(|e| anyhow::anyhow!("webhook worker: {e}"))?,
+        )
+    } else {
+        None
+    };
     let ops = ops_router(state.clone());
     let app = router(state);
     let listener = tokio::net::TcpListener::bind(listen).await?;
@@ -192,6 +206,11 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         "serving GraphQL at /graphql and GraphiQL at /graphiql"
     );
     plan_api::server::serve(listener, app, limits, shutdown_signal()).await?;
+    if let Some(worker) = worker {
+        // Attempts in flight finish (each within PLAN_API_WEBHOOK_TIMEOUT_SECS); what is left
+        // stays queued in the database for the next start or another replica.
+        worker.stop().await;
+    }
     tracing::info!("stopped after finishing in-flight requests");
     Ok(())
 }

@@ -49,6 +49,9 @@ pub enum Operation {
     /// See a record's revision details (its `version`, and who reviewed it): only those who may
     /// change or review the record need them; to others they tell how often it was returned.
     ReadRevisions,
+    /// Register, change and delete webhook endpoints, rotate their secrets and read their
+    /// delivery log.
+    ManageWebhooks,
 }
 
 /// How a role may do an operation.
@@ -89,6 +92,7 @@ pub const TABLE: &[(Operation, [Rule; 5])] = &[
     (PublishAnnualReport,  [Deny,      Deny,   Deny,       Deny,            Allow]),
     (ReadReviewComments,   [Deny,      Allow,  OwnRecords, OwnRecords,      Allow]),
     (ReadRevisions,        [Deny,      Deny,   OwnRecords, OwnRecords,      Allow]),
+    (ManageWebhooks,       [Deny,      Deny,   Deny,       Deny,            Allow]),
 ];
 
 /// The rule for `role` doing `op`.
@@ -279,7 +283,7 @@ mod tests {
         for (i, (op, _)) in TABLE.iter().enumerate() {
             assert!(TABLE[i + 1..].iter().all(|(o, _)| o != op), "{op:?} twice");
         }
-        assert_eq!(TABLE.len(), 16);
+        assert_eq!(TABLE.len(), 17);
     }
 
     #[test]
@@ -361,6 +365,7 @@ mod tests {
             ManageIndicators,
             ManageEvaluations,
             PublishAnnualReport,
+            ManageWebhooks,
         ] {
             assert_eq!(rule(Role::Reader, op), Deny, "{op:?}");
         }

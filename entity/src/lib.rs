@@ -33,6 +33,9 @@ pub mod strategic_line;
 pub mod summary_row;
 pub mod swot_item;
 pub mod theme;
+pub mod webhook_attempt;
+pub mod webhook_delivery;
+pub mod webhook_endpoint;
 pub mod zone_line;
 pub mod zone_partner;
 

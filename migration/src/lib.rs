@@ -10,6 +10,7 @@ mod m20261129_000002_monitoring;
 mod m20261201_000003_private_ids;
 mod m20261201_000004_events;
 mod m20261201_000013_content_generation;
+mod m20261201_000015_webhooks;
 mod m20261201_000016_generation_changed_at;
 
 /// The ordered list of migrations.
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000003_private_ids::Migration),
             Box::new(m20261201_000004_events::Migration),
             Box::new(m20261201_000013_content_generation::Migration),
+            Box::new(m20261201_000015_webhooks::Migration),
             Box::new(m20261201_000016_generation_changed_at::Migration),
         ]
     }

@@ -214,6 +214,8 @@ pub async fn append(txn: &DatabaseTransaction, event: NewEvent) -> Result<event:
     }
     .insert(txn)
     .await?;
+    // The webhook outbox is written with the event: a rolled-back change queues nothing.
+    crate::webhooks::enqueue(txn, &model).await?;
     if backend == DatabaseBackend::Postgres {
         // Delivered on commit only, and not at all on rollback: other replicas wake for
         // committed events alone.

@@ -21,7 +21,7 @@ use crate::pagination::{PageInfo, page_size};
 use crate::policy;
 
 /// One change: something another system may want to act on.
-pub struct Change(Arc<event::Model>);
+pub struct Change(pub(crate) Arc<event::Model>);
 
 /// One change: something another system may want to act on.
 #[Object]

@@ -50,7 +50,7 @@ impl Loader<LinkedRecords> for Db {
             let links = record_link::Entity::find()
                 .filter(record_link::Column::TargetType.eq(target_type))
                 .filter(record_link::Column::TargetCode.is_in(codes))
-                .all(&self.0)
+                .all(self.conn())
                 .await?;
             for l in links {
                 linked
@@ -67,7 +67,7 @@ impl Loader<LinkedRecords> for Db {
             monitoring_record::Entity::find()
                 .filter(monitoring_record::Column::Id.is_in(ids))
                 .order_by_asc(monitoring_record::Column::Id)
-                .all(&self.0)
+                .all(self.conn())
                 .await?
                 .into_iter()
                 .map(|m| (m.id, m))
@@ -103,7 +103,7 @@ impl Loader<CurrentPlan> for Db {
         &self,
         _keys: &[CurrentPlan],
     ) -> Result<HashMap<CurrentPlan, Self::Value>, ApiError> {
-        let plan = crate::store::resolve_plan(&self.0, None).await?;
+        let plan = crate::store::resolve_plan(self.conn(), None).await?;
         Ok(HashMap::from([(CurrentPlan, plan)]))
     }
 }

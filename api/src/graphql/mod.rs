@@ -17,6 +17,7 @@ mod scalars;
 mod search;
 mod strategy;
 mod viewer;
+mod webhooks;
 
 use async_graphql::{Context, InputType, MergedObject, Name, SDLExportOptions, Schema, Value};
 use sea_orm::DatabaseConnection;
@@ -39,11 +40,15 @@ pub struct Query(
     monitoring::MonitoringQuery,
     report::ReportQuery,
     changes::ChangesQuery,
+    webhooks::WebhooksQuery,
 );
 
 /// The root mutation: the union of every domain's mutations.
 #[derive(MergedObject, Default)]
-pub struct Mutation(monitoring_write::MonitoringMutation);
+pub struct Mutation(
+    monitoring_write::MonitoringMutation,
+    webhooks::WebhooksMutation,
+);
 
 pub use changes::{ChangesSubscription as Subscription, SubscriptionSlots};
 pub use monitoring::published_cache;
@@ -62,6 +67,9 @@ pub fn build_schema(
         .data(db)
         .data(hub)
         .data(crate::pagination::PageCap(config.max_page_size))
+        .data(std::sync::Arc::new(crate::webhooks::Settings::from_config(
+            config,
+        )))
         .limit_complexity(config.max_complexity)
         .extension(rules::DocumentRules {
             max_depth: config.max_depth,

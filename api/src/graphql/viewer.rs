@@ -206,6 +206,10 @@ impl Permissions {
     async fn read_operational_data(&self) -> bool {
         self.allows(Operation::ReadOperationalData)
     }
+    /// Manage webhook endpoints and read their delivery log.
+    async fn manage_webhooks(&self) -> bool {
+        self.allows(Operation::ManageWebhooks)
+    }
 }
 
 impl Permissions {
