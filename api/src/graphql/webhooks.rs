@@ -11,7 +11,6 @@ use super::db;
 use super::scalars::DateTime;
 use crate::error::ApiError;
 use crate::events::ChangeType;
-use crate::pagination::page;
 use crate::policy::{self, Operation, PolicyGuard};
 use crate::webhooks::store::{self, DeliveryRecord, EndpointInput};
 use crate::webhooks::{self, DeliveryErrorClass, DeliveryStatus, Settings};
@@ -70,7 +69,7 @@ impl WebhookEndpoint {
     }
     /// The delivery log, newest first: each change queued for this endpoint, its status and
     /// every attempt.
-    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity")]
+    #[graphql(complexity = "super::list_cost(first, child_complexity)")]
     async fn deliveries(
         &self,
         ctx: &Context<'_>,
@@ -81,7 +80,7 @@ impl WebhookEndpoint {
         >,
         #[graphql(desc = "Only deliveries in this status.")] status: Option<DeliveryStatus>,
     ) -> Result<WebhookDeliveryConnection, ApiError> {
-        let page = page(first, after.as_deref())?;
+        let page = super::page(ctx, first, after.as_deref())?;
         let (rows, total) = store::deliveries(db(ctx)?, self.0.id, status, page).await?;
         Ok(WebhookDeliveryConnection::new(
             rows.into_iter().map(WebhookDelivery).collect(),
@@ -263,7 +262,7 @@ impl WebhooksQuery {
             String,
         >,
     ) -> Result<WebhookEndpointConnection, ApiError> {
-        let page = page(first, after.as_deref())?;
+        let page = super::page(ctx, first, after.as_deref())?;
         let (rows, total) = store::list(db(ctx)?, page).await?;
         Ok(WebhookEndpointConnection::new(
             rows.into_iter().map(WebhookEndpoint).collect(),
