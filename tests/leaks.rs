@@ -994,7 +994,8 @@ async fn a_deployed_database_upgrades_to_random_ids_and_drops_published_comments
     // generation, whose tables come with later migrations (which leave existing ones alone).
     conn.execute_unprepared(
         "CREATE TABLE content_generation (id integer PRIMARY KEY, generation bigint NOT NULL, \
-         instance varchar NOT NULL); INSERT INTO content_generation VALUES (1, 1, 'old'); \
+         instance varchar NOT NULL, changed_at timestamp_with_timezone_text NULL); \
+         INSERT INTO content_generation VALUES (1, 1, 'old', NULL); \
          CREATE TABLE event (id integer PRIMARY KEY AUTOINCREMENT, plan_id integer NULL, \
          event_type varchar NOT NULL, node_id varchar NULL, occurred_at timestamp_with_timezone_text NOT NULL, \
          public boolean NOT NULL, owner_unit varchar NULL, owner_municipality varchar NULL, \

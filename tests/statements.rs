@@ -199,8 +199,10 @@ async fn nodes_take_a_statement_per_kind_not_per_id() {
     for (asked, got) in many.iter().zip(large["nodes"].as_array().expect("nodes")) {
         assert_eq!(&got["id"], asked);
     }
+    // Three kinds in both: the count may move by a statement or two (a plan lookup, the
+    // database splitting a long IN list), never by one per ID (57 more here).
     assert!(
-        after <= before,
+        after <= before + 2 && after <= 8,
         "nodes took {before} statements for 6 IDs and {after} for {}",
         many.len()
     );

@@ -17,13 +17,17 @@ fn n(name: &str) -> Alias {
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        m.alter_table(
-            Table::alter()
-                .table(n("content_generation"))
-                .add_column(timestamp_with_time_zone_null(n("changed_at")))
-                .to_owned(),
-        )
-        .await?;
+        // Idempotent: a database whose table already has the column (made by hand, or by a
+        // build that ran this change before it was a migration) keeps it.
+        if !m.has_column("content_generation", "changed_at").await? {
+            m.alter_table(
+                Table::alter()
+                    .table(n("content_generation"))
+                    .add_column(timestamp_with_time_zone_null(n("changed_at")))
+                    .to_owned(),
+            )
+            .await?;
+        }
         m.get_connection()
             .execute(
                 Query::update()

@@ -334,9 +334,7 @@ pub async fn build(
             while let Some(page) = pages.next::<MeasurementPayload>().await? {
                 for (m, p) in page {
                     let Some(y) = m.year else { continue };
-                    let entry = latest
-                        .entry(p.indicator_id)
-                        .or_insert((y, m.id, p.value));
+                    let entry = latest.entry(p.indicator_id).or_insert((y, m.id, p.value));
                     if (y, m.id) > (entry.0, entry.1) {
                         *entry = (y, m.id, p.value);
                     }

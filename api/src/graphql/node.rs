@@ -269,7 +269,9 @@ async fn resolve(ctx: &Context<'_>, gids: Vec<GlobalId>) -> Result<Vec<Option<No
                 let plan = g.plan.as_deref().and_then(|c| plans.get(c));
                 match (plan, records.remove(&g.code)) {
                     (Some(plan), Some(r))
-                        if r.plan_id == plan.id && r.record_type == kind.as_str() && vis.sees(&r) =>
+                        if r.plan_id == plan.id
+                            && r.record_type == kind.as_str()
+                            && vis.sees(&r) =>
                     {
                         Some(record_node(r, &plan.code)?)
                     }
