@@ -1,5 +1,8 @@
 //! Monitoring records in the public schema: their types, the common fields every record has,
 //! and the lists and filters that read them.
+//!
+//! Over 700 lines, not split yet (#11): the record types (one macro and six kinds), the lists and
+//! the filter belong in `monitoring/{types,lists,filter}.rs`.
 // Over 700 lines: to be split into modules a newcomer can name under issue 11 (typed domain
 // and one service layer), which reshapes this file anyway.
 

@@ -1,6 +1,10 @@
 //! Reading and writing monitoring records. Every write runs in one transaction that also
 //! appends its audit entry; updates are conditional on the version the client read, so two
 //! concurrent writers cannot both win.
+//!
+//! Over 700 lines, not split yet (#11): it holds records, listing conditions, reporting years,
+//! audit and annual reports; it splits along those lines into `store/{records,query,years,audit,
+//! reports}.rs`, left for a change of its own so that the service layer above it stays stable.
 // Over 700 lines: to be split into modules a newcomer can name under issue 11 (typed domain
 // and one service layer), which reshapes this file anyway.
 
