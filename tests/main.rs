@@ -15,6 +15,7 @@ mod caching;
 mod changes;
 mod content;
 mod demo;
+mod documents;
 mod embed;
 mod exports;
 mod i18n;

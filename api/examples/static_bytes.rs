@@ -16,6 +16,10 @@ use axum::{
     routing::any,
 };
 
+/// The allocator `plan-api` uses, so that the baseline differs from it only in what it does.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use async_graphql::BatchRequest;
-use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection, SelectionSet};
+use async_graphql::parser::types::OperationType;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, Query, Request, State};
@@ -32,7 +32,8 @@ use crate::config::Config;
 use crate::db::StatementCounter;
 use crate::error::{ApiError, classify};
 use crate::generation::Tracker;
-use crate::graphql::{PlanSchema, build_schema, published_cache};
+use crate::documents::{Documents, Prepared};
+use crate::graphql::{PlanSchema, build_lean_schema, build_schema, published_cache};
 use crate::http_cache;
 use crate::i18n::{Lang, RequestLang};
 use crate::limits::{CallerKey, InFlight, RateLimit};
@@ -42,11 +43,26 @@ use crate::persisted::Persisted;
 use crate::response_cache::{Cached, ResponseCache};
 use crate::telemetry::{self, RequestId, RequestSummary};
 
-/// What every request handler shares.
+/// What every request handler shares: one allocation behind an `Arc`, so that the router's
+/// layers and handlers clone a pointer per request, not each of the parts.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// The parts of [`AppState`].
+pub struct Shared {
     /// The GraphQL schema.
     pub schema: PlanSchema,
+    /// The same schema without extensions, for documents seen before.
+    lean: PlanSchema,
+    /// Documents parsed once, and their costs.
+    pub documents: Documents,
     /// The database pool.
     pub db: DatabaseConnection,
     /// SQL statements executed so far (for tests and metrics).
@@ -92,7 +108,7 @@ impl AppState {
         let snapshots = config
             .content_snapshot
             .then(|| Arc::new(crate::snapshot::Snapshots::new(generation.clone())));
-        Self {
+        Self(Arc::new(Shared {
             snapshots,
             cache: Arc::new(ResponseCache::new(config.response_cache_bytes, generation)),
             persisted: Arc::new(Persisted::new(
@@ -100,6 +116,12 @@ impl AppState {
                 config.anonymous_trusted_only,
             )),
             schema: build_schema(db.clone(), hub.clone(), &config),
+            lean: build_lean_schema(db.clone(), hub.clone(), &config),
+            documents: Documents::new(
+                config.document_cache_bytes,
+                config.max_depth,
+                config.max_complexity,
+            ),
             hub,
             ws_clients: Arc::default(),
             db,
@@ -112,7 +134,7 @@ impl AppState {
             )),
             labels: Arc::new(OperationLabels::new(config.metrics_max_operations)),
             config: Arc::new(config),
-        }
+        }))
     }
 }
 
@@ -320,31 +342,6 @@ fn client_address(state: &AppState, headers: &HeaderMap, peer: Option<SocketAddr
     peer.map_or(CallerKey::Unknown, |p| CallerKey::address(p.ip()))
 }
 
-/// Counts the aliases of a document, fragments included.
-fn count_aliases(doc: &ExecutableDocument) -> usize {
-    fn walk(set: &SelectionSet) -> usize {
-        set.items
-            .iter()
-            .map(|item| match &item.node {
-                Selection::Field(f) => {
-                    usize::from(f.node.alias.is_some()) + walk(&f.node.selection_set.node)
-                }
-                Selection::InlineFragment(f) => walk(&f.node.selection_set.node),
-                Selection::FragmentSpread(_) => 0,
-            })
-            .sum()
-    }
-    doc.operations
-        .iter()
-        .map(|(_, op)| walk(&op.node.selection_set.node))
-        .chain(
-            doc.fragments
-                .values()
-                .map(|f| walk(&f.node.selection_set.node)),
-        )
-        .sum()
-}
-
 /// Why a request is refused before execution.
 enum Refusal {
     /// A request error: 400.
@@ -367,22 +364,23 @@ fn too_long(config: &Config, req: &async_graphql::Request) -> Result<(), Refusal
 /// Checks one operation against the size limits, and (for GET) that it is a query. Returns
 /// the type of the operation to run, when the document parses and names one.
 fn precheck(
-    config: &Config,
+    state: &AppState,
     req: &async_graphql::Request,
     over_get: bool,
-) -> Result<Option<OperationType>, Refusal> {
+) -> Result<(Option<OperationType>, Option<Arc<Prepared>>), Refusal> {
+    let config = &state.config;
     too_long(config, req)?;
     // A document that does not parse is reported by execution, as GraphQL does.
-    let Ok(doc) = async_graphql::parser::parse_query(&req.query) else {
-        return Ok(None);
+    let Some(prepared) = state.documents.prepare(&req.query) else {
+        return Ok((None, None));
     };
-    let aliases = count_aliases(&doc);
-    if aliases > config.max_aliases {
+    if prepared.aliases > config.max_aliases {
         return Err(Refusal::BadRequest(format!(
-            "the query has {aliases} aliases; at most {} are allowed",
-            config.max_aliases
+            "the query has {} aliases; at most {} are allowed",
+            prepared.aliases, config.max_aliases
         )));
     }
+    let doc = &prepared.document;
     let op = match req.operation_name.as_deref() {
         Some(name) => doc
             .operations
@@ -394,7 +392,7 @@ fn precheck(
     if over_get && op.is_some_and(|t| t != OperationType::Query) {
         return Err(Refusal::NotOverGet);
     }
-    Ok(op)
+    Ok((op, Some(prepared)))
 }
 
 /// One GraphQL response on the wire, written straight from async-graphql's ordered values (no
@@ -633,9 +631,13 @@ async fn run(
     // Parsed only now: a caller over its limit costs no parsing.
     summary.operation = state.labels.label(operation_label(&requests));
     let mut operation_types = Vec::with_capacity(requests.len());
+    let mut prepared = Vec::with_capacity(requests.len());
     for req in &requests {
-        match precheck(config, req, over_get) {
-            Ok(op) => operation_types.push(op),
+        match precheck(state, req, over_get) {
+            Ok((op, document)) => {
+                operation_types.push(op);
+                prepared.push(document);
+            }
             Err(Refusal::BadRequest(message)) => {
                 return error_response(StatusCode::BAD_REQUEST, "BAD_REQUEST", &message, media);
             }
@@ -666,14 +668,17 @@ async fn run(
     let mut cost_total = 0;
     let work = async {
         let mut responses = Vec::with_capacity(requests.len());
-        for req in requests {
+        for (req, prepared) in requests.into_iter().zip(&prepared) {
             let req = req
                 .data(new_loaders(state.db.clone(), state.snapshots.clone()))
                 .data(published_cache())
                 .data(viewer.clone())
                 .data(RequestId(request_id.to_owned()))
                 .data(RequestLang(lang));
-            let mut resp = state.schema.execute(req).await;
+            let mut resp = state
+                .documents
+                .execute(&state.schema, &state.lean, req, prepared.as_deref())
+                .await;
             cost_total += telemetry::cost_of(&resp);
             resp.errors.iter_mut().for_each(classify);
             for e in &resp.errors {

@@ -113,6 +113,9 @@ pub struct Config {
     /// Whether plan content is served from an in-memory snapshot per content generation
     /// (`false`: every content read goes to the database).
     pub content_snapshot: bool,
+    /// Bytes of parsed documents and operation costs kept for documents sent again (0: every
+    /// request is parsed and run through the full schema).
+    pub document_cache_bytes: u64,
     /// Milliseconds between two reads of the content generation (the fallback when a change
     /// committed elsewhere is not notified); at most 1000.
     pub generation_check_ms: u64,
@@ -198,6 +201,7 @@ impl Default for Config {
             apq_store_bytes: 8 * 1024 * 1024,
             anonymous_trusted_only: false,
             content_snapshot: true,
+            document_cache_bytes: 8 * 1024 * 1024,
             generation_check_ms: 500,
             events_poll_ms: 1000,
             ws_max_connections_per_client: 8,

@@ -96,7 +96,7 @@ impl ResponseCache {
 }
 
 /// A value as JSON with object keys sorted, so that `{a, b}` and `{b, a}` share a key.
-fn canonical(value: &Value, out: &mut String) {
+pub(crate) fn canonical(value: &Value, out: &mut String) {
     match value {
         Value::Object(fields) => {
             let mut sorted: Vec<_> = fields.iter().collect();

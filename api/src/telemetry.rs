@@ -150,19 +150,23 @@ pub fn cost_of(response: &GqlResponse) -> usize {
     }
 }
 
+/// Adds `extensions.cost: { requested, limit }` to a response.
+pub fn attach_cost(response: &mut GqlResponse, requested: usize, limit: usize) {
+    let mut cost = async_graphql::indexmap::IndexMap::new();
+    cost.insert(async_graphql::Name::new("requested"), (requested as u64).into());
+    cost.insert(async_graphql::Name::new("limit"), (limit as u64).into());
+    response
+        .extensions
+        .insert(COST_KEY.to_owned(), async_graphql::Value::Object(cost));
+}
+
 struct CostOfOne(AtomicUsize, usize);
 
 #[async_trait::async_trait]
 impl Extension for CostOfOne {
     async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> GqlResponse {
         let mut response = next.run(ctx).await;
-        let requested = self.0.load(Ordering::Relaxed) as u64;
-        let mut cost = async_graphql::indexmap::IndexMap::new();
-        cost.insert(async_graphql::Name::new("requested"), requested.into());
-        cost.insert(async_graphql::Name::new("limit"), (self.1 as u64).into());
-        response
-            .extensions
-            .insert(COST_KEY.to_owned(), async_graphql::Value::Object(cost));
+        attach_cost(&mut response, self.0.load(Ordering::Relaxed), self.1);
         response
     }
 

@@ -27,6 +27,7 @@ use crate::i18n::{Lang, RequestLang, pick};
 use crate::loaders::Loaders;
 
 pub use node::{GlobalId, Node};
+pub(crate) use rules::{check as check_document_rules, in_selection_order};
 
 /// The root query: the union of every domain's root.
 #[derive(MergedObject, Default)]
@@ -63,6 +64,26 @@ pub fn build_schema(
     hub: std::sync::Arc<crate::events::hub::Hub>,
     config: &crate::Config,
 ) -> PlanSchema {
+    build(db, hub, config, true)
+}
+
+/// The same schema without extensions, for documents already checked and costed (see
+/// [`crate::documents`]): with no extension, async-graphql resolves each field directly,
+/// without the per-field extension chain and its type lookups.
+pub fn build_lean_schema(
+    db: DatabaseConnection,
+    hub: std::sync::Arc<crate::events::hub::Hub>,
+    config: &crate::Config,
+) -> PlanSchema {
+    build(db, hub, config, false)
+}
+
+fn build(
+    db: DatabaseConnection,
+    hub: std::sync::Arc<crate::events::hub::Hub>,
+    config: &crate::Config,
+    extensions: bool,
+) -> PlanSchema {
     let mut builder = Schema::build(Query::default(), Mutation::default(), Subscription)
         .data(db)
         .data(hub)
@@ -70,13 +91,16 @@ pub fn build_schema(
         .data(std::sync::Arc::new(crate::webhooks::Settings::from_config(
             config,
         )))
-        .limit_complexity(config.max_complexity)
-        .extension(rules::DocumentRules {
-            max_depth: config.max_depth,
-        })
-        .extension(crate::telemetry::Cost {
-            limit: config.max_complexity,
-        });
+        .limit_complexity(config.max_complexity);
+    if extensions {
+        builder = builder
+            .extension(rules::DocumentRules {
+                max_depth: config.max_depth,
+            })
+            .extension(crate::telemetry::Cost {
+                limit: config.max_complexity,
+            });
+    }
     if !config.introspection {
         // Suggestions ("did you mean …") would reveal the schema that introspection hides.
         builder = builder.disable_introspection().disable_suggestions();

@@ -84,51 +84,86 @@ impl Extension for Rules {
         let mut response = next.run(ctx, operation_name).await;
         let document = self.document.lock().ok().and_then(|mut d| d.take());
         if let Some(document) = document {
-            let operation = document
-                .operations
-                .iter()
-                .find(|(name, _)| match operation_name {
-                    Some(wanted) => name.is_some_and(|n| n.as_str() == wanted),
-                    None => true,
-                });
-            if let Some((_, operation)) = operation {
-                in_selection_order(
-                    &mut response.data,
-                    &[&operation.node.selection_set.node],
-                    &document,
-                );
-            }
+            in_selection_order(&mut response.data, &document, operation_name);
         }
         response
     }
 }
 
-/// Reorders the keys of `value`'s objects to follow `sets` (the selection sets that produced
-/// it, fragments flattened); keys the selection does not name (none, normally) go last.
-fn in_selection_order(value: &mut Value, sets: &[&SelectionSet], document: &ExecutableDocument) {
-    match value {
-        Value::List(items) => {
-            for item in items {
-                in_selection_order(item, sets, document);
-            }
+/// Reorders the keys of `data`'s objects to follow the selection sets of the operation
+/// `operation_name` of `document` that produced it (fragments flattened); keys the selection
+/// does not name (none, normally) go last. Objects already in order (most of them: fields that
+/// finish at once finish in order) are left as they are.
+pub fn in_selection_order(data: &mut Value, document: &ExecutableDocument, operation_name: Option<&str>) {
+    let operation = document
+        .operations
+        .iter()
+        .find(|(name, _)| match operation_name {
+            Some(wanted) => name.is_some_and(|n| n.as_str() == wanted),
+            None => true,
+        });
+    if let Some((_, operation)) = operation {
+        let shape = Shape::of(&[&operation.node.selection_set.node], document);
+        shape.order(data, document);
+    }
+}
+
+/// The response keys at one place of the response, each with the shape below it (worked out
+/// once per place, not once per object: a list of 29 actions shares one).
+struct Shape<'a> {
+    keys: Vec<(Name, Vec<&'a SelectionSet>)>,
+    below: Vec<std::cell::OnceCell<Shape<'a>>>,
+}
+
+impl<'a> Shape<'a> {
+    fn of(sets: &[&'a SelectionSet], document: &'a ExecutableDocument) -> Self {
+        let mut keys: Vec<(Name, Vec<&SelectionSet>)> = Vec::new();
+        for set in sets {
+            collect_keys(set, document, &mut keys, &mut Vec::new());
         }
-        Value::Object(map) => {
-            let mut keys: Vec<(Name, Vec<&SelectionSet>)> = Vec::new();
-            for set in sets {
-                collect_keys(set, document, &mut keys, &mut Vec::new());
-            }
-            let mut old = std::mem::take(map);
-            let mut ordered = IndexMap::with_capacity(old.len());
-            for (key, children) in &keys {
-                if let Some(mut child) = old.shift_remove(key) {
-                    in_selection_order(&mut child, children, document);
-                    ordered.insert(key.clone(), child);
+        let below = keys.iter().map(|_| std::cell::OnceCell::new()).collect();
+        Shape { keys, below }
+    }
+
+    fn child(&self, index: usize, document: &'a ExecutableDocument) -> &Shape<'a> {
+        self.below[index].get_or_init(|| Shape::of(&self.keys[index].1, document))
+    }
+
+    fn position(&self, key: &Name) -> Option<usize> {
+        self.keys.iter().position(|(k, _)| k == key)
+    }
+
+    fn order(&self, value: &mut Value, document: &'a ExecutableDocument) {
+        match value {
+            Value::List(items) => {
+                for item in items {
+                    self.order(item, document);
                 }
             }
-            ordered.extend(old);
-            *map = ordered;
+            Value::Object(map) => {
+                let mut expected = self.keys.iter();
+                let in_order = map.keys().all(|k| expected.any(|(name, _)| name == k));
+                if in_order {
+                    for (key, child) in map.iter_mut() {
+                        if let Some(index) = self.position(key) {
+                            self.child(index, document).order(child, document);
+                        }
+                    }
+                    return;
+                }
+                let mut old = std::mem::take(map);
+                let mut ordered = IndexMap::with_capacity(old.len());
+                for (index, (key, _)) in self.keys.iter().enumerate() {
+                    if let Some(mut child) = old.shift_remove(key) {
+                        self.child(index, document).order(&mut child, document);
+                        ordered.insert(key.clone(), child);
+                    }
+                }
+                ordered.extend(old);
+                *map = ordered;
+            }
+            _ => {}
         }
-        _ => {}
     }
 }
 
