@@ -30,9 +30,9 @@ use tower_http::timeout::RequestBodyTimeoutLayer;
 use crate::auth::{Viewer, viewer_from_claims};
 use crate::config::Config;
 use crate::db::StatementCounter;
+use crate::documents::{Documents, Prepared};
 use crate::error::{ApiError, classify};
 use crate::generation::Tracker;
-use crate::documents::{Documents, Prepared};
 use crate::graphql::{PlanSchema, build_lean_schema, build_schema, published_cache};
 use crate::http_cache;
 use crate::i18n::{Lang, RequestLang};
@@ -890,11 +890,12 @@ async fn graphql_get(State(state): State<AppState>, request: Request) -> Respons
         };
         return crate::subscriptions::upgrade(state, request, address).await;
     }
-    let headers = request.headers().clone();
     let peer = peer_of(&request);
     let id = id_of(&request);
+    let (parts, _) = request.into_parts();
+    let headers = parts.headers;
     let media = negotiate(&headers).unwrap_or(MediaType::Json);
-    let Ok(Query(params)) = Query::<GetParams>::try_from_uri(request.uri()) else {
+    let Ok(Query(params)) = Query::<GetParams>::try_from_uri(&parts.uri) else {
         return error_response(
             StatusCode::BAD_REQUEST,
             "BAD_REQUEST",
@@ -965,9 +966,10 @@ async fn graphql_get(State(state): State<AppState>, request: Request) -> Respons
 /// POST takes JSON only: form-encoded and multipart bodies are what a foreign page can send
 /// without a CORS preflight, so refusing them closes the CSRF door.
 async fn graphql_post(State(state): State<AppState>, request: Request) -> Response {
-    let headers = request.headers().clone();
     let peer = peer_of(&request);
     let id = id_of(&request);
+    let (parts, body) = request.into_parts();
+    let headers = parts.headers;
     let media = negotiate(&headers).unwrap_or(MediaType::Json);
     let content_type = headers
         .get(header::CONTENT_TYPE)
@@ -986,32 +988,31 @@ async fn graphql_post(State(state): State<AppState>, request: Request) -> Respon
             media,
         );
     }
-    let body: Bytes =
-        match axum::body::to_bytes(request.into_body(), state.config.max_body_bytes).await {
-            Ok(b) => b,
-            Err(err) if too_large(&err) => {
-                return error_response(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    "BAD_REQUEST",
-                    &format!(
-                        "the body is larger than {} bytes",
-                        state.config.max_body_bytes
-                    ),
-                    media,
-                );
-            }
-            Err(_) => {
-                return error_response(
-                    StatusCode::REQUEST_TIMEOUT,
-                    "BAD_REQUEST",
-                    &format!(
-                        "the body did not arrive within {} s",
-                        state.config.body_read_timeout_secs
-                    ),
-                    media,
-                );
-            }
-        };
+    let body: Bytes = match axum::body::to_bytes(body, state.config.max_body_bytes).await {
+        Ok(b) => b,
+        Err(err) if too_large(&err) => {
+            return error_response(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "BAD_REQUEST",
+                &format!(
+                    "the body is larger than {} bytes",
+                    state.config.max_body_bytes
+                ),
+                media,
+            );
+        }
+        Err(_) => {
+            return error_response(
+                StatusCode::REQUEST_TIMEOUT,
+                "BAD_REQUEST",
+                &format!(
+                    "the body did not arrive within {} s",
+                    state.config.body_read_timeout_secs
+                ),
+                media,
+            );
+        }
+    };
     let batch = match serde_json::from_slice::<serde_json::Value>(&body) {
         Ok(serde_json::Value::Array(items)) => {
             let mut list = Vec::with_capacity(items.len());

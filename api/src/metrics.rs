@@ -1,8 +1,8 @@
 //! Prometheus metrics: requests and latency by operation and outcome, GraphQL errors by code,
 //! database pool use. Rendered at `/metrics`.
 
-use std::collections::HashSet;
-use std::sync::{Mutex, OnceLock};
+use std::collections::{HashMap, HashSet};
+use std::sync::{Mutex, OnceLock, RwLock};
 use std::time::Duration;
 
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
@@ -57,14 +57,43 @@ impl OperationLabels {
 }
 
 /// One GraphQL request, done.
-pub fn request(operation: &str, outcome: &str, elapsed: Duration) {
+pub fn request(operation: &str, outcome: &'static str, elapsed: Duration) {
+    let (counter, histogram) = request_handles(operation, outcome);
+    counter.increment(1);
+    histogram.record(elapsed.as_secs_f64());
+}
+
+/// The request counter and histogram of one label pair, registered once: registering builds
+/// the labels and looks them up in the recorder, a cost paid otherwise on every request.
+/// Operation labels are bounded ([`OperationLabels`]), and so is this map.
+fn request_handles(
+    operation: &str,
+    outcome: &'static str,
+) -> (metrics::Counter, metrics::Histogram) {
+    type Handles = HashMap<(String, &'static str), (metrics::Counter, metrics::Histogram)>;
+    const MAX_HANDLES: usize = 4096;
+    static HANDLES: OnceLock<RwLock<Handles>> = OnceLock::new();
+    let handles = HANDLES.get_or_init(RwLock::default);
+    let key = (operation.to_owned(), outcome);
+    if let Ok(known) = handles.read()
+        && let Some(pair) = known.get(&key)
+    {
+        return pair.clone();
+    }
     let labels = [
         ("operation", operation.to_owned()),
         ("outcome", outcome.to_owned()),
     ];
-    metrics::counter!("plan_api_graphql_requests_total", &labels).increment(1);
-    metrics::histogram!("plan_api_graphql_request_duration_seconds", &labels)
-        .record(elapsed.as_secs_f64());
+    let pair = (
+        metrics::counter!("plan_api_graphql_requests_total", &labels),
+        metrics::histogram!("plan_api_graphql_request_duration_seconds", &labels),
+    );
+    if let Ok(mut known) = handles.write()
+        && known.len() < MAX_HANDLES
+    {
+        known.insert(key, pair.clone());
+    }
+    pair
 }
 
 /// One error sent to a client, by its `extensions.code`.

@@ -153,7 +153,10 @@ pub fn cost_of(response: &GqlResponse) -> usize {
 /// Adds `extensions.cost: { requested, limit }` to a response.
 pub fn attach_cost(response: &mut GqlResponse, requested: usize, limit: usize) {
     let mut cost = async_graphql::indexmap::IndexMap::new();
-    cost.insert(async_graphql::Name::new("requested"), (requested as u64).into());
+    cost.insert(
+        async_graphql::Name::new("requested"),
+        (requested as u64).into(),
+    );
     cost.insert(async_graphql::Name::new("limit"), (limit as u64).into());
     response
         .extensions

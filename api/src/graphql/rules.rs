@@ -94,7 +94,11 @@ impl Extension for Rules {
 /// `operation_name` of `document` that produced it (fragments flattened); keys the selection
 /// does not name (none, normally) go last. Objects already in order (most of them: fields that
 /// finish at once finish in order) are left as they are.
-pub fn in_selection_order(data: &mut Value, document: &ExecutableDocument, operation_name: Option<&str>) {
+pub fn in_selection_order(
+    data: &mut Value,
+    document: &ExecutableDocument,
+    operation_name: Option<&str>,
+) {
     let operation = document
         .operations
         .iter()
