@@ -116,6 +116,23 @@ impl Reply {
             .as_str()
             .unwrap_or_default()
     }
+
+    /// The paths of the first error's `extensions.fieldErrors` (every input problem, in order).
+    pub fn field_errors(&self) -> Vec<String> {
+        self.body["errors"][0]["extensions"]["fieldErrors"]
+            .as_array()
+            .unwrap_or_else(|| panic!("no fieldErrors: {}", self.body))
+            .iter()
+            .map(|e| e["field"].as_str().expect("a field").to_owned())
+            .collect()
+    }
+
+    /// The message of the field error at `i`.
+    pub fn field_message(&self, i: usize) -> &str {
+        self.body["errors"][0]["extensions"]["fieldErrors"][i]["message"]
+            .as_str()
+            .unwrap_or_default()
+    }
 }
 
 impl TestApp {
@@ -222,6 +239,79 @@ impl TestApp {
     pub async fn get(&self, uri: &str) -> Reply {
         self.send(Request::get(uri).body(Body::empty()).expect("request"))
             .await
+    }
+
+    /// POSTs a GraphQL document with variables as `who`.
+    pub async fn post_as(&self, who: Who, query: &str, variables: Value) -> Reply {
+        self.post_as_with(who, query, variables, &[]).await
+    }
+
+    /// POSTs a GraphQL document with variables as `who`, with extra headers.
+    pub async fn post_as_with(
+        &self,
+        who: Who,
+        query: &str,
+        variables: Value,
+        extra: &[(&str, &str)],
+    ) -> Reply {
+        let authorization = who.authorization();
+        let mut headers: Vec<(&str, &str)> = extra.to_vec();
+        if let Some(a) = &authorization {
+            headers.push(("authorization", a));
+        }
+        self.post(query, variables, &headers).await
+    }
+
+    /// POSTs a GraphQL document as `who` and returns its `data`, failing the test on any error.
+    pub async fn data_as(&self, who: Who, query: &str, variables: Value) -> Value {
+        let reply = self.post_as(who, query, variables).await;
+        assert_eq!(reply.status, StatusCode::OK, "{who:?}: {}", reply.body);
+        assert!(
+            reply.body.get("errors").is_none(),
+            "{who:?}: unexpected errors: {}",
+            reply.body["errors"]
+        );
+        reply.body["data"].clone()
+    }
+}
+
+/// Who calls: a role of the policy table, with the unit or municipality it acts for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Who {
+    /// No token.
+    Anonymous,
+    /// A reader: sees everything, changes nothing.
+    Reader,
+    /// A unit of the AMB, by its organization code.
+    Area(&'static str),
+    /// A municipality, by its INE code.
+    Municipality(&'static str),
+    /// A coordinator.
+    Admin,
+}
+
+/// The International Relations Service: responsible for LE1.1-LE1.4 (and more of LE1-LE3).
+pub const SRI: Who = Who::Area("AMB-SRI");
+/// The area containing the International Relations and International Cooperation services.
+pub const AIC: Who = Who::Area("AMB-AIC");
+/// The Economic Development Agency: responsible for LE4.1-LE4.5.
+pub const ADE: Who = Who::Area("AMB-ADE");
+/// L'Hospitalet de Llobregat.
+pub const HOSPITALET: Who = Who::Municipality("08101");
+/// Barcelona.
+pub const BARCELONA: Who = Who::Municipality("08019");
+
+impl Who {
+    /// The `authorization` header of a valid token for this caller (none when anonymous).
+    pub fn authorization(self) -> Option<String> {
+        let jwt = match self {
+            Who::Anonymous => return None,
+            Who::Reader => token("reader", None, None),
+            Who::Area(unit) => token("area", Some(unit), None),
+            Who::Municipality(ine) => token("municipality", None, Some(ine)),
+            Who::Admin => token("admin", None, None),
+        };
+        Some(format!("Bearer {jwt}"))
     }
 }
 

@@ -11,7 +11,7 @@ const LAST_ENTRY: &str = "{ auditLog(first: 1) { nodes { sequence at actorSubjec
 
 /// The newest audit entry.
 async fn last_entry(app: &TestApp) -> Value {
-    ok(app, Admin, LAST_ENTRY, json!({})).await["auditLog"]["nodes"][0].clone()
+    app.data_as(Admin, LAST_ENTRY, json!({})).await["auditLog"]["nodes"][0].clone()
 }
 
 /// Sends a write with an `x-request-id` and returns its data and the id the server echoed.
@@ -22,7 +22,9 @@ async fn write_with_id(
     vars: Value,
     id: &str,
 ) -> (Value, String) {
-    let reply = gql_with(app, who, query, vars, &[("x-request-id", id)]).await;
+    let reply = app
+        .post_as_with(who, query, vars, &[("x-request-id", id)])
+        .await;
     assert!(reply.body.get("errors").is_none(), "{}", reply.body);
     let echoed = reply.headers["x-request-id"]
         .to_str()
@@ -140,7 +142,7 @@ async fn every_write_leaves_an_audit_entry_with_actor_snapshots_and_request_id()
             vars[k] = v.clone();
         }
         // Without a client id the server makes one up and returns it.
-        let reply = gql(&app, who, &doc, vars).await;
+        let reply = app.post_as(who, &doc, vars).await;
         assert!(
             reply.body.get("errors").is_none(),
             "{operation}: {}",
@@ -282,9 +284,7 @@ async fn every_write_leaves_an_audit_entry_with_actor_snapshots_and_request_id()
     );
 
     // The filters.
-    let updates = ok(
-        &app,
-        Admin,
+    let updates = app.data_as(Admin,
         r#"{ auditLog(filter: { operation: "SUBMIT", actorSubject: "test-area" }) { totalCount } }"#,
         json!({}),
     )
@@ -315,7 +315,7 @@ async fn audited(
 ) -> Value {
     let count = || async { world(app).await["auditLog"]["totalCount"].as_i64() };
     let before = count().await.expect("a count");
-    let reply = gql(app, who, query, vars).await;
+    let reply = app.post_as(who, query, vars).await;
     assert!(
         reply.body.get("errors").is_none(),
         "{operation}: {}",
@@ -468,8 +468,7 @@ async fn every_mutation_appends_exactly_one_audit_entry() {
     // Reads write nothing.
     let before = world(&app).await;
     annual_report(&app, Anonymous, 2024).await;
-    ok(
-        &app,
+    app.data_as(
         Admin,
         "{ reportingYears { year } auditLog { totalCount } }",
         json!({}),
@@ -482,14 +481,14 @@ async fn every_mutation_appends_exactly_one_audit_entry() {
 async fn a_malformed_request_id_is_replaced_by_a_fresh_one() {
     let app = TestApp::new().await;
     let input = progress("LE1.1", 2023, "IN_PROGRESS", 40);
-    let reply = gql_with(
-        &app,
-        SRI,
-        &Kind::Progress.create_doc(),
-        create_vars(&input, false),
-        &[("x-request-id", "not a valid id!")],
-    )
-    .await;
+    let reply = app
+        .post_as_with(
+            SRI,
+            &Kind::Progress.create_doc(),
+            create_vars(&input, false),
+            &[("x-request-id", "not a valid id!")],
+        )
+        .await;
     assert!(reply.body.get("errors").is_none(), "{}", reply.body);
     let echoed = reply.headers["x-request-id"].to_str().expect("ascii");
     assert_ne!(echoed, "not a valid id!");

@@ -85,15 +85,13 @@ async fn the_audit_log_of_a_record_lists_that_record_s_entries_only() {
     let rec = step(&app, SRI, SUBMIT, &rec).await;
     let rec = publish(&app, &rec).await;
     step(&app, Admin, ARCHIVE, &rec).await;
-    ok(
-        &app,
+    app.data_as(
         Admin,
         "mutation { closeReportingYear(year: 2021) { year } }",
         json!({}),
     )
     .await;
-    ok(
-        &app,
+    app.data_as(
         Admin,
         "mutation { publishAnnualReport(year: 2021) { year } }",
         json!({}),
@@ -101,7 +99,7 @@ async fn the_audit_log_of_a_record_lists_that_record_s_entries_only() {
     .await;
     let query = "query($id: ID!) { auditLog(filter: { record: $id }) { totalCount nodes { operation recordId } } }";
     for who in [Admin, SRI] {
-        let trail = ok(&app, who, query, json!({ "id": rec.id })).await;
+        let trail = app.data_as(who, query, json!({ "id": rec.id })).await;
         let operations: Vec<&str> = trail["auditLog"]["nodes"]
             .as_array()
             .expect("a list")
@@ -145,8 +143,7 @@ async fn the_audit_log_shows_each_role_only_entries_about_its_own_records() {
     )
     .await;
     let admin = create(&app, Admin, Kind::Evaluation, evaluation("MID_TERM")).await;
-    ok(
-        &app,
+    app.data_as(
         Admin,
         "mutation { closeReportingYear(year: 2021) { year } }",
         json!({}),
@@ -161,7 +158,7 @@ async fn the_audit_log_shows_each_role_only_entries_about_its_own_records() {
         (HOSPITALET, vec![&h]),
         (BARCELONA, vec![]),
     ] {
-        let data = ok(&app, who, query, json!({})).await;
+        let data = app.data_as(who, query, json!({})).await;
         let seen: Vec<Value> = data["auditLog"]["nodes"]
             .as_array()
             .expect("a list")
@@ -172,11 +169,11 @@ async fn the_audit_log_shows_each_role_only_entries_about_its_own_records() {
         assert_eq!(seen, expected, "{who:?}");
         assert_eq!(data["auditLog"]["totalCount"], expected.len(), "{who:?}");
     }
-    let all = ok(&app, Admin, query, json!({})).await;
+    let all = app.data_as(Admin, query, json!({})).await;
     assert_eq!(all["auditLog"]["totalCount"], 7);
     assert_eq!(all["auditLog"]["nodes"][1]["recordId"], json!(admin.id));
     for who in [Anonymous, Reader] {
-        let reply = gql(&app, who, query, json!({})).await;
+        let reply = app.post_as(who, query, json!({})).await;
         assert_eq!(
             reply.error_code(),
             Some("FORBIDDEN"),

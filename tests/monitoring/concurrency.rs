@@ -80,14 +80,12 @@ async fn of_two_concurrent_updates_at_the_same_version_exactly_one_wins() {
         .await;
         let before = world(&app).await;
         let (a, b) = tokio::join!(
-            gql(
-                &app,
+            app.post_as(
                 SRI,
                 &doc,
                 update_vars(&rec, &progress("LE1.1", 2023, "IN_PROGRESS", 30))
             ),
-            gql(
-                &app,
+            app.post_as(
                 Admin,
                 &doc,
                 update_vars(&rec, &progress("LE1.1", 2023, "DELAYED", 60))
@@ -135,8 +133,8 @@ async fn of_two_concurrent_review_steps_at_the_same_version_exactly_one_wins() {
         )
         .await;
         let (a, b) = tokio::join!(
-            gql(&app, Admin, PUBLISH, rec_vars(&rec)),
-            gql(&app, Admin, ARCHIVE, rec_vars(&rec)),
+            app.post_as(Admin, PUBLISH, rec_vars(&rec)),
+            app.post_as(Admin, ARCHIVE, rec_vars(&rec)),
         );
         let codes = [a.error_code(), b.error_code()];
         assert!(
@@ -172,9 +170,9 @@ async fn retrying_a_create_with_the_same_key_returns_the_same_record() {
     let doc = Kind::Progress.create_doc();
     let input = progress("LE1.1", 2023, "IN_PROGRESS", 40);
     let vars = json!({ "input": input, "key": "6f1c2a8e-retry", "submit": false });
-    let first = ok(&app, SRI, &doc, vars.clone()).await;
+    let first = app.data_as(SRI, &doc, vars.clone()).await;
     let after_first = world(&app).await;
-    let retry = ok(&app, SRI, &doc, vars.clone()).await;
+    let retry = app.data_as(SRI, &doc, vars.clone()).await;
     assert_eq!(retry, first);
     assert_eq!(
         world(&app).await,
@@ -184,7 +182,7 @@ async fn retrying_a_create_with_the_same_key_returns_the_same_record() {
     assert_eq!(after_first["progressUpdates"]["totalCount"], 1);
     assert_eq!(after_first["auditLog"]["totalCount"], 1);
     // The key is the caller's: another caller sending the very same request gets its own record.
-    let other = ok(&app, Admin, &doc, vars).await;
+    let other = app.data_as(Admin, &doc, vars).await;
     assert_ne!(other["r"]["id"], first["r"]["id"]);
     assert_eq!(world(&app).await["progressUpdates"]["totalCount"], 2);
 }
@@ -194,8 +192,7 @@ async fn reusing_a_key_for_a_different_request_is_a_conflict() {
     let app = TestApp::new().await;
     let key = "c0ffee-0001";
     let input = progress("LE1.1", 2023, "IN_PROGRESS", 40);
-    ok(
-        &app,
+    app.data_as(
         SRI,
         &Kind::Progress.create_doc(),
         json!({ "input": input, "key": key, "submit": false }),
@@ -233,8 +230,8 @@ async fn concurrent_retries_with_the_same_key_create_one_record() {
             "key": format!("concurrent-{round}"), "submit": false,
         });
         let (a, b) = tokio::join!(
-            gql(&app, SRI, &doc, vars.clone()),
-            gql(&app, SRI, &doc, vars)
+            app.post_as(SRI, &doc, vars.clone()),
+            app.post_as(SRI, &doc, vars)
         );
         assert!(a.body.get("errors").is_none(), "{}", a.body);
         assert!(b.body.get("errors").is_none(), "{}", b.body);

@@ -200,7 +200,9 @@ async fn an_unknown_filter_code_is_bad_user_input() {
     ] {
         let query =
             format!("query($f: MonitoringFilter) {{ {field}(filter: $f) {{ totalCount }} }}");
-        let reply = gql(&app, Admin, &query, json!({ "f": { filter: value } })).await;
+        let reply = app
+            .post_as(Admin, &query, json!({ "f": { filter: value } }))
+            .await;
         assert_eq!(
             reply.error_code(),
             Some("BAD_USER_INPUT"),

@@ -43,14 +43,14 @@ async fn records_list_the_languages_they_were_given() {
         ])
     );
     // The request's language picks the text when the field names none.
-    let reply = gql_with(
-        &app,
-        SRI,
-        "query($id: ID!) { node(id: $id) { ... on Activity { title } } }",
-        json!({ "id": both.id }),
-        &[("accept-language", "en")],
-    )
-    .await;
+    let reply = app
+        .post_as_with(
+            SRI,
+            "query($id: ID!) { node(id: $id) { ... on Activity { title } } }",
+            json!({ "id": both.id }),
+            &[("accept-language", "en")],
+        )
+        .await;
     assert_eq!(reply.body["data"]["node"]["title"], "Metropolitan forum");
 
     // Every text must have a language for the record to list it; blank texts are no language.
@@ -72,25 +72,25 @@ async fn records_list_the_languages_they_were_given() {
         let mut input = input;
         input["kind"] = json!("FORUM");
         input["startDate"] = json!("2023-01-01");
-        let data = ok(
-            &app,
-            SRI,
-            &Kind::Activity.create_doc(),
-            create_vars(&input, false),
-        )
-        .await;
+        let data = app
+            .data_as(
+                SRI,
+                &Kind::Activity.create_doc(),
+                create_vars(&input, false),
+            )
+            .await;
         assert_eq!(data["r"]["languages"], languages, "{input}");
     }
     // A progress update's milestones count as texts too.
     let mut input = progress("LE1.1", 2023, "IN_PROGRESS", 40);
     input["narrative"] = json!({ "es": "Avance", "en": "Progress" });
     input["milestones"] = json!([{ "date": "2023-03-03", "text": { "es": "Hito" } }]);
-    let data = ok(
-        &app,
-        SRI,
-        &Kind::Progress.create_doc(),
-        create_vars(&input, false),
-    )
-    .await;
+    let data = app
+        .data_as(
+            SRI,
+            &Kind::Progress.create_doc(),
+            create_vars(&input, false),
+        )
+        .await;
     assert_eq!(data["r"]["languages"], json!(["ES"]));
 }

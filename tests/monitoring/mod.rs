@@ -2,6 +2,10 @@
 //! role × operation matrix, optimistic concurrency, idempotent creation, visibility of
 //! unpublished records, the audit trail, closed reporting years, roll-ups, indicator status,
 //! filters, languages, and the frozen annual report.
+//!
+//! One file per area; this one holds what they share of monitoring: the record kinds and their
+//! documents, inputs, and the checks that a refused write changed nothing. Who calls and how
+//! (`Who`, `TestApp::data_as`, `Reply::field_errors`) is the common harness's.
 
 mod audit;
 mod audit_reads;
@@ -19,83 +23,13 @@ mod years;
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use axum::http::StatusCode;
 use serde_json::{Value, json};
 
-use crate::common::{Reply, TEST_SECRET, TestApp, claims, hs256, token};
-
-// ---------------------------------------------------------------------------------------------
-// Who calls
-// ---------------------------------------------------------------------------------------------
-
-/// The caller of a request.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Who {
-    Anonymous,
-    Reader,
-    Area(&'static str),
-    Municipality(&'static str),
-    Admin,
-}
+use crate::common::{
+    ADE, AIC, BARCELONA, HOSPITALET, Reply, SRI, TEST_SECRET, TestApp, Who, claims, hs256,
+};
 
 use Who::{Admin, Anonymous, Reader};
-
-/// The International Relations Service: responsible for LE1.1-LE1.4 (and more of LE1-LE3).
-const SRI: Who = Who::Area("AMB-SRI");
-/// The area containing the International Relations and International Cooperation services.
-const AIC: Who = Who::Area("AMB-AIC");
-/// The Economic Development Agency: responsible for LE4.1-LE4.5.
-const ADE: Who = Who::Area("AMB-ADE");
-/// L'Hospitalet de Llobregat.
-const HOSPITALET: Who = Who::Municipality("08101");
-/// Barcelona.
-const BARCELONA: Who = Who::Municipality("08019");
-
-impl Who {
-    fn authorization(self) -> Option<String> {
-        let jwt = match self {
-            Anonymous => return None,
-            Reader => token("reader", None, None),
-            Who::Area(unit) => token("area", Some(unit), None),
-            Who::Municipality(ine) => token("municipality", None, Some(ine)),
-            Admin => token("admin", None, None),
-        };
-        Some(format!("Bearer {jwt}"))
-    }
-}
-
-/// Sends `query` as `who`.
-async fn gql(app: &TestApp, who: Who, query: &str, vars: Value) -> Reply {
-    gql_with(app, who, query, vars, &[]).await
-}
-
-/// Sends `query` as `who`, with extra headers.
-async fn gql_with(
-    app: &TestApp,
-    who: Who,
-    query: &str,
-    vars: Value,
-    extra: &[(&str, &str)],
-) -> Reply {
-    let authorization = who.authorization();
-    let mut headers: Vec<(&str, &str)> = extra.to_vec();
-    if let Some(a) = &authorization {
-        headers.push(("authorization", a));
-    }
-    app.post(query, vars, &headers).await
-}
-
-/// Sends `query` as `who` and returns its `data`, failing on any error.
-async fn ok(app: &TestApp, who: Who, query: &str, vars: Value) -> Value {
-    let reply = gql(app, who, query, vars).await;
-    assert_eq!(reply.status, StatusCode::OK, "{who:?}: {}", reply.body);
-    assert!(
-        reply.body.get("errors").is_none(),
-        "{who:?}: unexpected errors: {}",
-        reply.body["errors"]
-    );
-    reply.body["data"].clone()
-}
 
 /// Everything a write could change, as a coordinator sees it: every record with its version
 /// and state, the reporting years, and the number of audit entries.
@@ -110,13 +44,13 @@ async fn world(app: &TestApp) -> Value {
         reportingYears { year closed version }
         auditLog(first: 1) { totalCount }
     }";
-    ok(app, Admin, WORLD, json!({})).await
+    app.data_as(Admin, WORLD, json!({})).await
 }
 
 /// Sends a write that must fail with `code`, and checks that it changed nothing.
 async fn refused(app: &TestApp, who: Who, query: &str, vars: Value, code: &str) -> Reply {
     let before = world(app).await;
-    let reply = gql(app, who, query, vars).await;
+    let reply = app.post_as(who, query, vars).await;
     assert_eq!(reply.error_code(), Some(code), "{who:?}: {}", reply.body);
     assert!(reply.body["data"].is_null(), "{who:?}: {}", reply.body);
     assert_eq!(
@@ -133,25 +67,8 @@ async fn invalid(app: &TestApp, who: Who, query: &str, vars: Value, fields: &[&s
     let reply = refused(app, who, query, vars, "BAD_USER_INPUT").await;
     let ext = &reply.body["errors"][0]["extensions"];
     assert_eq!(ext["field"], fields[0], "{}", reply.body);
-    assert_eq!(field_errors(&reply), fields, "{}", reply.body);
+    assert_eq!(reply.field_errors(), fields, "{}", reply.body);
     reply
-}
-
-/// The paths of `extensions.fieldErrors`.
-fn field_errors(reply: &Reply) -> Vec<String> {
-    reply.body["errors"][0]["extensions"]["fieldErrors"]
-        .as_array()
-        .unwrap_or_else(|| panic!("no fieldErrors: {}", reply.body))
-        .iter()
-        .map(|e| e["field"].as_str().expect("a field").to_owned())
-        .collect()
-}
-
-/// The message of the field error at `i`.
-fn field_message(reply: &Reply, i: usize) -> &str {
-    reply.body["errors"][0]["extensions"]["fieldErrors"][i]["message"]
-        .as_str()
-        .unwrap_or_default()
 }
 
 /// How a role's attempt must end.
@@ -168,7 +85,7 @@ use Outcome::{Allowed, Forbidden, NotFound};
 /// Sends a write as `who` and checks it ends as `outcome` (changing nothing unless allowed).
 async fn attempt(app: &TestApp, who: Who, query: &str, vars: Value, outcome: Outcome) -> Value {
     match outcome {
-        Allowed => ok(app, who, query, vars).await,
+        Allowed => app.data_as(who, query, vars).await,
         Forbidden => refused(app, who, query, vars, "FORBIDDEN").await.body,
         NotFound => refused(app, who, query, vars, "NOT_FOUND").await.body,
     }
@@ -257,14 +174,18 @@ fn rec_vars(rec: &Rec) -> Value {
 
 /// Creates a DRAFT record as `who`.
 async fn create(app: &TestApp, who: Who, kind: Kind, input: Value) -> Rec {
-    let data = ok(app, who, &kind.create_doc(), create_vars(&input, false)).await;
+    let data = app
+        .data_as(who, &kind.create_doc(), create_vars(&input, false))
+        .await;
     assert_eq!(data["r"]["state"], "DRAFT");
     Rec::of(&data["r"])
 }
 
 /// Creates a SUBMITTED record as `who`.
 async fn create_submitted(app: &TestApp, who: Who, kind: Kind, input: Value) -> Rec {
-    let data = ok(app, who, &kind.create_doc(), create_vars(&input, true)).await;
+    let data = app
+        .data_as(who, &kind.create_doc(), create_vars(&input, true))
+        .await;
     assert_eq!(data["r"]["state"], "SUBMITTED");
     Rec::of(&data["r"])
 }
@@ -277,7 +198,9 @@ async fn create_published(app: &TestApp, who: Who, kind: Kind, input: Value) -> 
 
 /// Changes a record as `who`.
 async fn update(app: &TestApp, who: Who, kind: Kind, rec: &Rec, input: Value) -> Rec {
-    let data = ok(app, who, &kind.update_doc(), update_vars(rec, &input)).await;
+    let data = app
+        .data_as(who, &kind.update_doc(), update_vars(rec, &input))
+        .await;
     Rec::of(&data["r"])
 }
 
@@ -292,7 +215,7 @@ const RETURN: &str = "mutation($id: ID!, $v: Int!, $comment: LocalizedTextInput!
 
 /// A review step (`SUBMIT`, `PUBLISH`, `ARCHIVE`) as `who`.
 async fn step(app: &TestApp, who: Who, doc: &str, rec: &Rec) -> Rec {
-    let data = ok(app, who, doc, rec_vars(rec)).await;
+    let data = app.data_as(who, doc, rec_vars(rec)).await;
     Rec::of(&data["r"])
 }
 
@@ -311,14 +234,14 @@ async fn publish(app: &TestApp, rec: &Rec) -> Rec {
 
 async fn return_with(app: &TestApp, rec: &Rec, comment: &str) -> Rec {
     let vars = json!({ "id": rec.id, "v": rec.version, "comment": { "en": comment } });
-    let data = ok(app, Admin, RETURN, vars).await;
+    let data = app.data_as(Admin, RETURN, vars).await;
     Rec::of(&data["r"])
 }
 
 /// A record by ID as `who` sees it (`null` when it may not).
 async fn node(app: &TestApp, who: Who, id: &str, fields: &str) -> Value {
     let query = format!("query($id: ID!) {{ node(id: $id) {{ id {fields} }} }}");
-    ok(app, who, &query, json!({ "id": id })).await["node"].clone()
+    app.data_as(who, &query, json!({ "id": id })).await["node"].clone()
 }
 
 /// The IDs of a list field's nodes (checking `totalCount` agrees).
@@ -326,7 +249,7 @@ async fn list(app: &TestApp, who: Who, field: &str, filter: Value) -> Vec<String
     let query = format!(
         "query($f: MonitoringFilter) {{ l: {field}(first: 50, filter: $f) {{ totalCount nodes {{ id }} }} }}"
     );
-    let data = ok(app, who, &query, json!({ "f": filter })).await;
+    let data = app.data_as(who, &query, json!({ "f": filter })).await;
     let ids = ids(&data["l"]["nodes"]);
     assert_eq!(data["l"]["totalCount"], ids.len(), "{who:?} {field}");
     ids
@@ -431,5 +354,5 @@ const REPORT: &str = "year planCode published publishedAt
 
 async fn annual_report(app: &TestApp, who: Who, year: i32) -> Value {
     let query = format!("query($y: Int!) {{ annualReport(year: $y) {{ {REPORT} }} }}");
-    ok(app, who, &query, json!({ "y": year })).await["annualReport"].clone()
+    app.data_as(who, &query, json!({ "y": year })).await["annualReport"].clone()
 }

@@ -11,7 +11,7 @@ async fn current_progress_is_the_latest_published_update() {
     let app = TestApp::new().await;
     let query = r#"{ action(code: "LE1.1") { currentProgress { id year percentComplete }
                     progressHistory { id state } } }"#;
-    let none = ok(&app, Anonymous, query, json!({})).await;
+    let none = app.data_as(Anonymous, query, json!({})).await;
     assert_eq!(
         none["action"],
         json!({ "currentProgress": null, "progressHistory": [] })
@@ -47,15 +47,15 @@ async fn current_progress_is_the_latest_published_update() {
     .await;
     let current = json!({ "id": p2023.id, "year": 2023, "percentComplete": 50 });
     for who in [Anonymous, SRI, Admin] {
-        let data = ok(&app, who, query, json!({})).await;
+        let data = app.data_as(who, query, json!({})).await;
         assert_eq!(data["action"]["currentProgress"], current, "{who:?}");
     }
-    let sri = ok(&app, SRI, query, json!({})).await;
+    let sri = app.data_as(SRI, query, json!({})).await;
     assert_eq!(
         ids(&sri["action"]["progressHistory"]),
         id_list(&[&s2024, &d2024, &p2023, &p2022])
     );
-    let anonymous = ok(&app, Anonymous, query, json!({})).await;
+    let anonymous = app.data_as(Anonymous, query, json!({})).await;
     assert_eq!(
         ids(&anonymous["action"]["progressHistory"]),
         id_list(&[&p2023, &p2022])
@@ -63,11 +63,11 @@ async fn current_progress_is_the_latest_published_update() {
 
     // Archiving the current one falls back to the one before.
     step(&app, Admin, ARCHIVE, &p2023).await;
-    let data = ok(&app, Anonymous, query, json!({})).await;
+    let data = app.data_as(Anonymous, query, json!({})).await;
     assert_eq!(data["action"]["currentProgress"]["id"], json!(p2022.id));
     // Publishing a newer one makes it current.
     publish(&app, &s2024).await;
-    let data = ok(&app, Anonymous, query, json!({})).await;
+    let data = app.data_as(Anonymous, query, json!({})).await;
     assert_eq!(
         data["action"]["currentProgress"],
         json!({ "id": s2024.id, "year": 2024, "percentComplete": 60 })
@@ -119,7 +119,7 @@ async fn progress_summary_counts_the_published_state_of_a_line_and_the_plan() {
              le4: strategicLine(code: "LE4") {{ progressSummary {{ {SUMMARY} }} }}
              le1: strategicLine(code: "LE1") {{ progressSummary {{ {SUMMARY} }} }} }}"#
     );
-    let before = ok(&app, Anonymous, &query, json!({})).await;
+    let before = app.data_as(Anonymous, &query, json!({})).await;
     assert_eq!(
         before["plan"]["progressSummary"],
         json!({ "actions": 29, "notReported": 29, "byStatus": by_status([0; 5]),
@@ -186,7 +186,7 @@ async fn progress_summary_counts_the_published_state_of_a_line_and_the_plan() {
     )
     .await;
 
-    let after = ok(&app, Anonymous, &query, json!({})).await;
+    let after = app.data_as(Anonymous, &query, json!({})).await;
     let le4 = json!({
         "actions": 5, "notReported": 3, "byStatus": by_status([0, 1, 0, 1, 0]),
         "meanPercentComplete": 75.0, "indicatorsByStatus": indicators_by_status([0, 1, 0, 0, 1]),
@@ -202,7 +202,7 @@ async fn progress_summary_counts_the_published_state_of_a_line_and_the_plan() {
                 "meanPercentComplete": null, "indicatorsByStatus": indicators_by_status([0; 5]) })
     );
     // Coordinators see the same published state.
-    assert_eq!(ok(&app, Admin, &query, json!({})).await, after);
+    assert_eq!(app.data_as(Admin, &query, json!({})).await, after);
 }
 
 #[tokio::test]

@@ -20,7 +20,9 @@ async fn create_progress_update_returns_a_draft_that_a_follow_up_query_sees() {
             id state version year status percentComplete narrative(lang: EN)
             milestones { date text(lang: EN) } evidenceLinks action { code } languages
             reportedBy { role subject unit { code } municipality { ineCode } } } }";
-    let data = ok(&app, SRI, doc, json!({ "input": input, "key": key() })).await;
+    let data = app
+        .data_as(SRI, doc, json!({ "input": input, "key": key() }))
+        .await;
     let r = &data["r"];
     assert_eq!(
         *r,
@@ -45,13 +47,13 @@ async fn create_progress_update_returns_a_draft_that_a_follow_up_query_sees() {
         list(&app, Admin, "progressUpdates", json!({ "action": "LE1.1" })).await,
         vec![id.to_owned()]
     );
-    let history = ok(
-        &app,
-        SRI,
-        r#"{ action(code: "LE1.1") { progressHistory { id state } currentProgress { id } } }"#,
-        json!({}),
-    )
-    .await;
+    let history = app
+        .data_as(
+            SRI,
+            r#"{ action(code: "LE1.1") { progressHistory { id state } currentProgress { id } } }"#,
+            json!({}),
+        )
+        .await;
     assert_eq!(
         history["action"],
         json!({ "progressHistory": [{ "id": id, "state": "DRAFT" }], "currentProgress": null })
@@ -137,13 +139,13 @@ async fn create_and_update_activity_store_every_field() {
         "zones": ["AFRICA"], "partners": ["gauteng"], "organizations": ["METROPOLIS"],
         "municipalities": ["08019"],
     });
-    let data = ok(
-        &app,
-        SRI,
-        &Kind::Activity.create_doc(),
-        create_vars(&input, false),
-    )
-    .await;
+    let data = app
+        .data_as(
+            SRI,
+            &Kind::Activity.create_doc(),
+            create_vars(&input, false),
+        )
+        .await;
     let rec = Rec::of(&data["r"]);
     assert_eq!(data["r"]["year"], 2022);
     assert_eq!(data["r"]["languages"], json!(["ES", "EN"]));
@@ -216,13 +218,13 @@ async fn a_municipality_s_activities_and_projects_always_involve_the_municipalit
     )
     .await;
     assert_eq!(seen["municipalities"], json!([{ "ineCode": "08101" }]));
-    let mine = ok(
-        &app,
-        HOSPITALET,
-        r#"{ municipality(ineCode: "08101") { activities { id } fundedProjects { id } } }"#,
-        json!({}),
-    )
-    .await;
+    let mine = app
+        .data_as(
+            HOSPITALET,
+            r#"{ municipality(ineCode: "08101") { activities { id } fundedProjects { id } } }"#,
+            json!({}),
+        )
+        .await;
     assert_eq!(
         mine["municipality"],
         json!({ "activities": [{ "id": rec.id }], "fundedProjects": [{ "id": project.id }] })
@@ -243,13 +245,9 @@ async fn create_and_update_funded_project_keep_exact_amounts() {
         "endDate": "2023-08-31", "status": "IN_EXECUTION", "links": ["https://urbact.eu"],
         "actions": ["LE2.1", "LE2.2"], "municipalities": ["08101", "08019"],
     });
-    let data = ok(
-        &app,
-        SRI,
-        &Kind::Project.create_doc(),
-        create_vars(&input, false),
-    )
-    .await;
+    let data = app
+        .data_as(SRI, &Kind::Project.create_doc(), create_vars(&input, false))
+        .await;
     let rec = Rec::of(&data["r"]);
     // Projects may start before the plan; the record's year is the year it starts.
     assert_eq!(data["r"]["year"], 2020);
@@ -295,13 +293,13 @@ async fn create_and_update_indicator() {
         "unit": "networks", "expectedResult": "LE1.R1", "baselineValue": "12.50",
         "baselineYear": 2019, "targetValue": "18", "targetYear": 2025, "direction": "INCREASE",
     });
-    let data = ok(
-        &app,
-        Admin,
-        &Kind::Indicator.create_doc(),
-        create_vars(&input, false),
-    )
-    .await;
+    let data = app
+        .data_as(
+            Admin,
+            &Kind::Indicator.create_doc(),
+            create_vars(&input, false),
+        )
+        .await;
     let rec = Rec::of(&data["r"]);
     assert_eq!(data["r"]["year"], Value::Null);
     let seen = node(&app, Admin, &rec.id, INDICATOR_FIELDS).await;
@@ -359,13 +357,13 @@ async fn create_and_update_measurement() {
     let ind = le11_indicator(&app, "IND-1").await;
     let mut input = measurement(&ind, 2023, "14.50");
     input["notes"] = json!({ "en": "Counted in December" });
-    let data = ok(
-        &app,
-        SRI,
-        &Kind::Measurement.create_doc(),
-        create_vars(&input, false),
-    )
-    .await;
+    let data = app
+        .data_as(
+            SRI,
+            &Kind::Measurement.create_doc(),
+            create_vars(&input, false),
+        )
+        .await;
     let rec = Rec::of(&data["r"]);
     let seen = node(&app, SRI, &rec.id, MEASUREMENT_FIELDS).await;
     assert_eq!(

@@ -48,7 +48,7 @@ async fn a_published_annual_report_is_frozen() {
     create_published(&app, SRI, Kind::Measurement, measurement(&ind, 2023, "15")).await;
 
     let doc = format!("mutation {{ publishAnnualReport(year: 2023) {{ {REPORT} }} }}");
-    let frozen = ok(&app, Admin, &doc, json!({})).await["publishAnnualReport"].clone();
+    let frozen = app.data_as(Admin, &doc, json!({})).await["publishAnnualReport"].clone();
     assert_eq!(
         (&frozen["year"], &frozen["planCode"], &frozen["published"]),
         (&json!(2023), &json!("AMB-PI-2021-2025"), &json!(true))

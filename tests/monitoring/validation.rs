@@ -31,15 +31,15 @@ async fn progress_update_validation_reports_every_problem_at_once() {
         ],
     )
     .await;
-    assert_eq!(field_message(&reply, 0), "unknown action \"LE9.9\"");
+    assert_eq!(reply.field_message(0), "unknown action \"LE9.9\"");
     assert_eq!(
-        field_message(&reply, 1),
+        reply.field_message(1),
         "must be a year of the plan, 2021-2025"
     );
-    assert_eq!(field_message(&reply, 2), "must be between 0 and 100");
-    assert_eq!(field_message(&reply, 3), "at most 20000 characters");
+    assert_eq!(reply.field_message(2), "must be between 0 and 100");
+    assert_eq!(reply.field_message(3), "at most 20000 characters");
     assert_eq!(
-        field_message(&reply, 6),
+        reply.field_message(6),
         "must be an http:// or https:// link"
     );
     assert!(
@@ -68,7 +68,7 @@ async fn percent_complete_must_fit_the_status() {
             &["input.percentComplete"],
         )
         .await;
-        assert_eq!(field_message(&reply, 0), message);
+        assert_eq!(reply.field_message(0), message);
     }
     // The bounds themselves are fine.
     create(
@@ -154,20 +154,17 @@ async fn activity_validation_reports_every_problem_at_once() {
         ],
     )
     .await;
-    assert_eq!(field_message(&reply, 0), "at most 500 characters");
+    assert_eq!(reply.field_message(0), "at most 500 characters");
+    assert_eq!(reply.field_message(3), "must not be before the start date");
+    assert_eq!(reply.field_message(4), "at most 200 characters");
+    assert_eq!(reply.field_message(10), "unknown action \"LE9.9\"");
+    assert_eq!(reply.field_message(11), "unknown zone \"ATLANTIS\"");
     assert_eq!(
-        field_message(&reply, 3),
-        "must not be before the start date"
-    );
-    assert_eq!(field_message(&reply, 4), "at most 200 characters");
-    assert_eq!(field_message(&reply, 10), "unknown action \"LE9.9\"");
-    assert_eq!(field_message(&reply, 11), "unknown zone \"ATLANTIS\"");
-    assert_eq!(
-        field_message(&reply, 12),
+        reply.field_message(12),
         "unknown partner metropolis \"gotham\""
     );
-    assert_eq!(field_message(&reply, 13), "unknown organization \"ACME\"");
-    assert_eq!(field_message(&reply, 14), "unknown municipality \"08999\"");
+    assert_eq!(reply.field_message(13), "unknown organization \"ACME\"");
+    assert_eq!(reply.field_message(14), "unknown municipality \"08999\"");
     // A title in no language at all.
     let untitled = json!({ "kind": "FORUM", "title": { "es": "   " }, "startDate": "2023-01-01" });
     let reply = invalid(
@@ -179,7 +176,7 @@ async fn activity_validation_reports_every_problem_at_once() {
     )
     .await;
     assert_eq!(
-        field_message(&reply, 0),
+        reply.field_message(0),
         "a text in at least one language (ca, es, en, fr) is required"
     );
 }
@@ -199,7 +196,7 @@ async fn a_municipality_s_unknown_codes_are_reported_at_the_index_it_sent() {
         &["input.municipalities[0]"],
     )
     .await;
-    assert_eq!(field_message(&reply, 0), "unknown municipality \"08999\"");
+    assert_eq!(reply.field_message(0), "unknown municipality \"08999\"");
     let mut input = project("2022-01-01", None, "100", "50");
     input["municipalities"] = json!(["08019", "08998"]);
     invalid(
@@ -240,14 +237,11 @@ async fn funded_project_validation_reports_every_problem_at_once() {
         ],
     )
     .await;
-    assert_eq!(field_message(&reply, 2), "must not be negative");
-    assert_eq!(field_message(&reply, 3), "must not be negative");
-    assert_eq!(field_message(&reply, 4), "must start by 2025");
-    assert_eq!(field_message(&reply, 5), "must end in 2021 or later");
-    assert_eq!(
-        field_message(&reply, 6),
-        "must not be before the start date"
-    );
+    assert_eq!(reply.field_message(2), "must not be negative");
+    assert_eq!(reply.field_message(3), "must not be negative");
+    assert_eq!(reply.field_message(4), "must start by 2025");
+    assert_eq!(reply.field_message(5), "must end in 2021 or later");
+    assert_eq!(reply.field_message(6), "must not be before the start date");
 }
 
 #[tokio::test]
@@ -262,7 +256,7 @@ async fn a_grant_above_the_total_budget_is_refused() {
         &["input.grantAmount"],
     )
     .await;
-    assert_eq!(field_message(&reply, 0), "must not exceed the total budget");
+    assert_eq!(reply.field_message(0), "must not exceed the total budget");
     // Equal is fine, and zero is not negative.
     create(
         &app,
@@ -304,11 +298,8 @@ async fn indicator_validation_reports_every_problem_at_once() {
         ],
     )
     .await;
-    assert_eq!(
-        field_message(&reply, 3),
-        "unknown expected result \"LE9.R9\""
-    );
-    assert_eq!(field_message(&reply, 4), "must be between 2000 and 2025");
+    assert_eq!(reply.field_message(3), "unknown expected result \"LE9.R9\"");
+    assert_eq!(reply.field_message(4), "must be between 2000 and 2025");
     let mut input = indicator("IND-X", Some("LE9.9"), None);
     input["baselineYear"] = json!(2024);
     input["targetYear"] = json!(2022);
@@ -321,7 +312,7 @@ async fn indicator_validation_reports_every_problem_at_once() {
     )
     .await;
     assert_eq!(
-        field_message(&reply, 1),
+        reply.field_message(1),
         "must not be before the baseline year"
     );
     let reply = invalid(
@@ -333,7 +324,7 @@ async fn indicator_validation_reports_every_problem_at_once() {
     )
     .await;
     assert_eq!(
-        field_message(&reply, 0),
+        reply.field_message(0),
         "an expected result or an action is required"
     );
 }
@@ -354,7 +345,7 @@ async fn measurement_validation_reports_every_problem_at_once() {
         &["input.year", "input.source", "input.notes.es"],
     )
     .await;
-    assert_eq!(field_message(&reply, 1), "must not be empty");
+    assert_eq!(reply.field_message(1), "must not be empty");
     // The indicator must be an indicator the caller can see.
     let act = create(
         &app,
@@ -443,7 +434,7 @@ async fn a_bad_idempotency_key_is_bad_user_input_listed_with_the_other_problems(
     // A key of 100 such characters is fine.
     let vars =
         json!({ "input": valid, "key": format!("{}:a-b_c.d", "k".repeat(92)), "submit": false });
-    ok(&app, SRI, &doc, vars).await;
+    app.data_as(SRI, &doc, vars).await;
     for bad in ["", "has space", "ñ", &"k".repeat(101), "semi;colon"] {
         let vars = json!({ "input": valid, "key": bad, "submit": false });
         let reply = refused(&app, SRI, &doc, vars, "BAD_USER_INPUT").await;
@@ -458,13 +449,13 @@ async fn a_bad_idempotency_key_is_bad_user_input_listed_with_the_other_problems(
             reply.body["errors"][0]["extensions"]["field"],
             "idempotencyKey"
         );
-        assert_eq!(field_errors(&reply), ["idempotencyKey"], "{}", reply.body);
+        assert_eq!(reply.field_errors(), ["idempotencyKey"], "{}", reply.body);
     }
     // With other problems, the key is listed with them.
     let broken = progress("LE1.1", 2023, "IN_PROGRESS", 400);
     let vars = json!({ "input": broken, "key": "has space", "submit": false });
     let reply = refused(&app, SRI, &doc, vars, "BAD_USER_INPUT").await;
-    let mut fields = field_errors(&reply);
+    let mut fields = reply.field_errors();
     assert_eq!(reply.body["errors"][0]["extensions"]["field"], fields[0]);
     fields.sort();
     assert_eq!(fields, ["idempotencyKey", "input.percentComplete"]);

@@ -127,24 +127,24 @@ async fn anonymous_sees_exactly_the_published_records() {
             json!(shown.id)
         );
     }
-    let action = ok(
-        &app,
-        Anonymous,
-        r#"{ action(code: "LE1.1") { progressHistory { id } currentProgress { id } } }"#,
-        json!({}),
-    )
-    .await;
+    let action = app
+        .data_as(
+            Anonymous,
+            r#"{ action(code: "LE1.1") { progressHistory { id } currentProgress { id } } }"#,
+            json!({}),
+        )
+        .await;
     assert_eq!(
         action["action"],
         json!({ "progressHistory": [{ "id": pu.id }], "currentProgress": { "id": pu.id } })
     );
-    let muni = ok(
-        &app,
-        Anonymous,
-        r#"{ municipality(ineCode: "08101") { activities { id } } }"#,
-        json!({}),
-    )
-    .await;
+    let muni = app
+        .data_as(
+            Anonymous,
+            r#"{ municipality(ineCode: "08101") { activities { id } } }"#,
+            json!({}),
+        )
+        .await;
     assert_eq!(
         muni["municipality"]["activities"],
         json!([{ "id": act.id }])
@@ -284,14 +284,14 @@ async fn each_role_sees_published_records_and_its_own_unpublished_ones() {
             sorted(id_list(activities)),
             "{who:?} activities"
         );
-        let data = ok(
-            &app,
-            who,
-            r#"{ municipality(ineCode: "08101") { activities { id } }
+        let data = app
+            .data_as(
+                who,
+                r#"{ municipality(ineCode: "08101") { activities { id } }
                  action(code: "LE1.1") { progressHistory { id } } }"#,
-            json!({}),
-        )
-        .await;
+                json!({}),
+            )
+            .await;
         assert_eq!(
             sorted(ids(&data["municipality"]["activities"])),
             sorted(id_list(of_hospitalet)),

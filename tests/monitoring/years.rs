@@ -5,20 +5,18 @@ use super::*;
 #[tokio::test]
 async fn reporting_years_are_the_plan_s_years_open_by_default() {
     let app = TestApp::new().await;
-    let data = ok(
-        &app,
-        Anonymous,
-        "{ reportingYears { year closed closedAt version } }",
-        json!({}),
-    )
-    .await;
+    let data = app
+        .data_as(
+            Anonymous,
+            "{ reportingYears { year closed closedAt version } }",
+            json!({}),
+        )
+        .await;
     let years: Vec<Value> = (2021..=2025)
         .map(|y| json!({ "year": y, "closed": false, "closedAt": null, "version": 1 }))
         .collect();
     assert_eq!(data["reportingYears"], json!(years));
-    let closed = ok(
-        &app,
-        Admin,
+    let closed = app.data_as(Admin,
         "mutation { closeReportingYear(year: 2021, expectedVersion: 1) { year closed closedAt version } }",
         json!({}),
     )
@@ -29,13 +27,13 @@ async fn reporting_years_are_the_plan_s_years_open_by_default() {
         (&json!(2021), &json!(true), &json!(2))
     );
     assert!(y["closedAt"].as_str().is_some_and(|t| t.ends_with('Z')));
-    let opened = ok(
-        &app,
-        Admin,
-        "mutation { openReportingYear(year: 2021) { year closed closedAt version } }",
-        json!({}),
-    )
-    .await;
+    let opened = app
+        .data_as(
+            Admin,
+            "mutation { openReportingYear(year: 2021) { year closed closedAt version } }",
+            json!({}),
+        )
+        .await;
     assert_eq!(
         opened["openReportingYear"],
         json!({ "year": 2021, "closed": false, "closedAt": null, "version": 3 })
@@ -79,24 +77,20 @@ async fn a_closed_year_refuses_area_and_municipality_writes_but_not_a_coordinato
         activity("EVENT", "2022-04-23", &[]),
     )
     .await;
-    let closed = ok(
-        &app,
-        Admin,
-        "mutation { closeReportingYear(year: 2022) { closed version } }",
-        json!({}),
-    )
-    .await;
+    let closed = app
+        .data_as(
+            Admin,
+            "mutation { closeReportingYear(year: 2022) { closed version } }",
+            json!({}),
+        )
+        .await;
     assert_eq!(
         closed["closeReportingYear"],
         json!({ "closed": true, "version": 2 })
     );
-    let years = ok(
-        &app,
-        Anonymous,
-        "{ reportingYears { year closed } }",
-        json!({}),
-    )
-    .await;
+    let years = app
+        .data_as(Anonymous, "{ reportingYears { year closed } }", json!({}))
+        .await;
     assert_eq!(
         years["reportingYears"][1],
         json!({ "year": 2022, "closed": true })
@@ -157,13 +151,13 @@ async fn a_closed_year_refuses_area_and_municipality_writes_but_not_a_coordinato
     let draft = publish(&app, &draft).await;
     assert_eq!(draft.version, 4);
     // Reopened, the year is the reporters' again.
-    let opened = ok(
-        &app,
-        Admin,
-        "mutation { openReportingYear(year: 2022, expectedVersion: 2) { closed version } }",
-        json!({}),
-    )
-    .await;
+    let opened = app
+        .data_as(
+            Admin,
+            "mutation { openReportingYear(year: 2022, expectedVersion: 2) { closed version } }",
+            json!({}),
+        )
+        .await;
     assert_eq!(
         opened["openReportingYear"],
         json!({ "closed": false, "version": 3 })
