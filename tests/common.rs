@@ -16,6 +16,38 @@ pub fn data_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../data")
 }
 
+/// The data file `path` (relative to `data/`), parsed: expected values come from the files, never
+/// from the API under test.
+pub fn data_file(path: &str) -> toml::Value {
+    let text = std::fs::read_to_string(data_dir().join(path)).expect("a data file");
+    toml::from_str(&text).expect("TOML")
+}
+
+/// How many entries data file `file` holds at the dotted `path`; arrays on the way are walked
+/// (`"zones.partners"`: the partners of every zone), a table counts as one.
+pub fn data_count(file: &str, path: &str) -> usize {
+    fn count(value: &toml::Value, keys: &[&str]) -> usize {
+        match (value, keys) {
+            (toml::Value::Array(items), _) => items.iter().map(|v| count(v, keys)).sum(),
+            (_, []) => 1,
+            (toml::Value::Table(table), [key, rest @ ..]) => {
+                table.get(*key).map_or(0, |v| count(v, rest))
+            }
+            _ => 0,
+        }
+    }
+    count(&data_file(file), &path.split('.').collect::<Vec<_>>())
+}
+
+/// The municipalities of `data/municipalities.tsv` (its rows after the header).
+pub fn municipality_count() -> usize {
+    let text = std::fs::read_to_string(data_dir().join("municipalities.tsv")).expect("the TSV");
+    text.lines()
+        .skip(1)
+        .filter(|l| !l.trim().is_empty())
+        .count()
+}
+
 /// One test's application: its own database, migrated and seeded, behind the real router.
 pub struct TestApp {
     pub router: Router,
