@@ -149,6 +149,18 @@ impl Reply {
             .unwrap_or_default()
     }
 
+    /// The `data` of a reply that must be a success: status 200 and no errors (`context` says
+    /// whose request it was, in the failure message).
+    pub fn expect_data(&self, context: &str) -> Value {
+        assert_eq!(self.status, StatusCode::OK, "{context}: {}", self.body);
+        assert!(
+            self.body.get("errors").is_none(),
+            "{context}: unexpected errors: {}",
+            self.body["errors"]
+        );
+        self.body["data"].clone()
+    }
+
     /// The paths of the first error's `extensions.fieldErrors` (every input problem, in order).
     pub fn field_errors(&self) -> Vec<String> {
         self.body["errors"][0]["extensions"]["fieldErrors"]
@@ -297,13 +309,33 @@ impl TestApp {
     /// POSTs a GraphQL document as `who` and returns its `data`, failing the test on any error.
     pub async fn data_as(&self, who: Who, query: &str, variables: Value) -> Value {
         let reply = self.post_as(who, query, variables).await;
-        assert_eq!(reply.status, StatusCode::OK, "{who:?}: {}", reply.body);
-        assert!(
-            reply.body.get("errors").is_none(),
-            "{who:?}: unexpected errors: {}",
-            reply.body["errors"]
-        );
-        reply.body["data"].clone()
+        reply.expect_data(&format!("{who:?}"))
+    }
+
+    /// POSTs a GraphQL document with `authorization` (a whole header value), if any.
+    pub async fn post_auth(
+        &self,
+        authorization: Option<&str>,
+        query: &str,
+        variables: Value,
+    ) -> Reply {
+        let headers: Vec<(&str, &str)> = authorization
+            .map(|a| ("authorization", a))
+            .into_iter()
+            .collect();
+        self.post(query, variables, &headers).await
+    }
+
+    /// POSTs a GraphQL document with `authorization`, if any, and returns its `data`, failing
+    /// the test on any error.
+    pub async fn data_auth(
+        &self,
+        authorization: Option<&str>,
+        query: &str,
+        variables: Value,
+    ) -> Value {
+        let reply = self.post_auth(authorization, query, variables).await;
+        reply.expect_data("request")
     }
 }
 
@@ -421,6 +453,18 @@ pub fn signed_with(
     let mut header = Header::new(alg);
     header.kid = Some(kid.to_owned());
     encode(&header, claims, &key).expect("sign")
+}
+
+/// The `authorization` header of a valid token for `role`.
+pub fn bearer(role: &str, unit: Option<&str>, ine: Option<&str>) -> String {
+    format!("Bearer {}", token(role, unit, ine))
+}
+
+/// The `authorization` header of a valid token for `role` whose subject is `sub`.
+pub fn bearer_with_subject(role: &str, unit: Option<&str>, ine: Option<&str>, sub: &str) -> String {
+    let mut c = claims(role, unit, ine);
+    c.insert("sub".into(), json!(sub));
+    format!("Bearer {}", hs256(&c, TEST_SECRET.as_bytes()))
 }
 
 /// A valid HS256 token for `role`.

@@ -7,11 +7,7 @@ use super::*;
 #[tokio::test]
 async fn the_reporter_s_subject_is_shown_only_to_those_entitled_to_it() {
     let app = TestApp::new().await;
-    let bearer = |role: &str, unit: Option<&str>, ine: Option<&str>, sub: &str| {
-        let mut c = claims(role, unit, ine);
-        c.insert("sub".into(), json!(sub));
-        format!("Bearer {}", hs256(&c, TEST_SECRET.as_bytes()))
-    };
+    let bearer = bearer_with_subject;
     let officer = bearer("area", Some("AMB-SRI"), None, "sri-officer");
     let doc = Kind::Progress.create_doc();
     let vars = create_vars(&progress("LE1.1", 2023, "IN_PROGRESS", 40), false);

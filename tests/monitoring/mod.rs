@@ -26,7 +26,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use serde_json::{Value, json};
 
 use crate::common::{
-    ADE, AIC, BARCELONA, HOSPITALET, Reply, SRI, TEST_SECRET, TestApp, Who, claims, hs256,
+    ADE, AIC, BARCELONA, HOSPITALET, Reply, SRI, TestApp, Who, bearer_with_subject,
 };
 
 use Who::{Admin, Anonymous, Reader};
