@@ -3,7 +3,7 @@
 use axum::http::StatusCode;
 use serde_json::json;
 
-use crate::common::{TestApp, strings};
+use crate::common::{TestApp, data_count, data_file, strings};
 
 #[tokio::test]
 async fn health_graphiql_and_root_redirect() {
@@ -289,11 +289,22 @@ async fn action_filters_narrow_the_list() {
         .data(&q(r#"{ involvedOrganization: "MUNICIPALITIES" }"#))
         .await;
     assert_eq!(hospitalet["actions"], group["actions"]);
-    assert!(
-        group["actions"]["totalCount"]
-            .as_u64()
-            .is_some_and(|n| n > 10)
-    );
+    // The actions whose `involved` list in strategy.toml names the municipalities' group.
+    let strategy = data_file("AMB-PI-2021-2025/strategy.toml");
+    let involving: Vec<&str> = strategy["actions"]
+        .as_array()
+        .expect("actions")
+        .iter()
+        .filter(|a| {
+            a["involved"]
+                .as_array()
+                .is_some_and(|o| o.iter().any(|o| o.as_str() == Some("MUNICIPALITIES")))
+        })
+        .map(|a| a["code"].as_str().expect("a code"))
+        .collect();
+    assert_eq!(involving.len(), 20, "the data changed: {involving:?}");
+    assert_eq!(group["actions"]["totalCount"], involving.len());
+    assert_eq!(strings(&group["actions"]["nodes"], "code"), involving);
 }
 
 #[tokio::test]
@@ -334,7 +345,33 @@ async fn every_node_id_round_trips_through_node() {
         .await;
     let mut ids = Vec::new();
     collect_ids(&data, &mut ids);
-    assert!(ids.len() > 300, "only {} ids", ids.len());
+    // One ID per record the query asks for, counted in the data files, plus EMA and Barcelona.
+    let plan = "AMB-PI-2021-2025";
+    let expected: usize = [
+        ("plan.toml", "plan"),
+        ("strategy.toml", "strategic_lines"),
+        ("strategy.toml", "actions"),
+        ("strategy.toml", "expected_results"),
+        ("strategy.toml", "strategic_lines.scopes"),
+        ("plan.toml", "swot"),
+        ("sections.toml", "sections"),
+        ("plan.toml", "key_figures"),
+        ("plan.toml", "themes"),
+        ("people.toml", "glossary"),
+        ("people.toml", "participants"),
+        ("plan.toml", "governance"),
+        ("plan.toml", "monitoring"),
+        ("plan.toml", "specific_objectives"),
+        ("strategy.toml", "forms_of_intervention"),
+        ("geography.toml", "zones"),
+        ("geography.toml", "zones.partners"),
+    ]
+    .iter()
+    .map(|(file, path)| data_count(&format!("{plan}/{file}"), path))
+    .sum::<usize>()
+        + 2;
+    assert_eq!(ids.len(), expected);
+    assert_eq!(expected, 322, "the data files changed");
     let unique: std::collections::HashSet<_> = ids.iter().collect();
     assert_eq!(unique.len(), ids.len(), "global IDs must be unique");
     let reply = app

@@ -3,21 +3,14 @@
 
 use serde_json::{Value, json};
 
-use crate::common::{Reply, TestApp, token};
-
-fn bearer(role: &str, unit: Option<&str>, ine: Option<&str>) -> String {
-    format!("Bearer {}", token(role, unit, ine))
-}
+use crate::common::{Reply, TestApp, bearer};
 
 async fn gql(app: &TestApp, auth: Option<&str>, query: &str, vars: Value) -> Reply {
-    let headers: Vec<(&str, &str)> = auth.map(|a| ("authorization", a)).into_iter().collect();
-    app.post(query, vars, &headers).await
+    app.post_auth(auth, query, vars).await
 }
 
 async fn ok(app: &TestApp, auth: Option<&str>, query: &str, vars: Value) -> Value {
-    let reply = gql(app, auth, query, vars).await;
-    assert!(reply.body.get("errors").is_none(), "{}", reply.body);
-    reply.body["data"].clone()
+    app.data_auth(auth, query, vars).await
 }
 
 const FEED: &str = "query($after: String, $first: Int, $types: [ChangeType!]) {

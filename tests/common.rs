@@ -16,6 +16,38 @@ pub fn data_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../data")
 }
 
+/// The data file `path` (relative to `data/`), parsed: expected values come from the files, never
+/// from the API under test.
+pub fn data_file(path: &str) -> toml::Value {
+    let text = std::fs::read_to_string(data_dir().join(path)).expect("a data file");
+    toml::from_str(&text).expect("TOML")
+}
+
+/// How many entries data file `file` holds at the dotted `path`; arrays on the way are walked
+/// (`"zones.partners"`: the partners of every zone), a table counts as one.
+pub fn data_count(file: &str, path: &str) -> usize {
+    fn count(value: &toml::Value, keys: &[&str]) -> usize {
+        match (value, keys) {
+            (toml::Value::Array(items), _) => items.iter().map(|v| count(v, keys)).sum(),
+            (_, []) => 1,
+            (toml::Value::Table(table), [key, rest @ ..]) => {
+                table.get(*key).map_or(0, |v| count(v, rest))
+            }
+            _ => 0,
+        }
+    }
+    count(&data_file(file), &path.split('.').collect::<Vec<_>>())
+}
+
+/// The municipalities of `data/municipalities.tsv` (its rows after the header).
+pub fn municipality_count() -> usize {
+    let text = std::fs::read_to_string(data_dir().join("municipalities.tsv")).expect("the TSV");
+    text.lines()
+        .skip(1)
+        .filter(|l| !l.trim().is_empty())
+        .count()
+}
+
 /// One test's application: its own database, migrated and seeded, behind the real router.
 pub struct TestApp {
     pub router: Router,
@@ -113,6 +145,35 @@ impl Reply {
     /// The first error's message.
     pub fn error_message(&self) -> &str {
         self.body["errors"][0]["message"]
+            .as_str()
+            .unwrap_or_default()
+    }
+
+    /// The `data` of a reply that must be a success: status 200 and no errors (`context` says
+    /// whose request it was, in the failure message).
+    pub fn expect_data(&self, context: &str) -> Value {
+        assert_eq!(self.status, StatusCode::OK, "{context}: {}", self.body);
+        assert!(
+            self.body.get("errors").is_none(),
+            "{context}: unexpected errors: {}",
+            self.body["errors"]
+        );
+        self.body["data"].clone()
+    }
+
+    /// The paths of the first error's `extensions.fieldErrors` (every input problem, in order).
+    pub fn field_errors(&self) -> Vec<String> {
+        self.body["errors"][0]["extensions"]["fieldErrors"]
+            .as_array()
+            .unwrap_or_else(|| panic!("no fieldErrors: {}", self.body))
+            .iter()
+            .map(|e| e["field"].as_str().expect("a field").to_owned())
+            .collect()
+    }
+
+    /// The message of the field error at `i`.
+    pub fn field_message(&self, i: usize) -> &str {
+        self.body["errors"][0]["extensions"]["fieldErrors"][i]["message"]
             .as_str()
             .unwrap_or_default()
     }
@@ -223,6 +284,99 @@ impl TestApp {
         self.send(Request::get(uri).body(Body::empty()).expect("request"))
             .await
     }
+
+    /// POSTs a GraphQL document with variables as `who`.
+    pub async fn post_as(&self, who: Who, query: &str, variables: Value) -> Reply {
+        self.post_as_with(who, query, variables, &[]).await
+    }
+
+    /// POSTs a GraphQL document with variables as `who`, with extra headers.
+    pub async fn post_as_with(
+        &self,
+        who: Who,
+        query: &str,
+        variables: Value,
+        extra: &[(&str, &str)],
+    ) -> Reply {
+        let authorization = who.authorization();
+        let mut headers: Vec<(&str, &str)> = extra.to_vec();
+        if let Some(a) = &authorization {
+            headers.push(("authorization", a));
+        }
+        self.post(query, variables, &headers).await
+    }
+
+    /// POSTs a GraphQL document as `who` and returns its `data`, failing the test on any error.
+    pub async fn data_as(&self, who: Who, query: &str, variables: Value) -> Value {
+        let reply = self.post_as(who, query, variables).await;
+        reply.expect_data(&format!("{who:?}"))
+    }
+
+    /// POSTs a GraphQL document with `authorization` (a whole header value), if any.
+    pub async fn post_auth(
+        &self,
+        authorization: Option<&str>,
+        query: &str,
+        variables: Value,
+    ) -> Reply {
+        let headers: Vec<(&str, &str)> = authorization
+            .map(|a| ("authorization", a))
+            .into_iter()
+            .collect();
+        self.post(query, variables, &headers).await
+    }
+
+    /// POSTs a GraphQL document with `authorization`, if any, and returns its `data`, failing
+    /// the test on any error.
+    pub async fn data_auth(
+        &self,
+        authorization: Option<&str>,
+        query: &str,
+        variables: Value,
+    ) -> Value {
+        let reply = self.post_auth(authorization, query, variables).await;
+        reply.expect_data("request")
+    }
+}
+
+/// Who calls: a role of the policy table, with the unit or municipality it acts for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Who {
+    /// No token.
+    Anonymous,
+    /// A reader: sees everything, changes nothing.
+    Reader,
+    /// A unit of the AMB, by its organization code.
+    Area(&'static str),
+    /// A municipality, by its INE code.
+    Municipality(&'static str),
+    /// A coordinator.
+    Admin,
+}
+
+/// The International Relations Service: responsible for LE1.1-LE1.4 (and more of LE1-LE3).
+pub const SRI: Who = Who::Area("AMB-SRI");
+/// The area containing the International Relations and International Cooperation services.
+pub const AIC: Who = Who::Area("AMB-AIC");
+/// The Economic Development Agency: responsible for LE4.1-LE4.5.
+pub const ADE: Who = Who::Area("AMB-ADE");
+/// L'Hospitalet de Llobregat.
+pub const HOSPITALET: Who = Who::Municipality("08101");
+/// Barcelona.
+pub const BARCELONA: Who = Who::Municipality("08019");
+
+impl Who {
+    /// The `authorization` header of a valid token for this caller (none when anonymous).
+    pub fn authorization(self) -> Option<String> {
+        let jwt = match self {
+            Who::Anonymous => return None,
+            Who::Reader => token("reader", None, None),
+            Who::Area(unit) => token("area", Some(unit), None),
+            Who::Municipality(ine) => token("municipality", None, Some(ine)),
+            Who::Admin => token("admin", None, None),
+        };
+        Some(format!("Bearer {jwt}"))
+    }
 }
 
 /// The HS256 secret of the test server.
@@ -299,6 +453,18 @@ pub fn signed_with(
     let mut header = Header::new(alg);
     header.kid = Some(kid.to_owned());
     encode(&header, claims, &key).expect("sign")
+}
+
+/// The `authorization` header of a valid token for `role`.
+pub fn bearer(role: &str, unit: Option<&str>, ine: Option<&str>) -> String {
+    format!("Bearer {}", token(role, unit, ine))
+}
+
+/// The `authorization` header of a valid token for `role` whose subject is `sub`.
+pub fn bearer_with_subject(role: &str, unit: Option<&str>, ine: Option<&str>, sub: &str) -> String {
+    let mut c = claims(role, unit, ine);
+    c.insert("sub".into(), json!(sub));
+    format!("Bearer {}", hs256(&c, TEST_SECRET.as_bytes()))
 }
 
 /// A valid HS256 token for `role`.

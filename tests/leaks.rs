@@ -15,18 +15,12 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Value, json};
 
+use crate::common::bearer_with_subject as bearer;
 use crate::common::{Reply, TEST_SECRET, TestApp, claims, hs256};
 
 // ---------------------------------------------------------------------------------------------
 // Callers
 // ---------------------------------------------------------------------------------------------
-
-/// A bearer token for `role` with the given scope and subject.
-fn bearer(role: &str, unit: Option<&str>, ine: Option<&str>, sub: &str) -> String {
-    let mut c = claims(role, unit, ine);
-    c.insert("sub".into(), json!(sub));
-    format!("Bearer {}", hs256(&c, TEST_SECRET.as_bytes()))
-}
 
 /// Whose records they are.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -66,19 +60,11 @@ fn owner_token(owner: Owner) -> String {
 }
 
 async fn send(app: &TestApp, auth: Option<&str>, query: &str, vars: Value) -> Reply {
-    let headers: Vec<(&str, &str)> = auth.map(|a| ("authorization", a)).into_iter().collect();
-    app.post(query, vars, &headers).await
+    app.post_auth(auth, query, vars).await
 }
 
 async fn ok(app: &TestApp, auth: Option<&str>, query: &str, vars: Value) -> Value {
-    let reply = send(app, auth, query, vars).await;
-    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
-    assert!(
-        reply.body.get("errors").is_none(),
-        "unexpected errors: {}",
-        reply.body["errors"]
-    );
-    reply.body["data"].clone()
+    app.data_auth(auth, query, vars).await
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@
 
 pub use sea_orm_migration::prelude::*;
 
+mod helpers;
 mod m20261129_000001_plan_content;
 mod m20261129_000002_monitoring;
 mod m20261201_000003_private_ids;

@@ -33,6 +33,8 @@ struct Spec {
 
 use Ty::*;
 
+use crate::helpers::{fk, index};
+
 const PLAN_COLS: &[(&str, Ty)] = &[("plan_id", Int), ("code", Str), ("position", Int)];
 
 /// The tables, parents before children.
@@ -366,37 +368,17 @@ fn create(spec: &Spec, plan_owned: bool) -> (TableCreateStatement, Vec<IndexCrea
         stmt.col(column(name, *ty));
     }
     for (col, target) in fks {
-        stmt.foreign_key(
-            ForeignKey::create()
-                .name(format!("fk_{}_{}", spec.name, col))
-                .from(table.clone(), Alias::new(col))
-                .to(Alias::new(target), Alias::new("id"))
-                .on_delete(ForeignKeyAction::Cascade),
-        );
+        stmt.foreign_key(&mut fk(spec.name, col, target));
     }
-    let mut indexes = Vec::new();
-    for (unique, cols) in uniques
+    let indexes = uniques
         .iter()
-        .map(|c| (true, c.clone()))
-        .chain(spec.indexes.iter().map(|c| (false, c.to_vec())))
-    {
-        let mut idx = Index::create();
-        idx.name(format!(
-            "{}_{}_{}",
-            if unique { "uq" } else { "ix" },
-            spec.name,
-            cols.join("_")
-        ))
-        .table(table.clone())
-        .if_not_exists();
-        if unique {
-            idx.unique();
-        }
-        for c in cols {
-            idx.col(Alias::new(c));
-        }
-        indexes.push(idx.to_owned());
-    }
+        .map(|cols| index(spec.name, cols, true))
+        .chain(
+            spec.indexes
+                .iter()
+                .map(|cols| index(spec.name, cols, false)),
+        )
+        .collect();
     (stmt.to_owned(), indexes)
 }
 

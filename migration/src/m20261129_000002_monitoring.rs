@@ -3,40 +3,11 @@
 
 use sea_orm_migration::{prelude::*, schema::*};
 
+use crate::helpers::{fk, index, n};
+
 /// Creates the monitoring tables.
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-fn fk(table: &str, col: &str, target: &str) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .name(format!("fk_{table}_{col}"))
-        .from(Alias::new(table), Alias::new(col))
-        .to(Alias::new(target), Alias::new("id"))
-        .on_delete(ForeignKeyAction::Cascade)
-        .to_owned()
-}
-
-fn index(table: &str, cols: &[&str], unique: bool) -> IndexCreateStatement {
-    let mut idx = Index::create();
-    idx.name(format!(
-        "{}_{table}_{}",
-        if unique { "uq" } else { "ix" },
-        cols.join("_")
-    ))
-    .table(Alias::new(table))
-    .if_not_exists();
-    if unique {
-        idx.unique();
-    }
-    for c in cols {
-        idx.col(Alias::new(*c));
-    }
-    idx.to_owned()
-}
-
-fn n(name: &str) -> Alias {
-    Alias::new(name)
-}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {

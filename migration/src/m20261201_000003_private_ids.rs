@@ -11,13 +11,11 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::string_null;
 
+use crate::helpers::{index, n};
+
 /// Adds `monitoring_record.public_id` and clears published records' review comments.
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-fn n(name: &str) -> Alias {
-    Alias::new(name)
-}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
@@ -51,15 +49,8 @@ impl MigrationTrait for Migration {
             )
             .await?;
         }
-        m.create_index(
-            Index::create()
-                .name("uq_monitoring_record_public_id")
-                .table(n("monitoring_record"))
-                .col(n("public_id"))
-                .unique()
-                .to_owned(),
-        )
-        .await?;
+        m.create_index(index("monitoring_record", &["public_id"], true))
+            .await?;
 
         db.execute(
             Query::update()

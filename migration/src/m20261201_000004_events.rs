@@ -5,13 +5,11 @@
 
 use sea_orm_migration::{prelude::*, schema::*};
 
+use crate::helpers::{index, n};
+
 /// Creates `event`.
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-fn n(name: &str) -> Alias {
-    Alias::new(name)
-}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
@@ -35,16 +33,8 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(
-            Index::create()
-                .name("ix_event_event_type_id")
-                .table(n("event"))
-                .col(n("event_type"))
-                .col(n("id"))
-                .if_not_exists()
-                .to_owned(),
-        )
-        .await?;
+        m.create_index(index("event", &["event_type", "id"], false))
+            .await?;
         Ok(())
     }
 

@@ -3,13 +3,11 @@
 
 use sea_orm_migration::{prelude::*, schema::*};
 
+use crate::helpers::{index, n, named_index};
+
 /// Creates `webhook_endpoint`, `webhook_delivery` and `webhook_attempt`.
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-fn n(name: &str) -> Alias {
-    Alias::new(name)
-}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
@@ -70,27 +68,16 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(
-            Index::create()
-                .name("ix_webhook_delivery_status_endpoint_id")
-                .table(n("webhook_delivery"))
-                .col(n("status"))
-                .col(n("endpoint_id"))
-                .col(n("id"))
-                .if_not_exists()
-                .to_owned(),
-        )
+        // Named before the naming rule held (the rule would end it in `_id_id`).
+        m.create_index(named_index(
+            "ix_webhook_delivery_status_endpoint_id",
+            "webhook_delivery",
+            &["status", "endpoint_id", "id"],
+            false,
+        ))
         .await?;
-        m.create_index(
-            Index::create()
-                .name("ix_webhook_delivery_endpoint_id_id")
-                .table(n("webhook_delivery"))
-                .col(n("endpoint_id"))
-                .col(n("id"))
-                .if_not_exists()
-                .to_owned(),
-        )
-        .await?;
+        m.create_index(index("webhook_delivery", &["endpoint_id", "id"], false))
+            .await?;
         m.create_table(
             Table::create()
                 .table(n("webhook_attempt"))
@@ -113,15 +100,8 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(
-            Index::create()
-                .name("ix_webhook_attempt_delivery_id")
-                .table(n("webhook_attempt"))
-                .col(n("delivery_id"))
-                .if_not_exists()
-                .to_owned(),
-        )
-        .await?;
+        m.create_index(index("webhook_attempt", &["delivery_id"], false))
+            .await?;
         Ok(())
     }
 

@@ -6,13 +6,11 @@ use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::timestamp_with_time_zone_null;
 use sea_orm_migration::sea_orm;
 
+use crate::helpers::n;
+
 /// Adds `content_generation.changed_at`, set to now on the existing row.
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-fn n(name: &str) -> Alias {
-    Alias::new(name)
-}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {

@@ -4,7 +4,7 @@
 // shows the plan's code in the result pane.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { guardPage, launchBrowser, screenshot, startApi } from './lib.mjs';
+import { cspViolations, guardPage, launchBrowser, screenshot, startApi, watchCsp } from './lib.mjs';
 
 test('GraphiQL loads from the binary alone, documents the schema and runs the example', async (t) => {
   const api = await startApi();
@@ -13,13 +13,7 @@ test('GraphiQL loads from the binary alone, documents the schema and runs the ex
   t.after(() => browser.close());
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   const guard = guardPage(page, [api.origin]);
-  const violations = [];
-  await page.exposeFunction('reportCspViolation', (v) => violations.push(v));
-  await page.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) =>
-      window.reportCspViolation(`${e.violatedDirective} blocked ${e.blockedURI}`),
-    );
-  });
+  await watchCsp(page);
 
   const response = await page.goto(`${api.origin}/graphiql`);
   assert.equal(response.status(), 200);
@@ -48,7 +42,7 @@ test('GraphiQL loads from the binary alone, documents the schema and runs the ex
   await page.getByText('"Authorization": "Bearer').first().waitFor({ timeout: 10_000 });
 
   await screenshot(page, 'graphiql');
-  assert.deepEqual(violations, [], 'no Content-Security-Policy violations');
+  assert.deepEqual(await cspViolations(page), [], 'no Content-Security-Policy violations');
   assert.deepEqual(guard.problems(), [], 'no console errors and no request to another host');
 });
 

@@ -9,7 +9,8 @@
 //   CHROMIUM         the browser (default /usr/bin/chromium)
 //   SCREENSHOT_DIR   where screenshots go (default: a fresh folder under the system temp dir)
 
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -41,18 +42,28 @@ export function freePort() {
 
 /**
  * Starts `plan-api serve` on a fresh SQLite database (migrated and seeded by the server itself)
- * and resolves once /readyz answers. `env` adds or overrides settings. Returns
+ * and resolves once /readyz answers. `env` adds or overrides settings; with `demoData`, the
+ * database first gets `plan-api demo-data`'s synthetic monitoring records. Returns
  * `{ url, origin, port, stop(), log() }`.
  */
-export async function startApi(env = {}) {
+export async function startApi(env = {}, { demoData = false } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'plan-api-browser-'));
+  const DATABASE_URL = `sqlite://${join(dir, 'plan.sqlite')}?mode=rwc`;
+  if (demoData) {
+    const demo = spawnSync(apiBinary(), ['demo-data'], {
+      cwd: repoRoot,
+      env: { PATH: process.env.PATH, DATABASE_URL, RUST_LOG: 'warn' },
+      encoding: 'utf8',
+    });
+    if (demo.status !== 0) throw new Error(`plan-api demo-data failed:\n${demo.stderr}`);
+  }
   const [port, opsPort] = [await freePort(), await freePort()];
   let output = '';
   const child = spawn(apiBinary(), ['serve'], {
     cwd: repoRoot,
     env: {
       PATH: process.env.PATH,
-      DATABASE_URL: `sqlite://${join(dir, 'plan.sqlite')}?mode=rwc`,
+      DATABASE_URL,
       PLAN_API_LISTEN: `127.0.0.1:${port}`,
       PLAN_API_METRICS_LISTEN: `127.0.0.1:${opsPort}`,
       RUST_LOG: 'warn',
@@ -156,4 +167,63 @@ export async function screenshot(page, name) {
   await page.screenshot({ path, fullPage: true });
   console.log(`screenshot: ${path}`);
   return path;
+}
+
+/** Records the page's Content-Security-Policy violations from its next navigation on. */
+export async function watchCsp(page) {
+  await page.addInitScript(() => {
+    window.__cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (e) => {
+      window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`);
+    });
+  });
+}
+
+/** The violations `watchCsp` recorded on the page's current document, as `directive URI` lines. */
+export function cspViolations(page) {
+  return page.evaluate(() => window.__cspViolations ?? []);
+}
+
+/** An HS256 JWT of `claims` signed with `secret`, issued now and valid for an hour. */
+export function hs256Token(secret, claims) {
+  const b64 = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const now = Math.floor(Date.now() / 1000);
+  const body = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ iat: now, exp: now + 3600, ...claims })}`;
+  return `${body}.${createHmac('sha256', secret).update(body).digest('base64url')}`;
+}
+
+/** POSTs a GraphQL document to `url` (with `token` as a bearer, if any) and resolves to its
+ * `data`, failing the test on any error. */
+export async function graphql(url, query, variables = {}, token = null) {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = await res.json();
+  if (body.errors !== undefined) throw new Error(`GraphQL errors: ${JSON.stringify(body.errors)}`);
+  return body.data;
+}
+
+/** Resolves once `pred()` holds, checking every 50 ms; throws naming `what` after `ms`. */
+export async function until(pred, what, ms = 10_000) {
+  const deadline = Date.now() + ms;
+  while (!pred()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Creates a progress update, submitted for review, as `r { id version }`. */
+export const CREATE_SUBMITTED = `mutation($input: ProgressUpdateInput!, $key: String!) {
+  r: createProgressUpdate(input: $input, idempotencyKey: $key, submit: true) { id version } }`;
+/** Publishes a submitted record, as `r { id state }`. */
+export const PUBLISH = `mutation($id: ID!, $v: Int!) { r: publishRecord(id: $id, expectedVersion: $v) { id state } }`;
+
+/** A progress update of `action` for 2024, plainly marked as synthetic. */
+export function syntheticProgress(action) {
+  return {
+    action, year: 2024, status: 'IN_PROGRESS', percentComplete: 50,
+    narrative: { es: '[Synthetic test data] avance' },
+  };
 }

@@ -3,45 +3,29 @@
 // yet published and as containing synthetic demo data, without a request to any other host;
 // printed to an A4 PDF with one page break before each strategic line and the municipalities.
 
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { apiBinary, guardPage, launchBrowser, repoRoot, screenshot, startApi } from './lib.mjs';
+import { graphql, guardPage, launchBrowser, screenshot, startApi } from './lib.mjs';
 
 const PLAN = 'AMB-PI-2021-2025';
 let api;
 let browser;
-let dir;
 let lines;
 
 before(async () => {
   // Synthetic demo records (published and drafts) in the database the server then opens.
-  dir = mkdtempSync(join(tmpdir(), 'plan-api-report-'));
-  const DATABASE_URL = `sqlite://${join(dir, 'plan.sqlite')}?mode=rwc`;
-  const demo = spawnSync(apiBinary(), ['demo-data'], {
-    cwd: repoRoot,
-    env: { PATH: process.env.PATH, DATABASE_URL, RUST_LOG: 'warn' },
-    encoding: 'utf8',
-  });
-  assert.equal(demo.status, 0, demo.stderr);
-  api = await startApi({ DATABASE_URL });
-  const res = await fetch(api.url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query: '{ plan { strategicLines { code } } }' }),
-  });
-  lines = (await res.json()).data.plan.strategicLines.map((l) => l.code);
+  api = await startApi({}, { demoData: true });
+  const data = await graphql(api.url, '{ plan { strategicLines { code } } }');
+  lines = data.plan.strategicLines.map((l) => l.code);
   browser = await launchBrowser();
 });
 
 after(async () => {
   await browser?.close();
   await api?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 /** Pages of a PDF, from its page objects (Chromium writes them uncompressed). */

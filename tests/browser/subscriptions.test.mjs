@@ -4,33 +4,18 @@
 // and per-connection limits hold.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { startApi } from './lib.mjs';
+import {
+  CREATE_SUBMITTED, PUBLISH, graphql, hs256Token, startApi, syntheticProgress, until,
+} from './lib.mjs';
 
 const SECRET = 'subscription-test-secret-of-at-least-32-bytes';
 let api;
 
-function jwt(claims) {
-  const b64 = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
-  const now = Math.floor(Date.now() / 1000);
-  const body = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ iat: now, exp: now + 3600, ...claims })}`;
-  return `${body}.${createHmac('sha256', SECRET).update(body).digest('base64url')}`;
-}
-const ADMIN = jwt({ sub: 'sub-test-admin', role: 'admin' });
-const SRI = jwt({ sub: 'sub-test-sri', role: 'area', unit: 'AMB-SRI' });
-
-async function gql(query, variables, token) {
-  const res = await fetch(api.url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = await res.json();
-  assert.equal(body.errors, undefined, JSON.stringify(body.errors));
-  return body.data;
-}
+const ADMIN = hs256Token(SECRET, { sub: 'sub-test-admin', role: 'admin' });
+const SRI = hs256Token(SECRET, { sub: 'sub-test-sri', role: 'area', unit: 'AMB-SRI' });
+const gql = (query, variables, token) => graphql(api.url, query, variables, token);
 
 function client(token, extra = {}) {
   return createClient({
@@ -51,17 +36,6 @@ function collect(c, query, into, errors = []) {
   );
 }
 
-async function until(pred, what, ms = 10_000) {
-  const deadline = Date.now() + ms;
-  while (!pred()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-const CREATE = `mutation($input: ProgressUpdateInput!, $key: String!) {
-  r: createProgressUpdate(input: $input, idempotencyKey: $key, submit: true) { id version } }`;
-const PUBLISH = `mutation($id: ID!, $v: Int!) { r: publishRecord(id: $id, expectedVersion: $v) { id state } }`;
 const SUB = 'subscription { changes { type nodeId state sequence cursor } }';
 
 before(async () => {
@@ -89,12 +63,8 @@ test('a publish reaches subscribers; an anonymous subscriber never sees a draft'
   // Give the server a moment to start both subscriptions.
   await new Promise((r) => setTimeout(r, 300));
 
-  const input = (action) => ({
-    action, year: 2024, status: 'IN_PROGRESS', percentComplete: 50,
-    narrative: { es: '[Synthetic test data] avance' },
-  });
-  const draft = (await gql(CREATE, { input: input('LE1.2'), key: 'ws-draft' }, SRI)).r;
-  const rec = (await gql(CREATE, { input: input('LE1.1'), key: 'ws-pub' }, SRI)).r;
+  const draft = (await gql(CREATE_SUBMITTED, { input: syntheticProgress('LE1.2'), key: 'ws-draft' }, SRI)).r;
+  const rec = (await gql(CREATE_SUBMITTED, { input: syntheticProgress('LE1.1'), key: 'ws-pub' }, SRI)).r;
   const published = (await gql(PUBLISH, { id: rec.id, v: rec.version }, ADMIN)).r;
   assert.equal(published.state, 'PUBLISHED');
 

@@ -4,54 +4,23 @@
 // with the secret shown once at creation, and with both secrets during a rotation.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
 import { Webhook } from 'standardwebhooks';
-import { startApi } from './lib.mjs';
+import {
+  CREATE_SUBMITTED, PUBLISH, graphql, hs256Token, startApi, syntheticProgress, until,
+} from './lib.mjs';
 
 const SECRET = 'webhook-test-secret-of-at-least-32-bytes!';
 let api;
 let receiver;
 const received = [];
 
-function jwt(claims) {
-  const b64 = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
-  const now = Math.floor(Date.now() / 1000);
-  const body = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ iat: now, exp: now + 3600, ...claims })}`;
-  return `${body}.${createHmac('sha256', SECRET).update(body).digest('base64url')}`;
-}
-const ADMIN = jwt({ sub: 'wh-test-admin', role: 'admin' });
-const SRI = jwt({ sub: 'wh-test-sri', role: 'area', unit: 'AMB-SRI' });
-
-async function gql(query, variables, token) {
-  const res = await fetch(api.url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = await res.json();
-  assert.equal(body.errors, undefined, JSON.stringify(body.errors));
-  return body.data;
-}
-
-async function until(pred, what, ms = 15_000) {
-  const deadline = Date.now() + ms;
-  while (!pred()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-const CREATE = `mutation($input: ProgressUpdateInput!, $key: String!) {
-  r: createProgressUpdate(input: $input, idempotencyKey: $key, submit: true) { id version } }`;
-const PUBLISH = `mutation($id: ID!, $v: Int!) { r: publishRecord(id: $id, expectedVersion: $v) { id } }`;
+const ADMIN = hs256Token(SECRET, { sub: 'wh-test-admin', role: 'admin' });
+const SRI = hs256Token(SECRET, { sub: 'wh-test-sri', role: 'area', unit: 'AMB-SRI' });
+const gql = (query, variables, token) => graphql(api.url, query, variables, token);
 
 async function publish(action, key) {
-  const input = {
-    action, year: 2024, status: 'IN_PROGRESS', percentComplete: 50,
-    narrative: { es: '[Synthetic test data] avance' },
-  };
-  const rec = (await gql(CREATE, { input, key }, SRI)).r;
+  const rec = (await gql(CREATE_SUBMITTED, { input: syntheticProgress(action), key }, SRI)).r;
   await gql(PUBLISH, { id: rec.id, v: rec.version }, ADMIN);
   return rec.id;
 }
@@ -89,7 +58,7 @@ test('a publication reaches the receiver, verified by the standardwebhooks libra
   )).createWebhookEndpoint;
   assert.match(created.secret, /^whsec_[A-Za-z0-9+/]{43}=$/);
   const id = await publish('LE1.1', 'wh-node-1');
-  await until(() => received.length === 1, 'the delivery');
+  await until(() => received.length === 1, 'the delivery', 15_000);
   const { headers, body } = received[0];
   const payload = new Webhook(created.secret).verify(body, headers);
   assert.equal(payload.type, 'RECORD_PUBLISHED');
@@ -105,7 +74,7 @@ test('a publication reaches the receiver, verified by the standardwebhooks libra
     ADMIN,
   )).rotateWebhookSecret;
   await publish('LE1.2', 'wh-node-2');
-  await until(() => received.length === 2, 'the delivery after the rotation');
+  await until(() => received.length === 2, 'the delivery after the rotation', 15_000);
   const second = received[1];
   assert.equal(new Webhook(created.secret).verify(second.body, second.headers).type, 'RECORD_PUBLISHED');
   assert.equal(new Webhook(rotated.secret).verify(second.body, second.headers).type, 'RECORD_PUBLISHED');

@@ -12,12 +12,12 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { apiBinary, freePort, guardPage, launchBrowser, repoRoot, screenshot, startApi } from './lib.mjs';
+import {
+  cspViolations, freePort, guardPage, launchBrowser, repoRoot, screenshot, startApi, watchCsp,
+} from './lib.mjs';
 
 const AXE = readFileSync(join(repoRoot, 'tests/browser/node_modules/axe-core/axe.min.js'), 'utf8');
 const STRATEGY = readFileSync(join(repoRoot, 'data/AMB-PI-2021-2025/strategy.toml'), 'utf8');
@@ -31,7 +31,7 @@ function planText(code, key, lang) {
   return m[1];
 }
 
-let api, dbDir, browser, host, other, hostOrigin, otherOrigin, deadOrigin;
+let api, browser, host, other, hostOrigin, otherOrigin, deadOrigin;
 const pages = new Map(); // path → body HTML of a host page
 
 function hostPage(body, lang) {
@@ -84,17 +84,11 @@ function serveHost(port) {
 }
 
 before(async () => {
-  dbDir = mkdtempSync(join(tmpdir(), 'plan-api-widget-'));
-  const DATABASE_URL = `sqlite://${join(dbDir, 'plan.sqlite')}?mode=rwc`;
-  execFileSync(apiBinary(), ['demo-data'], {
-    cwd: repoRoot,
-    env: { PATH: process.env.PATH, DATABASE_URL, RUST_LOG: 'warn' },
-  });
   const [hostPort, otherPort, deadPort] = [await freePort(), await freePort(), await freePort()];
   hostOrigin = `http://127.0.0.1:${hostPort}`;
   otherOrigin = `http://127.0.0.1:${otherPort}`;
   deadOrigin = `http://127.0.0.1:${deadPort}`; // nothing listens there
-  api = await startApi({ DATABASE_URL, PLAN_API_CORS_ORIGINS: hostOrigin });
+  api = await startApi({ PLAN_API_CORS_ORIGINS: hostOrigin }, { demoData: true });
   host = await serveHost(hostPort);
   other = await serveHost(otherPort); // same pages, but an origin the API does not allow
   browser = await launchBrowser();
@@ -105,26 +99,20 @@ after(async () => {
   host?.close();
   other?.close();
   await api?.stop();
-  if (dbDir) rmSync(dbDir, { recursive: true, force: true });
 });
 
 /** Opens a host page on `origin` with a guard and a CSP-violation recorder. */
 async function open(origin, path, { width = 1024, allowed = [] } = {}) {
   const context = await browser.newContext({ viewport: { width, height: 900 } });
   const page = await context.newPage();
-  await page.addInitScript(() => {
-    window.__cspViolations = [];
-    document.addEventListener('securitypolicyviolation', (e) => {
-      window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`);
-    });
-  });
+  await watchCsp(page);
   const guard = guardPage(page, [origin, api.origin, ...allowed]);
   await page.goto(`${origin}${path}`);
   return { context, page, guard };
 }
 
 async function cleanPage(page, guard, { expectedProblems = [] } = {}) {
-  const violations = await page.evaluate(() => window.__cspViolations);
+  const violations = await cspViolations(page);
   assert.deepEqual(violations, [], 'no CSP violations');
   const problems = guard.problems().filter((p) => !expectedProblems.some((re) => re.test(p)));
   assert.deepEqual(problems, [], 'no console errors, exceptions or foreign requests');
