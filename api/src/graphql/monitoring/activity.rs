@@ -10,7 +10,7 @@ use super::super::{loaders, tr};
 use super::record::{actions_by_code, localized, orgs_by_code, record_type};
 use crate::error::ApiError;
 use crate::i18n::Lang;
-use crate::loaders::{self as l, ByCode};
+use crate::loaders::{ByCode, PartnerCode, ZoneCode};
 use crate::monitoring::{ActivityKind, ActivityPayload};
 
 record_type!(
@@ -62,7 +62,7 @@ record_type!(
         }
         /// The geographic zones it concerns.
         async fn zones(&self, ctx: &Context<'_>) -> Result<Vec<GeographicZone>, ApiError> {
-            let keys: Vec<ByCode<l::ZoneCode>> = self
+            let keys: Vec<ByCode<ZoneCode>> = self
                 .p
                 .zones
                 .iter()
@@ -77,7 +77,7 @@ record_type!(
         }
         /// The partner metropolises involved.
         async fn partners(&self, ctx: &Context<'_>) -> Result<Vec<PartnerMetropolis>, ApiError> {
-            let keys: Vec<ByCode<l::PartnerCode>> = self
+            let keys: Vec<ByCode<PartnerCode>> = self
                 .p
                 .partners
                 .iter()

@@ -9,7 +9,7 @@ use super::published::published;
 use super::record::{actions_by_code, localized, record_type};
 use crate::error::ApiError;
 use crate::i18n::Lang;
-use crate::loaders::{self as l, ByCode};
+use crate::loaders::{ByCode, RecordById, ResultCode};
 use crate::monitoring::report::INDICATOR_STATUS_METHOD;
 use crate::monitoring::{
     IndicatorDirection, IndicatorPayload, IndicatorStatus, MeasurementPayload, RecordKind,
@@ -63,7 +63,7 @@ record_type!(
                 return Ok(None);
             };
             Ok(loaders(ctx)?
-                .load_one(ByCode::<l::ResultCode>::new(self.m.plan_id, code.clone()))
+                .load_one(ByCode::<ResultCode>::new(self.m.plan_id, code.clone()))
                 .await?
                 .map(|m| ExpectedResult(m, self.plan.clone())))
         }
@@ -132,8 +132,7 @@ record_type!(
     {
         /// The indicator.
         async fn indicator(&self, ctx: &Context<'_>) -> Result<Option<Indicator>, ApiError> {
-            let row =
-                crate::loaders::one::<l::RecordById>(loaders(ctx)?, self.p.indicator_id).await?;
+            let row = crate::loaders::one::<RecordById>(loaders(ctx)?, self.p.indicator_id).await?;
             row.filter(|m| policy::visibility(policy::viewer(ctx)).sees(m))
                 .map(|m| Indicator::from_model(m, &self.plan))
                 .transpose()

@@ -11,7 +11,7 @@ use super::super::viewer::ViewerRole;
 use super::{Activity, Evaluation, FundedProject, Indicator, Measurement, ProgressUpdate};
 use crate::auth::Role;
 use crate::error::ApiError;
-use crate::loaders::{self as l, ByCode};
+use crate::loaders::{ActionCode, ByCode, OrgByCode};
 use crate::monitoring::{RecordKind, ReviewState};
 use crate::policy;
 
@@ -37,7 +37,7 @@ impl Reporter<'_> {
             return Ok(None);
         };
         Ok(loaders(ctx)?
-            .load_one(l::OrgByCode(code.clone()))
+            .load_one(OrgByCode(code.clone()))
             .await?
             .map(Organization))
     }
@@ -47,7 +47,7 @@ impl Reporter<'_> {
             return Ok(None);
         };
         Ok(loaders(ctx)?
-            .load_one(l::OrgByCode(code.clone()))
+            .load_one(OrgByCode(code.clone()))
             .await?
             .map(Municipality))
     }
@@ -181,7 +181,7 @@ pub(super) async fn actions_by_code(
     plan: &str,
     codes: &[String],
 ) -> Result<Vec<Action>, ApiError> {
-    let keys: Vec<ByCode<l::ActionCode>> = codes
+    let keys: Vec<ByCode<ActionCode>> = codes
         .iter()
         .map(|c| ByCode::new(plan_id, c.clone()))
         .collect();
@@ -198,7 +198,7 @@ pub(super) async fn orgs_by_code(
     ctx: &Context<'_>,
     codes: &[String],
 ) -> Result<Vec<entity::organization::Model>, ApiError> {
-    let keys: Vec<l::OrgByCode> = codes.iter().cloned().map(l::OrgByCode).collect();
+    let keys: Vec<OrgByCode> = codes.iter().cloned().map(OrgByCode).collect();
     let mut found = loaders(ctx)?.load_many(keys.iter().cloned()).await?;
     Ok(keys.iter().filter_map(|k| found.remove(k)).collect())
 }

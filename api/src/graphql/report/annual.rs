@@ -4,12 +4,12 @@
 use async_graphql::{Context, Object};
 use entity::annual_report;
 
-use super::super::super::monitoring::{IndicatorStatus, ProgressStatus};
+use super::super::monitoring::{IndicatorStatus, ProgressStatus};
 use super::super::scalars::{Date, DateTime, Decimal};
 use super::super::tr;
 use crate::error::ApiError;
 use crate::i18n::Lang;
-use crate::monitoring::report::{self as r, AnnualReport};
+use crate::monitoring::report::{self, AnnualReport};
 
 /// The annual activity report of a year.
 pub struct AnnualReportView {
@@ -83,7 +83,7 @@ impl AnnualReportView {
 }
 
 /// A strategic line in the annual report.
-pub struct ReportLineView<'a>(&'a r::ReportLine);
+pub struct ReportLineView<'a>(&'a report::ReportLine);
 
 /// A strategic line in the annual report.
 #[Object(name = "AnnualReportLine")]
@@ -129,7 +129,7 @@ impl ReportLineView<'_> {
 }
 
 /// An action in the annual report.
-pub struct ReportActionView<'a>(&'a r::ReportAction);
+pub struct ReportActionView<'a>(&'a report::ReportAction);
 
 /// An action in the annual report.
 #[Object(name = "AnnualReportAction")]
@@ -169,7 +169,7 @@ impl ReportActionView<'_> {
 }
 
 /// An activity in the annual report.
-pub struct ReportActivityView<'a>(&'a r::ReportActivity);
+pub struct ReportActivityView<'a>(&'a report::ReportActivity);
 
 /// An activity in the annual report.
 #[Object(name = "AnnualReportActivity")]
@@ -221,7 +221,7 @@ impl ReportActivityView<'_> {
 }
 
 /// A funded project in the annual report.
-pub struct ReportProjectView<'a>(&'a r::ReportProject);
+pub struct ReportProjectView<'a>(&'a report::ReportProject);
 
 /// A funded project in the annual report.
 #[Object(name = "AnnualReportProject")]
@@ -279,7 +279,7 @@ impl ReportProjectView<'_> {
 }
 
 /// An indicator in the annual report.
-pub struct ReportIndicatorView<'a>(&'a r::ReportIndicator);
+pub struct ReportIndicatorView<'a>(&'a report::ReportIndicator);
 
 /// An indicator in the annual report.
 #[Object(name = "AnnualReportIndicator")]
@@ -317,7 +317,7 @@ impl ReportIndicatorView<'_> {
 }
 
 /// What a municipality contributed in the year.
-pub struct MunicipalityContributionView<'a>(&'a r::MunicipalityContribution);
+pub struct MunicipalityContributionView<'a>(&'a report::MunicipalityContribution);
 
 /// What a municipality contributed in the year.
 #[Object(name = "MunicipalityContribution")]

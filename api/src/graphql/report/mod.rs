@@ -12,7 +12,7 @@ use super::db;
 use super::node::GlobalId;
 use crate::error::ApiError;
 use crate::monitoring::RecordKind;
-use crate::monitoring::report::{self as r, AnnualReport};
+use crate::monitoring::report::{self, AnnualReport};
 use crate::monitoring::store::{self, AuditQuery};
 use crate::policy;
 
@@ -66,7 +66,7 @@ impl ReportQuery {
                 serde_json::from_value(stored.content.clone()).map_err(|_| ApiError::Internal)?;
             return Ok(AnnualReportView::frozen(report, stored));
         }
-        let report = r::assemble(db, &plan, year).await?;
+        let report = report::assemble(db, &plan, year).await?;
         Ok(AnnualReportView {
             report,
             published: None,
