@@ -21,6 +21,7 @@ mod exports;
 mod i18n;
 mod introspection;
 mod leaks;
+mod linked;
 mod monitoring;
 mod permissions;
 mod schema;

@@ -2,8 +2,9 @@
 //! indicator's measurements, a municipality's activities and funded projects), batched through
 //! the request's loader: two statements per resolver level, however many parents it has.
 //!
-//! The loader returns every record linked to a target; the resolver keeps those the viewer may
-//! see ([`Visibility::sees`]), as `nodes` and `node` do, so one batch serves every viewer rule.
+//! The viewer's visibility is part of the loader's key and is applied in SQL by the store's
+//! [`record_condition`], the same condition the lists use: a record the viewer may not see
+//! never leaves the database.
 
 use std::collections::HashMap;
 
@@ -15,6 +16,8 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use super::loaders;
 use crate::error::ApiError;
 use crate::loaders::Db;
+use crate::monitoring::store::{RecordQuery, record_condition};
+use crate::monitoring::{RecordKind, Visibility};
 use crate::policy;
 
 /// The records of one kind, in one plan, linked to one target (`ACTION` `A1.1`, `INDICATOR`
@@ -24,26 +27,38 @@ pub struct LinkedRecords {
     /// The plan.
     pub plan_id: i32,
     /// The kind of record.
-    pub record_type: crate::monitoring::RecordKind,
+    pub record_type: RecordKind,
     /// The kind of target.
     pub target_type: &'static str,
     /// The target's code.
     pub code: String,
 }
 
-impl Loader<LinkedRecords> for Db {
+/// [`LinkedRecords`] as one viewer sees them: the loader's key.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct VisibleLinked {
+    /// What is asked for.
+    pub linked: LinkedRecords,
+    /// What the viewer may see.
+    pub visibility: Visibility,
+}
+
+impl Loader<VisibleLinked> for Db {
     type Value = Vec<monitoring_record::Model>;
     type Error = ApiError;
 
     async fn load(
         &self,
-        keys: &[LinkedRecords],
-    ) -> Result<HashMap<LinkedRecords, Self::Value>, ApiError> {
+        keys: &[VisibleLinked],
+    ) -> Result<HashMap<VisibleLinked, Self::Value>, ApiError> {
         // The links of every target asked for: one statement per kind of target (one, in
         // practice: a resolver level asks for one kind).
         let mut codes: HashMap<&'static str, Vec<String>> = HashMap::new();
         for k in keys {
-            codes.entry(k.target_type).or_default().push(k.code.clone());
+            codes
+                .entry(k.linked.target_type)
+                .or_default()
+                .push(k.linked.code.clone());
         }
         let mut linked: HashMap<(&'static str, String), Vec<i32>> = HashMap::new();
         for (target_type, codes) in codes {
@@ -52,37 +67,57 @@ impl Loader<LinkedRecords> for Db {
                 .filter(record_link::Column::TargetCode.is_in(codes))
                 .all(self.conn())
                 .await?;
-            for l in links {
+            for link in links {
                 linked
-                    .entry((target_type, l.target_code))
+                    .entry((target_type, link.target_code))
                     .or_default()
-                    .push(l.record_id);
+                    .push(link.record_id);
             }
         }
-        // The records themselves: one statement.
-        let ids: Vec<i32> = linked.values().flatten().copied().collect();
-        let records: HashMap<i32, monitoring_record::Model> = if ids.is_empty() {
-            HashMap::new()
-        } else {
-            monitoring_record::Entity::find()
+        let ids_of = |k: &LinkedRecords| -> &[i32] {
+            linked
+                .get(&(k.target_type, k.code.clone()))
+                .map_or(&[], Vec::as_slice)
+        };
+        // The records the viewer may see: one statement per plan, kind and visibility (one,
+        // in practice), filtered in SQL.
+        let mut groups: HashMap<(i32, RecordKind, &Visibility), Vec<i32>> = HashMap::new();
+        for k in keys {
+            groups
+                .entry((k.linked.plan_id, k.linked.record_type, &k.visibility))
+                .or_default()
+                .extend_from_slice(ids_of(&k.linked));
+        }
+        let mut records: HashMap<(i32, RecordKind, &Visibility), HashMap<i32, _>> = HashMap::new();
+        for ((plan_id, record_type, visibility), ids) in groups {
+            if ids.is_empty() {
+                continue;
+            }
+            let query = RecordQuery::new(plan_id, record_type);
+            let rows = monitoring_record::Entity::find()
+                .filter(record_condition(&query, visibility))
                 .filter(monitoring_record::Column::Id.is_in(ids))
                 .order_by_asc(monitoring_record::Column::Id)
                 .all(self.conn())
-                .await?
-                .into_iter()
-                .map(|m| (m.id, m))
-                .collect()
-        };
+                .await?;
+            records.insert(
+                (plan_id, record_type, visibility),
+                rows.into_iter().map(|m| (m.id, m)).collect(),
+            );
+        }
         let mut out = HashMap::new();
         for k in keys {
-            let mut rows: Vec<monitoring_record::Model> = linked
-                .get(&(k.target_type, k.code.clone()))
-                .into_iter()
-                .flatten()
-                .filter_map(|id| records.get(id))
-                .filter(|m| m.plan_id == k.plan_id && m.record_type == k.record_type.as_str())
-                .cloned()
-                .collect();
+            let group = (k.linked.plan_id, k.linked.record_type, &k.visibility);
+            let mut rows: Vec<monitoring_record::Model> = records
+                .get(&group)
+                .map(|found| {
+                    ids_of(&k.linked)
+                        .iter()
+                        .filter_map(|id| found.get(id))
+                        .cloned()
+                        .collect()
+                })
+                .unwrap_or_default();
             rows.sort_by_key(|m| m.id);
             rows.dedup_by_key(|m| m.id);
             out.insert(k.clone(), rows);
@@ -121,12 +156,12 @@ pub(crate) async fn visible(
     ctx: &Context<'_>,
     key: LinkedRecords,
 ) -> Result<Vec<monitoring_record::Model>, ApiError> {
-    let vis = policy::visibility(policy::viewer(ctx));
+    let visibility = policy::visibility(policy::viewer(ctx));
     Ok(loaders(ctx)?
-        .load_one(key)
+        .load_one(VisibleLinked {
+            linked: key,
+            visibility,
+        })
         .await?
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|m| vis.sees(m))
-        .collect())
+        .unwrap_or_default())
 }

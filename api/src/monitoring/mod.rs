@@ -172,7 +172,7 @@ pub struct EvaluationPayload {
 
 /// Whether the viewer may see a record in `state` owned as given: the policy decides, this is
 /// the shape the store needs to apply it in SQL.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Visibility {
     /// Every record.
     All,

@@ -14,7 +14,7 @@ use super::monitoring::{
 };
 use super::report::{AnnualReportView, ReportingYear};
 use crate::error::{ApiError, FieldError};
-use crate::monitoring::service::{Service, Written};
+use crate::monitoring::service::{Draft, Service, Written};
 use crate::monitoring::store::Actor;
 use crate::policy;
 use crate::telemetry::RequestId;
@@ -35,11 +35,43 @@ fn service(ctx: &Context<'_>) -> Result<Service, ApiError> {
     Ok(Service::new(db(ctx)?.clone(), Actor { viewer, request_id }))
 }
 
-fn wrap<T>(
-    written: Written,
-    from_model: fn(monitoring_record::Model, &str) -> Result<T, ApiError>,
+/// How a GraphQL record type wraps a stored record (`ProgressUpdate::from_model`, …).
+type FromModel<T> = fn(monitoring_record::Model, &str) -> Result<T, ApiError>;
+
+/// Creates a record from its GraphQL input; what every `create…` mutation does.
+async fn create<T>(
+    ctx: &Context<'_>,
+    input: impl Into<Draft>,
+    idempotency_key: &str,
+    submit: bool,
+    from_model: FromModel<T>,
 ) -> Result<T, ApiError> {
+    let written = service(ctx)?
+        .create(input.into(), idempotency_key, submit)
+        .await
+        .map_err(with_input)?;
     from_model(written.record, &written.plan)
+}
+
+/// Changes a record from its GraphQL input; what every `update…` mutation does.
+async fn update<T>(
+    ctx: &Context<'_>,
+    id: &ID,
+    expected_version: i32,
+    input: impl Into<Draft>,
+    from_model: FromModel<T>,
+) -> Result<T, ApiError> {
+    let written = service(ctx)?
+        .update(&record_id(id), expected_version, input.into())
+        .await
+        .map_err(with_input)?;
+    from_model(written.record, &written.plan)
+}
+
+/// The answer of a review step (submit, publish, return, archive).
+fn reviewed(written: Result<Written, ApiError>) -> Result<MonitoringRecord, ApiError> {
+    let written = written.map_err(without_input)?;
+    MonitoringRecord::from_model(written.record, &written.plan)
 }
 
 /// Arguments of the mutations, as the service names them; any other field is inside `input`.
@@ -118,11 +150,14 @@ impl MonitoringMutation {
         idempotency_key: String,
         #[graphql(desc = "Submit for review at once.", default = false)] submit: bool,
     ) -> Result<ProgressUpdate, ApiError> {
-        let written = service(ctx)?
-            .create(input.into(), &idempotency_key, submit)
-            .await
-            .map_err(with_input)?;
-        wrap(written, ProgressUpdate::from_model)
+        create(
+            ctx,
+            input,
+            &idempotency_key,
+            submit,
+            ProgressUpdate::from_model,
+        )
+        .await
     }
 
     /// Changes a progress update, if it is still at `expectedVersion`.
@@ -133,11 +168,14 @@ impl MonitoringMutation {
         #[graphql(desc = "The version you read; a stale one is a CONFLICT.")] expected_version: i32,
         #[graphql(desc = "The update's new content.")] input: ProgressUpdateInput,
     ) -> Result<ProgressUpdate, ApiError> {
-        let written = service(ctx)?
-            .update(&record_id(&id), expected_version, input.into())
-            .await
-            .map_err(with_input)?;
-        wrap(written, ProgressUpdate::from_model)
+        update(
+            ctx,
+            &id,
+            expected_version,
+            input,
+            ProgressUpdate::from_model,
+        )
+        .await
     }
 
     /// Reports an activity (areas: their own; municipalities: of their municipality).
@@ -149,11 +187,7 @@ impl MonitoringMutation {
         idempotency_key: String,
         #[graphql(desc = "Submit for review at once.", default = false)] submit: bool,
     ) -> Result<Activity, ApiError> {
-        let written = service(ctx)?
-            .create(input.into(), &idempotency_key, submit)
-            .await
-            .map_err(with_input)?;
-        wrap(written, Activity::from_model)
+        create(ctx, input, &idempotency_key, submit, Activity::from_model).await
     }
 
     /// Changes an activity, if it is still at `expectedVersion`.
@@ -164,11 +198,7 @@ impl MonitoringMutation {
         #[graphql(desc = "The version you read; a stale one is a CONFLICT.")] expected_version: i32,
         #[graphql(desc = "The activity's new content.")] input: ActivityInput,
     ) -> Result<Activity, ApiError> {
-        let written = service(ctx)?
-            .update(&record_id(&id), expected_version, input.into())
-            .await
-            .map_err(with_input)?;
-        wrap(written, Activity::from_model)
+        update(ctx, &id, expected_version, input, Activity::from_model).await
     }
 
     /// Reports a funded project (areas: their own; municipalities: of their municipality).
@@ -180,11 +210,14 @@ impl MonitoringMutation {
         idempotency_key: String,
         #[graphql(desc = "Submit for review at once.", default = false)] submit: bool,
     ) -> Result<FundedProject, ApiError> {
-        let written = service(ctx)?
-            .create(input.into(), &idempotency_key, submit)
-            .await
-            .map_err(with_input)?;
-        wrap(written, FundedProject::from_model)
+        create(
+            ctx,
+            input,
+            &idempotency_key,
+            submit,
+            FundedProject::from_model,
+        )
+        .await
     }
 
     /// Changes a funded project, if it is still at `expectedVersion`.
@@ -195,11 +228,7 @@ impl MonitoringMutation {
         #[graphql(desc = "The version you read; a stale one is a CONFLICT.")] expected_version: i32,
         #[graphql(desc = "The project's new content.")] input: FundedProjectInput,
     ) -> Result<FundedProject, ApiError> {
-        let written = service(ctx)?
-            .update(&record_id(&id), expected_version, input.into())
-            .await
-            .map_err(with_input)?;
-        wrap(written, FundedProject::from_model)
+        update(ctx, &id, expected_version, input, FundedProject::from_model).await
     }
 
     /// Defines an indicator (coordinators).
@@ -211,11 +240,7 @@ impl MonitoringMutation {
         idempotency_key: String,
         #[graphql(desc = "Submit for review at once.", default = false)] submit: bool,
     ) -> Result<Indicator, ApiError> {
-        let written = service(ctx)?
-            .create(input.into(), &idempotency_key, submit)
-            .await
-            .map_err(with_input)?;
-        wrap(written, Indicator::from_model)
+        create(ctx, input, &idempotency_key, submit, Indicator::from_model).await
     }
 
     /// Changes an indicator, if it is still at `expectedVersion`.
@@ -226,11 +251,7 @@ impl MonitoringMutation {
         #[graphql(desc = "The version you read; a stale one is a CONFLICT.")] expected_version: i32,
         #[graphql(desc = "The indicator's new content.")] input: IndicatorInput,
     ) -> Result<Indicator, ApiError> {
-        let written = service(ctx)?
-            .update(&record_id(&id), expected_version, input.into())
-            .await
-            .map_err(with_input)?;
-        wrap(written, Indicator::from_model)
+        update(ctx, &id, expected_version, input, Indicator::from_model).await
     }
 
     /// Records a yearly value of an indicator (areas: indicators of actions their unit leads).
@@ -242,11 +263,14 @@ impl MonitoringMutation {
         idempotency_key: String,
         #[graphql(desc = "Submit for review at once.", default = false)] submit: bool,
     ) -> Result<Measurement, ApiError> {
-        let written = service(ctx)?
-            .create(input.into(), &idempotency_key, submit)
-            .await
-            .map_err(with_input)?;
-        wrap(written, Measurement::from_model)
+        create(
+            ctx,
+            input,
+            &idempotency_key,
+            submit,
+            Measurement::from_model,
+        )
+        .await
     }
 
     /// Changes a measurement, if it is still at `expectedVersion`.
@@ -257,11 +281,7 @@ impl MonitoringMutation {
         #[graphql(desc = "The version you read; a stale one is a CONFLICT.")] expected_version: i32,
         #[graphql(desc = "The measurement's new content.")] input: MeasurementInput,
     ) -> Result<Measurement, ApiError> {
-        let written = service(ctx)?
-            .update(&record_id(&id), expected_version, input.into())
-            .await
-            .map_err(with_input)?;
-        wrap(written, Measurement::from_model)
+        update(ctx, &id, expected_version, input, Measurement::from_model).await
     }
 
     /// Records an evaluation (coordinators).
@@ -273,11 +293,7 @@ impl MonitoringMutation {
         idempotency_key: String,
         #[graphql(desc = "Submit for review at once.", default = false)] submit: bool,
     ) -> Result<Evaluation, ApiError> {
-        let written = service(ctx)?
-            .create(input.into(), &idempotency_key, submit)
-            .await
-            .map_err(with_input)?;
-        wrap(written, Evaluation::from_model)
+        create(ctx, input, &idempotency_key, submit, Evaluation::from_model).await
     }
 
     /// Changes an evaluation, if it is still at `expectedVersion`.
@@ -288,11 +304,7 @@ impl MonitoringMutation {
         #[graphql(desc = "The version you read; a stale one is a CONFLICT.")] expected_version: i32,
         #[graphql(desc = "The evaluation's new content.")] input: EvaluationInput,
     ) -> Result<Evaluation, ApiError> {
-        let written = service(ctx)?
-            .update(&record_id(&id), expected_version, input.into())
-            .await
-            .map_err(with_input)?;
-        wrap(written, Evaluation::from_model)
+        update(ctx, &id, expected_version, input, Evaluation::from_model).await
     }
 
     /// Sends a DRAFT or RETURNED record for review (its reporter, or a coordinator).
@@ -302,11 +314,11 @@ impl MonitoringMutation {
         #[graphql(desc = "The record's ID.")] id: ID,
         #[graphql(desc = "The version you read; a stale one is a CONFLICT.")] expected_version: i32,
     ) -> Result<MonitoringRecord, ApiError> {
-        let written = service(ctx)?
-            .submit(&record_id(&id), expected_version)
-            .await
-            .map_err(without_input)?;
-        wrap(written, MonitoringRecord::from_model)
+        reviewed(
+            service(ctx)?
+                .submit(&record_id(&id), expected_version)
+                .await,
+        )
     }
 
     /// Publishes a SUBMITTED record: it becomes visible to everyone (coordinators). Any other
@@ -317,11 +329,11 @@ impl MonitoringMutation {
         #[graphql(desc = "The record's ID.")] id: ID,
         #[graphql(desc = "The version you read; a stale one is a CONFLICT.")] expected_version: i32,
     ) -> Result<MonitoringRecord, ApiError> {
-        let written = service(ctx)?
-            .publish(&record_id(&id), expected_version)
-            .await
-            .map_err(without_input)?;
-        wrap(written, MonitoringRecord::from_model)
+        reviewed(
+            service(ctx)?
+                .publish(&record_id(&id), expected_version)
+                .await,
+        )
     }
 
     /// Returns a submitted record to its reporter with a comment (coordinators).
@@ -333,11 +345,11 @@ impl MonitoringMutation {
         #[graphql(desc = "Why it is returned, in one or more languages.")]
         comment: LocalizedTextInput,
     ) -> Result<MonitoringRecord, ApiError> {
-        let written = service(ctx)?
-            .send_back(&record_id(&id), expected_version, comment.into_i18n())
-            .await
-            .map_err(without_input)?;
-        wrap(written, MonitoringRecord::from_model)
+        reviewed(
+            service(ctx)?
+                .send_back(&record_id(&id), expected_version, comment.into_i18n())
+                .await,
+        )
     }
 
     /// Archives a record: withdrawn from view but kept (coordinators). Nothing is deleted.
@@ -347,11 +359,11 @@ impl MonitoringMutation {
         #[graphql(desc = "The record's ID.")] id: ID,
         #[graphql(desc = "The version you read; a stale one is a CONFLICT.")] expected_version: i32,
     ) -> Result<MonitoringRecord, ApiError> {
-        let written = service(ctx)?
-            .archive(&record_id(&id), expected_version)
-            .await
-            .map_err(without_input)?;
-        wrap(written, MonitoringRecord::from_model)
+        reviewed(
+            service(ctx)?
+                .archive(&record_id(&id), expected_version)
+                .await,
+        )
     }
 
     /// Closes a reporting year: from then on only coordinators change its records.

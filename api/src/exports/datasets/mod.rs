@@ -6,29 +6,30 @@
 //! written as they come; the plan's content (fixed by its data files: tens of rows) and the
 //! annual report (one stored document) are read whole and written row by row.
 //!
-//! Over 700 lines because each of the 15 downloads is one `match` arm naming its columns next to
-//! the values written under them; splitting the arms would separate a header from its cells.
+//! [`build`] is long on purpose: each of the 15 downloads is one `match` arm naming its columns
+//! next to the values written under them; splitting the arms would separate a header from its
+//! cells. What the arms read is in [`records`] (monitoring records, a page at a time) and
+//! [`content`] (the plan's actions and municipalities).
+
+mod content;
+mod records;
 
 use std::collections::HashMap;
 
-use entity::{
-    action, action_organization, expected_result, line_scope, organization, strategic_line,
-};
-use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-};
+use entity::{expected_result, organization};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
 use super::table::{Cell, Sink};
-use crate::auth::Viewer;
 use crate::error::ApiError;
 use crate::i18n::{Lang, pick};
 use crate::monitoring::report;
-use crate::monitoring::store::{self as mstore, RecordQuery};
 use crate::monitoring::{
     ActivityPayload, EvaluationPayload, FundedProjectPayload, IndicatorPayload, MeasurementPayload,
     ProgressPayload, RecordKind,
 };
-use crate::policy;
+use content::{action_titles, actions, lines, municipalities};
+use records::Pages;
+pub use records::{PAGE, published};
 
 /// One download of a plan.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -509,238 +510,4 @@ pub async fn build(
             Ok(())
         }
     }
-}
-
-/// The plan's published records of `record_type`, decoded, oldest first: the records the
-/// policy lets an anonymous caller see.
-pub async fn published<T: serde::de::DeserializeOwned>(
-    db: &DatabaseConnection,
-    plan_id: i32,
-    record_type: RecordKind,
-) -> Result<Vec<(entity::monitoring_record::Model, T)>, ApiError> {
-    let vis = policy::visibility(&Viewer::anonymous());
-    let q = RecordQuery::new(plan_id, record_type);
-    let rows = mstore::all(db, &q, &vis).await?;
-    rows.into_iter()
-        .map(|m| {
-            let p = serde_json::from_value(m.payload.clone()).map_err(|e| {
-                tracing::error!(record = m.id, error = %e, "undecodable monitoring payload");
-                ApiError::Internal
-            })?;
-            Ok((m, p))
-        })
-        .collect()
-}
-
-/// How many monitoring records a download reads at a time.
-pub const PAGE: u64 = 200;
-
-/// The plan's published records of one kind, oldest first, a page at a time: the records the
-/// policy lets an anonymous caller see.
-struct Pages<'db> {
-    inner: sea_orm::Paginator<
-        'db,
-        DatabaseConnection,
-        sea_orm::SelectModel<entity::monitoring_record::Model>,
-    >,
-}
-
-impl<'db> Pages<'db> {
-    fn new(db: &'db DatabaseConnection, plan_id: i32, record_type: RecordKind) -> Self {
-        use entity::monitoring_record;
-        let vis = policy::visibility(&Viewer::anonymous());
-        let q = RecordQuery::new(plan_id, record_type);
-        Pages {
-            inner: monitoring_record::Entity::find()
-                .filter(mstore::record_condition(&q, &vis))
-                .order_by_asc(monitoring_record::Column::Id)
-                .paginate(db, PAGE),
-        }
-    }
-
-    /// The next page, decoded; `None` after the last.
-    async fn next<T: serde::de::DeserializeOwned>(
-        &mut self,
-    ) -> Result<Option<Vec<(entity::monitoring_record::Model, T)>>, ApiError> {
-        let Some(rows) = self.inner.fetch_and_next().await? else {
-            return Ok(None);
-        };
-        rows.into_iter()
-            .map(decode)
-            .collect::<Result<_, _>>()
-            .map(Some)
-    }
-}
-
-fn decode<T: serde::de::DeserializeOwned>(
-    m: entity::monitoring_record::Model,
-) -> Result<(entity::monitoring_record::Model, T), ApiError> {
-    let p = serde_json::from_value(m.payload.clone()).map_err(|e| {
-        tracing::error!(record = m.id, error = %e, "undecodable monitoring payload");
-        ApiError::Internal
-    })?;
-    Ok((m, p))
-}
-
-async fn lines(
-    db: &DatabaseConnection,
-    plan_id: i32,
-) -> Result<HashMap<i32, strategic_line::Model>, ApiError> {
-    Ok(strategic_line::Entity::find()
-        .filter(strategic_line::Column::PlanId.eq(plan_id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|l| (l.id, l))
-        .collect())
-}
-
-async fn action_titles(
-    db: &DatabaseConnection,
-    plan_id: i32,
-) -> Result<HashMap<String, entity::I18n>, ApiError> {
-    Ok(plan_actions(db, plan_id)
-        .await?
-        .into_iter()
-        .map(|a| (a.code, a.title))
-        .collect())
-}
-
-async fn plan_actions(
-    db: &DatabaseConnection,
-    plan_id: i32,
-) -> Result<Vec<action::Model>, ApiError> {
-    Ok(action::Entity::find()
-        .filter(action::Column::PlanId.eq(plan_id))
-        .order_by_asc(action::Column::Position)
-        .all(db)
-        .await?)
-}
-
-/// Links between the plan's actions and organizations, in order.
-async fn action_links(
-    db: &DatabaseConnection,
-    actions: &[action::Model],
-) -> Result<Vec<action_organization::Model>, ApiError> {
-    Ok(action_organization::Entity::find()
-        .filter(action_organization::Column::ActionId.is_in(actions.iter().map(|a| a.id)))
-        .order_by_asc(action_organization::Column::Position)
-        .all(db)
-        .await?)
-}
-
-async fn actions(
-    db: &DatabaseConnection,
-    plan: &entity::plan::Model,
-    lang: Lang,
-    out: &mut Sink,
-) -> Result<(), ApiError> {
-    let lines = lines(db, plan.id).await?;
-    let scopes: HashMap<i32, line_scope::Model> = line_scope::Entity::find()
-        .filter(line_scope::Column::PlanId.eq(plan.id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|s| (s.id, s))
-        .collect();
-    let actions = plan_actions(db, plan.id).await?;
-    let links = action_links(db, &actions).await?;
-    let orgs: HashMap<i32, organization::Model> = organization::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|o| (o.id, o))
-        .collect();
-    out.start(&[
-        "code",
-        "strategic_line_code",
-        "strategic_line_title",
-        "scope_code",
-        "scope_title",
-        "title",
-        "responsible_codes",
-        "responsible_names",
-        "involved_codes",
-        "involved_names",
-        "responsible_text",
-        "involved_text",
-    ])?;
-    for a in &actions {
-        let of_role = |role: &str| -> Vec<&organization::Model> {
-            links
-                .iter()
-                .filter(|l| l.action_id == a.id && l.role == role)
-                .filter_map(|l| orgs.get(&l.organization_id))
-                .collect()
-        };
-        let (resp, inv) = (of_role("RESPONSIBLE"), of_role("INVOLVED"));
-        let codes = |list: &[&organization::Model]| {
-            Cell::List(list.iter().map(|o| o.code.clone()).collect())
-        };
-        let names = |list: &[&organization::Model]| {
-            Cell::List(list.iter().map(|o| pick(&o.name, lang)).collect())
-        };
-        let line = lines.get(&a.line_id);
-        let scope = a.scope_id.and_then(|s| scopes.get(&s));
-        out.push(vec![
-            Cell::text(&a.code),
-            Cell::opt(line.map(|l| l.code.clone())),
-            Cell::opt(line.map(|l| pick(&l.title, lang))),
-            Cell::opt(scope.map(|s| s.code.clone())),
-            Cell::opt(scope.map(|s| pick(&s.title, lang))),
-            Cell::Text(pick(&a.title, lang)),
-            codes(&resp),
-            names(&resp),
-            codes(&inv),
-            names(&inv),
-            Cell::Text(pick(&a.responsible_text, lang)),
-            Cell::Text(pick(&a.involved_text, lang)),
-        ])
-        .await?;
-    }
-    Ok(())
-}
-
-async fn municipalities(
-    db: &DatabaseConnection,
-    plan: &entity::plan::Model,
-    lang: Lang,
-    out: &mut Sink,
-) -> Result<(), ApiError> {
-    let munis = crate::store::municipalities(db).await?;
-    let actions = plan_actions(db, plan.id).await?;
-    let links = action_links(db, &actions).await?;
-    out.start(&[
-        "ine_code",
-        "code",
-        "name",
-        "comarca",
-        "action_count",
-        "action_codes",
-    ])?;
-    for m in &munis {
-        // As `Municipality.actions`: the actions naming it, and those naming the metropolitan
-        // municipalities as a group (its parent in the registry), in any role.
-        let mut orgs = vec![m.id];
-        orgs.extend(m.parent_id);
-        let codes: Vec<String> = actions
-            .iter()
-            .filter(|a| {
-                links
-                    .iter()
-                    .any(|l| l.action_id == a.id && orgs.contains(&l.organization_id))
-            })
-            .map(|a| a.code.clone())
-            .collect();
-        out.push(vec![
-            Cell::text(m.ine_code.as_deref().unwrap_or(&m.code)),
-            Cell::text(&m.code),
-            Cell::Text(pick(&m.name, lang)),
-            Cell::opt(m.comarca.as_deref()),
-            Cell::Int(codes.len() as i64),
-            Cell::List(codes),
-        ])
-        .await?;
-    }
-    Ok(())
 }

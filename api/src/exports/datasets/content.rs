@@ -1,0 +1,174 @@
+//! The plan's content a download reads: strategic lines, actions and their links, and the
+//! municipalities.
+
+use std::collections::HashMap;
+
+use entity::{action, action_organization, line_scope, organization, strategic_line};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+
+use super::super::table::{Cell, Sink};
+use crate::error::ApiError;
+use crate::i18n::{Lang, pick};
+
+pub(super) async fn lines(
+    db: &DatabaseConnection,
+    plan_id: i32,
+) -> Result<HashMap<i32, strategic_line::Model>, ApiError> {
+    Ok(strategic_line::Entity::find()
+        .filter(strategic_line::Column::PlanId.eq(plan_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|l| (l.id, l))
+        .collect())
+}
+
+pub(super) async fn action_titles(
+    db: &DatabaseConnection,
+    plan_id: i32,
+) -> Result<HashMap<String, entity::I18n>, ApiError> {
+    Ok(plan_actions(db, plan_id)
+        .await?
+        .into_iter()
+        .map(|a| (a.code, a.title))
+        .collect())
+}
+
+async fn plan_actions(
+    db: &DatabaseConnection,
+    plan_id: i32,
+) -> Result<Vec<action::Model>, ApiError> {
+    Ok(action::Entity::find()
+        .filter(action::Column::PlanId.eq(plan_id))
+        .order_by_asc(action::Column::Position)
+        .all(db)
+        .await?)
+}
+
+/// Links between the plan's actions and organizations, in order.
+async fn action_links(
+    db: &DatabaseConnection,
+    actions: &[action::Model],
+) -> Result<Vec<action_organization::Model>, ApiError> {
+    Ok(action_organization::Entity::find()
+        .filter(action_organization::Column::ActionId.is_in(actions.iter().map(|a| a.id)))
+        .order_by_asc(action_organization::Column::Position)
+        .all(db)
+        .await?)
+}
+
+pub(super) async fn actions(
+    db: &DatabaseConnection,
+    plan: &entity::plan::Model,
+    lang: Lang,
+    out: &mut Sink,
+) -> Result<(), ApiError> {
+    let lines = lines(db, plan.id).await?;
+    let scopes: HashMap<i32, line_scope::Model> = line_scope::Entity::find()
+        .filter(line_scope::Column::PlanId.eq(plan.id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s))
+        .collect();
+    let actions = plan_actions(db, plan.id).await?;
+    let links = action_links(db, &actions).await?;
+    let orgs: HashMap<i32, organization::Model> = organization::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o))
+        .collect();
+    out.start(&[
+        "code",
+        "strategic_line_code",
+        "strategic_line_title",
+        "scope_code",
+        "scope_title",
+        "title",
+        "responsible_codes",
+        "responsible_names",
+        "involved_codes",
+        "involved_names",
+        "responsible_text",
+        "involved_text",
+    ])?;
+    for a in &actions {
+        let of_role = |role: &str| -> Vec<&organization::Model> {
+            links
+                .iter()
+                .filter(|l| l.action_id == a.id && l.role == role)
+                .filter_map(|l| orgs.get(&l.organization_id))
+                .collect()
+        };
+        let (resp, inv) = (of_role("RESPONSIBLE"), of_role("INVOLVED"));
+        let codes = |list: &[&organization::Model]| {
+            Cell::List(list.iter().map(|o| o.code.clone()).collect())
+        };
+        let names = |list: &[&organization::Model]| {
+            Cell::List(list.iter().map(|o| pick(&o.name, lang)).collect())
+        };
+        let line = lines.get(&a.line_id);
+        let scope = a.scope_id.and_then(|s| scopes.get(&s));
+        out.push(vec![
+            Cell::text(&a.code),
+            Cell::opt(line.map(|l| l.code.clone())),
+            Cell::opt(line.map(|l| pick(&l.title, lang))),
+            Cell::opt(scope.map(|s| s.code.clone())),
+            Cell::opt(scope.map(|s| pick(&s.title, lang))),
+            Cell::Text(pick(&a.title, lang)),
+            codes(&resp),
+            names(&resp),
+            codes(&inv),
+            names(&inv),
+            Cell::Text(pick(&a.responsible_text, lang)),
+            Cell::Text(pick(&a.involved_text, lang)),
+        ])
+        .await?;
+    }
+    Ok(())
+}
+
+pub(super) async fn municipalities(
+    db: &DatabaseConnection,
+    plan: &entity::plan::Model,
+    lang: Lang,
+    out: &mut Sink,
+) -> Result<(), ApiError> {
+    let munis = crate::store::municipalities(db).await?;
+    let actions = plan_actions(db, plan.id).await?;
+    let links = action_links(db, &actions).await?;
+    out.start(&[
+        "ine_code",
+        "code",
+        "name",
+        "comarca",
+        "action_count",
+        "action_codes",
+    ])?;
+    for m in &munis {
+        // As `Municipality.actions`: the actions naming it, and those naming the metropolitan
+        // municipalities as a group (its parent in the registry), in any role.
+        let mut orgs = vec![m.id];
+        orgs.extend(m.parent_id);
+        let codes: Vec<String> = actions
+            .iter()
+            .filter(|a| {
+                links
+                    .iter()
+                    .any(|l| l.action_id == a.id && orgs.contains(&l.organization_id))
+            })
+            .map(|a| a.code.clone())
+            .collect();
+        out.push(vec![
+            Cell::text(m.ine_code.as_deref().unwrap_or(&m.code)),
+            Cell::text(&m.code),
+            Cell::Text(pick(&m.name, lang)),
+            Cell::opt(m.comarca.as_deref()),
+            Cell::Int(codes.len() as i64),
+            Cell::List(codes),
+        ])
+        .await?;
+    }
+    Ok(())
+}

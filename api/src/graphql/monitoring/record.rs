@@ -1,0 +1,283 @@
+//! What every monitoring record type has: the fields common to all kinds (declared by
+//! [`record_type!`]), who reported it, and the `MonitoringRecord` interface.
+
+use async_graphql::{Context, ID, Interface, Object};
+use entity::monitoring_record;
+
+use super::super::actors::{Municipality, Organization};
+use super::super::loaders;
+use super::super::strategy::Action;
+use super::super::viewer::ViewerRole;
+use super::{Activity, Evaluation, FundedProject, Indicator, Measurement, ProgressUpdate};
+use crate::auth::Role;
+use crate::error::ApiError;
+use crate::loaders::{ActionCode, ByCode, OrgByCode};
+use crate::monitoring::{RecordKind, ReviewState};
+use crate::policy;
+
+/// Who reported a record.
+pub struct Reporter<'a>(pub(super) &'a monitoring_record::Model);
+
+/// Who reported a record.
+#[Object]
+impl Reporter<'_> {
+    /// The reporter's role.
+    async fn role(&self) -> ViewerRole {
+        match Role::from_claim(&self.0.owner_role) {
+            Some(Role::Admin) => ViewerRole::Admin,
+            Some(Role::Area) => ViewerRole::Area,
+            Some(Role::Municipality) => ViewerRole::Municipality,
+            Some(Role::Reader) => ViewerRole::Reader,
+            _ => ViewerRole::Anonymous,
+        }
+    }
+    /// The reporting AMB area or service.
+    async fn unit(&self, ctx: &Context<'_>) -> Result<Option<Organization>, ApiError> {
+        let Some(code) = &self.0.owner_unit else {
+            return Ok(None);
+        };
+        Ok(loaders(ctx)?
+            .load_one(OrgByCode(code.clone()))
+            .await?
+            .map(Organization))
+    }
+    /// The reporting municipality.
+    async fn municipality(&self, ctx: &Context<'_>) -> Result<Option<Municipality>, ApiError> {
+        let Some(code) = &self.0.owner_municipality else {
+            return Ok(None);
+        };
+        Ok(loaders(ctx)?
+            .load_one(OrgByCode(code.clone()))
+            .await?
+            .map(Municipality))
+    }
+    /// The token subject that reported it; shown to coordinators, readers and the reporter's
+    /// own unit or municipality only.
+    async fn subject(&self, ctx: &Context<'_>) -> Option<&str> {
+        let viewer = policy::viewer(ctx);
+        let own = viewer.sub.as_deref() == Some(self.0.owner_sub.as_str())
+            || policy::visibility(viewer) == crate::monitoring::Visibility::All
+            || self
+                .0
+                .owner_unit
+                .as_ref()
+                .is_some_and(|u| viewer.unit_scope.contains(u))
+            || (self.0.owner_municipality.is_some()
+                && self.0.owner_municipality == viewer.municipality);
+        own.then_some(self.0.owner_sub.as_str())
+    }
+}
+
+/// Declares a record type: the struct, the fields every record has, and its own fields.
+macro_rules! record_type {
+    ($name:ident, $payload:ty, $doc:literal, { $($extra:tt)* }) => {
+        #[doc = $doc]
+        pub struct $name {
+            pub(crate) m: entity::monitoring_record::Model,
+            pub(crate) plan: String,
+            pub(crate) p: $payload,
+        }
+
+        impl $name {
+            /// Wraps a stored record. A payload that does not decode as this kind is an
+            /// internal error, logged with the record's id: never a record silently left out.
+            pub(crate) fn from_model(
+                m: entity::monitoring_record::Model,
+                plan: &str,
+            ) -> Result<Self, crate::error::ApiError> {
+                match serde_json::from_value(m.payload.clone()) {
+                    Ok(p) => Ok(Self { m, plan: plan.to_owned(), p }),
+                    Err(e) => Err(crate::graphql::monitoring::record::undecodable(&m, &e)),
+                }
+            }
+        }
+
+        #[doc = $doc]
+        #[async_graphql::Object]
+        impl $name {
+            /// Opaque global ID.
+            pub(crate) async fn id(&self) -> async_graphql::ID {
+                crate::graphql::node::GlobalId::of_plan_record(crate::monitoring::RecordKind::$name.type_name(), &self.plan, &self.m.public_id)
+            }
+            /// Review state.
+            pub(crate) async fn state(&self) -> Result<crate::monitoring::ReviewState, crate::error::ApiError> {
+                Ok(self.m.state.parse()?)
+            }
+            /// Version, incremented by every change; send it back as `expectedVersion`. Null
+            /// for callers who may neither change nor review the record (how often a record
+            /// changed is internal to its review).
+            pub(crate) async fn version(&self, ctx: &async_graphql::Context<'_>) -> Option<i32> {
+                crate::policy::allows_on_record(crate::policy::viewer(ctx), crate::policy::Operation::ReadRevisions, &self.m)
+                    .then_some(self.m.version)
+            }
+            /// The reporting year the record belongs to, when it has one.
+            async fn year(&self) -> Option<i32> {
+                self.m.year
+            }
+            /// When it was created.
+            async fn created_at(&self) -> crate::graphql::scalars::DateTime {
+                crate::graphql::scalars::DateTime(self.m.created_at)
+            }
+            /// When it last changed.
+            async fn updated_at(&self) -> crate::graphql::scalars::DateTime {
+                crate::graphql::scalars::DateTime(self.m.updated_at)
+            }
+            /// When it was last published.
+            async fn published_at(&self) -> Option<crate::graphql::scalars::DateTime> {
+                self.m.published_at.map(crate::graphql::scalars::DateTime)
+            }
+            /// Who reported it.
+            async fn reported_by(&self) -> crate::graphql::monitoring::Reporter<'_> {
+                crate::graphql::monitoring::Reporter(&self.m)
+            }
+            /// The reviewer's comment while the record is being reviewed (returned, or
+            /// submitted again). Internal to the review: shown to the reporter, readers and
+            /// coordinators only, null for everyone else; cleared when the record is published
+            /// (the audit trail keeps every comment).
+            async fn review_comment(
+                &self,
+                ctx: &async_graphql::Context<'_>,
+                #[graphql(desc = "Language of the text; defaults to the request's language.")]
+                lang: Option<crate::i18n::Lang>,
+            ) -> Option<String> {
+                if !crate::policy::allows_on_record(
+                    crate::policy::viewer(ctx),
+                    crate::policy::Operation::ReadReviewComments,
+                    &self.m,
+                ) {
+                    return None;
+                }
+                let text: entity::I18n =
+                    serde_json::from_value(self.m.review_comment.clone()?).ok()?;
+                Some(crate::graphql::tr(ctx, &text, lang))
+            }
+            /// Whether this is synthetic demonstration data (never real monitoring data).
+            async fn synthetic(&self) -> bool {
+                self.m.synthetic
+            }
+            /// The languages in which every text of the record is available.
+            async fn languages(&self) -> Vec<crate::i18n::Lang> {
+                crate::graphql::languages_of(&crate::graphql::Localized::texts(self))
+            }
+            /// Every localized text of the record, in every language it has.
+            async fn translations(
+                &self,
+                #[graphql(desc = "Only these fields (by their GraphQL names); all when omitted.")]
+                fields: Option<Vec<String>>,
+            ) -> Vec<crate::graphql::FieldTranslations> {
+                crate::graphql::translations_of(crate::graphql::Localized::texts(self), fields.as_deref())
+            }
+            $($extra)*
+        }
+    };
+}
+
+pub(super) use record_type;
+
+/// The actions of `codes`, in their order, skipping unknown codes.
+pub(super) async fn actions_by_code(
+    ctx: &Context<'_>,
+    plan_id: i32,
+    plan: &str,
+    codes: &[String],
+) -> Result<Vec<Action>, ApiError> {
+    let keys: Vec<ByCode<ActionCode>> = codes
+        .iter()
+        .map(|c| ByCode::new(plan_id, c.clone()))
+        .collect();
+    let mut found = loaders(ctx)?.load_many(keys.iter().cloned()).await?;
+    Ok(keys
+        .iter()
+        .filter_map(|k| found.remove(k))
+        .map(|m| Action(m, plan.to_owned()))
+        .collect())
+}
+
+/// The organizations of `codes`, in their order, skipping unknown codes.
+pub(super) async fn orgs_by_code(
+    ctx: &Context<'_>,
+    codes: &[String],
+) -> Result<Vec<entity::organization::Model>, ApiError> {
+    let keys: Vec<OrgByCode> = codes.iter().cloned().map(OrgByCode).collect();
+    let mut found = loaders(ctx)?.load_many(keys.iter().cloned()).await?;
+    Ok(keys.iter().filter_map(|k| found.remove(k)).collect())
+}
+
+macro_rules! localized {
+    ($name:ident, |$s:ident| [$($field:literal => $expr:expr),* $(,)?] $(, lists: [$($lfield:literal => $lexpr:expr),*])?) => {
+        impl crate::graphql::Localized for $name {
+            fn texts(&self) -> Vec<(String, &entity::I18n)> {
+                let $s = self;
+                let fields = vec![$(($field.to_owned(), $expr)),*].into_iter();
+                $($(let fields = fields.chain(
+                    $lexpr.enumerate().map(|(i, t)| (format!("{}[{i}]", $lfield), t)),
+                );)*)?
+                fields.collect()
+            }
+        }
+    };
+}
+
+pub(super) use localized;
+
+/// Any monitoring record.
+#[derive(Interface)]
+#[graphql(
+    field(name = "id", ty = "ID", desc = "Opaque global ID."),
+    field(name = "state", ty = "ReviewState", desc = "Review state."),
+    field(
+        name = "version",
+        ty = "Option<i32>",
+        desc = "Version, incremented by every change; send it back as `expectedVersion`. Null for callers who may neither change nor review the record."
+    )
+)]
+pub enum MonitoringRecord {
+    /// A progress update.
+    ProgressUpdate(ProgressUpdate),
+    /// An activity.
+    Activity(Activity),
+    /// A funded project.
+    FundedProject(FundedProject),
+    /// An indicator.
+    Indicator(Indicator),
+    /// A measurement.
+    Measurement(Measurement),
+    /// An evaluation.
+    Evaluation(Evaluation),
+}
+
+impl MonitoringRecord {
+    /// Wraps a stored record in its type; a record of no known kind, or whose payload does not
+    /// decode, is an internal error, logged.
+    pub(crate) fn from_model(m: monitoring_record::Model, plan: &str) -> Result<Self, ApiError> {
+        let Some(kind) = RecordKind::of_stored(&m.record_type) else {
+            tracing::error!(
+                record = m.id,
+                kind = %m.record_type,
+                "a stored monitoring record of no known kind"
+            );
+            return Err(ApiError::Internal);
+        };
+        Ok(match kind {
+            RecordKind::ProgressUpdate => {
+                Self::ProgressUpdate(ProgressUpdate::from_model(m, plan)?)
+            }
+            RecordKind::Activity => Self::Activity(Activity::from_model(m, plan)?),
+            RecordKind::FundedProject => Self::FundedProject(FundedProject::from_model(m, plan)?),
+            RecordKind::Indicator => Self::Indicator(Indicator::from_model(m, plan)?),
+            RecordKind::Measurement => Self::Measurement(Measurement::from_model(m, plan)?),
+            RecordKind::Evaluation => Self::Evaluation(Evaluation::from_model(m, plan)?),
+        })
+    }
+}
+
+/// The error for a stored record whose payload does not decode: logged with what finds it.
+pub(crate) fn undecodable(m: &monitoring_record::Model, e: &serde_json::Error) -> ApiError {
+    tracing::error!(
+        record = m.id,
+        kind = %m.record_type,
+        error = %e,
+        "a stored monitoring record does not decode"
+    );
+    ApiError::Internal
+}

@@ -1,0 +1,40 @@
+//! Reading and writing monitoring records. Every write runs in one transaction that also
+//! appends its audit entry; updates are conditional on the version the client read, so two
+//! concurrent writers cannot both win.
+//!
+//! - [`records`]: creating, reading and updating records (with [`idempotency`]: when a create
+//!   is the retry of an earlier one);
+//! - [`transition`]: review-state changes;
+//! - [`query`]: the conditions of a listing and the visibility rules in SQL;
+//! - [`years`]: reporting years, opened and closed;
+//! - [`audit`]: the audit trail, written with every change and read by page;
+//! - [`reports`]: published annual reports.
+
+mod audit;
+mod idempotency;
+mod query;
+mod records;
+mod reports;
+mod transition;
+mod years;
+
+use crate::auth::Viewer;
+
+pub use audit::{AuditQuery, AuditScope, audit, audit_page};
+pub use query::{RecordQuery, all, links_of, list, record_condition};
+pub use records::{Changes, NewRecord, by_public_id, create, get, links, public_ids, update};
+pub use reports::{publish_report, published_report};
+pub use transition::{Transition, transition};
+pub use years::{ensure_reporting_years, reporting_years, set_year_closed, year_closed};
+
+/// Who is writing, and in which request.
+#[derive(Clone, Debug)]
+pub struct Actor {
+    /// The viewer.
+    pub viewer: Viewer,
+    /// The request's id, recorded in the audit trail.
+    pub request_id: String,
+}
+
+/// A link of a record to what it is about: `(target type, code)`.
+pub type Link = (String, String);
