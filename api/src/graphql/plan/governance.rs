@@ -1,17 +1,20 @@
 //! How the plan is run and who made it: governance, monitoring commitments, participants and
 //! the glossary.
 
+use std::sync::Arc;
+
 use async_graphql::{Context, Enum, ID, Object};
 use entity::{glossary_entry, governance_item, monitoring_commitment, participant};
 
 use crate::error::ApiError;
 use crate::graphql::node::GlobalId;
-use crate::graphql::{db_enum, loaders, tr};
+use crate::graphql::scoped::Scoped;
+use crate::graphql::{db_enum, loaders, tr_ref};
 use crate::i18n::Lang;
-use crate::loaders::{self as l};
+use crate::loaders;
 
 /// An element of the plan's governance.
-pub struct GovernanceItem(pub(crate) governance_item::Model, pub(crate) String);
+pub type GovernanceItem = Scoped<governance_item::Model>;
 
 /// An element of the plan's governance.
 #[Object]
@@ -31,11 +34,11 @@ impl GovernanceItem {
     }
     /// Opaque global ID.
     pub(crate) async fn id(&self) -> ID {
-        GlobalId::of_plan_record("GovernanceItem", &self.1, &self.0.code)
+        GlobalId::of_plan_record("GovernanceItem", &self.plan, &self.row.code)
     }
     /// Stable code (`political-lead`, `executive-deployment`, `municipal-coordination`, …).
     async fn code(&self) -> &str {
-        &self.0.code
+        &self.row.code
     }
     /// Name.
     async fn title(
@@ -44,8 +47,8 @@ impl GovernanceItem {
         #[graphql(desc = "Language of the text; defaults to the request's language.")] lang: Option<
             Lang,
         >,
-    ) -> String {
-        tr(ctx, &self.0.title, lang)
+    ) -> &str {
+        tr_ref(ctx, &self.row.title, lang)
     }
     /// The item as worded in the closing summary table, when it appears there.
     async fn summary(
@@ -54,8 +57,8 @@ impl GovernanceItem {
         #[graphql(desc = "Language of the text; defaults to the request's language.")] lang: Option<
             Lang,
         >,
-    ) -> Option<String> {
-        self.0.summary.as_ref().map(|t| tr(ctx, t, lang))
+    ) -> Option<&str> {
+        self.row.summary.as_ref().map(|t| tr_ref(ctx, t, lang))
     }
     /// Description from the governance section.
     async fn description(
@@ -64,8 +67,8 @@ impl GovernanceItem {
         #[graphql(desc = "Language of the text; defaults to the request's language.")] lang: Option<
             Lang,
         >,
-    ) -> String {
-        tr(ctx, &self.0.description, lang)
+    ) -> &str {
+        tr_ref(ctx, &self.row.description, lang)
     }
     /// The organizations it names.
     #[graphql(complexity = "10 * child_complexity")]
@@ -73,15 +76,21 @@ impl GovernanceItem {
         &self,
         ctx: &Context<'_>,
     ) -> Result<Vec<crate::graphql::actors::Organization>, ApiError> {
-        let codes = self.0.organizations.0.iter().cloned().map(l::OrgByCode);
-        let mut found = loaders(ctx)?.load_many(codes).await?;
-        Ok(self
-            .0
+        let codes = self
+            .row
             .organizations
             .0
             .iter()
-            .filter_map(|c| found.remove(&l::OrgByCode(c.clone())))
-            .map(crate::graphql::actors::Organization)
+            .cloned()
+            .map(loaders::OrgByCode);
+        let mut found = loaders(ctx)?.load_many(codes).await?;
+        Ok(self
+            .row
+            .organizations
+            .0
+            .iter()
+            .filter_map(|c| found.remove(&loaders::OrgByCode(c.clone())))
+            .map(|m| crate::graphql::actors::Organization::new(Arc::new(m)))
             .collect())
     }
 }
@@ -99,7 +108,7 @@ pub enum MonitoringKind {
 }
 
 /// A commitment of the monitoring and evaluation framework.
-pub struct MonitoringCommitment(pub(crate) monitoring_commitment::Model, pub(crate) String);
+pub type MonitoringCommitment = Scoped<monitoring_commitment::Model>;
 
 /// A commitment of the monitoring and evaluation framework.
 #[Object]
@@ -119,19 +128,19 @@ impl MonitoringCommitment {
     }
     /// Opaque global ID.
     pub(crate) async fn id(&self) -> ID {
-        GlobalId::of_plan_record("MonitoringCommitment", &self.1, &self.0.code)
+        GlobalId::of_plan_record("MonitoringCommitment", &self.plan, &self.row.code)
     }
     /// Stable code.
     async fn code(&self) -> &str {
-        &self.0.code
+        &self.row.code
     }
     /// Kind.
     async fn kind(&self) -> Result<MonitoringKind, ApiError> {
-        db_enum(&self.0.kind)
+        db_enum(&self.row.kind)
     }
     /// Year it is due, when the plan says.
     async fn year(&self) -> Option<i32> {
-        self.0.year
+        self.row.year
     }
     /// The commitment, as the plan words it.
     async fn text(
@@ -140,8 +149,8 @@ impl MonitoringCommitment {
         #[graphql(desc = "Language of the text; defaults to the request's language.")] lang: Option<
             Lang,
         >,
-    ) -> String {
-        tr(ctx, &self.0.text, lang)
+    ) -> &str {
+        tr_ref(ctx, &self.row.text, lang)
     }
 }
 
@@ -158,7 +167,7 @@ pub enum ParticipantGroup {
 }
 
 /// A person who took part in drafting the plan.
-pub struct Participant(pub(crate) participant::Model, pub(crate) String);
+pub type Participant = Scoped<participant::Model>;
 
 /// A person who took part in drafting the plan.
 #[Object]
@@ -178,15 +187,15 @@ impl Participant {
     }
     /// Opaque global ID.
     pub(crate) async fn id(&self) -> ID {
-        GlobalId::of_plan_record("Participant", &self.1, &self.0.code)
+        GlobalId::of_plan_record("Participant", &self.plan, &self.row.code)
     }
     /// Stable code (`P001`…, in document order).
     async fn code(&self) -> &str {
-        &self.0.code
+        &self.row.code
     }
     /// Full name.
     async fn name(&self) -> &str {
-        &self.0.name
+        &self.row.name
     }
     /// Position held, as the plan lists it.
     async fn position(
@@ -195,8 +204,8 @@ impl Participant {
         #[graphql(desc = "Language of the text; defaults to the request's language.")] lang: Option<
             Lang,
         >,
-    ) -> String {
-        tr(ctx, &self.0.job_title, lang)
+    ) -> &str {
+        tr_ref(ctx, &self.row.job_title, lang)
     }
     /// Institution, as the plan writes it.
     async fn organization_name(
@@ -205,17 +214,17 @@ impl Participant {
         #[graphql(desc = "Language of the text; defaults to the request's language.")] lang: Option<
             Lang,
         >,
-    ) -> String {
-        tr(ctx, &self.0.institution, lang)
+    ) -> &str {
+        tr_ref(ctx, &self.row.institution, lang)
     }
     /// Group of the participants list.
     async fn group(&self) -> Result<ParticipantGroup, ApiError> {
-        db_enum(&self.0.participant_group)
+        db_enum(&self.row.participant_group)
     }
 }
 
 /// An acronym of the plan's glossary.
-pub struct GlossaryEntry(pub(crate) glossary_entry::Model, pub(crate) String);
+pub type GlossaryEntry = Scoped<glossary_entry::Model>;
 
 /// An acronym of the plan's glossary.
 #[Object]
@@ -235,7 +244,7 @@ impl GlossaryEntry {
     }
     /// Opaque global ID.
     pub(crate) async fn id(&self) -> ID {
-        GlobalId::of_plan_record("GlossaryEntry", &self.1, &self.0.code)
+        GlobalId::of_plan_record("GlossaryEntry", &self.plan, &self.row.code)
     }
     /// The acronym, in the language asked for (`ODS` in Spanish, `SDG` in English).
     async fn acronym(
@@ -244,12 +253,12 @@ impl GlossaryEntry {
         #[graphql(desc = "Language of the text; defaults to the request's language.")] lang: Option<
             Lang,
         >,
-    ) -> String {
-        tr(ctx, &self.0.acronym_i18n, lang)
+    ) -> &str {
+        tr_ref(ctx, &self.row.acronym_i18n, lang)
     }
     /// Stable code: the acronym in its Spanish form.
     async fn code(&self) -> &str {
-        &self.0.code
+        &self.row.code
     }
     /// What it stands for.
     async fn meaning(
@@ -258,19 +267,19 @@ impl GlossaryEntry {
         #[graphql(desc = "Language of the text; defaults to the request's language.")] lang: Option<
             Lang,
         >,
-    ) -> String {
-        tr(ctx, &self.0.meaning, lang)
+    ) -> &str {
+        tr_ref(ctx, &self.row.meaning, lang)
     }
     /// The name in its original language, when the glossary gives it.
     async fn original(&self) -> Option<&str> {
-        self.0.original.as_deref()
+        self.row.original.as_deref()
     }
     /// The organization the acronym names, when it is one of the registry.
     async fn organization(
         &self,
         ctx: &Context<'_>,
     ) -> Result<Option<crate::graphql::actors::Organization>, ApiError> {
-        let key = l::OrgByAcronym(self.0.acronym.clone());
+        let key = loaders::OrgByAcronym(self.row.acronym.clone());
         Ok(loaders(ctx)?
             .load_one(key)
             .await?
@@ -280,24 +289,24 @@ impl GlossaryEntry {
 
 impl crate::graphql::Localized for GovernanceItem {
     fn texts(&self) -> Vec<(String, &entity::I18n)> {
-        let mut out = vec![("title".into(), &self.0.title)];
-        out.extend(self.0.summary.as_ref().map(|t| ("summary".into(), t)));
-        out.push(("description".into(), &self.0.description));
+        let mut out = vec![("title".into(), &self.row.title)];
+        out.extend(self.row.summary.as_ref().map(|t| ("summary".into(), t)));
+        out.push(("description".into(), &self.row.description));
         out
     }
 }
 
 impl crate::graphql::Localized for MonitoringCommitment {
     fn texts(&self) -> Vec<(String, &entity::I18n)> {
-        vec![("text".into(), &self.0.text)]
+        vec![("text".into(), &self.row.text)]
     }
 }
 
 impl crate::graphql::Localized for Participant {
     fn texts(&self) -> Vec<(String, &entity::I18n)> {
         vec![
-            ("position".into(), &self.0.job_title),
-            ("organizationName".into(), &self.0.institution),
+            ("position".into(), &self.row.job_title),
+            ("organizationName".into(), &self.row.institution),
         ]
     }
 }
@@ -305,8 +314,8 @@ impl crate::graphql::Localized for Participant {
 impl crate::graphql::Localized for GlossaryEntry {
     fn texts(&self) -> Vec<(String, &entity::I18n)> {
         vec![
-            ("acronym".into(), &self.0.acronym_i18n),
-            ("meaning".into(), &self.0.meaning),
+            ("acronym".into(), &self.row.acronym_i18n),
+            ("meaning".into(), &self.row.meaning),
         ]
     }
 }

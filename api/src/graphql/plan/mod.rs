@@ -14,10 +14,11 @@ use super::geography::GeographicZone;
 use super::node::GlobalId;
 use super::scalars::Date;
 use super::strategy::{FormOfIntervention, StrategicLine};
-use super::{db, db_enum, loaders, tr};
+use super::{db, db_enum, loaders, tr_ref};
 use crate::error::ApiError;
+use crate::graphql::scoped::Scoped;
 use crate::i18n::Lang;
-use crate::loaders::{self as l, many};
+use crate::loaders::{self, many};
 
 /// Root fields about plans.
 #[derive(Default)]
@@ -35,22 +36,24 @@ impl PlanQuery {
         #[graphql(desc = "Plan code, e.g. `AMB-PI-2021-2025`; omit it for the current plan.")]
         code: Option<String>,
     ) -> Result<Option<Plan>, ApiError> {
-        Ok(Some(Plan(l::plan(loaders(ctx)?, code.as_deref()).await?)))
+        Ok(Some(Plan::of(
+            loaders::plan(loaders(ctx)?, code.as_deref()).await?,
+        )))
     }
 
     /// Every plan loaded, oldest first.
     #[graphql(complexity = "10 * child_complexity")]
     async fn plans(&self, ctx: &Context<'_>) -> Result<Vec<Plan>, ApiError> {
-        Ok(l::plans(loaders(ctx)?)
+        Ok(loaders::plans(loaders(ctx)?)
             .await?
             .into_iter()
-            .map(Plan)
+            .map(Plan::of)
             .collect())
     }
 }
 
 /// A plan: the Internationalisation Plan of the AMB for a period, with everything it contains.
-pub struct Plan(pub(crate) plan::Model);
+pub type Plan = Scoped<plan::Model>;
 
 /// A plan: the Internationalisation Plan of the AMB for a period, with everything it contains.
 #[Object]
@@ -70,15 +73,15 @@ impl Plan {
     }
     /// Opaque global ID.
     pub(crate) async fn id(&self) -> ID {
-        GlobalId::of_shared("Plan", &self.0.code)
+        GlobalId::of_shared("Plan", &self.row.code)
     }
     /// Stable code, e.g. `AMB-PI-2021-2025`.
     async fn code(&self) -> &str {
-        &self.0.code
+        &self.row.code
     }
     /// Whether this is the plan served when no plan code is given.
     async fn current(&self) -> bool {
-        self.0.current
+        self.row.current
     }
     /// Full title.
     async fn title(
@@ -87,8 +90,8 @@ impl Plan {
         #[graphql(desc = "Language of the text; defaults to the request's language.")] lang: Option<
             Lang,
         >,
-    ) -> String {
-        tr(ctx, &self.0.title, lang)
+    ) -> &str {
+        tr_ref(ctx, &self.row.title, lang)
     }
     /// Short title.
     async fn short_title(
@@ -97,20 +100,20 @@ impl Plan {
         #[graphql(desc = "Language of the text; defaults to the request's language.")] lang: Option<
             Lang,
         >,
-    ) -> String {
-        tr(ctx, &self.0.short_title, lang)
+    ) -> &str {
+        tr_ref(ctx, &self.row.short_title, lang)
     }
     /// First year the plan covers.
     async fn start_year(&self) -> i32 {
-        self.0.start_year
+        self.row.start_year
     }
     /// Last year the plan covers.
     async fn end_year(&self) -> i32 {
-        self.0.end_year
+        self.row.end_year
     }
     /// Date the plan was approved.
     async fn approved_on(&self) -> Date {
-        Date(self.0.approved_on)
+        Date(self.row.approved_on)
     }
     /// Body that approved the plan.
     async fn approved_by(
@@ -119,8 +122,8 @@ impl Plan {
         #[graphql(desc = "Language of the text; defaults to the request's language.")] lang: Option<
             Lang,
         >,
-    ) -> String {
-        tr(ctx, &self.0.approved_by, lang)
+    ) -> &str {
+        tr_ref(ctx, &self.row.approved_by, lang)
     }
     /// The plan's own sentence recording its approval.
     async fn approval_statement(
@@ -129,28 +132,28 @@ impl Plan {
         #[graphql(desc = "Language of the text; defaults to the request's language.")] lang: Option<
             Lang,
         >,
-    ) -> String {
-        tr(ctx, &self.0.approval_statement, lang)
+    ) -> &str {
+        tr_ref(ctx, &self.row.approval_statement, lang)
     }
     /// Month of publication, `YYYY-MM`.
     async fn published(&self) -> &str {
-        &self.0.published
+        &self.row.published
     }
     /// Place of publication.
     async fn published_place(&self) -> &str {
-        &self.0.published_place
+        &self.row.published_place
     }
     /// Legal deposit number of the printed edition.
     async fn legal_deposit(&self) -> &str {
-        &self.0.legal_deposit
+        &self.row.legal_deposit
     }
     /// Copyright notice.
     async fn copyright(&self) -> &str {
-        &self.0.copyright
+        &self.row.copyright
     }
     /// Languages the plan is published in.
     async fn publication_languages(&self) -> Vec<Lang> {
-        self.0
+        self.row
             .publication_languages
             .0
             .iter()
@@ -164,12 +167,18 @@ impl Plan {
         #[graphql(desc = "Language of the text; defaults to the request's language.")] lang: Option<
             Lang,
         >,
-    ) -> String {
-        tr(ctx, &self.0.publication_note, lang)
+    ) -> &str {
+        tr_ref(ctx, &self.row.publication_note, lang)
     }
     /// Credits of the publication (coordination, edition, design, printing, photographs).
     async fn credits(&self) -> Vec<Credit> {
-        self.0.credits.0.iter().cloned().map(Credit).collect()
+        self.row
+            .credits
+            .0
+            .iter()
+            .cloned()
+            .map(|row| Credit { row })
+            .collect()
     }
     /// The general objective of the plan.
     async fn general_objective(
@@ -178,8 +187,8 @@ impl Plan {
         #[graphql(desc = "Language of the text; defaults to the request's language.")] lang: Option<
             Lang,
         >,
-    ) -> String {
-        tr(ctx, &self.0.general_objective, lang)
+    ) -> &str {
+        tr_ref(ctx, &self.row.general_objective, lang)
     }
     /// The specific objectives (OE1-OE3).
     #[graphql(complexity = "10 * child_complexity")]
@@ -187,11 +196,8 @@ impl Plan {
         &self,
         ctx: &Context<'_>,
     ) -> Result<Vec<SpecificObjective>, ApiError> {
-        let rows = many::<l::ObjectivesOfPlan>(loaders(ctx)?, self.0.id).await?;
-        Ok(rows
-            .into_iter()
-            .map(|m| SpecificObjective(m, self.0.code.clone()))
-            .collect())
+        let rows = many::<loaders::ObjectivesOfPlan>(loaders(ctx)?, self.row.id).await?;
+        Ok(rows.into_iter().map(|m| self.child(m)).collect())
     }
     /// The priority themes.
     #[graphql(complexity = "10 * child_complexity")]
@@ -200,11 +206,11 @@ impl Plan {
         ctx: &Context<'_>,
         #[graphql(desc = "Only the themes of this category.")] category: Option<ThemeCategory>,
     ) -> Result<Vec<Theme>, ApiError> {
-        let rows = many::<l::ThemesOfPlan>(loaders(ctx)?, self.0.id).await?;
+        let rows = many::<loaders::ThemesOfPlan>(loaders(ctx)?, self.row.id).await?;
         let mut out = Vec::new();
         for m in rows {
             if category.is_none_or(|c| db_enum::<ThemeCategory>(&m.category).ok() == Some(c)) {
-                out.push(Theme(m, self.0.code.clone()));
+                out.push(self.child(m));
             }
         }
         Ok(out)
@@ -217,20 +223,20 @@ impl Plan {
         use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
         let db = db(ctx)?;
         let actions: Vec<String> = entity::action::Entity::find()
-            .filter(entity::action::Column::PlanId.eq(self.0.id))
+            .filter(entity::action::Column::PlanId.eq(self.row.id))
             .all(db)
             .await?
             .into_iter()
             .map(|a| a.code)
             .collect();
         let results: Vec<String> = entity::expected_result::Entity::find()
-            .filter(entity::expected_result::Column::PlanId.eq(self.0.id))
+            .filter(entity::expected_result::Column::PlanId.eq(self.row.id))
             .all(db)
             .await?
             .into_iter()
             .map(|r| r.code)
             .collect();
-        let published = super::monitoring::published(ctx, self.0.id).await?;
+        let published = super::monitoring::published(ctx, self.row.id).await?;
         Ok(super::report::ProgressSummary(
             crate::monitoring::report::rollup(&published, &actions, &results),
         ))
@@ -238,11 +244,8 @@ impl Plan {
     /// The strategic lines (LE1-LE5).
     #[graphql(complexity = "10 * child_complexity")]
     async fn strategic_lines(&self, ctx: &Context<'_>) -> Result<Vec<StrategicLine>, ApiError> {
-        let rows = many::<l::LinesOfPlan>(loaders(ctx)?, self.0.id).await?;
-        Ok(rows
-            .into_iter()
-            .map(|m| StrategicLine::new(m, &self.0.code))
-            .collect())
+        let rows = many::<loaders::LinesOfPlan>(loaders(ctx)?, self.row.id).await?;
+        Ok(rows.into_iter().map(|m| self.child(m)).collect())
     }
     /// The SWOT diagram of the starting point, in document order.
     #[graphql(complexity = "10 * child_complexity")]
@@ -251,11 +254,11 @@ impl Plan {
         ctx: &Context<'_>,
         #[graphql(desc = "Only the items of this kind.")] kind: Option<SwotKind>,
     ) -> Result<Vec<SwotItem>, ApiError> {
-        let rows = many::<l::SwotOfPlan>(loaders(ctx)?, self.0.id).await?;
+        let rows = many::<loaders::SwotOfPlan>(loaders(ctx)?, self.row.id).await?;
         let mut out = Vec::new();
         for m in rows {
             if kind.is_none_or(|k| db_enum::<SwotKind>(&m.kind).ok() == Some(k)) {
-                out.push(SwotItem(m, self.0.code.clone()));
+                out.push(self.child(m));
             }
         }
         Ok(out)
@@ -266,29 +269,20 @@ impl Plan {
         &self,
         ctx: &Context<'_>,
     ) -> Result<Vec<FormOfIntervention>, ApiError> {
-        let rows = many::<l::FormsOfPlan>(loaders(ctx)?, self.0.id).await?;
-        Ok(rows
-            .into_iter()
-            .map(|m| FormOfIntervention::new(m, &self.0.code))
-            .collect())
+        let rows = many::<loaders::FormsOfPlan>(loaders(ctx)?, self.row.id).await?;
+        Ok(rows.into_iter().map(|m| self.child(m)).collect())
     }
     /// The geographic zones of intervention.
     #[graphql(complexity = "10 * child_complexity")]
     async fn zones(&self, ctx: &Context<'_>) -> Result<Vec<GeographicZone>, ApiError> {
-        let rows = many::<l::ZonesOfPlan>(loaders(ctx)?, self.0.id).await?;
-        Ok(rows
-            .into_iter()
-            .map(|m| GeographicZone::new(m, &self.0.code))
-            .collect())
+        let rows = many::<loaders::ZonesOfPlan>(loaders(ctx)?, self.row.id).await?;
+        Ok(rows.into_iter().map(|m| self.child(m)).collect())
     }
     /// The glossary of acronyms.
     #[graphql(complexity = "10 * child_complexity")]
     async fn glossary(&self, ctx: &Context<'_>) -> Result<Vec<GlossaryEntry>, ApiError> {
-        let rows = many::<l::GlossaryOfPlan>(loaders(ctx)?, self.0.id).await?;
-        Ok(rows
-            .into_iter()
-            .map(|m| GlossaryEntry(m, self.0.code.clone()))
-            .collect())
+        let rows = many::<loaders::GlossaryOfPlan>(loaders(ctx)?, self.row.id).await?;
+        Ok(rows.into_iter().map(|m| self.child(m)).collect())
     }
     /// The people who took part in drafting the plan.
     #[graphql(complexity = "10 * child_complexity")]
@@ -297,13 +291,13 @@ impl Plan {
         ctx: &Context<'_>,
         #[graphql(desc = "Only the participants of this group.")] group: Option<ParticipantGroup>,
     ) -> Result<Vec<Participant>, ApiError> {
-        let rows = many::<l::ParticipantsOfPlan>(loaders(ctx)?, self.0.id).await?;
+        let rows = many::<loaders::ParticipantsOfPlan>(loaders(ctx)?, self.row.id).await?;
         let mut out = Vec::new();
         for m in rows {
             if group
                 .is_none_or(|g| db_enum::<ParticipantGroup>(&m.participant_group).ok() == Some(g))
             {
-                out.push(Participant(m, self.0.code.clone()));
+                out.push(self.child(m));
             }
         }
         Ok(out)
@@ -311,38 +305,26 @@ impl Plan {
     /// Governance of the plan: political lead, executive deployment, coordination bodies.
     #[graphql(complexity = "10 * child_complexity")]
     async fn governance(&self, ctx: &Context<'_>) -> Result<Vec<GovernanceItem>, ApiError> {
-        let rows = many::<l::GovernanceOfPlan>(loaders(ctx)?, self.0.id).await?;
-        Ok(rows
-            .into_iter()
-            .map(|m| GovernanceItem(m, self.0.code.clone()))
-            .collect())
+        let rows = many::<loaders::GovernanceOfPlan>(loaders(ctx)?, self.row.id).await?;
+        Ok(rows.into_iter().map(|m| self.child(m)).collect())
     }
     /// The monitoring and evaluation framework: annual report, mid-term and final evaluations.
     #[graphql(complexity = "10 * child_complexity")]
     async fn monitoring(&self, ctx: &Context<'_>) -> Result<Vec<MonitoringCommitment>, ApiError> {
-        let rows = many::<l::MonitoringOfPlan>(loaders(ctx)?, self.0.id).await?;
-        Ok(rows
-            .into_iter()
-            .map(|m| MonitoringCommitment(m, self.0.code.clone()))
-            .collect())
+        let rows = many::<loaders::MonitoringOfPlan>(loaders(ctx)?, self.row.id).await?;
+        Ok(rows.into_iter().map(|m| self.child(m)).collect())
     }
     /// Figures the plan states, each with its unit and the sentence it comes from.
     #[graphql(complexity = "10 * child_complexity")]
     async fn key_figures(&self, ctx: &Context<'_>) -> Result<Vec<KeyFigure>, ApiError> {
-        let rows = many::<l::KeyFiguresOfPlan>(loaders(ctx)?, self.0.id).await?;
-        Ok(rows
-            .into_iter()
-            .map(|m| KeyFigure(m, self.0.code.clone()))
-            .collect())
+        let rows = many::<loaders::KeyFiguresOfPlan>(loaders(ctx)?, self.row.id).await?;
+        Ok(rows.into_iter().map(|m| self.child(m)).collect())
     }
     /// The narrative sections, in document order.
     #[graphql(complexity = "10 * child_complexity")]
     async fn sections(&self, ctx: &Context<'_>) -> Result<Vec<Section>, ApiError> {
-        let rows = many::<l::SectionsOfPlan>(loaders(ctx)?, self.0.id).await?;
-        Ok(rows
-            .into_iter()
-            .map(|m| Section(m, self.0.code.clone()))
-            .collect())
+        let rows = many::<loaders::SectionsOfPlan>(loaders(ctx)?, self.row.id).await?;
+        Ok(rows.into_iter().map(|m| self.child(m)).collect())
     }
     /// One narrative section by code (`presentation`, `introduction`, `methodology`, …).
     async fn section(
@@ -350,16 +332,18 @@ impl Plan {
         ctx: &Context<'_>,
         #[graphql(desc = "Section code.")] code: String,
     ) -> Result<Section, ApiError> {
-        let rows = many::<l::SectionsOfPlan>(loaders(ctx)?, self.0.id).await?;
+        let rows = many::<loaders::SectionsOfPlan>(loaders(ctx)?, self.row.id).await?;
         rows.into_iter()
             .find(|s| s.code == code)
-            .map(|m| Section(m, self.0.code.clone()))
+            .map(|m| self.child(m))
             .ok_or_else(|| ApiError::NotFound(format!("no section with code {code:?}")))
     }
 }
 
 /// A credit line of the publication.
-pub struct Credit(entity::Credit);
+pub struct Credit {
+    row: entity::Credit,
+}
 
 /// A credit line of the publication.
 #[Object]
@@ -384,8 +368,8 @@ impl Credit {
         #[graphql(desc = "Language of the text; defaults to the request's language.")] lang: Option<
             Lang,
         >,
-    ) -> String {
-        tr(ctx, &self.0.role, lang)
+    ) -> &str {
+        tr_ref(ctx, &self.row.role, lang)
     }
     /// Who did it; several lines are separated by line breaks.
     async fn text(
@@ -394,26 +378,29 @@ impl Credit {
         #[graphql(desc = "Language of the text; defaults to the request's language.")] lang: Option<
             Lang,
         >,
-    ) -> String {
-        tr(ctx, &self.0.text, lang)
+    ) -> &str {
+        tr_ref(ctx, &self.row.text, lang)
     }
 }
 
 impl super::Localized for Plan {
     fn texts(&self) -> Vec<(String, &entity::I18n)> {
         vec![
-            ("title".into(), &self.0.title),
-            ("shortTitle".into(), &self.0.short_title),
-            ("approvedBy".into(), &self.0.approved_by),
-            ("approvalStatement".into(), &self.0.approval_statement),
-            ("publicationNote".into(), &self.0.publication_note),
-            ("generalObjective".into(), &self.0.general_objective),
+            ("title".into(), &self.row.title),
+            ("shortTitle".into(), &self.row.short_title),
+            ("approvedBy".into(), &self.row.approved_by),
+            ("approvalStatement".into(), &self.row.approval_statement),
+            ("publicationNote".into(), &self.row.publication_note),
+            ("generalObjective".into(), &self.row.general_objective),
         ]
     }
 }
 
 impl super::Localized for Credit {
     fn texts(&self) -> Vec<(String, &entity::I18n)> {
-        vec![("role".into(), &self.0.role), ("text".into(), &self.0.text)]
+        vec![
+            ("role".into(), &self.row.role),
+            ("text".into(), &self.row.text),
+        ]
     }
 }

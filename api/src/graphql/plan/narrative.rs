@@ -7,11 +7,12 @@ use entity::{key_figure, section, specific_objective, swot_item, theme};
 use crate::error::ApiError;
 use crate::graphql::node::GlobalId;
 use crate::graphql::scalars::Decimal;
-use crate::graphql::{db_enum, tr};
+use crate::graphql::scoped::Scoped;
+use crate::graphql::{db_enum, tr_ref};
 use crate::i18n::Lang;
 
 /// A narrative section of the plan (presentation, introduction, methodology, …).
-pub struct Section(pub(crate) section::Model, pub(crate) String);
+pub type Section = Scoped<section::Model>;
 
 /// A narrative section of the plan (presentation, introduction, methodology, …).
 #[Object]
@@ -31,15 +32,15 @@ impl Section {
     }
     /// Opaque global ID.
     pub(crate) async fn id(&self) -> ID {
-        GlobalId::of_plan_record("Section", &self.1, &self.0.code)
+        GlobalId::of_plan_record("Section", &self.plan, &self.row.code)
     }
     /// Stable code (`presentation`, `introduction`, `methodology`, `starting-point`, …).
     async fn code(&self) -> &str {
-        &self.0.code
+        &self.row.code
     }
     /// Roman numeral of the section in the document; empty for unnumbered sections.
     async fn numeral(&self) -> &str {
-        &self.0.numeral
+        &self.row.numeral
     }
     /// Heading.
     async fn title(
@@ -48,8 +49,8 @@ impl Section {
         #[graphql(desc = "Language of the text; defaults to the request's language.")] lang: Option<
             Lang,
         >,
-    ) -> String {
-        tr(ctx, &self.0.title, lang)
+    ) -> &str {
+        tr_ref(ctx, &self.row.title, lang)
     }
     /// Full text: paragraphs separated by a blank line, list items on lines starting `- `.
     async fn body(
@@ -58,8 +59,8 @@ impl Section {
         #[graphql(desc = "Language of the text; defaults to the request's language.")] lang: Option<
             Lang,
         >,
-    ) -> String {
-        tr(ctx, &self.0.body, lang)
+    ) -> &str {
+        tr_ref(ctx, &self.row.body, lang)
     }
     /// Who signs the section, when it is signed.
     async fn signature(
@@ -68,8 +69,8 @@ impl Section {
         #[graphql(desc = "Language of the text; defaults to the request's language.")] lang: Option<
             Lang,
         >,
-    ) -> Option<String> {
-        self.0.signature.as_ref().map(|s| tr(ctx, s, lang))
+    ) -> Option<&str> {
+        self.row.signature.as_ref().map(|s| tr_ref(ctx, s, lang))
     }
 }
 
@@ -114,7 +115,7 @@ pub enum Comparator {
 }
 
 /// A figure the plan states.
-pub struct KeyFigure(pub(crate) key_figure::Model, pub(crate) String);
+pub type KeyFigure = Scoped<key_figure::Model>;
 
 /// A figure the plan states.
 #[Object]
@@ -134,11 +135,11 @@ impl KeyFigure {
     }
     /// Opaque global ID.
     pub(crate) async fn id(&self) -> ID {
-        GlobalId::of_plan_record("KeyFigure", &self.1, &self.0.code)
+        GlobalId::of_plan_record("KeyFigure", &self.plan, &self.row.code)
     }
     /// Stable code.
     async fn code(&self) -> &str {
-        &self.0.code
+        &self.row.code
     }
     /// Short label.
     async fn label(
@@ -147,12 +148,12 @@ impl KeyFigure {
         #[graphql(desc = "Language of the text; defaults to the request's language.")] lang: Option<
             Lang,
         >,
-    ) -> String {
-        tr(ctx, &self.0.label, lang)
+    ) -> &str {
+        tr_ref(ctx, &self.row.label, lang)
     }
     /// The value, an exact decimal in `unit` (e.g. 3200000 people, 9460000 EUR).
     async fn value(&self) -> Result<Decimal, ApiError> {
-        self.0
+        self.row
             .value
             .parse()
             .map(Decimal)
@@ -160,19 +161,19 @@ impl KeyFigure {
     }
     /// Unit of the value.
     async fn unit(&self) -> Result<FigureUnit, ApiError> {
-        db_enum(&self.0.unit)
+        db_enum(&self.row.unit)
     }
     /// Whether the plan states the value exactly, as a minimum, or approximately.
     async fn comparator(&self) -> Result<Comparator, ApiError> {
-        db_enum(&self.0.comparator)
+        db_enum(&self.row.comparator)
     }
     /// Year the figure refers to, when the plan says.
     async fn year(&self) -> Option<i32> {
-        self.0.year
+        self.row.year
     }
     /// Code of the section the figure comes from.
     async fn section_code(&self) -> &str {
-        &self.0.section_code
+        &self.row.section_code
     }
     /// The sentence the figure comes from, verbatim.
     async fn sentence(
@@ -181,8 +182,8 @@ impl KeyFigure {
         #[graphql(desc = "Language of the text; defaults to the request's language.")] lang: Option<
             Lang,
         >,
-    ) -> String {
-        tr(ctx, &self.0.sentence, lang)
+    ) -> &str {
+        tr_ref(ctx, &self.row.sentence, lang)
     }
 }
 
@@ -201,7 +202,7 @@ pub enum SwotKind {
 }
 
 /// An item of the SWOT diagram.
-pub struct SwotItem(pub(crate) swot_item::Model, pub(crate) String);
+pub type SwotItem = Scoped<swot_item::Model>;
 
 /// An item of the SWOT diagram.
 #[Object]
@@ -221,15 +222,15 @@ impl SwotItem {
     }
     /// Opaque global ID.
     pub(crate) async fn id(&self) -> ID {
-        GlobalId::of_plan_record("SwotItem", &self.1, &self.0.code)
+        GlobalId::of_plan_record("SwotItem", &self.plan, &self.row.code)
     }
     /// Stable code: the kind's initial and the item's number within it (`S1`, `W12`, `T5`).
     async fn code(&self) -> &str {
-        &self.0.code
+        &self.row.code
     }
     /// Quadrant.
     async fn kind(&self) -> Result<SwotKind, ApiError> {
-        db_enum(&self.0.kind)
+        db_enum(&self.row.kind)
     }
     /// The item.
     async fn text(
@@ -238,13 +239,13 @@ impl SwotItem {
         #[graphql(desc = "Language of the text; defaults to the request's language.")] lang: Option<
             Lang,
         >,
-    ) -> String {
-        tr(ctx, &self.0.text, lang)
+    ) -> &str {
+        tr_ref(ctx, &self.row.text, lang)
     }
 }
 
 /// A specific objective of the plan.
-pub struct SpecificObjective(pub(crate) specific_objective::Model, pub(crate) String);
+pub type SpecificObjective = Scoped<specific_objective::Model>;
 
 /// A specific objective of the plan.
 #[Object]
@@ -264,15 +265,15 @@ impl SpecificObjective {
     }
     /// Opaque global ID.
     pub(crate) async fn id(&self) -> ID {
-        GlobalId::of_plan_record("SpecificObjective", &self.1, &self.0.code)
+        GlobalId::of_plan_record("SpecificObjective", &self.plan, &self.row.code)
     }
     /// Stable code (`OE1`-`OE3`).
     async fn code(&self) -> &str {
-        &self.0.code
+        &self.row.code
     }
     /// Number of the objective.
     async fn number(&self) -> i32 {
-        self.0.position
+        self.row.position
     }
     /// The objective.
     async fn text(
@@ -281,8 +282,8 @@ impl SpecificObjective {
         #[graphql(desc = "Language of the text; defaults to the request's language.")] lang: Option<
             Lang,
         >,
-    ) -> String {
-        tr(ctx, &self.0.text, lang)
+    ) -> &str {
+        tr_ref(ctx, &self.row.text, lang)
     }
 }
 
@@ -299,7 +300,7 @@ pub enum ThemeCategory {
 }
 
 /// A priority theme.
-pub struct Theme(pub(crate) theme::Model, pub(crate) String);
+pub type Theme = Scoped<theme::Model>;
 
 /// A priority theme.
 #[Object]
@@ -319,15 +320,15 @@ impl Theme {
     }
     /// Opaque global ID.
     pub(crate) async fn id(&self) -> ID {
-        GlobalId::of_plan_record("Theme", &self.1, &self.0.code)
+        GlobalId::of_plan_record("Theme", &self.plan, &self.row.code)
     }
     /// Stable code.
     async fn code(&self) -> &str {
-        &self.0.code
+        &self.row.code
     }
     /// Why it is a priority.
     async fn category(&self) -> Result<ThemeCategory, ApiError> {
-        db_enum(&self.0.category)
+        db_enum(&self.row.category)
     }
     /// Name.
     async fn title(
@@ -336,8 +337,8 @@ impl Theme {
         #[graphql(desc = "Language of the text; defaults to the request's language.")] lang: Option<
             Lang,
         >,
-    ) -> String {
-        tr(ctx, &self.0.title, lang)
+    ) -> &str {
+        tr_ref(ctx, &self.row.title, lang)
     }
     /// Sub-topics.
     async fn subtopics(
@@ -346,12 +347,12 @@ impl Theme {
         #[graphql(desc = "Language of the text; defaults to the request's language.")] lang: Option<
             Lang,
         >,
-    ) -> Vec<String> {
-        self.0
+    ) -> Vec<&str> {
+        self.row
             .subtopics
             .0
             .iter()
-            .map(|t| tr(ctx, t, lang))
+            .map(|t| tr_ref(ctx, t, lang))
             .collect()
     }
     /// The theme as worded in the closing summary table, when it appears there.
@@ -361,8 +362,11 @@ impl Theme {
         #[graphql(desc = "Language of the text; defaults to the request's language.")] lang: Option<
             Lang,
         >,
-    ) -> Option<String> {
-        self.0.summary_label.as_ref().map(|t| tr(ctx, t, lang))
+    ) -> Option<&str> {
+        self.row
+            .summary_label
+            .as_ref()
+            .map(|t| tr_ref(ctx, t, lang))
     }
     /// Description, when the plan gives one.
     async fn description(
@@ -371,18 +375,18 @@ impl Theme {
         #[graphql(desc = "Language of the text; defaults to the request's language.")] lang: Option<
             Lang,
         >,
-    ) -> Option<String> {
-        self.0.description.as_ref().map(|t| tr(ctx, t, lang))
+    ) -> Option<&str> {
+        self.row.description.as_ref().map(|t| tr_ref(ctx, t, lang))
     }
 }
 
 impl crate::graphql::Localized for Section {
     fn texts(&self) -> Vec<(String, &entity::I18n)> {
         let mut out = vec![
-            ("title".into(), &self.0.title),
-            ("body".into(), &self.0.body),
+            ("title".into(), &self.row.title),
+            ("body".into(), &self.row.body),
         ];
-        out.extend(self.0.signature.as_ref().map(|t| ("signature".into(), t)));
+        out.extend(self.row.signature.as_ref().map(|t| ("signature".into(), t)));
         out
     }
 }
@@ -390,29 +394,29 @@ impl crate::graphql::Localized for Section {
 impl crate::graphql::Localized for KeyFigure {
     fn texts(&self) -> Vec<(String, &entity::I18n)> {
         vec![
-            ("label".into(), &self.0.label),
-            ("sentence".into(), &self.0.sentence),
+            ("label".into(), &self.row.label),
+            ("sentence".into(), &self.row.sentence),
         ]
     }
 }
 
 impl crate::graphql::Localized for SwotItem {
     fn texts(&self) -> Vec<(String, &entity::I18n)> {
-        vec![("text".into(), &self.0.text)]
+        vec![("text".into(), &self.row.text)]
     }
 }
 
 impl crate::graphql::Localized for SpecificObjective {
     fn texts(&self) -> Vec<(String, &entity::I18n)> {
-        vec![("text".into(), &self.0.text)]
+        vec![("text".into(), &self.row.text)]
     }
 }
 
 impl crate::graphql::Localized for Theme {
     fn texts(&self) -> Vec<(String, &entity::I18n)> {
-        let mut out = vec![("title".into(), &self.0.title)];
+        let mut out = vec![("title".into(), &self.row.title)];
         out.extend(
-            self.0
+            self.row
                 .subtopics
                 .0
                 .iter()
@@ -420,13 +424,13 @@ impl crate::graphql::Localized for Theme {
                 .map(|(i, t)| (format!("subtopics[{i}]"), t)),
         );
         out.extend(
-            self.0
+            self.row
                 .summary_label
                 .as_ref()
                 .map(|t| ("summaryLabel".into(), t)),
         );
         out.extend(
-            self.0
+            self.row
                 .description
                 .as_ref()
                 .map(|t| ("description".into(), t)),

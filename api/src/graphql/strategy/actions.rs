@@ -1,5 +1,7 @@
 //! Actions and expected results of the strategic lines.
 
+use std::sync::Arc;
+
 use async_graphql::{Context, ID, Object};
 use entity::{action, expected_result};
 
@@ -7,12 +9,13 @@ use super::{LineScope, StrategicLine, line};
 use crate::error::ApiError;
 use crate::graphql::actors::Organization;
 use crate::graphql::node::GlobalId;
-use crate::graphql::{loaders, tr};
+use crate::graphql::scoped::Scoped;
+use crate::graphql::{loaders, tr_ref};
 use crate::i18n::Lang;
-use crate::loaders::{self as l, many, one};
+use crate::loaders::{self, many, one};
 
 /// An action of a strategic line.
-pub struct Action(pub(crate) action::Model, pub(crate) String);
+pub type Action = Scoped<action::Model>;
 
 impl Action {
     async fn organizations(
@@ -21,20 +24,41 @@ impl Action {
         role: &str,
     ) -> Result<Vec<Organization>, ApiError> {
         let loaders = loaders(ctx)?;
-        let links = many::<l::LinksOfAction>(loaders, self.0.id).await?;
+        let links = many::<loaders::LinksOfAction>(loaders, self.row.id).await?;
         let ids: Vec<_> = links
             .iter()
             .filter(|k| k.role == role)
-            .map(|k| l::By::<l::OrganizationById>::new(k.organization_id))
+            .map(|k| loaders::By::<loaders::OrganizationById>::new(k.organization_id))
             .collect();
-        let mut found = l::many_of(loaders, ids.iter().cloned()).await?;
+        let mut found = loaders::many_of(loaders, ids.iter().cloned()).await?;
         Ok(ids
             .iter()
             .filter_map(|k| found.remove(k))
             .flatten()
-            .map(Organization)
+            .map(Organization::new)
             .collect())
     }
+}
+
+/// `Action(row, plan)`, as graphql/monitoring.rs still writes it.
+#[expect(
+    non_snake_case,
+    reason = "keeps `Action(row, plan)` in files of other branches compiling; call `Scoped::new`"
+)]
+pub(crate) fn Action(row: action::Model, plan: impl Into<Arc<str>>) -> Action {
+    Scoped::new(Arc::new(row), plan.into())
+}
+
+/// `ExpectedResult(row, plan)`, as graphql/monitoring.rs still writes it.
+#[expect(
+    non_snake_case,
+    reason = "keeps `ExpectedResult(row, plan)` in files of other branches compiling; call `Scoped::new`"
+)]
+pub(crate) fn ExpectedResult(
+    row: expected_result::Model,
+    plan: impl Into<Arc<str>>,
+) -> ExpectedResult {
+    Scoped::new(Arc::new(row), plan.into())
 }
 
 /// An action of a strategic line.
@@ -55,11 +79,11 @@ impl Action {
     }
     /// Opaque global ID.
     pub(crate) async fn id(&self) -> ID {
-        GlobalId::of_plan_record("Action", &self.1, &self.0.code)
+        GlobalId::of_plan_record("Action", &self.plan, &self.row.code)
     }
     /// Stable code (`LE1.1` … `LE5.1`): the line and the action's number within it.
     async fn code(&self) -> &str {
-        &self.0.code
+        &self.row.code
     }
     /// The action.
     async fn title(
@@ -68,21 +92,21 @@ impl Action {
         #[graphql(desc = "Language of the text; defaults to the request's language.")] lang: Option<
             Lang,
         >,
-    ) -> String {
-        tr(ctx, &self.0.title, lang)
+    ) -> &str {
+        tr_ref(ctx, &self.row.title, lang)
     }
     /// The strategic line.
     async fn strategic_line(&self, ctx: &Context<'_>) -> Result<StrategicLine, ApiError> {
-        line(ctx, self.0.line_id, &self.1).await
+        line(ctx, self.row.line_id, &self.plan).await
     }
     /// The scope of the line the action belongs to, if the line has scopes.
     async fn scope(&self, ctx: &Context<'_>) -> Result<Option<LineScope>, ApiError> {
-        let Some(scope_id) = self.0.scope_id else {
+        let Some(scope_id) = self.row.scope_id else {
             return Ok(None);
         };
-        Ok(one::<l::ScopeById>(loaders(ctx)?, scope_id)
+        Ok(one::<loaders::ScopeById>(loaders(ctx)?, scope_id)
             .await?
-            .map(|m| LineScope(m, self.1.clone())))
+            .map(|m| self.child(m)))
     }
     /// The units responsible for the action.
     #[graphql(complexity = "10 * child_complexity")]
@@ -101,15 +125,15 @@ impl Action {
         #[graphql(desc = "Language of the text; defaults to the request's language.")] lang: Option<
             Lang,
         >,
-    ) -> String {
-        tr(ctx, &self.0.responsible_text, lang)
+    ) -> &str {
+        tr_ref(ctx, &self.row.responsible_text, lang)
     }
     /// The action's current progress: its latest published progress update.
     async fn current_progress(
         &self,
         ctx: &Context<'_>,
     ) -> Result<Option<crate::graphql::monitoring::ProgressUpdate>, ApiError> {
-        crate::graphql::monitoring::current_progress(ctx, &self.0, &self.1).await
+        crate::graphql::monitoring::current_progress(ctx, &self.row, &self.plan).await
     }
     /// The action's progress updates the caller may see, newest first.
     #[graphql(complexity = "10 * child_complexity")]
@@ -117,7 +141,7 @@ impl Action {
         &self,
         ctx: &Context<'_>,
     ) -> Result<Vec<crate::graphql::monitoring::ProgressUpdate>, ApiError> {
-        crate::graphql::monitoring::action_progress(ctx, &self.0, &self.1).await
+        crate::graphql::monitoring::action_progress(ctx, &self.row, &self.plan).await
     }
     /// The actors to involve as the plan words them (empty when the plan names none).
     async fn involved_text(
@@ -126,13 +150,13 @@ impl Action {
         #[graphql(desc = "Language of the text; defaults to the request's language.")] lang: Option<
             Lang,
         >,
-    ) -> String {
-        tr(ctx, &self.0.involved_text, lang)
+    ) -> &str {
+        tr_ref(ctx, &self.row.involved_text, lang)
     }
 }
 
 /// An expected result of a strategic line.
-pub struct ExpectedResult(pub(crate) expected_result::Model, pub(crate) String);
+pub type ExpectedResult = Scoped<expected_result::Model>;
 
 /// An expected result of a strategic line.
 #[Object]
@@ -152,11 +176,11 @@ impl ExpectedResult {
     }
     /// Opaque global ID.
     pub(crate) async fn id(&self) -> ID {
-        GlobalId::of_plan_record("ExpectedResult", &self.1, &self.0.code)
+        GlobalId::of_plan_record("ExpectedResult", &self.plan, &self.row.code)
     }
     /// Stable code (`LE1.R1` …).
     async fn code(&self) -> &str {
-        &self.0.code
+        &self.row.code
     }
     /// The result.
     async fn text(
@@ -165,27 +189,27 @@ impl ExpectedResult {
         #[graphql(desc = "Language of the text; defaults to the request's language.")] lang: Option<
             Lang,
         >,
-    ) -> String {
-        tr(ctx, &self.0.text, lang)
+    ) -> &str {
+        tr_ref(ctx, &self.row.text, lang)
     }
     /// The strategic line.
     async fn strategic_line(&self, ctx: &Context<'_>) -> Result<StrategicLine, ApiError> {
-        line(ctx, self.0.line_id, &self.1).await
+        line(ctx, self.row.line_id, &self.plan).await
     }
 }
 
 impl crate::graphql::Localized for Action {
     fn texts(&self) -> Vec<(String, &entity::I18n)> {
         vec![
-            ("title".into(), &self.0.title),
-            ("responsibleText".into(), &self.0.responsible_text),
-            ("involvedText".into(), &self.0.involved_text),
+            ("title".into(), &self.row.title),
+            ("responsibleText".into(), &self.row.responsible_text),
+            ("involvedText".into(), &self.row.involved_text),
         ]
     }
 }
 
 impl crate::graphql::Localized for ExpectedResult {
     fn texts(&self) -> Vec<(String, &entity::I18n)> {
-        vec![("text".into(), &self.0.text)]
+        vec![("text".into(), &self.row.text)]
     }
 }

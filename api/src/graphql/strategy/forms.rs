@@ -7,18 +7,13 @@ use entity::{form_contribution, form_of_intervention, summary_row};
 use super::{StrategicLine, line};
 use crate::error::ApiError;
 use crate::graphql::node::GlobalId;
-use crate::graphql::{loaders, tr};
+use crate::graphql::scoped::Scoped;
+use crate::graphql::{loaders, tr_ref};
 use crate::i18n::Lang;
-use crate::loaders::{self as l, many, one};
+use crate::loaders::{self, many, one};
 
 /// A form (modality) of intervention through which the lines are carried out.
-pub struct FormOfIntervention(pub(crate) form_of_intervention::Model, pub(crate) String);
-
-impl FormOfIntervention {
-    pub(crate) fn new(m: form_of_intervention::Model, plan: &str) -> Self {
-        Self(m, plan.to_owned())
-    }
-}
+pub type FormOfIntervention = Scoped<form_of_intervention::Model>;
 
 /// A form (modality) of intervention through which the lines are carried out.
 #[Object]
@@ -38,15 +33,15 @@ impl FormOfIntervention {
     }
     /// Opaque global ID.
     pub(crate) async fn id(&self) -> ID {
-        GlobalId::of_plan_record("FormOfIntervention", &self.1, &self.0.code)
+        GlobalId::of_plan_record("FormOfIntervention", &self.plan, &self.row.code)
     }
     /// Stable code (`FI-A` … `FI-D`).
     async fn code(&self) -> &str {
-        &self.0.code
+        &self.row.code
     }
     /// Letter in the document (a-d).
     async fn letter(&self) -> &str {
-        &self.0.letter
+        &self.row.letter
     }
     /// Name.
     async fn title(
@@ -55,8 +50,8 @@ impl FormOfIntervention {
         #[graphql(desc = "Language of the text; defaults to the request's language.")] lang: Option<
             Lang,
         >,
-    ) -> String {
-        tr(ctx, &self.0.title, lang)
+    ) -> &str {
+        tr_ref(ctx, &self.row.title, lang)
     }
     /// Description.
     async fn description(
@@ -65,22 +60,19 @@ impl FormOfIntervention {
         #[graphql(desc = "Language of the text; defaults to the request's language.")] lang: Option<
             Lang,
         >,
-    ) -> String {
-        tr(ctx, &self.0.description, lang)
+    ) -> &str {
+        tr_ref(ctx, &self.row.description, lang)
     }
     /// What the form contributes to each strategic line.
     #[graphql(complexity = "10 * child_complexity")]
     async fn contributions(&self, ctx: &Context<'_>) -> Result<Vec<FormContribution>, ApiError> {
-        let rows = many::<l::ContributionsOfForm>(loaders(ctx)?, self.0.id).await?;
-        Ok(rows
-            .into_iter()
-            .map(|m| FormContribution(m, self.1.clone()))
-            .collect())
+        let rows = many::<loaders::ContributionsOfForm>(loaders(ctx)?, self.row.id).await?;
+        Ok(rows.into_iter().map(|m| self.child(m)).collect())
     }
 }
 
 /// What a form of intervention contributes to a strategic line.
-pub struct FormContribution(pub(crate) form_contribution::Model, pub(crate) String);
+pub type FormContribution = Scoped<form_contribution::Model>;
 
 /// What a form of intervention contributes to a strategic line.
 #[Object]
@@ -100,16 +92,16 @@ impl FormContribution {
     }
     /// The strategic line.
     async fn strategic_line(&self, ctx: &Context<'_>) -> Result<StrategicLine, ApiError> {
-        line(ctx, self.0.line_id, &self.1).await
+        line(ctx, self.row.line_id, &self.plan).await
     }
     /// The form of intervention.
     async fn form_of_intervention(
         &self,
         ctx: &Context<'_>,
     ) -> Result<FormOfIntervention, ApiError> {
-        one::<l::FormById>(loaders(ctx)?, self.0.form_id)
+        one::<loaders::FormById>(loaders(ctx)?, self.row.form_id)
             .await?
-            .map(|m| FormOfIntervention(m, self.1.clone()))
+            .map(|m| self.child(m))
             .ok_or(ApiError::Internal)
     }
     /// The contribution.
@@ -119,13 +111,13 @@ impl FormContribution {
         #[graphql(desc = "Language of the text; defaults to the request's language.")] lang: Option<
             Lang,
         >,
-    ) -> String {
-        tr(ctx, &self.0.text, lang)
+    ) -> &str {
+        tr_ref(ctx, &self.row.text, lang)
     }
 }
 
 /// A strategic line's row of the plan's closing summary table.
-pub struct SummaryRow(pub(crate) summary_row::Model);
+pub type SummaryRow = Scoped<summary_row::Model>;
 
 /// A strategic line's row of the plan's closing summary table.
 #[Object]
@@ -150,8 +142,8 @@ impl SummaryRow {
         #[graphql(desc = "Language of the text; defaults to the request's language.")] lang: Option<
             Lang,
         >,
-    ) -> String {
-        tr(ctx, &self.0.zones_and_institutions, lang)
+    ) -> &str {
+        tr_ref(ctx, &self.row.zones_and_institutions, lang)
     }
     /// The map of actors.
     async fn actor_map(
@@ -160,8 +152,8 @@ impl SummaryRow {
         #[graphql(desc = "Language of the text; defaults to the request's language.")] lang: Option<
             Lang,
         >,
-    ) -> String {
-        tr(ctx, &self.0.actor_map, lang)
+    ) -> &str {
+        tr_ref(ctx, &self.row.actor_map, lang)
     }
     /// The concrete actions, as the table summarises them.
     async fn concrete_actions(
@@ -170,12 +162,12 @@ impl SummaryRow {
         #[graphql(desc = "Language of the text; defaults to the request's language.")] lang: Option<
             Lang,
         >,
-    ) -> Vec<String> {
-        self.0
+    ) -> Vec<&str> {
+        self.row
             .concrete_actions
             .0
             .iter()
-            .map(|t| tr(ctx, t, lang))
+            .map(|t| tr_ref(ctx, t, lang))
             .collect()
     }
 }
@@ -183,15 +175,15 @@ impl SummaryRow {
 impl crate::graphql::Localized for FormOfIntervention {
     fn texts(&self) -> Vec<(String, &entity::I18n)> {
         vec![
-            ("title".into(), &self.0.title),
-            ("description".into(), &self.0.description),
+            ("title".into(), &self.row.title),
+            ("description".into(), &self.row.description),
         ]
     }
 }
 
 impl crate::graphql::Localized for FormContribution {
     fn texts(&self) -> Vec<(String, &entity::I18n)> {
-        vec![("text".into(), &self.0.text)]
+        vec![("text".into(), &self.row.text)]
     }
 }
 
@@ -200,11 +192,11 @@ impl crate::graphql::Localized for SummaryRow {
         let mut out = vec![];
         out.push((
             "zonesAndInstitutions".into(),
-            &self.0.zones_and_institutions,
+            &self.row.zones_and_institutions,
         ));
-        out.push(("actorMap".into(), &self.0.actor_map));
+        out.push(("actorMap".into(), &self.row.actor_map));
         out.extend(
-            self.0
+            self.row
                 .concrete_actions
                 .0
                 .iter()

@@ -1,5 +1,7 @@
 //! Strategic lines and their scopes.
 
+use std::sync::Arc;
+
 use async_graphql::{Context, ID, Object};
 use entity::{line_scope, strategic_line};
 
@@ -8,18 +10,13 @@ use crate::error::ApiError;
 use crate::graphql::geography::ZoneLine;
 use crate::graphql::node::GlobalId;
 use crate::graphql::plan::Plan;
-use crate::graphql::{loaders, tr};
+use crate::graphql::scoped::Scoped;
+use crate::graphql::{loaders, tr_ref};
 use crate::i18n::Lang;
-use crate::loaders::{self as l, many, one};
+use crate::loaders::{self, many, one};
 
 /// A strategic line of the plan.
-pub struct StrategicLine(pub(crate) strategic_line::Model, pub(crate) String);
-
-impl StrategicLine {
-    pub(crate) fn new(m: strategic_line::Model, plan: &str) -> Self {
-        Self(m, plan.to_owned())
-    }
-}
+pub type StrategicLine = Scoped<strategic_line::Model>;
 
 /// A strategic line of the plan.
 #[Object]
@@ -39,15 +36,15 @@ impl StrategicLine {
     }
     /// Opaque global ID.
     pub(crate) async fn id(&self) -> ID {
-        GlobalId::of_plan_record("StrategicLine", &self.1, &self.0.code)
+        GlobalId::of_plan_record("StrategicLine", &self.plan, &self.row.code)
     }
     /// Stable code (`LE1`-`LE5`).
     async fn code(&self) -> &str {
-        &self.0.code
+        &self.row.code
     }
     /// Number of the line.
     async fn number(&self) -> i32 {
-        self.0.position
+        self.row.position
     }
     /// Name.
     async fn title(
@@ -56,8 +53,8 @@ impl StrategicLine {
         #[graphql(desc = "Language of the text; defaults to the request's language.")] lang: Option<
             Lang,
         >,
-    ) -> String {
-        tr(ctx, &self.0.title, lang)
+    ) -> &str {
+        tr_ref(ctx, &self.row.title, lang)
     }
     /// Description: the line's introductory text.
     async fn description(
@@ -66,59 +63,44 @@ impl StrategicLine {
         #[graphql(desc = "Language of the text; defaults to the request's language.")] lang: Option<
             Lang,
         >,
-    ) -> String {
-        tr(ctx, &self.0.description, lang)
+    ) -> &str {
+        tr_ref(ctx, &self.row.description, lang)
     }
     /// The plan.
     async fn plan(&self, ctx: &Context<'_>) -> Result<Plan, ApiError> {
-        one::<l::PlanById>(loaders(ctx)?, self.0.plan_id)
+        one::<loaders::PlanById>(loaders(ctx)?, self.row.plan_id)
             .await?
-            .map(Plan)
+            .map(Plan::of)
             .ok_or(ApiError::Internal)
     }
     /// Scopes of the line (only LE1 has them: EU, Euro-Mediterranean, UN and multilateral).
     #[graphql(complexity = "10 * child_complexity")]
     async fn scopes(&self, ctx: &Context<'_>) -> Result<Vec<LineScope>, ApiError> {
-        let rows = many::<l::ScopesOfLine>(loaders(ctx)?, self.0.id).await?;
-        Ok(rows
-            .into_iter()
-            .map(|m| LineScope(m, self.1.clone()))
-            .collect())
+        let rows = many::<loaders::ScopesOfLine>(loaders(ctx)?, self.row.id).await?;
+        Ok(rows.into_iter().map(|m| self.child(m)).collect())
     }
     /// The line's actions, in document order.
     #[graphql(complexity = "10 * child_complexity")]
     async fn actions(&self, ctx: &Context<'_>) -> Result<Vec<Action>, ApiError> {
-        let rows = many::<l::ActionsOfLine>(loaders(ctx)?, self.0.id).await?;
-        Ok(rows
-            .into_iter()
-            .map(|m| Action(m, self.1.clone()))
-            .collect())
+        let rows = many::<loaders::ActionsOfLine>(loaders(ctx)?, self.row.id).await?;
+        Ok(rows.into_iter().map(|m| self.child(m)).collect())
     }
     /// The line's expected results.
     #[graphql(complexity = "10 * child_complexity")]
     async fn expected_results(&self, ctx: &Context<'_>) -> Result<Vec<ExpectedResult>, ApiError> {
-        let rows = many::<l::ResultsOfLine>(loaders(ctx)?, self.0.id).await?;
-        Ok(rows
-            .into_iter()
-            .map(|m| ExpectedResult(m, self.1.clone()))
-            .collect())
+        let rows = many::<loaders::ResultsOfLine>(loaders(ctx)?, self.row.id).await?;
+        Ok(rows.into_iter().map(|m| self.child(m)).collect())
     }
     /// The geographic zones where the line applies, and how.
     async fn zones(&self, ctx: &Context<'_>) -> Result<Vec<ZoneLine>, ApiError> {
-        let rows = many::<l::ZonesOfLine>(loaders(ctx)?, self.0.id).await?;
-        Ok(rows
-            .into_iter()
-            .map(|m| ZoneLine(m, self.1.clone()))
-            .collect())
+        let rows = many::<loaders::ZonesOfLine>(loaders(ctx)?, self.row.id).await?;
+        Ok(rows.into_iter().map(|m| self.child(m)).collect())
     }
     /// What each form of intervention contributes to the line.
     #[graphql(complexity = "10 * child_complexity")]
     async fn contributions(&self, ctx: &Context<'_>) -> Result<Vec<FormContribution>, ApiError> {
-        let rows = many::<l::ContributionsToLine>(loaders(ctx)?, self.0.id).await?;
-        Ok(rows
-            .into_iter()
-            .map(|m| FormContribution(m, self.1.clone()))
-            .collect())
+        let rows = many::<loaders::ContributionsToLine>(loaders(ctx)?, self.row.id).await?;
+        Ok(rows.into_iter().map(|m| self.child(m)).collect())
     }
     /// The published state of the line's actions and indicators.
     async fn progress_summary(
@@ -126,31 +108,31 @@ impl StrategicLine {
         ctx: &Context<'_>,
     ) -> Result<crate::graphql::report::ProgressSummary, ApiError> {
         let loaders = loaders(ctx)?;
-        let actions: Vec<String> = many::<l::ActionsOfLine>(loaders, self.0.id)
+        let actions: Vec<String> = many::<loaders::ActionsOfLine>(loaders, self.row.id)
             .await?
             .into_iter()
-            .map(|a| a.code)
+            .map(|a| a.code.clone())
             .collect();
-        let results: Vec<String> = many::<l::ResultsOfLine>(loaders, self.0.id)
+        let results: Vec<String> = many::<loaders::ResultsOfLine>(loaders, self.row.id)
             .await?
             .into_iter()
-            .map(|r| r.code)
+            .map(|r| r.code.clone())
             .collect();
-        let published = crate::graphql::monitoring::published(ctx, self.0.plan_id).await?;
+        let published = crate::graphql::monitoring::published(ctx, self.row.plan_id).await?;
         Ok(crate::graphql::report::ProgressSummary(
             crate::monitoring::report::rollup(&published, &actions, &results),
         ))
     }
     /// The line's row of the closing summary table.
     async fn summary(&self, ctx: &Context<'_>) -> Result<Option<SummaryRow>, ApiError> {
-        Ok(one::<l::SummaryOfLine>(loaders(ctx)?, self.0.id)
+        Ok(one::<loaders::SummaryOfLine>(loaders(ctx)?, self.row.id)
             .await?
-            .map(SummaryRow))
+            .map(|m| self.child(m)))
     }
 }
 
 /// A scope within a strategic line.
-pub struct LineScope(pub(crate) line_scope::Model, pub(crate) String);
+pub type LineScope = Scoped<line_scope::Model>;
 
 /// A scope within a strategic line.
 #[Object]
@@ -170,11 +152,11 @@ impl LineScope {
     }
     /// Opaque global ID.
     pub(crate) async fn id(&self) -> ID {
-        GlobalId::of_plan_record("LineScope", &self.1, &self.0.code)
+        GlobalId::of_plan_record("LineScope", &self.plan, &self.row.code)
     }
     /// Stable code (`LE1-EU`, `LE1-MED`, `LE1-UN`).
     async fn code(&self) -> &str {
-        &self.0.code
+        &self.row.code
     }
     /// Name.
     async fn title(
@@ -183,8 +165,8 @@ impl LineScope {
         #[graphql(desc = "Language of the text; defaults to the request's language.")] lang: Option<
             Lang,
         >,
-    ) -> String {
-        tr(ctx, &self.0.title, lang)
+    ) -> &str {
+        tr_ref(ctx, &self.row.title, lang)
     }
     /// Description.
     async fn description(
@@ -193,40 +175,37 @@ impl LineScope {
         #[graphql(desc = "Language of the text; defaults to the request's language.")] lang: Option<
             Lang,
         >,
-    ) -> String {
-        tr(ctx, &self.0.description, lang)
+    ) -> &str {
+        tr_ref(ctx, &self.row.description, lang)
     }
     /// The strategic line.
     async fn strategic_line(&self, ctx: &Context<'_>) -> Result<StrategicLine, ApiError> {
-        line(ctx, self.0.line_id, &self.1).await
+        line(ctx, self.row.line_id, &self.plan).await
     }
     /// The scope's actions.
     #[graphql(complexity = "10 * child_complexity")]
     async fn actions(&self, ctx: &Context<'_>) -> Result<Vec<Action>, ApiError> {
-        let rows = many::<l::ActionsOfScope>(loaders(ctx)?, self.0.id).await?;
-        Ok(rows
-            .into_iter()
-            .map(|m| Action(m, self.1.clone()))
-            .collect())
+        let rows = many::<loaders::ActionsOfScope>(loaders(ctx)?, self.row.id).await?;
+        Ok(rows.into_iter().map(|m| self.child(m)).collect())
     }
 }
 
 pub(crate) async fn line(
     ctx: &Context<'_>,
     id: i32,
-    plan: &str,
+    plan: &Arc<str>,
 ) -> Result<StrategicLine, ApiError> {
-    one::<l::LineById>(loaders(ctx)?, id)
+    one::<loaders::LineById>(loaders(ctx)?, id)
         .await?
-        .map(|m| StrategicLine(m, plan.to_owned()))
+        .map(|m| Scoped::new(m, plan.clone()))
         .ok_or(ApiError::Internal)
 }
 
 impl crate::graphql::Localized for StrategicLine {
     fn texts(&self) -> Vec<(String, &entity::I18n)> {
         vec![
-            ("title".into(), &self.0.title),
-            ("description".into(), &self.0.description),
+            ("title".into(), &self.row.title),
+            ("description".into(), &self.row.description),
         ]
     }
 }
@@ -234,8 +213,8 @@ impl crate::graphql::Localized for StrategicLine {
 impl crate::graphql::Localized for LineScope {
     fn texts(&self) -> Vec<(String, &entity::I18n)> {
         vec![
-            ("title".into(), &self.0.title),
-            ("description".into(), &self.0.description),
+            ("title".into(), &self.row.title),
+            ("description".into(), &self.row.description),
         ]
     }
 }

@@ -2,6 +2,8 @@
 //! [`lines`]; actions and expected results in [`actions`]; forms of intervention and the summary
 //! table in [`forms`].
 
+use std::sync::Arc;
+
 mod actions;
 mod forms;
 mod lines;
@@ -14,7 +16,8 @@ use async_graphql::{Context, InputObject, Object};
 
 use super::{db, loaders};
 use crate::error::ApiError;
-use crate::loaders::{self as l};
+use crate::graphql::scoped::{Scoped, code_of};
+use crate::loaders;
 use crate::store::{self, ActionQuery};
 
 /// Root fields about the strategy.
@@ -32,11 +35,11 @@ impl StrategyQuery {
         #[graphql(desc = "Plan code; the current plan when omitted.")] plan: Option<String>,
     ) -> Result<Option<StrategicLine>, ApiError> {
         let loaders = loaders(ctx)?;
-        let p = l::plan(loaders, plan.as_deref()).await?;
-        let line = l::line_by_code(loaders, p.id, &code)
+        let p = loaders::plan(loaders, plan.as_deref()).await?;
+        let line = loaders::line_by_code(loaders, p.id, &code)
             .await?
             .ok_or_else(|| not_found("strategic line", &code, &p.code))?;
-        Ok(Some(StrategicLine(line, p.code)))
+        Ok(Some(Scoped::new(line, code_of(&p))))
     }
 
     /// An action by code (`LE1.1` … `LE5.1`).
@@ -47,11 +50,11 @@ impl StrategyQuery {
         #[graphql(desc = "Plan code; the current plan when omitted.")] plan: Option<String>,
     ) -> Result<Option<Action>, ApiError> {
         let loaders = loaders(ctx)?;
-        let p = l::plan(loaders, plan.as_deref()).await?;
-        let action = l::action_by_code(loaders, p.id, &code)
+        let p = loaders::plan(loaders, plan.as_deref()).await?;
+        let action = loaders::action_by_code(loaders, p.id, &code)
             .await?
             .ok_or_else(|| not_found("action", &code, &p.code))?;
-        Ok(Some(Action(action, p.code)))
+        Ok(Some(Scoped::new(action, code_of(&p))))
     }
 
     /// The actions of a plan in document order, filtered and paginated.
@@ -81,9 +84,10 @@ impl StrategyQuery {
             text: filter.text,
         };
         let (rows, total) = store::actions_page(db, &query, page).await?;
+        let code = code_of(&p);
         let items = rows
             .into_iter()
-            .map(|m| Action(m, p.code.clone()))
+            .map(|m| Scoped::new(Arc::new(m), code.clone()))
             .collect();
         Ok(ActionConnection::new(items, page, total))
     }
