@@ -78,11 +78,15 @@ pub struct RequestLang(pub Lang);
 
 /// `text` in `lang`, else in Spanish, else in any language it has, else empty.
 pub fn pick(text: &I18n, lang: Lang) -> String {
+    pick_ref(text, lang).to_owned()
+}
+
+/// [`pick`], borrowed from `text`.
+pub fn pick_ref(text: &I18n, lang: Lang) -> &str {
     text.get(lang.code())
         .or_else(|| text.get(Lang::Es.code()))
         .or_else(|| text.0.values().find(|v| !v.is_empty()).map(String::as_str))
         .unwrap_or_default()
-        .to_owned()
 }
 
 #[cfg(test)]

@@ -8,6 +8,15 @@
 //! Content relations (every relation of the `relations!` table) are answered from the shared
 //! [`Snapshot`] of the current content generation when there is one, without the loader and
 //! without SQL; monitoring relations always go through the loader.
+//!
+//! **Who owns a row.** Each relation names how its rows are handed out ([`Rel::Row`]): content
+//! rows as `Arc<Model>`, shared with the snapshot, so a resolver never copies a row (its texts
+//! are large maps); monitoring rows as the owned `Model`, read for this request alone. The
+//! content accessors ([`many`], [`one`], [`many_of`], [`plan`], [`plans`], [`line_by_code`],
+//! [`action_by_code`], [`organization_by_code`]) therefore hand out `Arc`s whether the row came
+//! from the snapshot or from the database. The batched key loaders outside the `relations!`
+//! table ([`OrgByCode`], [`ByCode`], …) serve monitoring links and the `node` look-ups and keep
+//! owned rows.
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
@@ -19,6 +28,8 @@ use sea_orm::{
     ColumnTrait, DatabaseConnection, EntityTrait, ModelTrait, QueryFilter, QueryOrder, Value,
 };
 
+use entity::{action, organization, plan, strategic_line};
+
 use crate::error::ApiError;
 use crate::snapshot::{Grouped, Relations, Snapshot, Snapshots};
 use crate::store;
@@ -27,6 +38,8 @@ use crate::store;
 pub trait Rel: Send + Sync + 'static {
     /// The table.
     type Entity: EntityTrait<Model: Clone + Send + Sync>;
+    /// A row as handed out: `Arc<Model>` for content, the owned `Model` for monitoring.
+    type Row: From<<Self::Entity as EntityTrait>::Model> + Clone + Send + Sync + 'static;
     /// The column the keys are compared with.
     fn column() -> <Self::Entity as EntityTrait>::Column;
     /// The column giving the rows' order within a key.
@@ -94,7 +107,7 @@ impl Db {
 async fn grouped<R: Rel>(
     db: &DatabaseConnection,
     keys: Option<Vec<i32>>,
-) -> Result<Grouped<<R::Entity as EntityTrait>::Model>, sea_orm::DbErr> {
+) -> Result<Grouped<R::Row>, sea_orm::DbErr> {
     let mut query = R::Entity::find();
     if let Some(keys) = keys {
         query = query.filter(R::column().is_in(keys));
@@ -106,7 +119,7 @@ async fn grouped<R: Rel>(
             Value::Int(Some(v)) => v,
             _ => continue,
         };
-        out.entry(key).or_default().push(row);
+        out.entry(key).or_default().push(R::Row::from(row));
     }
     Ok(out)
 }
@@ -122,7 +135,7 @@ async fn load_relation<R: Rel>(
 }
 
 impl<R: Rel> Loader<By<R>> for Db {
-    type Value = Vec<<R::Entity as EntityTrait>::Model>;
+    type Value = Vec<R::Row>;
     type Error = ApiError;
 
     async fn load(&self, keys: &[By<R>]) -> Result<HashMap<By<R>, Self::Value>, Self::Error> {
@@ -147,10 +160,7 @@ pub fn new_loaders(db: DatabaseConnection, snapshots: Option<Arc<Snapshots>>) ->
 }
 
 /// Rows of `R` for `key`, in order (empty when none).
-pub async fn many<R: Rel>(
-    loaders: &Loaders,
-    key: i32,
-) -> Result<Vec<<R::Entity as EntityTrait>::Model>, ApiError> {
+pub async fn many<R: Rel>(loaders: &Loaders, key: i32) -> Result<Vec<R::Row>, ApiError> {
     if R::CONTENT
         && let Some(snapshot) = loaders.loader().snapshot().await
         && let Some(rows) = snapshot.rows::<R>(key)
@@ -167,7 +177,7 @@ pub async fn many<R: Rel>(
 pub async fn many_of<R: Rel>(
     loaders: &Loaders,
     keys: impl IntoIterator<Item = By<R>>,
-) -> Result<HashMap<By<R>, Vec<<R::Entity as EntityTrait>::Model>>, ApiError> {
+) -> Result<HashMap<By<R>, Vec<R::Row>>, ApiError> {
     // (`rows` of any key is `Some` exactly when the snapshot holds relation `R`.)
     if R::CONTENT
         && let Some(snapshot) = loaders.loader().snapshot().await
@@ -185,10 +195,7 @@ pub async fn many_of<R: Rel>(
 }
 
 /// The one row of `R` for `key` (for relations on a unique column such as `id`).
-pub async fn one<R: Rel>(
-    loaders: &Loaders,
-    key: i32,
-) -> Result<Option<<R::Entity as EntityTrait>::Model>, ApiError> {
+pub async fn one<R: Rel>(loaders: &Loaders, key: i32) -> Result<Option<R::Row>, ApiError> {
     if R::CONTENT
         && let Some(snapshot) = loaders.loader().snapshot().await
         && let Some(rows) = snapshot.rows::<R>(key)
@@ -199,18 +206,24 @@ pub async fn one<R: Rel>(
 }
 
 /// The plan with `code`, or the current plan when `code` is `None`.
-pub async fn plan(loaders: &Loaders, code: Option<&str>) -> Result<entity::plan::Model, ApiError> {
+pub async fn plan(loaders: &Loaders, code: Option<&str>) -> Result<Arc<plan::Model>, ApiError> {
     match loaders.loader().snapshot().await {
         Some(s) => s.resolve_plan(code).cloned(),
-        None => store::resolve_plan(loaders.loader().conn(), code).await,
+        None => Ok(Arc::new(
+            store::resolve_plan(loaders.loader().conn(), code).await?,
+        )),
     }
 }
 
 /// Every plan, oldest first.
-pub async fn plans(loaders: &Loaders) -> Result<Vec<entity::plan::Model>, ApiError> {
+pub async fn plans(loaders: &Loaders) -> Result<Vec<Arc<plan::Model>>, ApiError> {
     match loaders.loader().snapshot().await {
         Some(s) => Ok(s.plans().to_vec()),
-        None => store::plans(loaders.loader().conn()).await,
+        None => Ok(store::plans(loaders.loader().conn())
+            .await?
+            .into_iter()
+            .map(Arc::new)
+            .collect()),
     }
 }
 
@@ -219,10 +232,12 @@ pub async fn line_by_code(
     loaders: &Loaders,
     plan_id: i32,
     code: &str,
-) -> Result<Option<entity::strategic_line::Model>, ApiError> {
+) -> Result<Option<Arc<strategic_line::Model>>, ApiError> {
     match loaders.loader().snapshot().await {
         Some(s) => Ok(s.line_by_code(plan_id, code).cloned()),
-        None => store::line_by_code(loaders.loader().conn(), plan_id, code).await,
+        None => Ok(store::line_by_code(loaders.loader().conn(), plan_id, code)
+            .await?
+            .map(Arc::new)),
     }
 }
 
@@ -231,10 +246,14 @@ pub async fn action_by_code(
     loaders: &Loaders,
     plan_id: i32,
     code: &str,
-) -> Result<Option<entity::action::Model>, ApiError> {
+) -> Result<Option<Arc<action::Model>>, ApiError> {
     match loaders.loader().snapshot().await {
         Some(s) => Ok(s.action_by_code(plan_id, code).cloned()),
-        None => store::action_by_code(loaders.loader().conn(), plan_id, code).await,
+        None => Ok(
+            store::action_by_code(loaders.loader().conn(), plan_id, code)
+                .await?
+                .map(Arc::new),
+        ),
     }
 }
 
@@ -242,10 +261,12 @@ pub async fn action_by_code(
 pub async fn organization_by_code(
     loaders: &Loaders,
     code: &str,
-) -> Result<Option<entity::organization::Model>, ApiError> {
+) -> Result<Option<Arc<organization::Model>>, ApiError> {
     match loaders.loader().snapshot().await {
         Some(s) => Ok(s.organization_by_code(code).cloned()),
-        None => store::organization_by_code(loaders.loader().conn(), code).await,
+        None => Ok(store::organization_by_code(loaders.loader().conn(), code)
+            .await?
+            .map(Arc::new)),
     }
 }
 
@@ -256,6 +277,7 @@ macro_rules! relations {
         pub struct $name;
         impl Rel for $name {
             type Entity = entity::$module::Entity;
+            type Row = Arc<entity::$module::Model>;
             fn column() -> entity::$module::Column {
                 entity::$module::Column::$col
             }
@@ -515,6 +537,7 @@ code_relations! {
 pub struct RecordById;
 impl Rel for RecordById {
     type Entity = entity::monitoring_record::Entity;
+    type Row = entity::monitoring_record::Model;
     fn column() -> entity::monitoring_record::Column {
         entity::monitoring_record::Column::Id
     }

@@ -27,8 +27,12 @@ use crate::error::ApiError;
 use crate::generation::Tracker;
 use crate::loaders::Rel;
 
-/// Rows of one relation grouped by key, each group in the relation's order.
+/// Rows of one relation grouped by key, each group in the relation's order (the rows as the
+/// relation hands them out: `Arc`s, shared by every request).
 pub(crate) type Grouped<M> = HashMap<i32, Vec<M>>;
+
+/// Rows of a plan's table by plan id, then code (looked up by `&str`, without allocating).
+type ByCode<M> = HashMap<i32, HashMap<String, Arc<M>>>;
 
 /// The grouped rows of every content relation, by the relation's marker type.
 pub(crate) type Relations = HashMap<TypeId, Box<dyn Any + Send + Sync>>;
@@ -39,10 +43,12 @@ pub struct Snapshot {
     pub generation: i64,
     relations: Relations,
     /// Every plan, oldest first (as [`crate::store::plans`]).
-    plans: Vec<plan::Model>,
-    lines_by_code: HashMap<(i32, String), strategic_line::Model>,
-    actions_by_code: HashMap<(i32, String), action::Model>,
-    organizations_by_code: HashMap<String, organization::Model>,
+    plans: Vec<Arc<plan::Model>>,
+    /// Strategic lines by plan id, then code.
+    lines_by_code: ByCode<strategic_line::Model>,
+    /// Actions by plan id, then code.
+    actions_by_code: ByCode<action::Model>,
+    organizations_by_code: HashMap<String, Arc<organization::Model>>,
 }
 
 impl Snapshot {
@@ -54,24 +60,29 @@ impl Snapshot {
             .order_by_asc(plan::Column::StartYear)
             .order_by_asc(plan::Column::Code)
             .all(db)
-            .await?;
-        let lines_by_code = strategic_line::Entity::find()
-            .all(db)
             .await?
             .into_iter()
-            .map(|m| ((m.plan_id, m.code.clone()), m))
+            .map(Arc::new)
             .collect();
-        let actions_by_code = action::Entity::find()
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|m| ((m.plan_id, m.code.clone()), m))
-            .collect();
+        let mut lines_by_code = ByCode::new();
+        for m in strategic_line::Entity::find().all(db).await? {
+            lines_by_code
+                .entry(m.plan_id)
+                .or_default()
+                .insert(m.code.clone(), Arc::new(m));
+        }
+        let mut actions_by_code = ByCode::new();
+        for m in action::Entity::find().all(db).await? {
+            actions_by_code
+                .entry(m.plan_id)
+                .or_default()
+                .insert(m.code.clone(), Arc::new(m));
+        }
         let organizations_by_code = organization::Entity::find()
             .all(db)
             .await?
             .into_iter()
-            .map(|m| (m.code.clone(), m))
+            .map(|m| (m.code.clone(), Arc::new(m)))
             .collect();
         Ok(Self {
             generation,
@@ -84,22 +95,22 @@ impl Snapshot {
     }
 
     /// The rows of relation `R` for `key` (empty when none); `None` when `R` is not content.
-    pub(crate) fn rows<R: Rel>(&self, key: i32) -> Option<&[<R::Entity as EntityTrait>::Model]> {
+    pub(crate) fn rows<R: Rel>(&self, key: i32) -> Option<&[R::Row]> {
         let grouped = self
             .relations
             .get(&TypeId::of::<R>())?
-            .downcast_ref::<Grouped<<R::Entity as EntityTrait>::Model>>()?;
+            .downcast_ref::<Grouped<R::Row>>()?;
         Some(grouped.get(&key).map_or(&[], Vec::as_slice))
     }
 
     /// Every plan, oldest first.
-    pub fn plans(&self) -> &[plan::Model] {
+    pub fn plans(&self) -> &[Arc<plan::Model>] {
         &self.plans
     }
 
     /// The plan with `code`, or the current plan when `code` is `None` (as
     /// [`crate::store::resolve_plan`], with the same errors).
-    pub fn resolve_plan(&self, code: Option<&str>) -> Result<&plan::Model, ApiError> {
+    pub fn resolve_plan(&self, code: Option<&str>) -> Result<&Arc<plan::Model>, ApiError> {
         match code {
             Some(code) => self
                 .plans
@@ -117,17 +128,17 @@ impl Snapshot {
     }
 
     /// A strategic line of plan `plan_id` by code.
-    pub fn line_by_code(&self, plan_id: i32, code: &str) -> Option<&strategic_line::Model> {
-        self.lines_by_code.get(&(plan_id, code.to_owned()))
+    pub fn line_by_code(&self, plan_id: i32, code: &str) -> Option<&Arc<strategic_line::Model>> {
+        self.lines_by_code.get(&plan_id)?.get(code)
     }
 
     /// An action of plan `plan_id` by code.
-    pub fn action_by_code(&self, plan_id: i32, code: &str) -> Option<&action::Model> {
-        self.actions_by_code.get(&(plan_id, code.to_owned()))
+    pub fn action_by_code(&self, plan_id: i32, code: &str) -> Option<&Arc<action::Model>> {
+        self.actions_by_code.get(&plan_id)?.get(code)
     }
 
     /// An organization by code.
-    pub fn organization_by_code(&self, code: &str) -> Option<&organization::Model> {
+    pub fn organization_by_code(&self, code: &str) -> Option<&Arc<organization::Model>> {
         self.organizations_by_code.get(code)
     }
 }

@@ -1,15 +1,18 @@
 //! The organization registry and the 36 municipalities.
 
+use std::sync::Arc;
+
 use async_graphql::{Context, Enum, ID, InputObject, Object};
 use entity::{action_organization, organization};
 
 use super::node::GlobalId;
 use super::plan::GlossaryEntry;
 use super::strategy::Action;
-use super::{db, db_enum, enum_str, loaders, tr};
+use super::{db, db_enum, enum_str, loaders, tr_ref};
 use crate::error::ApiError;
+use crate::graphql::scoped::Scoped;
 use crate::i18n::Lang;
-use crate::loaders::{self as l, By, many, one};
+use crate::loaders::{self, By, many, one};
 use crate::store::{self, OrganizationQuery};
 
 /// Root fields about actors.
@@ -25,10 +28,10 @@ impl ActorsQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "Organization code.")] code: String,
     ) -> Result<Option<Organization>, ApiError> {
-        let org = l::organization_by_code(loaders(ctx)?, &code)
+        let org = loaders::organization_by_code(loaders(ctx)?, &code)
             .await?
             .ok_or_else(|| ApiError::NotFound(format!("no organization with code {code:?}")))?;
-        Ok(Some(Organization(org)))
+        Ok(Some(Organization::new(org)))
     }
 
     /// The organization registry, in registry order, filtered and paginated.
@@ -54,7 +57,9 @@ impl ActorsQuery {
         };
         let (rows, total) = store::organizations_page(db(ctx)?, &query, page).await?;
         Ok(OrganizationConnection::new(
-            rows.into_iter().map(Organization).collect(),
+            rows.into_iter()
+                .map(|m| Organization::new(Arc::new(m)))
+                .collect(),
             page,
             total,
         ))
@@ -66,7 +71,7 @@ impl ActorsQuery {
         Ok(store::municipalities(db(ctx)?)
             .await?
             .into_iter()
-            .map(Municipality)
+            .map(|m| Municipality::new(Arc::new(m)))
             .collect())
     }
 
@@ -88,7 +93,7 @@ impl ActorsQuery {
             .ok_or_else(|| {
                 ApiError::NotFound(format!("no AMB municipality with INE code {ine_code}"))
             })?;
-        Ok(Some(Municipality(m)))
+        Ok(Some(Municipality::new(Arc::new(m))))
     }
 }
 
@@ -145,7 +150,10 @@ pub enum OrganizationKind {
 }
 
 /// An organization of the registry.
-pub struct Organization(pub(crate) organization::Model);
+pub struct Organization {
+    /// The registry row (shared with the content snapshot).
+    pub(crate) row: Arc<organization::Model>,
+}
 
 /// Actions linked to an organization in `role`, with their plans' codes.
 async fn linked_actions(
@@ -154,9 +162,9 @@ async fn linked_actions(
     role: Option<&str>,
 ) -> Result<Vec<Action>, ApiError> {
     let loaders = loaders(ctx)?;
-    let mut links: Vec<action_organization::Model> = Vec::new();
+    let mut links: Vec<Arc<action_organization::Model>> = Vec::new();
     for id in org_ids {
-        links.extend(many::<l::LinksOfOrganization>(loaders, *id).await?);
+        links.extend(many::<loaders::LinksOfOrganization>(loaders, *id).await?);
     }
     let mut ids: Vec<i32> = links
         .iter()
@@ -165,18 +173,68 @@ async fn linked_actions(
         .collect();
     ids.sort_unstable();
     ids.dedup();
-    let keys: Vec<By<l::ActionById>> = ids.into_iter().map(By::new).collect();
-    let found = l::many_of(loaders, keys).await?;
+    let keys: Vec<By<loaders::ActionById>> = ids.into_iter().map(By::new).collect();
+    let found = loaders::many_of(loaders, keys).await?;
     let mut actions: Vec<_> = found.into_values().flatten().collect();
     actions.sort_by_key(|a| (a.plan_id, a.position));
     let mut out = Vec::with_capacity(actions.len());
+    let mut plan: Option<(i32, Arc<str>)> = None;
     for a in actions {
-        let plan = one::<l::PlanById>(loaders, a.plan_id)
-            .await?
-            .ok_or(ApiError::Internal)?;
-        out.push(Action(a, plan.code));
+        let code = plan_code(loaders, &mut plan, a.plan_id).await?;
+        out.push(Scoped::new(a, code));
     }
     Ok(out)
+}
+
+/// The code of plan `plan_id`, shared by consecutive rows of the same plan (`last`).
+async fn plan_code(
+    loaders: &loaders::Loaders,
+    last: &mut Option<(i32, Arc<str>)>,
+    plan_id: i32,
+) -> Result<Arc<str>, ApiError> {
+    if let Some((id, code)) = last
+        && *id == plan_id
+    {
+        return Ok(code.clone());
+    }
+    let plan = one::<loaders::PlanById>(loaders, plan_id)
+        .await?
+        .ok_or(ApiError::Internal)?;
+    let code: Arc<str> = Arc::from(plan.code.as_str());
+    *last = Some((plan_id, code.clone()));
+    Ok(code)
+}
+
+impl Organization {
+    /// The organization of registry row `row`.
+    pub(crate) fn new(row: Arc<organization::Model>) -> Self {
+        Self { row }
+    }
+}
+
+impl Municipality {
+    /// The municipality of registry row `row`.
+    pub(crate) fn new(row: Arc<organization::Model>) -> Self {
+        Self { row }
+    }
+}
+
+/// `Organization(row)`, as graphql/monitoring.rs and viewer.rs still write it.
+#[expect(
+    non_snake_case,
+    reason = "keeps `.map(Organization)` in files of other branches compiling; call `Organization::new`"
+)]
+pub(crate) fn Organization(row: organization::Model) -> Organization {
+    Organization::new(Arc::new(row))
+}
+
+/// `Municipality(row)`, as graphql/monitoring.rs and viewer.rs still write it.
+#[expect(
+    non_snake_case,
+    reason = "keeps `.map(Municipality)` in files of other branches compiling; call `Municipality::new`"
+)]
+pub(crate) fn Municipality(row: organization::Model) -> Municipality {
+    Municipality::new(Arc::new(row))
 }
 
 /// An organization of the registry.
@@ -197,15 +255,15 @@ impl Organization {
     }
     /// Opaque global ID.
     pub(crate) async fn id(&self) -> ID {
-        GlobalId::of_shared("Organization", &self.0.code)
+        GlobalId::of_shared("Organization", &self.row.code)
     }
     /// Stable code (`AMB-SRI`, `EMA`, …; a municipality's is its INE code).
     async fn code(&self) -> &str {
-        &self.0.code
+        &self.row.code
     }
     /// Kind of organization.
     async fn kind(&self) -> Result<OrganizationKind, ApiError> {
-        db_enum(&self.0.kind)
+        db_enum(&self.row.kind)
     }
     /// Name, in the fullest form the plan uses.
     async fn name(
@@ -214,8 +272,8 @@ impl Organization {
         #[graphql(desc = "Language of the text; defaults to the request's language.")] lang: Option<
             Lang,
         >,
-    ) -> String {
-        tr(ctx, &self.0.name, lang)
+    ) -> &str {
+        tr_ref(ctx, &self.row.name, lang)
     }
     /// Acronym, when it has one (in the language asked for: `UE` in Spanish, `EU` in English).
     async fn acronym(
@@ -224,97 +282,99 @@ impl Organization {
         #[graphql(desc = "Language of the text; defaults to the request's language.")] lang: Option<
             Lang,
         >,
-    ) -> Option<String> {
-        match &self.0.acronym_i18n {
-            Some(text) => Some(tr(ctx, text, lang)),
-            None => self.0.acronym.clone(),
+    ) -> Option<&str> {
+        match &self.row.acronym_i18n {
+            Some(text) => Some(tr_ref(ctx, text, lang)),
+            None => self.row.acronym.as_deref(),
         }
     }
     /// Other wordings the plan uses for it.
     async fn aliases(&self) -> &[String] {
-        &self.0.aliases.0
+        &self.row.aliases.0
     }
     /// The organization it belongs to (an area's service → the area; a municipality → the
     /// group of metropolitan municipalities).
     async fn parent(&self, ctx: &Context<'_>) -> Result<Option<Organization>, ApiError> {
-        let Some(parent) = self.0.parent_id else {
+        let Some(parent) = self.row.parent_id else {
             return Ok(None);
         };
-        Ok(one::<l::OrganizationById>(loaders(ctx)?, parent)
+        Ok(one::<loaders::OrganizationById>(loaders(ctx)?, parent)
             .await?
-            .map(Organization))
+            .map(Organization::new))
     }
     /// The organizations that belong to it.
     #[graphql(complexity = "10 * child_complexity")]
     async fn members(&self, ctx: &Context<'_>) -> Result<Vec<Organization>, ApiError> {
-        let rows = many::<l::ChildrenOfOrganization>(loaders(ctx)?, self.0.id).await?;
-        Ok(rows.into_iter().map(Organization).collect())
+        let rows = many::<loaders::ChildrenOfOrganization>(loaders(ctx)?, self.row.id).await?;
+        Ok(rows.into_iter().map(Organization::new).collect())
     }
     /// The actions it is responsible for.
     #[graphql(complexity = "10 * child_complexity")]
     async fn led_actions(&self, ctx: &Context<'_>) -> Result<Vec<Action>, ApiError> {
-        linked_actions(ctx, &[self.0.id], Some("RESPONSIBLE")).await
+        linked_actions(ctx, &[self.row.id], Some("RESPONSIBLE")).await
     }
     /// The actions it must be involved in.
     #[graphql(complexity = "10 * child_complexity")]
     async fn involved_actions(&self, ctx: &Context<'_>) -> Result<Vec<Action>, ApiError> {
-        linked_actions(ctx, &[self.0.id], Some("INVOLVED")).await
+        linked_actions(ctx, &[self.row.id], Some("INVOLVED")).await
     }
     /// The glossary entries defining its acronym.
     #[graphql(complexity = "10 * child_complexity")]
     async fn glossary_entries(&self, ctx: &Context<'_>) -> Result<Vec<GlossaryEntry>, ApiError> {
-        let Some(acronym) = &self.0.acronym else {
+        let Some(acronym) = &self.row.acronym else {
             return Ok(Vec::new());
         };
         let loaders = loaders(ctx)?;
         let rows = loaders
-            .load_one(l::GlossaryByAcronym(acronym.clone()))
+            .load_one(loaders::GlossaryByAcronym(acronym.clone()))
             .await?
             .unwrap_or_default();
         let mut out = Vec::with_capacity(rows.len());
+        let mut plan: Option<(i32, Arc<str>)> = None;
         for m in rows {
-            let plan = one::<l::PlanById>(loaders, m.plan_id)
-                .await?
-                .ok_or(ApiError::Internal)?;
-            out.push(GlossaryEntry(m, plan.code));
+            let code = plan_code(loaders, &mut plan, m.plan_id).await?;
+            out.push(Scoped::new(Arc::new(m), code));
         }
         Ok(out)
     }
     /// The municipality, when the organization is one.
     async fn municipality(&self) -> Option<Municipality> {
-        (self.0.kind == "MUNICIPALITY").then(|| Municipality(self.0.clone()))
+        (self.row.kind == "MUNICIPALITY").then(|| Municipality::new(self.row.clone()))
     }
 }
 
 /// One of the 36 municipalities of the AMB.
-pub struct Municipality(pub(crate) organization::Model);
+pub struct Municipality {
+    /// The registry row (shared with the content snapshot).
+    pub(crate) row: Arc<organization::Model>,
+}
 
 /// One of the 36 municipalities of the AMB.
 #[Object]
 impl Municipality {
     /// Opaque global ID.
     pub(crate) async fn id(&self) -> ID {
-        GlobalId::of_shared("Municipality", &self.0.code)
+        GlobalId::of_shared("Municipality", &self.row.code)
     }
     /// INE code: province 08 and the municipality's number (5 digits).
     async fn ine_code(&self) -> &str {
-        self.0.ine_code.as_deref().unwrap_or(&self.0.code)
+        self.row.ine_code.as_deref().unwrap_or(&self.row.code)
     }
     /// INE control digit.
     async fn control_digit(&self) -> Option<&str> {
-        self.0.ine_control_digit.as_deref()
+        self.row.ine_control_digit.as_deref()
     }
     /// Official name.
     async fn name(&self) -> String {
-        super::i18n_first(&self.0.name)
+        super::i18n_first(&self.row.name)
     }
     /// Comarca (county) the municipality lies in.
     async fn comarca(&self) -> Option<&str> {
-        self.0.comarca.as_deref()
+        self.row.comarca.as_deref()
     }
     /// The municipality as an organization of the registry.
     async fn organization(&self) -> Organization {
-        Organization(self.0.clone())
+        Organization::new(self.row.clone())
     }
     /// Activities involving the municipality that the caller may see, newest first.
     #[graphql(complexity = "10 * child_complexity")]
@@ -325,7 +385,7 @@ impl Municipality {
     ) -> Result<Vec<super::monitoring::Activity>, ApiError> {
         super::monitoring::municipality_records(
             ctx,
-            &self.0.code,
+            &self.row.code,
             crate::monitoring::RecordKind::Activity,
             year,
             super::monitoring::Activity::from_model,
@@ -341,7 +401,7 @@ impl Municipality {
     ) -> Result<Vec<super::monitoring::FundedProject>, ApiError> {
         super::monitoring::municipality_records(
             ctx,
-            &self.0.code,
+            &self.row.code,
             crate::monitoring::RecordKind::FundedProject,
             year,
             super::monitoring::FundedProject::from_model,
@@ -352,16 +412,21 @@ impl Municipality {
     /// metropolitan municipalities as a group.
     #[graphql(complexity = "10 * child_complexity")]
     async fn actions(&self, ctx: &Context<'_>) -> Result<Vec<Action>, ApiError> {
-        let mut ids = vec![self.0.id];
-        ids.extend(self.0.parent_id);
+        let mut ids = vec![self.row.id];
+        ids.extend(self.row.parent_id);
         linked_actions(ctx, &ids, None).await
     }
 }
 
 impl super::Localized for Organization {
     fn texts(&self) -> Vec<(String, &entity::I18n)> {
-        let mut out = vec![("name".into(), &self.0.name)];
-        out.extend(self.0.acronym_i18n.as_ref().map(|t| ("acronym".into(), t)));
+        let mut out = vec![("name".into(), &self.row.name)];
+        out.extend(
+            self.row
+                .acronym_i18n
+                .as_ref()
+                .map(|t| ("acronym".into(), t)),
+        );
         out
     }
 }

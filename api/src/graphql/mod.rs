@@ -14,6 +14,7 @@ mod plan;
 mod report;
 mod rules;
 mod scalars;
+mod scoped;
 mod search;
 mod strategy;
 mod viewer;
@@ -23,7 +24,7 @@ use async_graphql::{Context, InputType, MergedObject, Name, SDLExportOptions, Sc
 use sea_orm::DatabaseConnection;
 
 use crate::error::ApiError;
-use crate::i18n::{Lang, RequestLang, pick};
+use crate::i18n::{Lang, RequestLang, pick, pick_ref};
 use crate::loaders::Loaders;
 
 pub use node::{GlobalId, Node};
@@ -177,9 +178,16 @@ pub(crate) fn lang(ctx: &Context<'_>, arg: Option<Lang>) -> Lang {
     })
 }
 
-/// A localized text in the language asked for.
+/// A localized text in the language asked for, as an owned string (for texts the resolver
+/// builds itself; a text of a row is better borrowed with [`tr_ref`]).
 pub(crate) fn tr(ctx: &Context<'_>, text: &entity::I18n, arg: Option<Lang>) -> String {
     pick(text, lang(ctx, arg))
+}
+
+/// A localized text in the language asked for, borrowed from the row that holds it: the
+/// resolver returns `&str`, so the text is copied once, into the response, not twice.
+pub(crate) fn tr_ref<'a>(ctx: &Context<'_>, text: &'a entity::I18n, arg: Option<Lang>) -> &'a str {
+    pick_ref(text, lang(ctx, arg))
 }
 
 /// A stored vocabulary value (`"STRENGTH"`) as its GraphQL enum.

@@ -8,6 +8,7 @@
 //! records exist that the caller may not see.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use async_graphql::{Context, ID, Interface, Object};
 use base64::Engine;
@@ -19,6 +20,7 @@ use super::plan::{
     GlossaryEntry, GovernanceItem, KeyFigure, MonitoringCommitment, Participant, Plan, Section,
     SpecificObjective, SwotItem, Theme,
 };
+use super::scoped::Scoped;
 use super::strategy::{Action, ExpectedResult, FormOfIntervention, LineScope, StrategicLine};
 use crate::error::ApiError;
 use crate::monitoring::RecordKind;
@@ -323,7 +325,9 @@ pub(crate) async fn load_nodes(
             "Plan" => {
                 for m in store::plans(db).await? {
                     if codes.contains(&m.code) {
-                        put(&m.code.clone(), Node::Plan(Plan(m)));
+                        let code = m.code.clone();
+                        let plan_code: Arc<str> = Arc::from(code.as_str());
+                        put(&code, Node::Plan(Scoped::new(Arc::new(m), plan_code)));
                     }
                 }
                 continue;
@@ -332,9 +336,9 @@ pub(crate) async fn load_nodes(
                 for m in store::organizations_by_codes(db, &codes).await? {
                     let code = m.code.clone();
                     if type_name == "Organization" {
-                        put(&code, Node::Organization(Organization(m)));
+                        put(&code, Node::Organization(Organization::new(Arc::new(m))));
                     } else if m.kind == "MUNICIPALITY" {
-                        put(&code, Node::Municipality(Municipality(m)));
+                        put(&code, Node::Municipality(Municipality::new(Arc::new(m))));
                     }
                 }
                 continue;
@@ -342,14 +346,17 @@ pub(crate) async fn load_nodes(
             _ => {}
         }
         let Some(plan) = plan else { continue };
-        let pc = plan.code.clone();
+        let pc: Arc<str> = Arc::from(plan.code.as_str());
         macro_rules! fetch {
             ($module:ident, $variant:ident) => {{
                 use entity::$module::{Column as C, Entity};
                 for m in
                     store::plan_records::<Entity>(db, (C::PlanId, C::Code), plan.id, &codes).await?
                 {
-                    put(&m.code.clone(), Node::$variant($variant(m, pc.clone())));
+                    put(
+                        &m.code.clone(),
+                        Node::$variant(Scoped::new(Arc::new(m), pc.clone())),
+                    );
                 }
             }};
         }
