@@ -219,24 +219,6 @@ impl Municipality {
     }
 }
 
-/// `Organization(row)`, as graphql/monitoring.rs and viewer.rs still write it.
-#[expect(
-    non_snake_case,
-    reason = "keeps `.map(Organization)` in files of other branches compiling; call `Organization::new`"
-)]
-pub(crate) fn Organization(row: organization::Model) -> Organization {
-    Organization::new(Arc::new(row))
-}
-
-/// `Municipality(row)`, as graphql/monitoring.rs and viewer.rs still write it.
-#[expect(
-    non_snake_case,
-    reason = "keeps `.map(Municipality)` in files of other branches compiling; call `Municipality::new`"
-)]
-pub(crate) fn Municipality(row: organization::Model) -> Municipality {
-    Municipality::new(Arc::new(row))
-}
-
 /// An organization of the registry.
 #[Object]
 impl Organization {

@@ -1,7 +1,5 @@
 //! Geographic zones of intervention and partner metropolises.
 
-use std::sync::Arc;
-
 use async_graphql::{Context, Enum, ID, Object};
 use entity::{geographic_zone, zone_line, zone_partner};
 
@@ -94,30 +92,6 @@ impl GeographicZone {
         }
         Ok(out)
     }
-}
-
-/// `GeographicZone(row, plan)`, as graphql/monitoring.rs still writes it.
-#[expect(
-    non_snake_case,
-    reason = "keeps `GeographicZone(row, plan)` in files of other branches compiling; call `Scoped::new`"
-)]
-pub(crate) fn GeographicZone(
-    row: geographic_zone::Model,
-    plan: impl Into<Arc<str>>,
-) -> GeographicZone {
-    Scoped::new(Arc::new(row), plan.into())
-}
-
-/// `PartnerMetropolis(row, plan)`, as graphql/monitoring.rs still writes it.
-#[expect(
-    non_snake_case,
-    reason = "keeps `PartnerMetropolis(row, plan)` in files of other branches compiling; call `Scoped::new`"
-)]
-pub(crate) fn PartnerMetropolis(
-    row: zone_partner::Model,
-    plan: impl Into<Arc<str>>,
-) -> PartnerMetropolis {
-    Scoped::new(Arc::new(row), plan.into())
 }
 
 /// How a strategic line applies in a geographic zone.

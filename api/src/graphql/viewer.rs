@@ -1,5 +1,7 @@
 //! `viewer`: who the caller is and what it may do; and the operational data only some may read.
 
+use std::sync::Arc;
+
 use async_graphql::{Context, Enum, Object, SimpleObject};
 
 use super::actors::{Municipality, Organization};
@@ -95,14 +97,16 @@ impl ViewerInfo {
         };
         Ok(store::organization_by_code(db(ctx)?, code)
             .await?
-            .map(Organization))
+            .map(|m| Organization::new(Arc::new(m))))
     }
     /// For a municipality: which one.
     async fn municipality(&self, ctx: &Context<'_>) -> Result<Option<Municipality>, ApiError> {
         let Some(ine) = &self.0.municipality else {
             return Ok(None);
         };
-        Ok(store::municipality(db(ctx)?, ine).await?.map(Municipality))
+        Ok(store::municipality(db(ctx)?, ine)
+            .await?
+            .map(|m| Municipality::new(Arc::new(m))))
     }
     /// When the token expires.
     async fn expires_at(&self) -> Option<DateTime> {

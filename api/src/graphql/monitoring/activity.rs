@@ -1,5 +1,7 @@
 //! Activities: forums, network meetings, study visits and the like.
 
+use std::sync::Arc;
+
 use async_graphql::Context;
 
 use super::super::actors::{Municipality, Organization};
@@ -72,7 +74,7 @@ record_type!(
             Ok(keys
                 .iter()
                 .filter_map(|k| found.remove(k))
-                .map(|m| GeographicZone(m, self.plan.clone()))
+                .map(|m| GeographicZone::new(Arc::new(m), Arc::from(self.plan.as_str())))
                 .collect())
         }
         /// The partner metropolises involved.
@@ -87,7 +89,7 @@ record_type!(
             Ok(keys
                 .iter()
                 .filter_map(|k| found.remove(k))
-                .map(|m| PartnerMetropolis(m, self.plan.clone()))
+                .map(|m| PartnerMetropolis::new(Arc::new(m), Arc::from(self.plan.as_str())))
                 .collect())
         }
         /// The organizations involved.
@@ -95,7 +97,7 @@ record_type!(
             Ok(orgs_by_code(ctx, &self.p.organizations)
                 .await?
                 .into_iter()
-                .map(Organization)
+                .map(|m| Organization::new(Arc::new(m)))
                 .collect())
         }
         /// The municipalities involved.
@@ -103,7 +105,7 @@ record_type!(
             Ok(orgs_by_code(ctx, &self.p.municipalities)
                 .await?
                 .into_iter()
-                .map(Municipality)
+                .map(|m| Municipality::new(Arc::new(m)))
                 .collect())
         }
     }

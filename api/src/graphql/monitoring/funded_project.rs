@@ -1,5 +1,7 @@
 //! Projects funded by the EU or another funder.
 
+use std::sync::Arc;
+
 use async_graphql::Context;
 
 use super::super::actors::Municipality;
@@ -79,7 +81,7 @@ record_type!(
             Ok(orgs_by_code(ctx, &self.p.municipalities)
                 .await?
                 .into_iter()
-                .map(Municipality)
+                .map(|m| Municipality::new(Arc::new(m)))
                 .collect())
         }
     }

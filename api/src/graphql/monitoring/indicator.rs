@@ -1,5 +1,7 @@
 //! Indicators and their yearly measurements.
 
+use std::sync::Arc;
+
 use async_graphql::{Context, SimpleObject};
 
 use super::super::scalars::Decimal;
@@ -65,7 +67,7 @@ record_type!(
             Ok(loaders(ctx)?
                 .load_one(ByCode::<ResultCode>::new(self.m.plan_id, code.clone()))
                 .await?
-                .map(|m| ExpectedResult(m, self.plan.clone())))
+                .map(|m| ExpectedResult::new(Arc::new(m), Arc::from(self.plan.as_str()))))
         }
         /// The action it measures.
         async fn action(&self, ctx: &Context<'_>) -> Result<Option<Action>, ApiError> {

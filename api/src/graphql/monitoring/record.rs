@@ -1,6 +1,8 @@
 //! What every monitoring record type has: the fields common to all kinds (declared by
 //! [`record_type!`]), who reported it, and the `MonitoringRecord` interface.
 
+use std::sync::Arc;
+
 use async_graphql::{Context, ID, Interface, Object};
 use entity::monitoring_record;
 
@@ -39,7 +41,7 @@ impl Reporter<'_> {
         Ok(loaders(ctx)?
             .load_one(OrgByCode(code.clone()))
             .await?
-            .map(Organization))
+            .map(|m| Organization::new(Arc::new(m))))
     }
     /// The reporting municipality.
     async fn municipality(&self, ctx: &Context<'_>) -> Result<Option<Municipality>, ApiError> {
@@ -49,7 +51,7 @@ impl Reporter<'_> {
         Ok(loaders(ctx)?
             .load_one(OrgByCode(code.clone()))
             .await?
-            .map(Municipality))
+            .map(|m| Municipality::new(Arc::new(m))))
     }
     /// The token subject that reported it; shown to coordinators, readers and the reporter's
     /// own unit or municipality only.
@@ -189,7 +191,7 @@ pub(super) async fn actions_by_code(
     Ok(keys
         .iter()
         .filter_map(|k| found.remove(k))
-        .map(|m| Action(m, plan.to_owned()))
+        .map(|m| Action::new(Arc::new(m), Arc::from(plan)))
         .collect())
 }
 

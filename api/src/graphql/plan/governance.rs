@@ -283,7 +283,7 @@ impl GlossaryEntry {
         Ok(loaders(ctx)?
             .load_one(key)
             .await?
-            .map(crate::graphql::actors::Organization))
+            .map(|m| crate::graphql::actors::Organization::new(std::sync::Arc::new(m))))
     }
 }
 

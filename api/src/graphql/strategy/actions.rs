@@ -1,7 +1,5 @@
 //! Actions and expected results of the strategic lines.
 
-use std::sync::Arc;
-
 use async_graphql::{Context, ID, Object};
 use entity::{action, expected_result};
 
@@ -38,27 +36,6 @@ impl Action {
             .map(Organization::new)
             .collect())
     }
-}
-
-/// `Action(row, plan)`, as graphql/monitoring.rs still writes it.
-#[expect(
-    non_snake_case,
-    reason = "keeps `Action(row, plan)` in files of other branches compiling; call `Scoped::new`"
-)]
-pub(crate) fn Action(row: action::Model, plan: impl Into<Arc<str>>) -> Action {
-    Scoped::new(Arc::new(row), plan.into())
-}
-
-/// `ExpectedResult(row, plan)`, as graphql/monitoring.rs still writes it.
-#[expect(
-    non_snake_case,
-    reason = "keeps `ExpectedResult(row, plan)` in files of other branches compiling; call `Scoped::new`"
-)]
-pub(crate) fn ExpectedResult(
-    row: expected_result::Model,
-    plan: impl Into<Arc<str>>,
-) -> ExpectedResult {
-    Scoped::new(Arc::new(row), plan.into())
 }
 
 /// An action of a strategic line.
