@@ -7,15 +7,22 @@ use std::path::Path;
 fn main() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../documents");
     println!("cargo:rerun-if-changed={}", dir.display());
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .map(|entries| {
-            entries
-                .filter_map(Result::ok)
-                .map(|e| e.path())
-                .filter(|p| p.extension().is_some_and(|e| e == "graphql"))
-                .collect()
-        })
-        .unwrap_or_default();
+    // A missing folder is a broken checkout, not "no trusted documents": stop the build.
+    let entries = match std::fs::read_dir(&dir) {
+        Ok(entries) => entries,
+        Err(err) => {
+            eprintln!(
+                "cannot read the trusted documents in {}: {err}",
+                dir.display()
+            );
+            std::process::exit(1);
+        }
+    };
+    let mut files: Vec<_> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "graphql"))
+        .collect();
     files.sort();
     let mut out = String::from("/// The trusted documents: (file stem, text).\n");
     out.push_str("pub static DOCUMENTS: &[(&str, &str)] = &[\n");
