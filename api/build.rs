@@ -5,7 +5,14 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 fn main() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../documents");
+    // The directory of this run, read at run time: `env!` would freeze the path of whichever
+    // checkout first compiled this script, and a build-script binary is shared by every
+    // checkout that uses the same target directory.
+    let Some(manifest_dir) = std::env::var_os("CARGO_MANIFEST_DIR") else {
+        eprintln!("CARGO_MANIFEST_DIR is not set: run this through cargo");
+        std::process::exit(1);
+    };
+    let dir = Path::new(&manifest_dir).join("../documents");
     println!("cargo:rerun-if-changed={}", dir.display());
     // A missing folder is a broken checkout, not "no trusted documents": stop the build.
     let entries = match std::fs::read_dir(&dir) {
