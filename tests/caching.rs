@@ -132,6 +132,99 @@ async fn a_repeated_anonymous_query_is_answered_from_the_cache_with_the_same_byt
     );
 }
 
+/// A portal repeating one URL (a document, or a persisted document's hash) is answered by
+/// that exact query string, before anything is decoded; still only for anonymous callers,
+/// still revalidated with 304, still rate limited, and never after a change.
+#[tokio::test]
+async fn a_repeated_anonymous_get_is_answered_by_its_exact_url() {
+    let app = app_with(|c| {
+        c.rate_limit_per_minute = 60;
+        c.rate_limit_burst = 8;
+    })
+    .await;
+    let ext = apq(&sha256_hex(OUTLINE)).to_string();
+    // Registered and answered by POST: the document's entry exists, the URL has none yet.
+    let posted = post(
+        &app,
+        json!({ "query": OUTLINE, "extensions": apq(&sha256_hex(OUTLINE)) }),
+        &[],
+    )
+    .await;
+    assert_eq!(posted.status, StatusCode::OK, "{}", posted.text);
+    let first = get(&app, &[("extensions", &ext)], &[]).await;
+    assert_eq!(header(&first, "x-cache"), "hit");
+    assert_eq!(app.state.cache.url_hits(), 0, "found by the document's key");
+    // The same URL again: found by the URL itself, same bytes, same headers.
+    let second = get(&app, &[("extensions", &ext)], &[]).await;
+    assert_eq!(app.state.cache.url_hits(), 1);
+    assert_eq!(second.text, posted.text);
+    assert_eq!(header(&second, "x-cache"), "hit");
+    assert_eq!(header(&second, "etag"), header(&first, "etag"));
+    assert_eq!(
+        header(&second, "cache-control"),
+        "public, max-age=60, stale-while-revalidate=600"
+    );
+    assert_eq!(header(&second, "content-language"), "es");
+    // A revalidation by the same URL: 304.
+    let etag = header(&second, "etag").to_owned();
+    let revalidated = get(&app, &[("extensions", &ext)], &[("if-none-match", &etag)]).await;
+    assert_eq!(revalidated.status, StatusCode::NOT_MODIFIED);
+    assert_eq!(app.state.cache.url_hits(), 2);
+    // Another language is another URL entry; a token never reads one.
+    let catalan = get(&app, &[("extensions", &ext)], &[("accept-language", "ca")]).await;
+    assert_eq!(header(&catalan, "content-language"), "ca");
+    let with_token = get(
+        &app,
+        &[("extensions", &ext)],
+        &[("authorization", &bearer("admin", None))],
+    )
+    .await;
+    assert_eq!(with_token.status, StatusCode::OK, "{}", with_token.text);
+    assert_eq!(header(&with_token, "x-cache"), "bypass");
+    assert_eq!(header(&with_token, "cache-control"), "private, no-store");
+    assert_eq!(app.state.cache.url_hits(), 2);
+    // The rate limit still counts URL hits: anonymous requests 6 to 8 pass (the burst is 8,
+    // the token had its own allowance), the 9th is refused and served nothing.
+    for _ in 0..3 {
+        let again = get(&app, &[("extensions", &ext)], &[]).await;
+        assert_eq!(again.status, StatusCode::OK, "{}", again.text);
+    }
+    assert_eq!(app.state.cache.url_hits(), 5);
+    let limited = get(&app, &[("extensions", &ext)], &[]).await;
+    assert_eq!(
+        limited.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        limited.text
+    );
+    assert_eq!(limited.error_code(), Some("RATE_LIMITED"));
+    assert_eq!(app.state.cache.url_hits(), 5);
+}
+
+/// A new content generation empties the URL entries with the others.
+#[tokio::test]
+async fn a_url_entry_is_not_served_after_a_publication() {
+    let app = app().await;
+    let vars = json!({ "code": "LE1.1" }).to_string();
+    let params = [("query", PROGRESS), ("variables", vars.as_str())];
+    get(&app, &params, &[]).await;
+    let cached = get(&app, &params, &[]).await;
+    assert_eq!(header(&cached, "x-cache"), "hit");
+    let hits = app.state.cache.url_hits();
+    assert_eq!(hits, 1);
+    let (id, version) = submitted_progress(&app).await;
+    review(&app, "publishRecord", &id, version).await;
+    // Answered afresh (`miss`, or `bypass` while the new generation is on its way).
+    let after = get(&app, &params, &[]).await;
+    assert_ne!(header(&after, "x-cache"), "hit");
+    assert_eq!(app.state.cache.url_hits(), hits);
+    assert_eq!(
+        after.body["data"]["action"]["currentProgress"]["percentComplete"], 70,
+        "{}",
+        after.body
+    );
+}
+
 #[tokio::test]
 async fn variables_in_any_key_order_share_an_entry_and_other_values_do_not() {
     let app = app().await;

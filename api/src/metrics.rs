@@ -70,13 +70,13 @@ fn request_handles(
     operation: &str,
     outcome: &'static str,
 ) -> (metrics::Counter, metrics::Histogram) {
-    type Handles = HashMap<(String, &'static str), (metrics::Counter, metrics::Histogram)>;
+    type Handles = HashMap<&'static str, HashMap<String, (metrics::Counter, metrics::Histogram)>>;
     const MAX_HANDLES: usize = 4096;
     static HANDLES: OnceLock<RwLock<Handles>> = OnceLock::new();
     let handles = HANDLES.get_or_init(RwLock::default);
-    let key = (operation.to_owned(), outcome);
+    // Looked up by outcome, then by the borrowed name: a known pair allocates nothing.
     if let Ok(known) = handles.read()
-        && let Some(pair) = known.get(&key)
+        && let Some(pair) = known.get(outcome).and_then(|names| names.get(operation))
     {
         return pair.clone();
     }
@@ -89,9 +89,12 @@ fn request_handles(
         metrics::histogram!("plan_api_graphql_request_duration_seconds", &labels),
     );
     if let Ok(mut known) = handles.write()
-        && known.len() < MAX_HANDLES
+        && known.values().map(HashMap::len).sum::<usize>() < MAX_HANDLES
     {
-        known.insert(key, pair.clone());
+        known
+            .entry(outcome)
+            .or_default()
+            .insert(operation.to_owned(), pair.clone());
     }
     pair
 }
@@ -135,10 +138,35 @@ pub fn generation(generation: i64) {
 /// A lookup in the anonymous response cache: `hit`, `miss`, or `bypass` (not cacheable: a
 /// token, a batch, or a content generation on its way).
 pub fn response_cache(outcome: &'static str) {
-    metrics::counter!("plan_api_response_cache_total", "outcome" => outcome).increment(1);
+    static HANDLES: OutcomeCounters = OnceLock::new();
+    outcome_counter(&HANDLES, "plan_api_response_cache_total", outcome).increment(1);
 }
 
 /// A persisted document request: `hit`, `not_found`, `registered`, `mismatch`, `refused`.
 pub fn persisted(outcome: &'static str) {
-    metrics::counter!("plan_api_persisted_documents_total", "outcome" => outcome).increment(1);
+    static HANDLES: OutcomeCounters = OnceLock::new();
+    outcome_counter(&HANDLES, "plan_api_persisted_documents_total", outcome).increment(1);
+}
+
+/// The counters of one metric by its `outcome` label, a closed set of `'static` names.
+type OutcomeCounters = OnceLock<RwLock<HashMap<&'static str, metrics::Counter>>>;
+
+/// The counter of `name` with `outcome`, registered once: on the cache-hit path, building the
+/// label and looking it up in the recorder on every request was a measurable share of the work.
+fn outcome_counter(
+    handles: &'static OutcomeCounters,
+    name: &'static str,
+    outcome: &'static str,
+) -> metrics::Counter {
+    let handles = handles.get_or_init(RwLock::default);
+    if let Ok(known) = handles.read()
+        && let Some(counter) = known.get(outcome)
+    {
+        return counter.clone();
+    }
+    let counter = metrics::counter!(name, "outcome" => outcome);
+    if let Ok(mut known) = handles.write() {
+        known.insert(outcome, counter.clone());
+    }
+    counter
 }

@@ -4,11 +4,17 @@
 //! caller's visibility class and the content generation. A hit skips parsing, validation and
 //! execution. Callers with a token (who may see unpublished records) never use it.
 //!
+//! An anonymous GET is also looked up by its exact query string (the URL after `?`), before the
+//! string is decoded: a portal repeating the same URL, with a document or a persisted
+//! document's hash, is answered without parsing anything. That key is stored beside the
+//! document's key when the response is stored, and shares its entry.
+//!
 //! Bounded in bytes (moka, weighed by key and body); emptied when a new content generation is
 //! seen, and keyed by it too, so an entry filled before a commit is never served after it.
 
 use std::fmt::Write as _;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use async_graphql::Value;
 use axum::body::Bytes;
@@ -36,6 +42,8 @@ pub struct ResponseCache {
     entries: Option<moka::sync::Cache<String, Arc<Cached>>>,
     /// The content generation the entries belong to.
     pub generation: Arc<Tracker>,
+    /// Requests answered by their URL key (for tests and the benchmark's checks).
+    url_hits: AtomicU64,
 }
 
 impl ResponseCache {
@@ -57,6 +65,7 @@ impl ResponseCache {
         ResponseCache {
             entries,
             generation,
+            url_hits: AtomicU64::new(0),
         }
     }
 
@@ -80,6 +89,21 @@ impl ResponseCache {
         Some(key)
     }
 
+    /// The key of an anonymous GET by its exact query string (`None` when the cache is off or
+    /// the current generation is not known). Its fourth part starts with `?`, which no
+    /// operation name holds, so it never meets a document's key.
+    pub fn url_key(&self, query_string: &str, lang: Lang) -> Option<String> {
+        self.entries.as_ref()?;
+        let generation = self.generation.current()?;
+        let mut key = String::with_capacity(query_string.len() + 48);
+        let _ = write!(
+            key,
+            "{generation}\u{0}{ANONYMOUS}\u{0}{}\u{0}?{query_string}",
+            lang.code()
+        );
+        Some(key)
+    }
+
     /// The stored response for `key`.
     pub fn get(&self, key: &str) -> Option<Arc<Cached>> {
         let hit = self.entries.as_ref()?.get(key);
@@ -87,10 +111,40 @@ impl ResponseCache {
         hit
     }
 
-    /// Stores a response.
-    pub fn put(&self, key: String, value: Cached) {
+    /// The stored response for a URL key, not counted yet: a miss goes on to the document's
+    /// key, which counts it, and a hit counts when it is served ([`Self::served_by_url`]),
+    /// after the rate limit.
+    pub fn get_by_url(&self, key: &str) -> Option<Arc<Cached>> {
+        self.entries.as_ref()?.get(key)
+    }
+
+    /// Counts a response served by its URL key.
+    pub fn served_by_url(&self) {
+        crate::metrics::response_cache("hit");
+        self.url_hits.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// How many requests were answered by their URL key.
+    pub fn url_hits(&self) -> u64 {
+        self.url_hits.load(Ordering::Relaxed)
+    }
+
+    /// Files an entry found by its document's key under a URL key as well, so that the next
+    /// request with that URL finds it without decoding.
+    pub fn alias(&self, url_key: String, value: Arc<Cached>) {
         if let Some(entries) = &self.entries {
-            entries.insert(key, Arc::new(value));
+            entries.insert(url_key, value);
+        }
+    }
+
+    /// Stores a response under its document's key, and under its URL key when there is one.
+    pub fn put(&self, key: String, url_key: Option<String>, value: Cached) {
+        if let Some(entries) = &self.entries {
+            let value = Arc::new(value);
+            if let Some(url_key) = url_key {
+                entries.insert(url_key, value.clone());
+            }
+            entries.insert(key, value);
         }
     }
 }

@@ -30,6 +30,19 @@ use super::reply::{
 };
 use super::{AppState, client_address};
 
+/// What a handler hands on to [`execute`].
+pub(super) enum Incoming {
+    /// The operations read off the request, and (for an anonymous GET) the key of its exact
+    /// query string, under which the response is stored too.
+    Operations {
+        batch: BatchRequest,
+        url_key: Option<String>,
+    },
+    /// An anonymous GET whose exact query string was answered before and is still cached: it
+    /// skips decoding too, but not the rate limit.
+    Answered(Arc<Cached>),
+}
+
 /// Why a request is refused before execution.
 enum Refusal {
     /// A request error: 400.
@@ -106,7 +119,7 @@ pub(super) async fn execute(
     headers: &HeaderMap,
     peer: Option<SocketAddr>,
     request_id: &str,
-    batch: BatchRequest,
+    incoming: Incoming,
     over_get: bool,
 ) -> Response {
     let started = Instant::now();
@@ -130,7 +143,7 @@ pub(super) async fn execute(
         state,
         headers,
         peer,
-        batch,
+        incoming,
         over_get,
         media,
         request_id,
@@ -178,18 +191,21 @@ async fn run(
     state: &AppState,
     headers: &HeaderMap,
     peer: Option<SocketAddr>,
-    batch: BatchRequest,
+    incoming: Incoming,
     over_get: bool,
     media: MediaType,
     request_id: &str,
     summary: &mut RequestSummary,
 ) -> Response {
     let config = &state.config;
-    let mut requests: Vec<async_graphql::Request> = match batch {
-        BatchRequest::Single(r) => vec![r],
-        BatchRequest::Batch(list) => list,
+    let (mut requests, url_key, answered) = match incoming {
+        Incoming::Operations { batch, url_key } => match batch {
+            BatchRequest::Single(r) => (vec![r], url_key, None),
+            BatchRequest::Batch(list) => (list, url_key, None),
+        },
+        Incoming::Answered(hit) => (Vec::new(), None, Some(hit)),
     };
-    if requests.is_empty() || requests.len() > config.max_batch {
+    if answered.is_none() && (requests.is_empty() || requests.len() > config.max_batch) {
         return error_response(
             StatusCode::BAD_REQUEST,
             "BAD_REQUEST",
@@ -228,7 +244,7 @@ async fn run(
             .and_then(|c| c.sub.clone())
             .map_or_else(|| client_address(state, headers, peer), CallerKey::Subject);
         // A batch is charged one request per operation.
-        match limiter.check(&key, requests.len()) {
+        match limiter.check(&key, requests.len().max(1)) {
             Ok(allowance) => summary.allowance = Some(allowance),
             Err(wait) => {
                 summary.allowance = Some(limiter.exhausted(wait));
@@ -236,16 +252,32 @@ async fn run(
             }
         }
     }
+    let anonymous = claims.is_none();
+    let lang = request_lang(headers);
+    let from_cache = |hit: &Cached, summary: &mut RequestSummary| {
+        summary.operation.clone_from(&hit.label);
+        summary.cost = hit.cost;
+        let reply = QueryReply {
+            media,
+            lang,
+            over_get,
+            anonymous,
+            outcome: "hit",
+        };
+        reply.respond(headers, hit.body.clone(), &hit.etag)
+    };
+    if let Some(hit) = answered {
+        state.cache.served_by_url();
+        return from_cache(&hit, summary);
+    }
     // Persisted documents: a hash becomes its document (or a PERSISTED_QUERY_NOT_FOUND the
     // client answers by sending the document), and the allow-list applies to anonymous callers.
-    let anonymous = claims.is_none();
     for req in &mut requests {
         if let Err(refusal) = state.persisted.resolve(req, anonymous) {
             let (status, code, message) = refusal.parts();
             return error_response(status, code, message, media);
         }
     }
-    let lang = request_lang(headers);
     let single = requests.len() == 1;
     // The anonymous response cache: a hit skips parsing, validation and execution.
     let cache_key = match requests.as_slice() {
@@ -254,16 +286,10 @@ async fn run(
     };
     if let Some(key) = &cache_key {
         if let Some(hit) = state.cache.get(key) {
-            summary.operation.clone_from(&hit.label);
-            summary.cost = hit.cost;
-            let reply = QueryReply {
-                media,
-                lang,
-                over_get,
-                anonymous,
-                outcome: "hit",
-            };
-            return reply.respond(headers, hit.body.clone(), &hit.etag);
+            if let Some(url_key) = url_key {
+                state.cache.alias(url_key, hit.clone());
+            }
+            return from_cache(&hit, summary);
         }
     } else if single {
         m::response_cache("bypass");
@@ -397,6 +423,7 @@ async fn run(
         if let Some(key) = cache_key {
             state.cache.put(
                 key,
+                url_key,
                 Cached {
                     body: body.clone(),
                     etag: etag.clone(),

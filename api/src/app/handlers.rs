@@ -9,8 +9,8 @@ use serde_json::json;
 
 use crate::limits::CallerKey;
 
-use super::execute::execute;
-use super::reply::{MediaType, error_response, negotiate};
+use super::execute::{Incoming, execute};
+use super::reply::{MediaType, error_response, negotiate, request_lang};
 use super::{AppState, client_address, id_of, peer_of};
 
 /// The parameters of a GET request.
@@ -39,6 +39,16 @@ pub(super) async fn graphql_get(State(state): State<AppState>, request: Request)
     let id = id_of(&request);
     let (parts, _) = request.into_parts();
     let headers = parts.headers;
+    // An anonymous caller repeating a URL answered before: no decoding at all.
+    let url_key = match parts.uri.query() {
+        Some(q) if !headers.contains_key(header::AUTHORIZATION) => {
+            state.cache.url_key(q, request_lang(&headers))
+        }
+        _ => None,
+    };
+    if let Some(hit) = url_key.as_deref().and_then(|k| state.cache.get_by_url(k)) {
+        return execute(&state, &headers, peer, &id, Incoming::Answered(hit), true).await;
+    }
     let media = negotiate(&headers).unwrap_or(MediaType::Json);
     let Ok(Query(params)) = Query::<GetParams>::try_from_uri(&parts.uri) else {
         return error_response(
@@ -105,7 +115,11 @@ pub(super) async fn graphql_get(State(state): State<AppState>, request: Request)
     if let Some(ext) = extensions_of(extensions) {
         req.extensions = ext;
     }
-    execute(&state, &headers, peer, &id, BatchRequest::Single(req), true).await
+    let incoming = Incoming::Operations {
+        batch: BatchRequest::Single(req),
+        url_key,
+    };
+    execute(&state, &headers, peer, &id, incoming, true).await
 }
 
 /// POST takes JSON only: form-encoded and multipart bodies are what a foreign page can send
@@ -196,7 +210,11 @@ pub(super) async fn graphql_post(State(state): State<AppState>, request: Request
             );
         }
     };
-    execute(&state, &headers, peer, &id, batch, false).await
+    let incoming = Incoming::Operations {
+        batch,
+        url_key: None,
+    };
+    execute(&state, &headers, peer, &id, incoming, false).await
 }
 
 /// Whether reading a body failed on its size (rather than on time or a broken connection).
