@@ -70,6 +70,13 @@ impl Vocabulary {
                 .await?;
             Ok(rows.into_iter().collect())
         }
+        // The codes of a table of the plan: every such table has `plan_id` and `code`.
+        macro_rules! plan_codes {
+            ($table:ident) => {
+                codes::<$table::Entity>(db, plan_id, $table::Column::PlanId, $table::Column::Code)
+                    .await?
+            };
+        }
         let organizations: Vec<(String, String)> = organization::Entity::find()
             .select_only()
             .column(organization::Column::Code)
@@ -101,34 +108,10 @@ impl Vocabulary {
         Ok(Vocabulary {
             action_lines,
             result_lines,
-            actions: codes::<action::Entity>(
-                db,
-                plan_id,
-                action::Column::PlanId,
-                action::Column::Code,
-            )
-            .await?,
-            zones: codes::<geographic_zone::Entity>(
-                db,
-                plan_id,
-                geographic_zone::Column::PlanId,
-                geographic_zone::Column::Code,
-            )
-            .await?,
-            partners: codes::<zone_partner::Entity>(
-                db,
-                plan_id,
-                zone_partner::Column::PlanId,
-                zone_partner::Column::Code,
-            )
-            .await?,
-            expected_results: codes::<expected_result::Entity>(
-                db,
-                plan_id,
-                expected_result::Column::PlanId,
-                expected_result::Column::Code,
-            )
-            .await?,
+            actions: plan_codes!(action),
+            zones: plan_codes!(geographic_zone),
+            partners: plan_codes!(zone_partner),
+            expected_results: plan_codes!(expected_result),
             municipalities: organizations
                 .iter()
                 .filter(|(_, kind)| kind == "MUNICIPALITY")
