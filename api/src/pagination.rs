@@ -178,6 +178,14 @@ macro_rules! connection {
 mod tests {
     use super::*;
 
+    /// The field and message of a `BAD_USER_INPUT` error (failing the test on anything else).
+    fn bad_input<T: std::fmt::Debug>(result: Result<T, ApiError>) -> (String, String) {
+        match result {
+            Err(ApiError::BadUserInput { field, message }) => (field, message),
+            other => panic!("not BAD_USER_INPUT: {other:?}"),
+        }
+    }
+
     #[test]
     fn cursors_round_trip_and_bad_input_is_refused() {
         assert_eq!(decode_cursor(&encode_cursor(41)), Some(41));
@@ -188,15 +196,31 @@ mod tests {
                 .ok(),
             Some((10, 5))
         );
-        assert!(page(cap, Some(-1), None).is_err());
-        assert!(page(cap, Some(101), None).is_err());
-        assert!(page(cap, None, Some("nope")).is_err());
+        for (first, after, field, message) in [
+            (Some(-1), None, "first", "first must not be negative"),
+            (Some(101), None, "first", "first must be at most 100"),
+            (
+                None,
+                Some("nope"),
+                "after",
+                "\"nope\" is not a valid cursor",
+            ),
+        ] {
+            assert_eq!(
+                bad_input(page(cap, first, after)),
+                (field.to_owned(), message.to_owned()),
+                "{first:?} {after:?}"
+            );
+        }
     }
 
     #[test]
     fn the_cap_is_the_instances_own() {
         assert_eq!(page_size(PageCap(500), Some(300)).ok(), Some(300));
-        assert!(page_size(PageCap(100), Some(300)).is_err());
+        assert_eq!(
+            bad_input(page_size(PageCap(100), Some(300))),
+            ("first".to_owned(), "first must be at most 100".to_owned())
+        );
         // A cap below the default shortens the default page too.
         assert_eq!(page_size(PageCap(5), None).ok(), Some(5));
     }

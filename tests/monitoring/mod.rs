@@ -49,25 +49,62 @@ async fn world(app: &TestApp) -> Value {
 
 /// Sends a write that must fail with `code`, and checks that it changed nothing.
 async fn refused(app: &TestApp, who: Who, query: &str, vars: Value, code: &str) -> Reply {
+    refused_in(app, &format!("{who:?}"), who, query, vars, code).await
+}
+
+/// [`refused`], with `case` (which case of a table, and who) in every failure message.
+async fn refused_in(
+    app: &TestApp,
+    case: &str,
+    who: Who,
+    query: &str,
+    vars: Value,
+    code: &str,
+) -> Reply {
     let before = world(app).await;
     let reply = app.post_as(who, query, vars).await;
-    assert_eq!(reply.error_code(), Some(code), "{who:?}: {}", reply.body);
-    assert!(reply.body["data"].is_null(), "{who:?}: {}", reply.body);
+    assert_eq!(reply.error_code(), Some(code), "{case}: {}", reply.body);
+    assert!(reply.body["data"].is_null(), "{case}: {}", reply.body);
     assert_eq!(
         world(app).await,
         before,
-        "{who:?}: a refused write changed something"
+        "{case}: a refused write changed something"
     );
     reply
 }
 
-/// Sends a write that must fail validation with exactly `fields` (in order), and checks that
-/// it changed nothing.
-async fn invalid(app: &TestApp, who: Who, query: &str, vars: Value, fields: &[&str]) -> Reply {
-    let reply = refused(app, who, query, vars, "BAD_USER_INPUT").await;
+/// Sends a write that must fail validation with exactly `problems` (`(path, message)`, in
+/// order), and checks that it changed nothing; `case` names it in every failure message.
+async fn invalid(
+    app: &TestApp,
+    case: &str,
+    who: Who,
+    query: &str,
+    vars: Value,
+    problems: &[(&str, &str)],
+) -> Reply {
+    let reply = refused_in(app, case, who, query, vars, "BAD_USER_INPUT").await;
     let ext = &reply.body["errors"][0]["extensions"];
-    assert_eq!(ext["field"], fields[0], "{}", reply.body);
-    assert_eq!(reply.field_errors(), fields, "{}", reply.body);
+    assert_eq!(ext["field"], problems[0].0, "{case}: {}", reply.body);
+    let got: Vec<(String, String)> = (0..reply.field_errors().len())
+        .map(|i| {
+            (
+                reply.field_errors()[i].clone(),
+                reply.field_message(i).to_owned(),
+            )
+        })
+        .collect();
+    let want: Vec<(String, String)> = problems
+        .iter()
+        .map(|(path, message)| (path.to_string(), message.to_string()))
+        .collect();
+    assert_eq!(got, want, "{case}: {}", reply.body);
+    let listed: Vec<String> = problems.iter().map(|(p, m)| format!("{p}: {m}")).collect();
+    assert_eq!(
+        reply.error_message(),
+        format!("invalid input: {}", listed.join("; ")),
+        "{case}"
+    );
     reply
 }
 
@@ -82,12 +119,28 @@ enum Outcome {
 
 use Outcome::{Allowed, Forbidden, NotFound};
 
-/// Sends a write as `who` and checks it ends as `outcome` (changing nothing unless allowed).
-async fn attempt(app: &TestApp, who: Who, query: &str, vars: Value, outcome: Outcome) -> Value {
+/// Sends a write as `who` and checks it ends as `outcome` (changing nothing unless allowed);
+/// `case` (which case of a table, and who) names it in every failure message.
+async fn attempt_in(
+    app: &TestApp,
+    case: &str,
+    who: Who,
+    query: &str,
+    vars: Value,
+    outcome: Outcome,
+) -> Value {
     match outcome {
-        Allowed => app.data_as(who, query, vars).await,
-        Forbidden => refused(app, who, query, vars, "FORBIDDEN").await.body,
-        NotFound => refused(app, who, query, vars, "NOT_FOUND").await.body,
+        Allowed => app.post_as(who, query, vars).await.expect_data(case),
+        Forbidden => {
+            refused_in(app, case, who, query, vars, "FORBIDDEN")
+                .await
+                .body
+        }
+        NotFound => {
+            refused_in(app, case, who, query, vars, "NOT_FOUND")
+                .await
+                .body
+        }
     }
 }
 

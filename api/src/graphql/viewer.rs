@@ -144,15 +144,8 @@ impl Permissions {
             String,
         >,
     ) -> Result<bool, ApiError> {
-        let Some(code) = action else {
-            return Ok(self.allows(Operation::ReportProgress));
-        };
-        let target = self.action_target(ctx, &code).await?;
-        Ok(policy::allows(
-            &self.0,
-            Operation::ReportProgress,
-            Some(&target),
-        ))
+        self.for_action(ctx, Operation::ReportProgress, action)
+            .await
     }
     /// Record indicator measurements (for this action's indicators, when `action` is given).
     async fn record_measurement(
@@ -162,15 +155,8 @@ impl Permissions {
             String,
         >,
     ) -> Result<bool, ApiError> {
-        let Some(code) = action else {
-            return Ok(self.allows(Operation::RecordMeasurement));
-        };
-        let target = self.action_target(ctx, &code).await?;
-        Ok(policy::allows(
-            &self.0,
-            Operation::RecordMeasurement,
-            Some(&target),
-        ))
+        self.for_action(ctx, Operation::RecordMeasurement, action)
+            .await
     }
     /// Report activities (of this municipality, when `municipality` is given).
     async fn report_activity(
@@ -232,6 +218,21 @@ impl Permissions {
             municipality: Some(&ine),
         };
         let target = targets::target(db(ctx)?, &self.0, about).await?;
+        Ok(policy::allows(&self.0, op, Some(&target)))
+    }
+
+    /// Whether the viewer may do `op` about the action `code` of the current plan (at all, without
+    /// one), checked against the target the mutations check.
+    async fn for_action(
+        &self,
+        ctx: &Context<'_>,
+        op: Operation,
+        code: Option<String>,
+    ) -> Result<bool, ApiError> {
+        let Some(code) = code else {
+            return Ok(self.allows(op));
+        };
+        let target = self.action_target(ctx, &code).await?;
         Ok(policy::allows(&self.0, op, Some(&target)))
     }
 

@@ -338,10 +338,7 @@ impl WebhooksMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The endpoint's ID.")] id: ID,
     ) -> Result<WebhookEndpoint, ApiError> {
-        policy::check(policy::viewer(ctx), Operation::ManageWebhooks, None)?;
-        Ok(WebhookEndpoint(
-            store::set_enabled(db(ctx)?, &id, false).await?,
-        ))
+        set_enabled(ctx, &id, false).await
     }
 
     /// Enables an endpoint again (also one the service disabled after repeated failure): its
@@ -351,10 +348,7 @@ impl WebhooksMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The endpoint's ID.")] id: ID,
     ) -> Result<WebhookEndpoint, ApiError> {
-        policy::check(policy::viewer(ctx), Operation::ManageWebhooks, None)?;
-        Ok(WebhookEndpoint(
-            store::set_enabled(db(ctx)?, &id, true).await?,
-        ))
+        set_enabled(ctx, &id, true).await
     }
 
     /// Deletes an endpoint with its queue and delivery log.
@@ -389,4 +383,16 @@ impl WebhooksMutation {
             secret,
         })
     }
+}
+
+/// Disables or enables the endpoint `id` (the viewer must manage webhooks).
+async fn set_enabled(
+    ctx: &Context<'_>,
+    id: &ID,
+    enabled: bool,
+) -> Result<WebhookEndpoint, ApiError> {
+    policy::check(policy::viewer(ctx), Operation::ManageWebhooks, None)?;
+    Ok(WebhookEndpoint(
+        store::set_enabled(db(ctx)?, id, enabled).await?,
+    ))
 }

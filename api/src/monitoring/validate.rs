@@ -54,13 +54,15 @@ impl Vocabulary {
     /// Loads the codes of `plan_id` and the registry.
     pub async fn load(db: &DatabaseConnection, plan_id: i32) -> Result<Self, ApiError> {
         use entity::{action, expected_result, geographic_zone, organization, zone_partner};
+        /// The codes of `E`'s rows of the plan (`plan` is `E`'s plan column).
         async fn codes<E: EntityTrait>(
             db: &DatabaseConnection,
-            filter: sea_orm::Condition,
+            plan_id: i32,
+            plan: E::Column,
             code: E::Column,
         ) -> Result<HashSet<String>, ApiError> {
             let rows: Vec<String> = E::find()
-                .filter(filter)
+                .filter(plan.eq(plan_id))
                 .select_only()
                 .column(code)
                 .into_tuple()
@@ -68,7 +70,13 @@ impl Vocabulary {
                 .await?;
             Ok(rows.into_iter().collect())
         }
-        let of_plan = |c: sea_orm::sea_query::SimpleExpr| sea_orm::Condition::all().add(c);
+        // The codes of a table of the plan: every such table has `plan_id` and `code`.
+        macro_rules! plan_codes {
+            ($table:ident) => {
+                codes::<$table::Entity>(db, plan_id, $table::Column::PlanId, $table::Column::Code)
+                    .await?
+            };
+        }
         let organizations: Vec<(String, String)> = organization::Entity::find()
             .select_only()
             .column(organization::Column::Code)
@@ -100,30 +108,10 @@ impl Vocabulary {
         Ok(Vocabulary {
             action_lines,
             result_lines,
-            actions: codes::<action::Entity>(
-                db,
-                of_plan(action::Column::PlanId.eq(plan_id)),
-                action::Column::Code,
-            )
-            .await?,
-            zones: codes::<geographic_zone::Entity>(
-                db,
-                of_plan(geographic_zone::Column::PlanId.eq(plan_id)),
-                geographic_zone::Column::Code,
-            )
-            .await?,
-            partners: codes::<zone_partner::Entity>(
-                db,
-                of_plan(zone_partner::Column::PlanId.eq(plan_id)),
-                zone_partner::Column::Code,
-            )
-            .await?,
-            expected_results: codes::<expected_result::Entity>(
-                db,
-                of_plan(expected_result::Column::PlanId.eq(plan_id)),
-                expected_result::Column::Code,
-            )
-            .await?,
+            actions: plan_codes!(action),
+            zones: plan_codes!(geographic_zone),
+            partners: plan_codes!(zone_partner),
+            expected_results: plan_codes!(expected_result),
             municipalities: organizations
                 .iter()
                 .filter(|(_, kind)| kind == "MUNICIPALITY")

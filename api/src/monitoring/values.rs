@@ -342,7 +342,10 @@ mod tests {
             assert_eq!(graphql, Value::Enum(Name::new(stored)));
             assert_eq!(T::parse(Some(graphql)).ok(), Some(value), "{stored}");
         }
-        assert!("NOT_A_VALUE".parse::<T>().is_err());
+        assert_eq!(
+            "NOT_A_VALUE".parse::<T>().map_err(|e| e.value),
+            Err("NOT_A_VALUE".to_owned())
+        );
         let registry = {
             let mut registry = async_graphql::registry::Registry::default();
             T::create_type_info(&mut registry);
@@ -440,6 +443,10 @@ mod tests {
             serde_json::to_value(&amount).unwrap(),
             serde_json::json!("1250000.5")
         );
-        assert!(serde_json::from_value::<Amount>(serde_json::json!("12,5")).is_err());
+        let refused = serde_json::from_value::<Amount>(serde_json::json!("12,5")).err();
+        assert_eq!(
+            refused.map(|e| e.to_string()),
+            Some("\"12,5\" is not a decimal number".to_owned())
+        );
     }
 }

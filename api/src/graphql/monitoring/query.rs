@@ -8,7 +8,9 @@ use super::{Activity, Evaluation, FundedProject, Indicator, ProgressUpdate};
 use crate::error::ApiError;
 use crate::monitoring::RecordKind;
 use crate::monitoring::store;
+use crate::pagination::Page;
 use crate::policy;
+use entity::monitoring_record;
 
 crate::connection!(
     ActivityConnection,
@@ -50,18 +52,52 @@ crate::connection!(
 #[derive(Default)]
 pub struct MonitoringQuery;
 
-macro_rules! list_field {
-    ($self:ident, $ctx:ident, $first:ident, $after:ident, $filter:ident, $kind:expr, $ty:ident, $conn:ident) => {{
-        let page = super::super::page($ctx, $first, $after.as_deref())?;
-        let (q, plan) = record_query($ctx, $kind, $filter.unwrap_or_default()).await?;
-        let vis = policy::visibility(policy::viewer($ctx));
-        let (rows, total) = store::list(db($ctx)?, &q, &vis, page).await?;
-        let items = rows
-            .into_iter()
-            .map(|m| $ty::from_model(m, &plan.code))
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok($conn::new(items, page, total))
-    }};
+/// A kind of record a root list returns: its kind, how a stored record becomes one, and its
+/// connection type.
+trait Listed: Sized {
+    const KIND: RecordKind;
+    type Connection;
+    fn node(m: monitoring_record::Model, plan: &str) -> Result<Self, ApiError>;
+    fn connection(items: Vec<Self>, page: Page, total: u64) -> Self::Connection;
+}
+
+macro_rules! listed {
+    ($ty:ident, $kind:ident, $conn:ident) => {
+        impl Listed for $ty {
+            const KIND: RecordKind = RecordKind::$kind;
+            type Connection = $conn;
+            fn node(m: monitoring_record::Model, plan: &str) -> Result<Self, ApiError> {
+                $ty::from_model(m, plan)
+            }
+            fn connection(items: Vec<Self>, page: Page, total: u64) -> $conn {
+                $conn::new(items, page, total)
+            }
+        }
+    };
+}
+
+listed!(Activity, Activity, ActivityConnection);
+listed!(FundedProject, FundedProject, FundedProjectConnection);
+listed!(Indicator, Indicator, IndicatorConnection);
+listed!(Evaluation, Evaluation, EvaluationConnection);
+listed!(ProgressUpdate, ProgressUpdate, ProgressUpdateConnection);
+
+/// One page of the records of kind `T` the caller may see, narrowed by `filter`.
+async fn list<T: Listed>(
+    ctx: &Context<'_>,
+    first: Option<i32>,
+    after: Option<String>,
+    filter: Option<MonitoringFilter>,
+) -> Result<T::Connection, ApiError> {
+    let page = super::super::page(ctx, first, after.as_deref())?;
+    let (q, plan) = record_query(ctx, T::KIND, filter.unwrap_or_default()).await?;
+    let vis = policy::visibility(policy::viewer(ctx));
+    let (rows, total) = store::list(db(ctx)?, &q, &vis, page).await?;
+    let items = rows
+        .into_iter()
+        .map(|m| T::node(m, &plan.code))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(T::connection(items, page, total))
 }
 
 #[Object]
@@ -78,16 +114,7 @@ impl MonitoringQuery {
         #[graphql(desc = "Return the records after this cursor.")] after: Option<String>,
         #[graphql(desc = "Narrows the list.")] filter: Option<MonitoringFilter>,
     ) -> Result<ActivityConnection, ApiError> {
-        list_field!(
-            self,
-            ctx,
-            first,
-            after,
-            filter,
-            RecordKind::Activity,
-            Activity,
-            ActivityConnection
-        )
+        list::<Activity>(ctx, first, after, filter).await
     }
     /// Funded projects the caller may see, newest first.
     #[graphql(complexity = "super::super::list_cost(first, child_complexity)")]
@@ -101,16 +128,7 @@ impl MonitoringQuery {
         #[graphql(desc = "Return the records after this cursor.")] after: Option<String>,
         #[graphql(desc = "Narrows the list.")] filter: Option<MonitoringFilter>,
     ) -> Result<FundedProjectConnection, ApiError> {
-        list_field!(
-            self,
-            ctx,
-            first,
-            after,
-            filter,
-            RecordKind::FundedProject,
-            FundedProject,
-            FundedProjectConnection
-        )
+        list::<FundedProject>(ctx, first, after, filter).await
     }
     /// Indicators the caller may see.
     #[graphql(complexity = "super::super::list_cost(first, child_complexity)")]
@@ -124,16 +142,7 @@ impl MonitoringQuery {
         #[graphql(desc = "Return the records after this cursor.")] after: Option<String>,
         #[graphql(desc = "Narrows the list.")] filter: Option<MonitoringFilter>,
     ) -> Result<IndicatorConnection, ApiError> {
-        list_field!(
-            self,
-            ctx,
-            first,
-            after,
-            filter,
-            RecordKind::Indicator,
-            Indicator,
-            IndicatorConnection
-        )
+        list::<Indicator>(ctx, first, after, filter).await
     }
     /// Evaluations the caller may see.
     #[graphql(complexity = "super::super::list_cost(first, child_complexity)")]
@@ -147,16 +156,7 @@ impl MonitoringQuery {
         #[graphql(desc = "Return the records after this cursor.")] after: Option<String>,
         #[graphql(desc = "Narrows the list.")] filter: Option<MonitoringFilter>,
     ) -> Result<EvaluationConnection, ApiError> {
-        list_field!(
-            self,
-            ctx,
-            first,
-            after,
-            filter,
-            RecordKind::Evaluation,
-            Evaluation,
-            EvaluationConnection
-        )
+        list::<Evaluation>(ctx, first, after, filter).await
     }
     /// Progress updates the caller may see, newest first.
     #[graphql(complexity = "super::super::list_cost(first, child_complexity)")]
@@ -170,15 +170,6 @@ impl MonitoringQuery {
         #[graphql(desc = "Return the records after this cursor.")] after: Option<String>,
         #[graphql(desc = "Narrows the list.")] filter: Option<MonitoringFilter>,
     ) -> Result<ProgressUpdateConnection, ApiError> {
-        list_field!(
-            self,
-            ctx,
-            first,
-            after,
-            filter,
-            RecordKind::ProgressUpdate,
-            ProgressUpdate,
-            ProgressUpdateConnection
-        )
+        list::<ProgressUpdate>(ctx, first, after, filter).await
     }
 }

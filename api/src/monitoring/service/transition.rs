@@ -1,7 +1,7 @@
 //! Moving records through their review (submit, publish, return, archive) and publishing the
 //! annual report.
 
-use entity::{I18n, annual_report};
+use entity::{I18n, annual_report, monitoring_record};
 
 use super::super::store::{self, Transition};
 use super::super::validate;
@@ -15,21 +15,8 @@ impl Service {
         let (current, plan) = self.load(id, None, "id").await?;
         let (op, target) = targets::of_existing(&self.db, self.viewer(), &current).await?;
         policy::check(self.viewer(), op, Some(&target))?;
-        self.check_year(current.plan_id, current.year).await?;
-        let record = store::transition(
-            &self.db,
-            &self.actor,
-            &current,
-            expected_version,
-            Transition::Submit,
-            None,
-        )
-        .await?;
-        Ok(Written {
-            record,
-            plan,
-            created: false,
-        })
+        self.step(current, plan, expected_version, Transition::Submit, None)
+            .await
     }
 
     /// Publishes a SUBMITTED record (coordinators).
@@ -74,6 +61,20 @@ impl Service {
         };
         policy::check(self.viewer(), op, None)?;
         let (current, plan) = self.load(id, None, "id").await?;
+        self.step(current, plan, expected_version, step, comment)
+            .await
+    }
+
+    /// Moves `current` (of `plan`), which the viewer may move, one `step` if its year is open
+    /// to the viewer and it is still at `expected_version`.
+    async fn step(
+        &self,
+        current: monitoring_record::Model,
+        plan: String,
+        expected_version: i32,
+        step: Transition,
+        comment: Option<serde_json::Value>,
+    ) -> Result<Written, ApiError> {
         self.check_year(current.plan_id, current.year).await?;
         let record = store::transition(
             &self.db,

@@ -2,7 +2,7 @@
 //! by page.
 
 use chrono::Utc;
-use entity::audit_entry;
+use entity::{audit_entry, monitoring_record};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, Condition, ConnectionTrait,
     DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
@@ -47,6 +47,33 @@ pub async fn audit<C: ConnectionTrait>(
     .insert(conn)
     .await?;
     Ok(())
+}
+
+/// Appends the audit entry of `operation` on the existing record `current` (of its plan, kind
+/// and owner), from `before` to `after`.
+pub async fn audit_change<C: ConnectionTrait>(
+    conn: &C,
+    actor: &Actor,
+    current: &monitoring_record::Model,
+    operation: &str,
+    before: Value,
+    after: Value,
+) -> Result<(), ApiError> {
+    audit(
+        conn,
+        current.plan_id,
+        actor,
+        &current.record_type,
+        Some(current.id),
+        (
+            current.owner_unit.clone(),
+            current.owner_municipality.clone(),
+        ),
+        operation,
+        Some(before),
+        Some(after),
+    )
+    .await
 }
 
 /// Whose audit entries a viewer may read.

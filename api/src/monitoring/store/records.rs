@@ -12,7 +12,7 @@ use sea_orm::{
 use serde_json::{Value, json};
 
 use super::super::{RecordKind, ReviewState};
-use super::audit::audit;
+use super::audit::{audit, audit_change};
 use super::idempotency::{hash_request, is_retry, principal};
 use super::{Actor, Link};
 use crate::error::ApiError;
@@ -319,19 +319,13 @@ pub async fn update(
         .one(&txn)
         .await?
         .ok_or(ApiError::Internal)?;
-    audit(
+    audit_change(
         &txn,
-        current.plan_id,
         actor,
-        &current.record_type,
-        Some(current.id),
-        (
-            current.owner_unit.clone(),
-            current.owner_municipality.clone(),
-        ),
+        current,
         "UPDATE",
-        Some(snapshot(current, &before_links)),
-        Some(snapshot(&after, &changes.links)),
+        snapshot(current, &before_links),
+        snapshot(&after, &changes.links),
     )
     .await?;
     if current.state == ReviewState::Published.as_str() {

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::super::ReviewState;
 use super::Actor;
-use super::audit::audit;
+use super::audit::audit_change;
 use super::records::{get, links, snapshot, stale};
 use crate::error::ApiError;
 use crate::events::{self, ChangeType, NewEvent};
@@ -143,19 +143,13 @@ pub async fn transition(
         .await?
         .ok_or(ApiError::Internal)?;
     let record_links = links(&txn, current.id).await?;
-    audit(
+    audit_change(
         &txn,
-        current.plan_id,
         actor,
-        &current.record_type,
-        Some(current.id),
-        (
-            current.owner_unit.clone(),
-            current.owner_municipality.clone(),
-        ),
+        current,
         step.operation(),
-        Some(snapshot(current, &record_links)),
-        Some(snapshot(&after, &record_links)),
+        snapshot(current, &record_links),
+        snapshot(&after, &record_links),
     )
     .await?;
     events::append(
