@@ -2,16 +2,14 @@
 
 use std::sync::Arc;
 
-use async_graphql::{Context, Enum, ID, InputObject, Object};
+use async_graphql::{Context, Enum, InputObject, Object};
 use entity::{action_organization, organization};
 
-use super::node::GlobalId;
 use super::plan::GlossaryEntry;
 use super::strategy::Action;
-use super::{db, db_enum, enum_str, loaders, tr_ref};
+use super::{db, db_enum, enum_str, loaders};
 use crate::error::ApiError;
-use crate::graphql::scoped::Scoped;
-use crate::i18n::Lang;
+use crate::graphql::scoped::{Scoped, content_object};
 use crate::loaders::{self, By, many, one};
 use crate::store::{self, OrganizationQuery};
 
@@ -219,109 +217,76 @@ impl Municipality {
     }
 }
 
-/// An organization of the registry.
-#[Object]
-impl Organization {
-    /// Every localized text of the record, in every language it has (list items are named
-    /// `field[index]`).
-    async fn translations(
-        &self,
-        #[graphql(desc = "Only these fields (by their GraphQL names); all when omitted.")]
-        fields: Option<Vec<String>>,
-    ) -> Vec<super::FieldTranslations> {
-        super::translations_of(super::Localized::texts(self), fields.as_deref())
-    }
-    /// The languages in which every text of the record is available.
-    async fn languages(&self) -> Vec<Lang> {
-        super::languages_of(&super::Localized::texts(self))
-    }
-    /// Opaque global ID.
-    pub(crate) async fn id(&self) -> ID {
-        GlobalId::of_shared("Organization", &self.row.code)
-    }
-    /// Stable code (`AMB-SRI`, `EMA`, …; a municipality's is its INE code).
-    async fn code(&self) -> &str {
-        &self.row.code
-    }
-    /// Kind of organization.
-    async fn kind(&self) -> Result<OrganizationKind, ApiError> {
-        db_enum(&self.row.kind)
-    }
-    /// Name, in the fullest form the plan uses.
-    async fn name(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Language of the text; defaults to the request's language.")] lang: Option<
-            Lang,
-        >,
-    ) -> &str {
-        tr_ref(ctx, &self.row.name, lang)
-    }
-    /// Acronym, when it has one (in the language asked for: `UE` in Spanish, `EU` in English).
-    async fn acronym(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Language of the text; defaults to the request's language.")] lang: Option<
-            Lang,
-        >,
-    ) -> Option<&str> {
-        match &self.row.acronym_i18n {
-            Some(text) => Some(tr_ref(ctx, text, lang)),
-            None => self.row.acronym.as_deref(),
+content_object! {
+    /// An organization of the registry.
+    #[id = shared]
+    #[Object]
+    impl Organization {
+        /// Stable code (`AMB-SRI`, `EMA`, …; a municipality's is its INE code).
+        async fn code(&self) -> &str {
+            &self.row.code
         }
-    }
-    /// Other wordings the plan uses for it.
-    async fn aliases(&self) -> &[String] {
-        &self.row.aliases.0
-    }
-    /// The organization it belongs to (an area's service → the area; a municipality → the
-    /// group of metropolitan municipalities).
-    async fn parent(&self, ctx: &Context<'_>) -> Result<Option<Organization>, ApiError> {
-        let Some(parent) = self.row.parent_id else {
-            return Ok(None);
-        };
-        Ok(one::<loaders::OrganizationById>(loaders(ctx)?, parent)
-            .await?
-            .map(Organization::new))
-    }
-    /// The organizations that belong to it.
-    #[graphql(complexity = "10 * child_complexity")]
-    async fn members(&self, ctx: &Context<'_>) -> Result<Vec<Organization>, ApiError> {
-        let rows = many::<loaders::ChildrenOfOrganization>(loaders(ctx)?, self.row.id).await?;
-        Ok(rows.into_iter().map(Organization::new).collect())
-    }
-    /// The actions it is responsible for.
-    #[graphql(complexity = "10 * child_complexity")]
-    async fn led_actions(&self, ctx: &Context<'_>) -> Result<Vec<Action>, ApiError> {
-        linked_actions(ctx, &[self.row.id], Some("RESPONSIBLE")).await
-    }
-    /// The actions it must be involved in.
-    #[graphql(complexity = "10 * child_complexity")]
-    async fn involved_actions(&self, ctx: &Context<'_>) -> Result<Vec<Action>, ApiError> {
-        linked_actions(ctx, &[self.row.id], Some("INVOLVED")).await
-    }
-    /// The glossary entries defining its acronym.
-    #[graphql(complexity = "10 * child_complexity")]
-    async fn glossary_entries(&self, ctx: &Context<'_>) -> Result<Vec<GlossaryEntry>, ApiError> {
-        let Some(acronym) = &self.row.acronym else {
-            return Ok(Vec::new());
-        };
-        let loaders = loaders(ctx)?;
-        let rows = loaders
-            .load_one(loaders::GlossaryByAcronym(acronym.clone()))
-            .await?
-            .unwrap_or_default();
-        let mut out = Vec::with_capacity(rows.len());
-        let mut plan: Option<(i32, Arc<str>)> = None;
-        for m in rows {
-            let code = plan_code(loaders, &mut plan, m.plan_id).await?;
-            out.push(Scoped::new(Arc::new(m), code));
+        /// Kind of organization.
+        async fn kind(&self) -> Result<OrganizationKind, ApiError> {
+            db_enum(&self.row.kind)
         }
-        Ok(out)
-    }
-    /// The municipality, when the organization is one.
-    async fn municipality(&self) -> Option<Municipality> {
-        (self.row.kind == "MUNICIPALITY").then(|| Municipality::new(self.row.clone()))
+        /// Name, in the fullest form the plan uses.
+        text name;
+        /// Acronym, when it has one (in the language asked for: `UE` in Spanish, `EU` in English).
+        text? acronym = acronym_i18n or acronym;
+        /// Other wordings the plan uses for it.
+        async fn aliases(&self) -> &[String] {
+            &self.row.aliases.0
+        }
+        /// The organization it belongs to (an area's service → the area; a municipality → the
+        /// group of metropolitan municipalities).
+        async fn parent(&self, ctx: &Context<'_>) -> Result<Option<Organization>, ApiError> {
+            let Some(parent) = self.row.parent_id else {
+                return Ok(None);
+            };
+            Ok(one::<loaders::OrganizationById>(loaders(ctx)?, parent)
+                .await?
+                .map(Organization::new))
+        }
+        /// The organizations that belong to it.
+        #[graphql(complexity = "10 * child_complexity")]
+        async fn members(&self, ctx: &Context<'_>) -> Result<Vec<Organization>, ApiError> {
+            let rows = many::<loaders::ChildrenOfOrganization>(loaders(ctx)?, self.row.id).await?;
+            Ok(rows.into_iter().map(Organization::new).collect())
+        }
+        /// The actions it is responsible for.
+        #[graphql(complexity = "10 * child_complexity")]
+        async fn led_actions(&self, ctx: &Context<'_>) -> Result<Vec<Action>, ApiError> {
+            linked_actions(ctx, &[self.row.id], Some("RESPONSIBLE")).await
+        }
+        /// The actions it must be involved in.
+        #[graphql(complexity = "10 * child_complexity")]
+        async fn involved_actions(&self, ctx: &Context<'_>) -> Result<Vec<Action>, ApiError> {
+            linked_actions(ctx, &[self.row.id], Some("INVOLVED")).await
+        }
+        /// The glossary entries defining its acronym.
+        #[graphql(complexity = "10 * child_complexity")]
+        async fn glossary_entries(&self, ctx: &Context<'_>) -> Result<Vec<GlossaryEntry>, ApiError> {
+            let Some(acronym) = &self.row.acronym else {
+                return Ok(Vec::new());
+            };
+            let loaders = loaders(ctx)?;
+            let rows = loaders
+                .load_one(loaders::GlossaryByAcronym(acronym.clone()))
+                .await?
+                .unwrap_or_default();
+            let mut out = Vec::with_capacity(rows.len());
+            let mut plan: Option<(i32, Arc<str>)> = None;
+            for m in rows {
+                let code = plan_code(loaders, &mut plan, m.plan_id).await?;
+                out.push(Scoped::new(Arc::new(m), code));
+            }
+            Ok(out)
+        }
+        /// The municipality, when the organization is one.
+        async fn municipality(&self) -> Option<Municipality> {
+            (self.row.kind == "MUNICIPALITY").then(|| Municipality::new(self.row.clone()))
+        }
     }
 }
 
@@ -331,84 +296,70 @@ pub struct Municipality {
     pub(crate) row: Arc<organization::Model>,
 }
 
-/// One of the 36 municipalities of the AMB.
-#[Object]
-impl Municipality {
-    /// Opaque global ID.
-    pub(crate) async fn id(&self) -> ID {
-        GlobalId::of_shared("Municipality", &self.row.code)
-    }
-    /// INE code: province 08 and the municipality's number (5 digits).
-    async fn ine_code(&self) -> &str {
-        self.row.ine_code.as_deref().unwrap_or(&self.row.code)
-    }
-    /// INE control digit.
-    async fn control_digit(&self) -> Option<&str> {
-        self.row.ine_control_digit.as_deref()
-    }
-    /// Official name.
-    async fn name(&self) -> String {
-        super::i18n_first(&self.row.name)
-    }
-    /// Comarca (county) the municipality lies in.
-    async fn comarca(&self) -> Option<&str> {
-        self.row.comarca.as_deref()
-    }
-    /// The municipality as an organization of the registry.
-    async fn organization(&self) -> Organization {
-        Organization::new(self.row.clone())
-    }
-    /// Activities involving the municipality that the caller may see, newest first.
-    #[graphql(complexity = "10 * child_complexity")]
-    async fn activities(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Only this reporting year.")] year: Option<i32>,
-    ) -> Result<Vec<super::monitoring::Activity>, ApiError> {
-        super::monitoring::municipality_records(
-            ctx,
-            &self.row.code,
-            crate::monitoring::RecordKind::Activity,
-            year,
-            super::monitoring::Activity::from_model,
-        )
-        .await
-    }
-    /// Funded projects in which the municipality participates that the caller may see.
-    #[graphql(complexity = "10 * child_complexity")]
-    async fn funded_projects(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Only projects starting this year.")] year: Option<i32>,
-    ) -> Result<Vec<super::monitoring::FundedProject>, ApiError> {
-        super::monitoring::municipality_records(
-            ctx,
-            &self.row.code,
-            crate::monitoring::RecordKind::FundedProject,
-            year,
-            super::monitoring::FundedProject::from_model,
-        )
-        .await
-    }
-    /// The actions whose actors include it: those naming it, and those naming the
-    /// metropolitan municipalities as a group.
-    #[graphql(complexity = "10 * child_complexity")]
-    async fn actions(&self, ctx: &Context<'_>) -> Result<Vec<Action>, ApiError> {
-        let mut ids = vec![self.row.id];
-        ids.extend(self.row.parent_id);
-        linked_actions(ctx, &ids, None).await
-    }
-}
-
-impl super::Localized for Organization {
-    fn texts(&self) -> Vec<(String, &entity::I18n)> {
-        let mut out = vec![("name".into(), &self.row.name)];
-        out.extend(
-            self.row
-                .acronym_i18n
-                .as_ref()
-                .map(|t| ("acronym".into(), t)),
-        );
-        out
+content_object! {
+    /// One of the 36 municipalities of the AMB.
+    #[id = shared]
+    #[Object]
+    impl Municipality {
+        /// INE code: province 08 and the municipality's number (5 digits).
+        async fn ine_code(&self) -> &str {
+            self.row.ine_code.as_deref().unwrap_or(&self.row.code)
+        }
+        /// INE control digit.
+        async fn control_digit(&self) -> Option<&str> {
+            self.row.ine_control_digit.as_deref()
+        }
+        /// Official name.
+        async fn name(&self) -> String {
+            super::i18n_first(&self.row.name)
+        }
+        /// Comarca (county) the municipality lies in.
+        async fn comarca(&self) -> Option<&str> {
+            self.row.comarca.as_deref()
+        }
+        /// The municipality as an organization of the registry.
+        async fn organization(&self) -> Organization {
+            Organization::new(self.row.clone())
+        }
+        /// Activities involving the municipality that the caller may see, newest first.
+        #[graphql(complexity = "10 * child_complexity")]
+        async fn activities(
+            &self,
+            ctx: &Context<'_>,
+            #[graphql(desc = "Only this reporting year.")] year: Option<i32>,
+        ) -> Result<Vec<super::monitoring::Activity>, ApiError> {
+            super::monitoring::municipality_records(
+                ctx,
+                &self.row.code,
+                crate::monitoring::RecordKind::Activity,
+                year,
+                super::monitoring::Activity::from_model,
+            )
+            .await
+        }
+        /// Funded projects in which the municipality participates that the caller may see.
+        #[graphql(complexity = "10 * child_complexity")]
+        async fn funded_projects(
+            &self,
+            ctx: &Context<'_>,
+            #[graphql(desc = "Only projects starting this year.")] year: Option<i32>,
+        ) -> Result<Vec<super::monitoring::FundedProject>, ApiError> {
+            super::monitoring::municipality_records(
+                ctx,
+                &self.row.code,
+                crate::monitoring::RecordKind::FundedProject,
+                year,
+                super::monitoring::FundedProject::from_model,
+            )
+            .await
+        }
+        /// The actions whose actors include it: those naming it, and those naming the
+        /// metropolitan municipalities as a group.
+        #[graphql(complexity = "10 * child_complexity")]
+        async fn actions(&self, ctx: &Context<'_>) -> Result<Vec<Action>, ApiError> {
+            let mut ids = vec![self.row.id];
+            ids.extend(self.row.parent_id);
+            linked_actions(ctx, &ids, None).await
+        }
     }
 }

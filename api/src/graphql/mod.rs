@@ -198,6 +198,12 @@ pub(crate) fn db_enum<T: InputType>(stored: &str) -> Result<T, ApiError> {
     })
 }
 
+/// Whether a stored vocabulary value is the one a filter argument asks for (any value, when the
+/// argument is omitted).
+pub(crate) fn matches_filter<T: InputType + PartialEq>(wanted: Option<T>, stored: &str) -> bool {
+    wanted.is_none_or(|w| db_enum::<T>(stored).ok() == Some(w))
+}
+
 /// A GraphQL enum value as stored (`SwotKind::Strength` → `"STRENGTH"`).
 pub(crate) fn enum_str<T: InputType>(value: &T) -> String {
     match value.to_value() {

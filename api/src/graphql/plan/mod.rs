@@ -7,18 +7,17 @@ mod narrative;
 pub use governance::*;
 pub use narrative::*;
 
-use async_graphql::{Context, ID, Object};
+use async_graphql::{Context, Object};
 use entity::plan;
 
 use super::geography::GeographicZone;
-use super::node::GlobalId;
 use super::scalars::Date;
 use super::strategy::{FormOfIntervention, StrategicLine};
-use super::{db, db_enum, loaders, tr_ref};
+use super::{db, loaders, matches_filter};
 use crate::error::ApiError;
-use crate::graphql::scoped::Scoped;
+use crate::graphql::scoped::{Scoped, content_object};
 use crate::i18n::Lang;
-use crate::loaders::{self, many};
+use crate::loaders;
 
 /// Root fields about plans.
 #[derive(Default)]
@@ -55,288 +54,206 @@ impl PlanQuery {
 /// A plan: the Internationalisation Plan of the AMB for a period, with everything it contains.
 pub type Plan = Scoped<plan::Model>;
 
-/// A plan: the Internationalisation Plan of the AMB for a period, with everything it contains.
-#[Object]
-impl Plan {
-    /// Every localized text of the record, in every language it has (list items are named
-    /// `field[index]`).
-    async fn translations(
-        &self,
-        #[graphql(desc = "Only these fields (by their GraphQL names); all when omitted.")]
-        fields: Option<Vec<String>>,
-    ) -> Vec<super::FieldTranslations> {
-        super::translations_of(super::Localized::texts(self), fields.as_deref())
-    }
-    /// The languages in which every text of the record is available.
-    async fn languages(&self) -> Vec<Lang> {
-        super::languages_of(&super::Localized::texts(self))
-    }
-    /// Opaque global ID.
-    pub(crate) async fn id(&self) -> ID {
-        GlobalId::of_shared("Plan", &self.row.code)
-    }
-    /// Stable code, e.g. `AMB-PI-2021-2025`.
-    async fn code(&self) -> &str {
-        &self.row.code
-    }
-    /// Whether this is the plan served when no plan code is given.
-    async fn current(&self) -> bool {
-        self.row.current
-    }
-    /// Full title.
-    async fn title(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Language of the text; defaults to the request's language.")] lang: Option<
-            Lang,
-        >,
-    ) -> &str {
-        tr_ref(ctx, &self.row.title, lang)
-    }
-    /// Short title.
-    async fn short_title(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Language of the text; defaults to the request's language.")] lang: Option<
-            Lang,
-        >,
-    ) -> &str {
-        tr_ref(ctx, &self.row.short_title, lang)
-    }
-    /// First year the plan covers.
-    async fn start_year(&self) -> i32 {
-        self.row.start_year
-    }
-    /// Last year the plan covers.
-    async fn end_year(&self) -> i32 {
-        self.row.end_year
-    }
-    /// Date the plan was approved.
-    async fn approved_on(&self) -> Date {
-        Date(self.row.approved_on)
-    }
-    /// Body that approved the plan.
-    async fn approved_by(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Language of the text; defaults to the request's language.")] lang: Option<
-            Lang,
-        >,
-    ) -> &str {
-        tr_ref(ctx, &self.row.approved_by, lang)
-    }
-    /// The plan's own sentence recording its approval.
-    async fn approval_statement(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Language of the text; defaults to the request's language.")] lang: Option<
-            Lang,
-        >,
-    ) -> &str {
-        tr_ref(ctx, &self.row.approval_statement, lang)
-    }
-    /// Month of publication, `YYYY-MM`.
-    async fn published(&self) -> &str {
-        &self.row.published
-    }
-    /// Place of publication.
-    async fn published_place(&self) -> &str {
-        &self.row.published_place
-    }
-    /// Legal deposit number of the printed edition.
-    async fn legal_deposit(&self) -> &str {
-        &self.row.legal_deposit
-    }
-    /// Copyright notice.
-    async fn copyright(&self) -> &str {
-        &self.row.copyright
-    }
-    /// Languages the plan is published in.
-    async fn publication_languages(&self) -> Vec<Lang> {
-        self.row
-            .publication_languages
-            .0
-            .iter()
-            .filter_map(|c| Lang::from_tag(c))
-            .collect()
-    }
-    /// Why the plan is published in several languages.
-    async fn publication_note(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Language of the text; defaults to the request's language.")] lang: Option<
-            Lang,
-        >,
-    ) -> &str {
-        tr_ref(ctx, &self.row.publication_note, lang)
-    }
-    /// Credits of the publication (coordination, edition, design, printing, photographs).
-    async fn credits(&self) -> Vec<Credit> {
-        self.row
-            .credits
-            .0
-            .iter()
-            .cloned()
-            .map(|row| Credit { row })
-            .collect()
-    }
-    /// The general objective of the plan.
-    async fn general_objective(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Language of the text; defaults to the request's language.")] lang: Option<
-            Lang,
-        >,
-    ) -> &str {
-        tr_ref(ctx, &self.row.general_objective, lang)
-    }
-    /// The specific objectives (OE1-OE3).
-    #[graphql(complexity = "10 * child_complexity")]
-    async fn specific_objectives(
-        &self,
-        ctx: &Context<'_>,
-    ) -> Result<Vec<SpecificObjective>, ApiError> {
-        let rows = many::<loaders::ObjectivesOfPlan>(loaders(ctx)?, self.row.id).await?;
-        Ok(rows.into_iter().map(|m| self.child(m)).collect())
-    }
-    /// The priority themes.
-    #[graphql(complexity = "10 * child_complexity")]
-    async fn themes(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Only the themes of this category.")] category: Option<ThemeCategory>,
-    ) -> Result<Vec<Theme>, ApiError> {
-        let rows = many::<loaders::ThemesOfPlan>(loaders(ctx)?, self.row.id).await?;
-        let mut out = Vec::new();
-        for m in rows {
-            if category.is_none_or(|c| db_enum::<ThemeCategory>(&m.category).ok() == Some(c)) {
-                out.push(self.child(m));
-            }
+content_object! {
+    /// A plan: the Internationalisation Plan of the AMB for a period, with everything it contains.
+    #[id = shared]
+    #[Object]
+    impl Plan {
+        /// Stable code, e.g. `AMB-PI-2021-2025`.
+        async fn code(&self) -> &str {
+            &self.row.code
         }
-        Ok(out)
-    }
-    /// The published state of all the plan's actions and indicators.
-    async fn progress_summary(
-        &self,
-        ctx: &Context<'_>,
-    ) -> Result<super::report::ProgressSummary, ApiError> {
-        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-        let db = db(ctx)?;
-        let actions: Vec<String> = entity::action::Entity::find()
-            .filter(entity::action::Column::PlanId.eq(self.row.id))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|a| a.code)
-            .collect();
-        let results: Vec<String> = entity::expected_result::Entity::find()
-            .filter(entity::expected_result::Column::PlanId.eq(self.row.id))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|r| r.code)
-            .collect();
-        let published = super::monitoring::published(ctx, self.row.id).await?;
-        Ok(super::report::ProgressSummary(
-            crate::monitoring::report::rollup(&published, &actions, &results),
-        ))
-    }
-    /// The strategic lines (LE1-LE5).
-    #[graphql(complexity = "10 * child_complexity")]
-    async fn strategic_lines(&self, ctx: &Context<'_>) -> Result<Vec<StrategicLine>, ApiError> {
-        let rows = many::<loaders::LinesOfPlan>(loaders(ctx)?, self.row.id).await?;
-        Ok(rows.into_iter().map(|m| self.child(m)).collect())
-    }
-    /// The SWOT diagram of the starting point, in document order.
-    #[graphql(complexity = "10 * child_complexity")]
-    async fn swot(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Only the items of this kind.")] kind: Option<SwotKind>,
-    ) -> Result<Vec<SwotItem>, ApiError> {
-        let rows = many::<loaders::SwotOfPlan>(loaders(ctx)?, self.row.id).await?;
-        let mut out = Vec::new();
-        for m in rows {
-            if kind.is_none_or(|k| db_enum::<SwotKind>(&m.kind).ok() == Some(k)) {
-                out.push(self.child(m));
-            }
+        /// Whether this is the plan served when no plan code is given.
+        async fn current(&self) -> bool {
+            self.row.current
         }
-        Ok(out)
-    }
-    /// The forms of intervention (a-d).
-    #[graphql(complexity = "10 * child_complexity")]
-    async fn forms_of_intervention(
-        &self,
-        ctx: &Context<'_>,
-    ) -> Result<Vec<FormOfIntervention>, ApiError> {
-        let rows = many::<loaders::FormsOfPlan>(loaders(ctx)?, self.row.id).await?;
-        Ok(rows.into_iter().map(|m| self.child(m)).collect())
-    }
-    /// The geographic zones of intervention.
-    #[graphql(complexity = "10 * child_complexity")]
-    async fn zones(&self, ctx: &Context<'_>) -> Result<Vec<GeographicZone>, ApiError> {
-        let rows = many::<loaders::ZonesOfPlan>(loaders(ctx)?, self.row.id).await?;
-        Ok(rows.into_iter().map(|m| self.child(m)).collect())
-    }
-    /// The glossary of acronyms.
-    #[graphql(complexity = "10 * child_complexity")]
-    async fn glossary(&self, ctx: &Context<'_>) -> Result<Vec<GlossaryEntry>, ApiError> {
-        let rows = many::<loaders::GlossaryOfPlan>(loaders(ctx)?, self.row.id).await?;
-        Ok(rows.into_iter().map(|m| self.child(m)).collect())
-    }
-    /// The people who took part in drafting the plan.
-    #[graphql(complexity = "10 * child_complexity")]
-    async fn participants(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Only the participants of this group.")] group: Option<ParticipantGroup>,
-    ) -> Result<Vec<Participant>, ApiError> {
-        let rows = many::<loaders::ParticipantsOfPlan>(loaders(ctx)?, self.row.id).await?;
-        let mut out = Vec::new();
-        for m in rows {
-            if group
-                .is_none_or(|g| db_enum::<ParticipantGroup>(&m.participant_group).ok() == Some(g))
-            {
-                out.push(self.child(m));
-            }
+        /// Full title.
+        text title;
+        /// Short title.
+        text short_title;
+        /// First year the plan covers.
+        async fn start_year(&self) -> i32 {
+            self.row.start_year
         }
-        Ok(out)
-    }
-    /// Governance of the plan: political lead, executive deployment, coordination bodies.
-    #[graphql(complexity = "10 * child_complexity")]
-    async fn governance(&self, ctx: &Context<'_>) -> Result<Vec<GovernanceItem>, ApiError> {
-        let rows = many::<loaders::GovernanceOfPlan>(loaders(ctx)?, self.row.id).await?;
-        Ok(rows.into_iter().map(|m| self.child(m)).collect())
-    }
-    /// The monitoring and evaluation framework: annual report, mid-term and final evaluations.
-    #[graphql(complexity = "10 * child_complexity")]
-    async fn monitoring(&self, ctx: &Context<'_>) -> Result<Vec<MonitoringCommitment>, ApiError> {
-        let rows = many::<loaders::MonitoringOfPlan>(loaders(ctx)?, self.row.id).await?;
-        Ok(rows.into_iter().map(|m| self.child(m)).collect())
-    }
-    /// Figures the plan states, each with its unit and the sentence it comes from.
-    #[graphql(complexity = "10 * child_complexity")]
-    async fn key_figures(&self, ctx: &Context<'_>) -> Result<Vec<KeyFigure>, ApiError> {
-        let rows = many::<loaders::KeyFiguresOfPlan>(loaders(ctx)?, self.row.id).await?;
-        Ok(rows.into_iter().map(|m| self.child(m)).collect())
-    }
-    /// The narrative sections, in document order.
-    #[graphql(complexity = "10 * child_complexity")]
-    async fn sections(&self, ctx: &Context<'_>) -> Result<Vec<Section>, ApiError> {
-        let rows = many::<loaders::SectionsOfPlan>(loaders(ctx)?, self.row.id).await?;
-        Ok(rows.into_iter().map(|m| self.child(m)).collect())
-    }
-    /// One narrative section by code (`presentation`, `introduction`, `methodology`, …).
-    async fn section(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Section code.")] code: String,
-    ) -> Result<Section, ApiError> {
-        let rows = many::<loaders::SectionsOfPlan>(loaders(ctx)?, self.row.id).await?;
-        rows.into_iter()
-            .find(|s| s.code == code)
-            .map(|m| self.child(m))
-            .ok_or_else(|| ApiError::NotFound(format!("no section with code {code:?}")))
+        /// Last year the plan covers.
+        async fn end_year(&self) -> i32 {
+            self.row.end_year
+        }
+        /// Date the plan was approved.
+        async fn approved_on(&self) -> Date {
+            Date(self.row.approved_on)
+        }
+        /// Body that approved the plan.
+        text approved_by;
+        /// The plan's own sentence recording its approval.
+        text approval_statement;
+        /// Month of publication, `YYYY-MM`.
+        async fn published(&self) -> &str {
+            &self.row.published
+        }
+        /// Place of publication.
+        async fn published_place(&self) -> &str {
+            &self.row.published_place
+        }
+        /// Legal deposit number of the printed edition.
+        async fn legal_deposit(&self) -> &str {
+            &self.row.legal_deposit
+        }
+        /// Copyright notice.
+        async fn copyright(&self) -> &str {
+            &self.row.copyright
+        }
+        /// Languages the plan is published in.
+        async fn publication_languages(&self) -> Vec<Lang> {
+            self.row
+                .publication_languages
+                .0
+                .iter()
+                .filter_map(|c| Lang::from_tag(c))
+                .collect()
+        }
+        /// Why the plan is published in several languages.
+        text publication_note;
+        /// Credits of the publication (coordination, edition, design, printing, photographs).
+        async fn credits(&self) -> Vec<Credit> {
+            self.row
+                .credits
+                .0
+                .iter()
+                .cloned()
+                .map(|row| Credit { row })
+                .collect()
+        }
+        /// The general objective of the plan.
+        text general_objective;
+        /// The specific objectives (OE1-OE3).
+        #[graphql(complexity = "10 * child_complexity")]
+        async fn specific_objectives(
+            &self,
+            ctx: &Context<'_>,
+        ) -> Result<Vec<SpecificObjective>, ApiError> {
+            self.children::<loaders::ObjectivesOfPlan>(ctx, self.row.id).await
+        }
+        /// The priority themes.
+        #[graphql(complexity = "10 * child_complexity")]
+        async fn themes(
+            &self,
+            ctx: &Context<'_>,
+            #[graphql(desc = "Only the themes of this category.")] category: Option<ThemeCategory>,
+        ) -> Result<Vec<Theme>, ApiError> {
+            let rows = self.children::<loaders::ThemesOfPlan>(ctx, self.row.id).await?;
+            Ok(rows
+                .into_iter()
+                .filter(|m| matches_filter(category, &m.row.category))
+                .collect())
+        }
+        /// The published state of all the plan's actions and indicators.
+        async fn progress_summary(
+            &self,
+            ctx: &Context<'_>,
+        ) -> Result<super::report::ProgressSummary, ApiError> {
+            use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+            let db = db(ctx)?;
+            let actions: Vec<String> = entity::action::Entity::find()
+                .filter(entity::action::Column::PlanId.eq(self.row.id))
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|a| a.code)
+                .collect();
+            let results: Vec<String> = entity::expected_result::Entity::find()
+                .filter(entity::expected_result::Column::PlanId.eq(self.row.id))
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|r| r.code)
+                .collect();
+            let published = super::monitoring::published(ctx, self.row.id).await?;
+            Ok(super::report::ProgressSummary(
+                crate::monitoring::report::rollup(&published, &actions, &results),
+            ))
+        }
+        /// The strategic lines (LE1-LE5).
+        #[graphql(complexity = "10 * child_complexity")]
+        async fn strategic_lines(&self, ctx: &Context<'_>) -> Result<Vec<StrategicLine>, ApiError> {
+            self.children::<loaders::LinesOfPlan>(ctx, self.row.id).await
+        }
+        /// The SWOT diagram of the starting point, in document order.
+        #[graphql(complexity = "10 * child_complexity")]
+        async fn swot(
+            &self,
+            ctx: &Context<'_>,
+            #[graphql(desc = "Only the items of this kind.")] kind: Option<SwotKind>,
+        ) -> Result<Vec<SwotItem>, ApiError> {
+            let rows = self.children::<loaders::SwotOfPlan>(ctx, self.row.id).await?;
+            Ok(rows
+                .into_iter()
+                .filter(|m| matches_filter(kind, &m.row.kind))
+                .collect())
+        }
+        /// The forms of intervention (a-d).
+        #[graphql(complexity = "10 * child_complexity")]
+        async fn forms_of_intervention(
+            &self,
+            ctx: &Context<'_>,
+        ) -> Result<Vec<FormOfIntervention>, ApiError> {
+            self.children::<loaders::FormsOfPlan>(ctx, self.row.id).await
+        }
+        /// The geographic zones of intervention.
+        #[graphql(complexity = "10 * child_complexity")]
+        async fn zones(&self, ctx: &Context<'_>) -> Result<Vec<GeographicZone>, ApiError> {
+            self.children::<loaders::ZonesOfPlan>(ctx, self.row.id).await
+        }
+        /// The glossary of acronyms.
+        #[graphql(complexity = "10 * child_complexity")]
+        async fn glossary(&self, ctx: &Context<'_>) -> Result<Vec<GlossaryEntry>, ApiError> {
+            self.children::<loaders::GlossaryOfPlan>(ctx, self.row.id).await
+        }
+        /// The people who took part in drafting the plan.
+        #[graphql(complexity = "10 * child_complexity")]
+        async fn participants(
+            &self,
+            ctx: &Context<'_>,
+            #[graphql(desc = "Only the participants of this group.")] group: Option<ParticipantGroup>,
+        ) -> Result<Vec<Participant>, ApiError> {
+            let rows = self.children::<loaders::ParticipantsOfPlan>(ctx, self.row.id).await?;
+            Ok(rows
+                .into_iter()
+                .filter(|m| matches_filter(group, &m.row.participant_group))
+                .collect())
+        }
+        /// Governance of the plan: political lead, executive deployment, coordination bodies.
+        #[graphql(complexity = "10 * child_complexity")]
+        async fn governance(&self, ctx: &Context<'_>) -> Result<Vec<GovernanceItem>, ApiError> {
+            self.children::<loaders::GovernanceOfPlan>(ctx, self.row.id).await
+        }
+        /// The monitoring and evaluation framework: annual report, mid-term and final evaluations.
+        #[graphql(complexity = "10 * child_complexity")]
+        async fn monitoring(&self, ctx: &Context<'_>) -> Result<Vec<MonitoringCommitment>, ApiError> {
+            self.children::<loaders::MonitoringOfPlan>(ctx, self.row.id).await
+        }
+        /// Figures the plan states, each with its unit and the sentence it comes from.
+        #[graphql(complexity = "10 * child_complexity")]
+        async fn key_figures(&self, ctx: &Context<'_>) -> Result<Vec<KeyFigure>, ApiError> {
+            self.children::<loaders::KeyFiguresOfPlan>(ctx, self.row.id).await
+        }
+        /// The narrative sections, in document order.
+        #[graphql(complexity = "10 * child_complexity")]
+        async fn sections(&self, ctx: &Context<'_>) -> Result<Vec<Section>, ApiError> {
+            self.children::<loaders::SectionsOfPlan>(ctx, self.row.id).await
+        }
+        /// One narrative section by code (`presentation`, `introduction`, `methodology`, …).
+        async fn section(
+            &self,
+            ctx: &Context<'_>,
+            #[graphql(desc = "Section code.")] code: String,
+        ) -> Result<Section, ApiError> {
+            let sections = self.children::<loaders::SectionsOfPlan>(ctx, self.row.id).await?;
+            sections
+                .into_iter()
+                .find(|s| s.row.code == code)
+                .ok_or_else(|| ApiError::NotFound(format!("no section with code {code:?}")))
+        }
     }
 }
 
@@ -345,62 +262,14 @@ pub struct Credit {
     row: entity::Credit,
 }
 
-/// A credit line of the publication.
-#[Object]
-impl Credit {
-    /// Every localized text of the record, in every language it has (list items are named
-    /// `field[index]`).
-    async fn translations(
-        &self,
-        #[graphql(desc = "Only these fields (by their GraphQL names); all when omitted.")]
-        fields: Option<Vec<String>>,
-    ) -> Vec<super::FieldTranslations> {
-        super::translations_of(super::Localized::texts(self), fields.as_deref())
-    }
-    /// The languages in which every text of the record is available.
-    async fn languages(&self) -> Vec<Lang> {
-        super::languages_of(&super::Localized::texts(self))
-    }
-    /// What was done ("Coordinación de contenidos").
-    async fn role(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Language of the text; defaults to the request's language.")] lang: Option<
-            Lang,
-        >,
-    ) -> &str {
-        tr_ref(ctx, &self.row.role, lang)
-    }
-    /// Who did it; several lines are separated by line breaks.
-    async fn text(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Language of the text; defaults to the request's language.")] lang: Option<
-            Lang,
-        >,
-    ) -> &str {
-        tr_ref(ctx, &self.row.text, lang)
-    }
-}
-
-impl super::Localized for Plan {
-    fn texts(&self) -> Vec<(String, &entity::I18n)> {
-        vec![
-            ("title".into(), &self.row.title),
-            ("shortTitle".into(), &self.row.short_title),
-            ("approvedBy".into(), &self.row.approved_by),
-            ("approvalStatement".into(), &self.row.approval_statement),
-            ("publicationNote".into(), &self.row.publication_note),
-            ("generalObjective".into(), &self.row.general_objective),
-        ]
-    }
-}
-
-impl super::Localized for Credit {
-    fn texts(&self) -> Vec<(String, &entity::I18n)> {
-        vec![
-            ("role".into(), &self.row.role),
-            ("text".into(), &self.row.text),
-        ]
+content_object! {
+    /// A credit line of the publication.
+    #[id = none]
+    #[Object]
+    impl Credit {
+        /// What was done ("Coordinación de contenidos").
+        text role;
+        /// Who did it; several lines are separated by line breaks.
+        text text;
     }
 }
