@@ -9,7 +9,7 @@ use plan_api::persisted::sha256_hex;
 use plan_api::{AppState, Config, db, router};
 use serde_json::{Value, json};
 
-use crate::common::{Reply, TestApp, token};
+use crate::common::{Reply, TestApp, bearer};
 
 const OUTLINE: &str = "{ plan { code strategicLines { code } } }";
 const PROGRESS: &str = "query($code: String!) { action(code: $code) { code currentProgress { year percentComplete } } }";
@@ -73,24 +73,12 @@ async fn post(app: &TestApp, body: Value, headers: &[(&str, &str)]) -> Reply {
         .await
 }
 
-fn header<'a>(reply: &'a Reply, name: &str) -> &'a str {
-    reply
-        .headers
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-}
-
-fn bearer(role: &str, unit: Option<&str>) -> String {
-    format!("Bearer {}", token(role, unit, None))
-}
-
 #[tokio::test]
 async fn a_repeated_anonymous_query_is_answered_from_the_cache_with_the_same_bytes() {
     let app = app().await;
     let first = get(&app, &[("query", OUTLINE)], &[]).await;
     assert_eq!(first.status, StatusCode::OK, "{}", first.text);
-    assert_eq!(header(&first, "x-cache"), "miss");
+    assert_eq!(first.header("x-cache"), "miss");
     // Insignificant white space and commas do not make another document.
     let second = get(
         &app,
@@ -101,9 +89,9 @@ async fn a_repeated_anonymous_query_is_answered_from_the_cache_with_the_same_byt
         &[],
     )
     .await;
-    assert_eq!(header(&second, "x-cache"), "hit");
+    assert_eq!(second.header("x-cache"), "hit");
     assert_eq!(second.text, first.text);
-    assert_eq!(header(&second, "etag"), header(&first, "etag"));
+    assert_eq!(second.header("etag"), first.header("etag"));
     // The cost still reaches the client, and keys keep the selection's order.
     assert!(
         second.text.starts_with(r#"{"data":{"plan":{"code":"#),
@@ -117,12 +105,12 @@ async fn a_repeated_anonymous_query_is_answered_from_the_cache_with_the_same_byt
     );
     // Another language is another entry.
     let catalan = get(&app, &[("query", OUTLINE)], &[("accept-language", "ca")]).await;
-    assert_eq!(header(&catalan, "x-cache"), "miss");
-    assert_eq!(header(&catalan, "content-language"), "ca");
+    assert_eq!(catalan.header("x-cache"), "miss");
+    assert_eq!(catalan.header("content-language"), "ca");
     // POST shares the entries, but is not for shared caches.
     let posted = post(&app, json!({ "query": OUTLINE }), &[]).await;
-    assert_eq!(header(&posted, "x-cache"), "hit");
-    assert_eq!(header(&posted, "cache-control"), "no-store");
+    assert_eq!(posted.header("x-cache"), "hit");
+    assert_eq!(posted.header("cache-control"), "no-store");
     assert_eq!(posted.text, first.text);
     // The metrics count hits and misses.
     let metrics = app.ops_get("/metrics").await.text;
@@ -142,38 +130,38 @@ async fn variables_in_any_key_order_share_an_entry_and_other_values_do_not() {
         &[],
     )
     .await;
-    assert_eq!(header(&one, "x-cache"), "miss");
+    assert_eq!(one.header("x-cache"), "miss");
     let two = post(
         &app,
         json!({ "query": q, "variables": { "b": "LE1.2", "a": "LE1.1" } }),
         &[],
     )
     .await;
-    assert_eq!(header(&two, "x-cache"), "hit");
+    assert_eq!(two.header("x-cache"), "hit");
     let three = post(
         &app,
         json!({ "query": q, "variables": { "a": "LE1.2", "b": "LE1.1" } }),
         &[],
     )
     .await;
-    assert_eq!(header(&three, "x-cache"), "miss");
+    assert_eq!(three.header("x-cache"), "miss");
     assert_eq!(three.body["data"]["x"]["code"], "LE1.2");
 }
 
 #[tokio::test]
 async fn callers_with_a_token_errors_and_mutations_are_never_cached() {
     let app = app().await;
-    let reader = bearer("reader", None);
+    let reader = bearer("reader", None, None);
     for _ in 0..2 {
         let r = get(&app, &[("query", OUTLINE)], &[("authorization", &reader)]).await;
         assert_eq!(r.status, StatusCode::OK);
-        assert_eq!(header(&r, "x-cache"), "bypass");
-        assert_eq!(header(&r, "cache-control"), "private, no-store");
+        assert_eq!(r.header("x-cache"), "bypass");
+        assert_eq!(r.header("cache-control"), "private, no-store");
     }
     // An anonymous entry is never served to a token holder either.
     get(&app, &[("query", OUTLINE)], &[]).await;
     let r = get(&app, &[("query", OUTLINE)], &[("authorization", &reader)]).await;
-    assert_eq!(header(&r, "x-cache"), "bypass");
+    assert_eq!(r.header("x-cache"), "bypass");
     // Errors are answered afresh each time, and not kept by anyone.
     for _ in 0..2 {
         let r = get(
@@ -183,8 +171,8 @@ async fn callers_with_a_token_errors_and_mutations_are_never_cached() {
         )
         .await;
         assert_eq!(r.error_code(), Some("NOT_FOUND"));
-        assert_eq!(header(&r, "x-cache"), "");
-        assert_eq!(header(&r, "cache-control"), "no-store");
+        assert_eq!(r.header("x-cache"), "");
+        assert_eq!(r.header("cache-control"), "no-store");
     }
 }
 
@@ -202,7 +190,7 @@ async fn submitted_progress(app: &TestApp) -> (String, i64) {
         .post(
             doc,
             vars,
-            &[("authorization", &bearer("area", Some("AMB-SRI")))],
+            &[("authorization", &bearer("area", Some("AMB-SRI"), None))],
         )
         .await;
     assert!(r.body["errors"].is_null(), "{}", r.body);
@@ -220,7 +208,7 @@ async fn review(app: &TestApp, field: &str, id: &str, version: i64) -> i64 {
         .post(
             &doc,
             json!({ "id": id, "v": version }),
-            &[("authorization", &bearer("admin", None))],
+            &[("authorization", &bearer("admin", None, None))],
         )
         .await;
     assert!(r.body["errors"].is_null(), "{}", r.body);
@@ -238,25 +226,25 @@ async fn publishing_and_archiving_show_at_once_to_anonymous_callers() {
         before.body["data"]["action"]["currentProgress"],
         Value::Null
     );
-    assert_eq!(header(&read().await, "x-cache"), "hit");
+    assert_eq!(read().await.header("x-cache"), "hit");
     let generation = app.state.cache.generation.current();
 
     // Submitting changes nothing anonymous callers see: the entry stays.
     let (id, version) = submitted_progress(&app).await;
     let after_submit = read().await;
-    assert_eq!(header(&after_submit, "x-cache"), "hit");
+    assert_eq!(after_submit.header("x-cache"), "hit");
     assert_eq!(app.state.cache.generation.current(), generation);
 
     // Publishing shows on the very next anonymous read.
     let version = review(&app, "publishRecord", &id, version).await;
     let after = read().await;
-    assert_ne!(header(&after, "x-cache"), "hit");
+    assert_ne!(after.header("x-cache"), "hit");
     assert_eq!(
         after.body["data"]["action"]["currentProgress"]["percentComplete"], 70,
         "{}",
         after.body
     );
-    assert_ne!(header(&after, "etag"), header(&before, "etag"));
+    assert_ne!(after.header("etag"), before.header("etag"));
 
     // Archiving the published record takes it away just as fast.
     review(&app, "archiveRecord", &id, version).await;
@@ -276,10 +264,10 @@ async fn unpublished_records_never_reach_the_cache() {
     let app = app().await;
     let (id, _) = submitted_progress(&app).await;
     let node = format!("{{ node(id: \"{id}\") {{ id }} }}");
-    let area = bearer("area", Some("AMB-SRI"));
+    let area = bearer("area", Some("AMB-SRI"), None);
     let own = get(&app, &[("query", &node)], &[("authorization", &area)]).await;
     assert_eq!(own.body["data"]["node"]["id"], id.as_str());
-    assert_eq!(header(&own, "x-cache"), "bypass");
+    assert_eq!(own.header("x-cache"), "bypass");
     let anonymous = get(&app, &[("query", &node)], &[]).await;
     assert_eq!(
         anonymous.body["data"]["node"],
@@ -311,22 +299,22 @@ async fn a_generation_committed_elsewhere_is_seen_within_a_second() {
 async fn etags_revalidate_with_304_and_the_cache_headers_say_who_may_keep_what() {
     let app = app().await;
     let first = get(&app, &[("query", OUTLINE)], &[]).await;
-    let etag = header(&first, "etag").to_owned();
+    let etag = first.header("etag").to_owned();
     assert!(etag.starts_with('"') && etag.len() == 34, "{etag}");
     assert_eq!(
-        header(&first, "cache-control"),
+        first.header("cache-control"),
         "public, max-age=60, stale-while-revalidate=600"
     );
     assert_eq!(
-        header(&first, "vary"),
+        first.header("vary"),
         "Accept, Accept-Language, Authorization"
     );
     let again = get(&app, &[("query", OUTLINE)], &[("if-none-match", &etag)]).await;
     assert_eq!(again.status, StatusCode::NOT_MODIFIED);
     assert_eq!(again.text, "");
-    assert_eq!(header(&again, "etag"), etag);
+    assert_eq!(again.header("etag"), etag);
     assert_eq!(
-        header(&again, "cache-control"),
+        again.header("cache-control"),
         "public, max-age=60, stale-while-revalidate=600"
     );
     // Another tag, or another document: the full answer.
@@ -339,8 +327,8 @@ async fn etags_revalidate_with_304_and_the_cache_headers_say_who_may_keep_what()
     assert_eq!(other.status, StatusCode::OK);
     // A compressed body is another representation with a tag of its own, which revalidates.
     let gz = get(&app, &[("query", OUTLINE)], &[("accept-encoding", "gzip")]).await;
-    assert_eq!(header(&gz, "content-encoding"), "gzip");
-    let gz_tag = header(&gz, "etag").to_owned();
+    assert_eq!(gz.header("content-encoding"), "gzip");
+    let gz_tag = gz.header("etag").to_owned();
     assert_eq!(gz_tag, format!("{}-gzip\"", etag.trim_end_matches('"')));
     let gz_again = get(
         &app,
@@ -357,16 +345,16 @@ async fn etags_revalidate_with_304_and_the_cache_headers_say_who_may_keep_what()
     )
     .await;
     assert_eq!(posted.status, StatusCode::OK);
-    assert_eq!(header(&posted, "etag"), etag);
+    assert_eq!(posted.header("etag"), etag);
     let bad = get(&app, &[("query", "{ nope }")], &[]).await;
-    assert_eq!(header(&bad, "cache-control"), "no-store");
+    assert_eq!(bad.header("cache-control"), "no-store");
     let authed = get(
         &app,
         &[("query", OUTLINE)],
-        &[("authorization", &bearer("reader", None))],
+        &[("authorization", &bearer("reader", None, None))],
     )
     .await;
-    assert_eq!(header(&authed, "cache-control"), "private, no-store");
+    assert_eq!(authed.header("cache-control"), "private, no-store");
 }
 
 #[tokio::test]
@@ -418,7 +406,7 @@ async fn automatic_persisted_queries_register_on_not_found_then_hit() {
     let by_hash = get(&app, &[("extensions", &ext)], &[]).await;
     assert_eq!(by_hash.status, StatusCode::OK, "{}", by_hash.text);
     assert_eq!(by_hash.text, registered.text);
-    assert_eq!(header(&by_hash, "x-cache"), "hit");
+    assert_eq!(by_hash.header("x-cache"), "hit");
     let posted = post(&app, json!({ "extensions": apq(&hash) }), &[]).await;
     assert_eq!(posted.body["data"], registered.body["data"]);
     // Upper-case hex is the same hash.
@@ -510,7 +498,7 @@ async fn trusted_documents_are_listed_and_answer_by_hash_over_get_in_every_langu
             assert_eq!(r.status, StatusCode::OK, "{name} {lang}: {}", r.text);
             assert!(r.body["errors"].is_null(), "{name} {lang}: {}", r.text);
             assert_eq!(
-                header(&r, "cache-control"),
+                r.header("cache-control"),
                 "public, max-age=60, stale-while-revalidate=600"
             );
         }
@@ -585,7 +573,7 @@ async fn with_the_allow_list_anonymous_callers_send_trusted_documents_only() {
     let reader = get(
         &app,
         &[("query", OUTLINE)],
-        &[("authorization", &bearer("reader", None))],
+        &[("authorization", &bearer("reader", None, None))],
     )
     .await;
     assert_eq!(reader.status, StatusCode::OK);
@@ -631,7 +619,7 @@ async fn on_postgresql_a_second_replica_sees_a_publication_within_a_second() {
         .await
     };
     read().await;
-    assert_eq!(header(&read().await, "x-cache"), "hit");
+    assert_eq!(read().await.header("x-cache"), "hit");
     let (id, version) = submitted_progress(&app).await;
     let known = other_state.cache.generation.current().expect("known");
     review(&app, "publishRecord", &id, version).await;

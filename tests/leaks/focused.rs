@@ -295,13 +295,7 @@ async fn a_token_living_longer_than_the_maximum_is_refused() {
         ),
     ] {
         let reply = send(&app, Some(&auth), query, json!({})).await;
-        assert_eq!(
-            reply.status,
-            StatusCode::UNAUTHORIZED,
-            "{case}: {}",
-            reply.body
-        );
-        assert_eq!(reply.error_code(), Some("UNAUTHENTICATED"), "{case}");
+        reply.expect_unauthenticated(case);
         assert!(
             reply
                 .error_message()

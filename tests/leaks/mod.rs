@@ -13,13 +13,12 @@ mod walk;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use axum::http::StatusCode;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Value, json};
 
 use crate::common::bearer_with_subject as bearer;
-use crate::common::{Reply, TEST_SECRET, TestApp, claims, hs256};
+use crate::common::{ARCHIVE, PUBLISH, RETURN, Reply, SUBMIT, TEST_SECRET, TestApp, claims, hs256};
 
 // ---------------------------------------------------------------------------------------------
 // Callers
@@ -124,15 +123,6 @@ async fn create(app: &TestApp, auth: &str, type_name: &str, input: Value, submit
     let vars = json!({ "input": input, "key": next_key(), "submit": submit });
     rec(&ok(app, Some(auth), &doc, vars).await["r"])
 }
-
-const SUBMIT: &str = "mutation($id: ID!, $v: Int!) {
-    r: submitRecord(id: $id, expectedVersion: $v) { id version state } }";
-const PUBLISH: &str = "mutation($id: ID!, $v: Int!) {
-    r: publishRecord(id: $id, expectedVersion: $v) { id version state } }";
-const ARCHIVE: &str = "mutation($id: ID!, $v: Int!) {
-    r: archiveRecord(id: $id, expectedVersion: $v) { id version state } }";
-const RETURN: &str = "mutation($id: ID!, $v: Int!, $comment: LocalizedTextInput!) {
-    r: returnRecord(id: $id, expectedVersion: $v, comment: $comment) { id version state } }";
 
 async fn step(app: &TestApp, auth: &str, doc: &str, r: &Rec) -> Rec {
     rec(&ok(app, Some(auth), doc, json!({ "id": r.id, "v": r.version })).await["r"])

@@ -165,6 +165,20 @@ fn unwrap_type(t: &Value) -> (String, bool, bool) {
     )
 }
 
+/// The fields of type `t` a walk asks for (all but the introspection ones): name, field and
+/// named type.
+fn walked_fields(t: &Value) -> impl Iterator<Item = (&str, &Value, String)> {
+    t["fields"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|field| {
+            let fname = field["name"].as_str().unwrap_or_default();
+            let (ftype, _, _) = unwrap_type(&field["type"]);
+            (!fname.starts_with("__")).then_some((fname, field, ftype))
+        })
+}
+
 /// The schema, and the values to give required arguments.
 struct Schema {
     types: HashMap<String, Value>,
@@ -268,12 +282,7 @@ impl Schema {
         let mut parts = vec!["__typename".to_owned()];
         match self.kind(name) {
             "OBJECT" => {
-                for field in t["fields"].as_array().into_iter().flatten() {
-                    let fname = field["name"].as_str().unwrap_or_default();
-                    if fname.starts_with("__") {
-                        continue;
-                    }
-                    let (ftype, _, _) = unwrap_type(&field["type"]);
+                for (fname, field, ftype) in walked_fields(t) {
                     let sub = if self.is_leaf(&ftype) {
                         String::new()
                     } else if full {
@@ -310,12 +319,7 @@ impl Schema {
     fn documents(&self) -> Vec<(String, String)> {
         let mut out = Vec::new();
         let root = &self.types[&self.query_type];
-        for field in root["fields"].as_array().into_iter().flatten() {
-            let fname = field["name"].as_str().unwrap_or_default();
-            if fname.starts_with("__") {
-                continue;
-            }
-            let (ftype, _, _) = unwrap_type(&field["type"]);
+        for (fname, field, ftype) in walked_fields(root) {
             let sub = if self.is_leaf(&ftype) {
                 String::new()
             } else {
