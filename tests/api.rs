@@ -3,7 +3,7 @@
 use axum::http::StatusCode;
 use serde_json::json;
 
-use crate::common::{TestApp, data_count, data_file, strings};
+use crate::common::{Reply, TestApp, data_count, data_file, strings};
 
 #[tokio::test]
 async fn health_graphiql_and_root_redirect() {
@@ -437,23 +437,27 @@ fn collect_ids(value: &serde_json::Value, out: &mut Vec<String>) {
     }
 }
 
+/// `node(id:)` asked for the ID that encodes `raw` (`Type:key`).
+async fn node_of(app: &TestApp, raw: &str) -> Reply {
+    use base64::Engine;
+    let id = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw);
+    app.post(
+        "query($id: ID!) { node(id: $id) { id } }",
+        json!({ "id": id }),
+        &[],
+    )
+    .await
+}
+
 #[tokio::test]
 async fn well_formed_ids_of_nothing_resolve_to_null() {
-    use base64::Engine;
     let app = TestApp::new().await;
-    let encode = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
     for raw in [
         "Action:AMB-PI-2021-2025/LE9.9",
         "Action:NOPE/LE1.1",
         "Organization:NOPE",
     ] {
-        let reply = app
-            .post(
-                "query($id: ID!) { node(id: $id) { id } }",
-                json!({ "id": encode(raw) }),
-                &[],
-            )
-            .await;
+        let reply = node_of(&app, raw).await;
         assert_eq!(
             reply.body["data"]["node"],
             json!(null),
@@ -464,13 +468,7 @@ async fn well_formed_ids_of_nothing_resolve_to_null() {
     }
     // Not an ID this API issues: an unknown type, or a plan record without its plan.
     for raw in ["Widget:AMB-PI-2021-2025/X", "Action:LE1.1"] {
-        let reply = app
-            .post(
-                "query($id: ID!) { node(id: $id) { id } }",
-                json!({ "id": encode(raw) }),
-                &[],
-            )
-            .await;
+        let reply = node_of(&app, raw).await;
         assert_eq!(
             reply.error_code(),
             Some("BAD_USER_INPUT"),
@@ -483,26 +481,20 @@ async fn well_formed_ids_of_nothing_resolve_to_null() {
 #[tokio::test]
 async fn language_is_negotiated_and_reported() {
     let app = TestApp::new().await;
-    let reply = app
-        .post(
-            "{ plan { code } }",
-            json!({}),
-            &[("accept-language", "ca-ES,ca;q=0.9,en;q=0.8")],
-        )
-        .await;
-    assert_eq!(reply.headers["content-language"], "ca");
-    let reply = app
-        .post(
-            "{ plan { code } }",
-            json!({}),
-            &[("accept-language", "de-DE, fr;q=0.5")],
-        )
-        .await;
-    assert_eq!(reply.headers["content-language"], "fr");
-    let reply = app
-        .post("{ plan { code } }", json!({}), &[("accept-language", "de")])
-        .await;
-    assert_eq!(reply.headers["content-language"], "es");
+    for (accept, served) in [
+        ("ca-ES,ca;q=0.9,en;q=0.8", "ca"),
+        ("de-DE, fr;q=0.5", "fr"),
+        ("de", "es"),
+    ] {
+        let reply = app
+            .post(
+                "{ plan { code } }",
+                json!({}),
+                &[("accept-language", accept)],
+            )
+            .await;
+        assert_eq!(reply.headers["content-language"], served, "{accept}");
+    }
     // The argument wins over the header.
     let reply = app
         .post(

@@ -108,36 +108,34 @@ async fn glossary_has_29_acronyms_in_document_order() {
     );
     let entry = |acronym: &str| find(glossary, "acronym", acronym);
 
-    assert_eq!(entry("UpM")["meaning"], "Unión por el Mediterráneo");
-    assert_eq!(
-        entry("ODS")["meaning"],
-        "objetivos de desarrollo sostenible"
-    );
-    assert_eq!(
-        entry("ACR+")["meaning"],
-        "Asociación de Ciudades y Regiones para una Gestión Sostenible de los Recursos"
-    );
-    assert_eq!(
-        entry("CIDOB")["meaning"],
-        "Centro de Información y Documentación Internacional en Barcelona"
-    );
-    assert_eq!(
-        entry("EMA")["meaning"],
-        "Autoridades Metropolitanas Europeas"
-    );
-    assert_eq!(
-        entry("EMA")["original"],
-        "European Metropolitan Authorities"
-    );
-    assert_eq!(entry("VLR")["meaning"], "Informe local voluntario");
-    assert_eq!(entry("VLR")["original"], "Voluntary Local Review");
-    assert_eq!(entry("NUA")["original"], "New Urban Agenda");
-    assert_eq!(entry("CMC")["original"], "City Manager Community");
-    assert_eq!(
-        entry("ICLEI")["original"],
-        "International Council for Local Environmental Initiatives"
-    );
-    assert_eq!(entry("pymes")["meaning"], "pequeñas y medianas empresas");
+    for (acronym, field, expected) in [
+        ("UpM", "meaning", "Unión por el Mediterráneo"),
+        ("ODS", "meaning", "objetivos de desarrollo sostenible"),
+        (
+            "ACR+",
+            "meaning",
+            "Asociación de Ciudades y Regiones para una Gestión Sostenible de los Recursos",
+        ),
+        (
+            "CIDOB",
+            "meaning",
+            "Centro de Información y Documentación Internacional en Barcelona",
+        ),
+        ("EMA", "meaning", "Autoridades Metropolitanas Europeas"),
+        ("EMA", "original", "European Metropolitan Authorities"),
+        ("VLR", "meaning", "Informe local voluntario"),
+        ("VLR", "original", "Voluntary Local Review"),
+        ("NUA", "original", "New Urban Agenda"),
+        ("CMC", "original", "City Manager Community"),
+        (
+            "ICLEI",
+            "original",
+            "International Council for Local Environmental Initiatives",
+        ),
+        ("pymes", "meaning", "pequeñas y medianas empresas"),
+    ] {
+        assert_eq!(entry(acronym)[field], expected, "{acronym} {field}");
+    }
     assert_eq!(entry("PIB")["original"], Value::Null);
 
     assert_eq!(entry("EMA")["organization"]["code"], "EMA");

@@ -212,48 +212,61 @@ async fn actions_keep_the_actor_cells_as_worded() {
     )
     .await;
 
-    assert_eq!(
-        data["a"]["responsibleText"],
-        "Servicio de Relaciones Internacionales"
-    );
-    assert_eq!(
-        data["a"]["involvedText"],
-        "Servicios técnicos del AMB, ayuntamientos y actores territoriales, cuando corresponda"
-    );
-    assert_eq!(
-        data["b"]["responsibleText"],
-        "Servicio de Relaciones Internacionales y Servicio de Cooperación Internacional"
-    );
-    assert_eq!(
-        data["b"]["involvedText"],
-        "Ayuntamientos metropolitanos, servicios técnicos del AMB, Generalitat de Cataluña, \
-         Administración del Estado, instituciones comunitarias, EMA, MedCities, UpM, CIDOB, \
-         IEMed, ARLEM, CRPM, etc."
-    );
-    // The table leaves the involved cell of this row empty.
-    assert_eq!(
-        data["c"]["responsibleText"],
-        "Servicio de Relaciones Internacionales"
-    );
-    assert_eq!(data["c"]["involvedText"], "");
-    assert_eq!(
-        data["d"]["responsibleText"],
-        "Servicio de Relaciones Internacionales y red AL-LAS"
-    );
-    assert_eq!(data["d"]["involvedText"], "CIDOB, IBEI, Metropolis");
-    assert_eq!(
-        data["e"]["responsibleText"],
-        "Agencia de Desarrollo Económico y ayuntamientos promotores"
-    );
-    assert_eq!(
-        data["f"]["responsibleText"],
-        "Servicio de Cooperación Internacional"
-    );
-    assert_eq!(
-        data["f"]["involvedText"],
-        "Servicios técnicos del AMB, ayuntamientos metropolitanos, ONG, cooperación catalana, \
-         MedCities, Metropolis, Comisión Europea"
-    );
+    for (alias, field, expected) in [
+        (
+            "a",
+            "responsibleText",
+            "Servicio de Relaciones Internacionales",
+        ),
+        (
+            "a",
+            "involvedText",
+            "Servicios técnicos del AMB, ayuntamientos y actores territoriales, cuando corresponda",
+        ),
+        (
+            "b",
+            "responsibleText",
+            "Servicio de Relaciones Internacionales y Servicio de Cooperación Internacional",
+        ),
+        (
+            "b",
+            "involvedText",
+            "Ayuntamientos metropolitanos, servicios técnicos del AMB, Generalitat de Cataluña, \
+             Administración del Estado, instituciones comunitarias, EMA, MedCities, UpM, CIDOB, \
+             IEMed, ARLEM, CRPM, etc.",
+        ),
+        (
+            "c",
+            "responsibleText",
+            "Servicio de Relaciones Internacionales",
+        ),
+        // The table leaves the involved cell of this row empty.
+        ("c", "involvedText", ""),
+        (
+            "d",
+            "responsibleText",
+            "Servicio de Relaciones Internacionales y red AL-LAS",
+        ),
+        ("d", "involvedText", "CIDOB, IBEI, Metropolis"),
+        (
+            "e",
+            "responsibleText",
+            "Agencia de Desarrollo Económico y ayuntamientos promotores",
+        ),
+        (
+            "f",
+            "responsibleText",
+            "Servicio de Cooperación Internacional",
+        ),
+        (
+            "f",
+            "involvedText",
+            "Servicios técnicos del AMB, ayuntamientos metropolitanos, ONG, cooperación catalana, \
+             MedCities, Metropolis, Comisión Europea",
+        ),
+    ] {
+        assert_eq!(data[alias][field], expected, "{alias} {field}");
+    }
 }
 
 #[tokio::test]
