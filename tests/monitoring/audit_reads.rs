@@ -62,14 +62,8 @@ async fn the_reporter_s_subject_is_shown_only_to_those_entitled_to_it() {
 async fn the_audit_log_of_a_record_lists_that_record_s_entries_only() {
     let app = TestApp::new().await;
     let rec = progress_update(&app, SRI, Draft, "LE1.1", 2023, "IN_PROGRESS", 40).await;
-    let rec = update(
-        &app,
-        SRI,
-        Kind::Progress,
-        &rec,
-        progress("LE1.1", 2023, "IN_PROGRESS", 45),
-    )
-    .await;
+    let input = progress("LE1.1", 2023, "IN_PROGRESS", 45);
+    let rec = update(&app, SRI, Kind::Progress, &rec, input).await;
     let rec = step(&app, SRI, SUBMIT, &rec).await;
     let rec = return_with(&app, &rec, "Evidence?").await;
     let rec = step(&app, SRI, SUBMIT, &rec).await;

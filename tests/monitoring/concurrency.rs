@@ -10,14 +10,8 @@ use super::*;
 async fn a_stale_expected_version_is_a_conflict_that_changes_nothing() {
     let app = TestApp::new().await;
     let v1 = progress_update(&app, SRI, Draft, "LE1.1", 2023, "IN_PROGRESS", 40).await;
-    let v2 = update(
-        &app,
-        SRI,
-        Kind::Progress,
-        &v1,
-        progress("LE1.1", 2023, "IN_PROGRESS", 50),
-    )
-    .await;
+    let input = progress("LE1.1", 2023, "IN_PROGRESS", 50);
+    let v2 = update(&app, SRI, Kind::Progress, &v1, input).await;
     let doc = Kind::Progress.update_doc();
     for stale in [1, 3] {
         let rec = Rec {

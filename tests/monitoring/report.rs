@@ -70,14 +70,8 @@ async fn a_published_annual_report_is_frozen() {
     assert_eq!(annual_report(&app, Anonymous, 2023).await, frozen);
 
     // Later edits and publications of the year's records...
-    update(
-        &app,
-        Admin,
-        Kind::Progress,
-        &pu,
-        progress("LE1.1", 2023, "DELAYED", 45),
-    )
-    .await;
+    let input = progress("LE1.1", 2023, "DELAYED", 45);
+    update(&app, Admin, Kind::Progress, &pu, input).await;
     progress_update(&app, ADE, Published, "LE4.1", 2023, "COMPLETED", 100).await;
     create_published(
         &app,
