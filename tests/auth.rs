@@ -261,13 +261,7 @@ async fn the_attack_matrix_is_refused_with_401_unauthenticated() {
     ];
     for (case, authorization) in cases {
         let reply = viewer_with(&app, &authorization).await;
-        assert_eq!(
-            reply.status,
-            StatusCode::UNAUTHORIZED,
-            "{case}: {}",
-            reply.body
-        );
-        assert_eq!(reply.error_code(), Some("UNAUTHENTICATED"), "{case}");
+        reply.expect_unauthenticated(case);
         assert!(
             reply.body.get("data").is_none(),
             "{case}: no data with a bad token"

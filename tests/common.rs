@@ -1,6 +1,6 @@
 //! The test harness: a fresh database per test, the real router, and helpers to call it.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use axum::Router;
 use axum::body::Body;
@@ -37,6 +37,25 @@ pub fn data_count(file: &str, path: &str) -> usize {
         }
     }
     count(&data_file(file), &path.split('.').collect::<Vec<_>>())
+}
+
+/// A copy of `data/` in a fresh temporary folder, for tests that edit data files.
+pub fn data_copy() -> tempfile::TempDir {
+    fn copy_dir(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).expect("mkdir");
+        for entry in std::fs::read_dir(from).expect("read_dir") {
+            let entry = entry.expect("entry");
+            let target = to.join(entry.file_name());
+            if entry.file_type().expect("type").is_dir() {
+                copy_dir(&entry.path(), &target);
+            } else {
+                std::fs::copy(entry.path(), target).expect("copy");
+            }
+        }
+    }
+    let dir = tempfile::tempdir().expect("tmp");
+    copy_dir(&data_dir(), dir.path());
+    dir
 }
 
 /// The municipalities of `data/municipalities.tsv` (its rows after the header).
@@ -159,6 +178,26 @@ impl Reply {
             self.body["errors"]
         );
         self.body["data"].clone()
+    }
+
+    /// Checks that a request was refused for its credentials: status 401 and `UNAUTHENTICATED`
+    /// (`context` says whose request it was, in the failure message).
+    pub fn expect_unauthenticated(&self, context: &str) {
+        assert_eq!(
+            self.status,
+            StatusCode::UNAUTHORIZED,
+            "{context}: {}",
+            self.body
+        );
+        assert_eq!(self.error_code(), Some("UNAUTHENTICATED"), "{context}");
+    }
+
+    /// The value of header `name`, empty when there is none.
+    pub fn header(&self, name: &str) -> &str {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
     }
 
     /// The paths of the first error's `extensions.fieldErrors` (every input problem, in order).
@@ -378,6 +417,17 @@ impl Who {
         Some(format!("Bearer {jwt}"))
     }
 }
+
+// The review steps of a monitoring record, each returning `r { id state version }` (variables
+// `id` and `v`, the expected version; a return also takes a `comment`).
+pub const SUBMIT: &str = "mutation($id: ID!, $v: Int!) {
+    r: submitRecord(id: $id, expectedVersion: $v) { id state version } }";
+pub const PUBLISH: &str = "mutation($id: ID!, $v: Int!) {
+    r: publishRecord(id: $id, expectedVersion: $v) { id state version } }";
+pub const ARCHIVE: &str = "mutation($id: ID!, $v: Int!) {
+    r: archiveRecord(id: $id, expectedVersion: $v) { id state version } }";
+pub const RETURN: &str = "mutation($id: ID!, $v: Int!, $comment: LocalizedTextInput!) {
+    r: returnRecord(id: $id, expectedVersion: $v, comment: $comment) { id state version } }";
 
 /// The HS256 secret of the test server.
 pub const TEST_SECRET: &str = "test-secret-of-at-least-thirty-two-bytes";

@@ -1,43 +1,29 @@
 //! The seed is idempotent, follows edited data files, and refuses broken ones whole.
 
-use std::path::Path;
-
 use entity::{action, expected_result, organization};
 use plan_api::seed::{self, Outcome};
 use sea_orm::{EntityTrait, PaginatorTrait, QueryOrder};
 
-use crate::common::{TestApp, data_count, data_dir, municipality_count};
+use crate::common::{TestApp, data_copy, data_count, data_dir, municipality_count};
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from).expect("read_dir") {
-        let entry = entry.expect("entry");
-        let target = to.join(entry.file_name());
-        if entry.file_type().expect("type").is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).expect("copy");
-        }
-    }
+/// Every action row, in ID order.
+async fn all_actions(db: &sea_orm::DatabaseConnection) -> Vec<action::Model> {
+    action::Entity::find()
+        .order_by_asc(action::Column::Id)
+        .all(db)
+        .await
+        .expect("actions")
 }
 
 #[tokio::test]
 async fn seeding_twice_changes_nothing() {
     let app = TestApp::new().await;
     let db = &app.state.db;
-    let before = action::Entity::find()
-        .order_by_asc(action::Column::Id)
-        .all(db)
-        .await
-        .expect("actions");
+    let before = all_actions(db).await;
     let orgs = organization::Entity::find().count(db).await.expect("count");
     let outcome = seed::seed_all(db, &data_dir()).await.expect("seed");
     assert_eq!(outcome, [Outcome::Unchanged]);
-    let after = action::Entity::find()
-        .order_by_asc(action::Column::Id)
-        .all(db)
-        .await
-        .expect("actions");
+    let after = all_actions(db).await;
     assert_eq!(before, after);
     assert_eq!(
         organization::Entity::find().count(db).await.expect("count"),
@@ -52,8 +38,7 @@ async fn seeding_twice_changes_nothing() {
 async fn edited_files_update_rows_in_place_and_removed_records_go() {
     let app = TestApp::new().await;
     let db = &app.state.db;
-    let dir = tempfile::tempdir().expect("tmp");
-    copy_dir(&data_dir(), dir.path());
+    let dir = data_copy();
     let strategy = dir.path().join("AMB-PI-2021-2025/strategy.toml");
     let text = std::fs::read_to_string(&strategy).expect("read");
     let edited = text.replacen(
@@ -72,18 +57,10 @@ async fn edited_files_update_rows_in_place_and_removed_records_go() {
     let edited = format!("{}{}", &edited[..block_start], &edited[block_end..]);
     std::fs::write(&strategy, edited).expect("write");
 
-    let before = action::Entity::find()
-        .order_by_asc(action::Column::Id)
-        .all(db)
-        .await
-        .expect("actions");
+    let before = all_actions(db).await;
     let outcome = seed::seed_all(db, dir.path()).await.expect("seed");
     assert_eq!(outcome, [Outcome::Loaded]);
-    let after = action::Entity::find()
-        .order_by_asc(action::Column::Id)
-        .all(db)
-        .await
-        .expect("actions");
+    let after = all_actions(db).await;
     assert_eq!(
         before.iter().map(|a| a.id).collect::<Vec<_>>(),
         after.iter().map(|a| a.id).collect::<Vec<_>>(),
@@ -120,11 +97,7 @@ async fn edited_files_update_rows_in_place_and_removed_records_go() {
 async fn a_broken_data_file_is_refused_with_a_clear_message_and_changes_nothing() {
     let app = TestApp::new().await;
     let db = &app.state.db;
-    let before = action::Entity::find()
-        .order_by_asc(action::Column::Id)
-        .all(db)
-        .await
-        .expect("actions");
+    let before = all_actions(db).await;
     for (needle, replacement, message) in [
         (
             "responsible = [\"AMB-SRI\"]",
@@ -142,8 +115,7 @@ async fn a_broken_data_file_is_refused_with_a_clear_message_and_changes_nothing(
             "unknown field `bogus`",
         ),
     ] {
-        let dir = tempfile::tempdir().expect("tmp");
-        copy_dir(&data_dir(), dir.path());
+        let dir = data_copy();
         let strategy = dir.path().join("AMB-PI-2021-2025/strategy.toml");
         let text = std::fs::read_to_string(&strategy).expect("read");
         assert!(text.contains(needle), "{needle}");
@@ -151,11 +123,7 @@ async fn a_broken_data_file_is_refused_with_a_clear_message_and_changes_nothing(
         let err = seed::seed_all(db, dir.path()).await.expect_err("refused");
         assert!(format!("{err:#}").contains(message), "{err:#}");
     }
-    let after = action::Entity::find()
-        .order_by_asc(action::Column::Id)
-        .all(db)
-        .await
-        .expect("actions");
+    let after = all_actions(db).await;
     assert_eq!(before, after);
 }
 

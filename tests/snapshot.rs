@@ -1,12 +1,11 @@
 //! The in-memory content snapshot: content queries need no SQL once it is warm, and a seed that
 //! changes the data files makes the next reads show the change (a new snapshot is built).
 
-use std::path::Path;
 use std::time::Duration;
 
 use plan_api::seed::{self, Outcome};
 
-use crate::common::{TestApp, data_dir};
+use crate::common::{TestApp, data_copy};
 
 /// The benchmark's three shapes (bench/reference) and a few more content relations.
 const SHAPES: [&str; 4] = [
@@ -94,8 +93,7 @@ async fn a_seed_that_changes_content_is_seen_and_the_snapshot_rebuilt() {
     assert_eq!(snapshots.builds(), 1);
     let generation = app.state.cache.generation.current().expect("known");
 
-    let dir = tempfile::tempdir().expect("tmp");
-    copy_dir(&data_dir(), dir.path());
+    let dir = data_copy();
     let strategy = dir.path().join("AMB-PI-2021-2025/strategy.toml");
     let text = std::fs::read_to_string(&strategy).expect("read");
     let edited = text.replacen(
@@ -136,17 +134,4 @@ async fn wait_for(mut ready: impl FnMut() -> bool) {
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     panic!("not ready within 2 s");
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from).expect("read_dir") {
-        let entry = entry.expect("entry");
-        let target = to.join(entry.file_name());
-        if entry.file_type().expect("type").is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).expect("copy");
-        }
-    }
 }

@@ -6,22 +6,22 @@ use super::*;
 async fn etags_revalidate_with_304_and_the_cache_headers_say_who_may_keep_what() {
     let app = app().await;
     let first = get(&app, &[("query", OUTLINE)], &[]).await;
-    let etag = header(&first, "etag").to_owned();
+    let etag = first.header("etag").to_owned();
     assert!(etag.starts_with('"') && etag.len() == 34, "{etag}");
     assert_eq!(
-        header(&first, "cache-control"),
+        first.header("cache-control"),
         "public, max-age=60, stale-while-revalidate=600"
     );
     assert_eq!(
-        header(&first, "vary"),
+        first.header("vary"),
         "Accept, Accept-Language, Authorization"
     );
     let again = get(&app, &[("query", OUTLINE)], &[("if-none-match", &etag)]).await;
     assert_eq!(again.status, StatusCode::NOT_MODIFIED);
     assert_eq!(again.text, "");
-    assert_eq!(header(&again, "etag"), etag);
+    assert_eq!(again.header("etag"), etag);
     assert_eq!(
-        header(&again, "cache-control"),
+        again.header("cache-control"),
         "public, max-age=60, stale-while-revalidate=600"
     );
     // Another tag, or another document: the full answer.
@@ -34,8 +34,8 @@ async fn etags_revalidate_with_304_and_the_cache_headers_say_who_may_keep_what()
     assert_eq!(other.status, StatusCode::OK);
     // A compressed body is another representation with a tag of its own, which revalidates.
     let gz = get(&app, &[("query", OUTLINE)], &[("accept-encoding", "gzip")]).await;
-    assert_eq!(header(&gz, "content-encoding"), "gzip");
-    let gz_tag = header(&gz, "etag").to_owned();
+    assert_eq!(gz.header("content-encoding"), "gzip");
+    let gz_tag = gz.header("etag").to_owned();
     assert_eq!(gz_tag, format!("{}-gzip\"", etag.trim_end_matches('"')));
     let gz_again = get(
         &app,
@@ -52,16 +52,16 @@ async fn etags_revalidate_with_304_and_the_cache_headers_say_who_may_keep_what()
     )
     .await;
     assert_eq!(posted.status, StatusCode::OK);
-    assert_eq!(header(&posted, "etag"), etag);
+    assert_eq!(posted.header("etag"), etag);
     let bad = get(&app, &[("query", "{ nope }")], &[]).await;
-    assert_eq!(header(&bad, "cache-control"), "no-store");
+    assert_eq!(bad.header("cache-control"), "no-store");
     let authed = get(
         &app,
         &[("query", OUTLINE)],
         &[("authorization", &bearer("reader", None, None))],
     )
     .await;
-    assert_eq!(header(&authed, "cache-control"), "private, no-store");
+    assert_eq!(authed.header("cache-control"), "private, no-store");
 }
 
 #[tokio::test]

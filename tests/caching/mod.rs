@@ -78,14 +78,6 @@ async fn post(app: &TestApp, body: Value, headers: &[(&str, &str)]) -> Reply {
         .await
 }
 
-fn header<'a>(reply: &'a Reply, name: &str) -> &'a str {
-    reply
-        .headers
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-}
-
 /// Creates a progress update of LE1.1 for 2024 as the International Relations Service and
 /// returns its id and version.
 async fn submitted_progress(app: &TestApp) -> (String, i64) {

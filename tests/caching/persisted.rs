@@ -26,7 +26,7 @@ async fn automatic_persisted_queries_register_on_not_found_then_hit() {
     let by_hash = get(&app, &[("extensions", &ext)], &[]).await;
     assert_eq!(by_hash.status, StatusCode::OK, "{}", by_hash.text);
     assert_eq!(by_hash.text, registered.text);
-    assert_eq!(header(&by_hash, "x-cache"), "hit");
+    assert_eq!(by_hash.header("x-cache"), "hit");
     let posted = post(&app, json!({ "extensions": apq(&hash) }), &[]).await;
     assert_eq!(posted.body["data"], registered.body["data"]);
     // Upper-case hex is the same hash.
@@ -110,7 +110,7 @@ async fn trusted_documents_are_listed_and_answer_by_hash_over_get_in_every_langu
             assert_eq!(r.status, StatusCode::OK, "{name} {lang}: {}", r.text);
             assert!(r.body["errors"].is_null(), "{name} {lang}: {}", r.text);
             assert_eq!(
-                header(&r, "cache-control"),
+                r.header("cache-control"),
                 "public, max-age=60, stale-while-revalidate=600"
             );
         }

@@ -20,7 +20,7 @@ async fn on_postgresql_a_second_replica_sees_a_publication_within_a_second() {
         .await
     };
     read().await;
-    assert_eq!(header(&read().await, "x-cache"), "hit");
+    assert_eq!(read().await.header("x-cache"), "hit");
     let (id, version) = submitted_progress(&app).await;
     let known = other_state.cache.generation.current().expect("known");
     review(&app, "publishRecord", &id, version).await;

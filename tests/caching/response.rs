@@ -7,7 +7,7 @@ async fn a_repeated_anonymous_query_is_answered_from_the_cache_with_the_same_byt
     let app = app().await;
     let first = get(&app, &[("query", OUTLINE)], &[]).await;
     assert_eq!(first.status, StatusCode::OK, "{}", first.text);
-    assert_eq!(header(&first, "x-cache"), "miss");
+    assert_eq!(first.header("x-cache"), "miss");
     // Insignificant white space and commas do not make another document.
     let second = get(
         &app,
@@ -18,9 +18,9 @@ async fn a_repeated_anonymous_query_is_answered_from_the_cache_with_the_same_byt
         &[],
     )
     .await;
-    assert_eq!(header(&second, "x-cache"), "hit");
+    assert_eq!(second.header("x-cache"), "hit");
     assert_eq!(second.text, first.text);
-    assert_eq!(header(&second, "etag"), header(&first, "etag"));
+    assert_eq!(second.header("etag"), first.header("etag"));
     // The cost still reaches the client, and keys keep the selection's order.
     assert!(
         second.text.starts_with(r#"{"data":{"plan":{"code":"#),
@@ -34,12 +34,12 @@ async fn a_repeated_anonymous_query_is_answered_from_the_cache_with_the_same_byt
     );
     // Another language is another entry.
     let catalan = get(&app, &[("query", OUTLINE)], &[("accept-language", "ca")]).await;
-    assert_eq!(header(&catalan, "x-cache"), "miss");
-    assert_eq!(header(&catalan, "content-language"), "ca");
+    assert_eq!(catalan.header("x-cache"), "miss");
+    assert_eq!(catalan.header("content-language"), "ca");
     // POST shares the entries, but is not for shared caches.
     let posted = post(&app, json!({ "query": OUTLINE }), &[]).await;
-    assert_eq!(header(&posted, "x-cache"), "hit");
-    assert_eq!(header(&posted, "cache-control"), "no-store");
+    assert_eq!(posted.header("x-cache"), "hit");
+    assert_eq!(posted.header("cache-control"), "no-store");
     assert_eq!(posted.text, first.text);
     // The metrics count hits and misses.
     let metrics = app.ops_get("/metrics").await.text;
@@ -69,27 +69,27 @@ async fn a_repeated_anonymous_get_is_answered_by_its_exact_url() {
     .await;
     assert_eq!(posted.status, StatusCode::OK, "{}", posted.text);
     let first = get(&app, &[("extensions", &ext)], &[]).await;
-    assert_eq!(header(&first, "x-cache"), "hit");
+    assert_eq!(first.header("x-cache"), "hit");
     assert_eq!(app.state.cache.url_hits(), 0, "found by the document's key");
     // The same URL again: found by the URL itself, same bytes, same headers.
     let second = get(&app, &[("extensions", &ext)], &[]).await;
     assert_eq!(app.state.cache.url_hits(), 1);
     assert_eq!(second.text, posted.text);
-    assert_eq!(header(&second, "x-cache"), "hit");
-    assert_eq!(header(&second, "etag"), header(&first, "etag"));
+    assert_eq!(second.header("x-cache"), "hit");
+    assert_eq!(second.header("etag"), first.header("etag"));
     assert_eq!(
-        header(&second, "cache-control"),
+        second.header("cache-control"),
         "public, max-age=60, stale-while-revalidate=600"
     );
-    assert_eq!(header(&second, "content-language"), "es");
+    assert_eq!(second.header("content-language"), "es");
     // A revalidation by the same URL: 304.
-    let etag = header(&second, "etag").to_owned();
+    let etag = second.header("etag").to_owned();
     let revalidated = get(&app, &[("extensions", &ext)], &[("if-none-match", &etag)]).await;
     assert_eq!(revalidated.status, StatusCode::NOT_MODIFIED);
     assert_eq!(app.state.cache.url_hits(), 2);
     // Another language is another URL entry; a token never reads one.
     let catalan = get(&app, &[("extensions", &ext)], &[("accept-language", "ca")]).await;
-    assert_eq!(header(&catalan, "content-language"), "ca");
+    assert_eq!(catalan.header("content-language"), "ca");
     let with_token = get(
         &app,
         &[("extensions", &ext)],
@@ -97,8 +97,8 @@ async fn a_repeated_anonymous_get_is_answered_by_its_exact_url() {
     )
     .await;
     assert_eq!(with_token.status, StatusCode::OK, "{}", with_token.text);
-    assert_eq!(header(&with_token, "x-cache"), "bypass");
-    assert_eq!(header(&with_token, "cache-control"), "private, no-store");
+    assert_eq!(with_token.header("x-cache"), "bypass");
+    assert_eq!(with_token.header("cache-control"), "private, no-store");
     assert_eq!(app.state.cache.url_hits(), 2);
     // The rate limit still counts URL hits: anonymous requests 6 to 8 pass (the burst is 8,
     // the token had its own allowance), the 9th is refused and served nothing.
@@ -126,14 +126,14 @@ async fn a_url_entry_is_not_served_after_a_publication() {
     let params = [("query", PROGRESS), ("variables", vars.as_str())];
     get(&app, &params, &[]).await;
     let cached = get(&app, &params, &[]).await;
-    assert_eq!(header(&cached, "x-cache"), "hit");
+    assert_eq!(cached.header("x-cache"), "hit");
     let hits = app.state.cache.url_hits();
     assert_eq!(hits, 1);
     let (id, version) = submitted_progress(&app).await;
     review(&app, "publishRecord", &id, version).await;
     // Answered afresh (`miss`, or `bypass` while the new generation is on its way).
     let after = get(&app, &params, &[]).await;
-    assert_ne!(header(&after, "x-cache"), "hit");
+    assert_ne!(after.header("x-cache"), "hit");
     assert_eq!(app.state.cache.url_hits(), hits);
     assert_eq!(
         after.body["data"]["action"]["currentProgress"]["percentComplete"], 70,
@@ -152,21 +152,21 @@ async fn variables_in_any_key_order_share_an_entry_and_other_values_do_not() {
         &[],
     )
     .await;
-    assert_eq!(header(&one, "x-cache"), "miss");
+    assert_eq!(one.header("x-cache"), "miss");
     let two = post(
         &app,
         json!({ "query": q, "variables": { "b": "LE1.2", "a": "LE1.1" } }),
         &[],
     )
     .await;
-    assert_eq!(header(&two, "x-cache"), "hit");
+    assert_eq!(two.header("x-cache"), "hit");
     let three = post(
         &app,
         json!({ "query": q, "variables": { "a": "LE1.2", "b": "LE1.1" } }),
         &[],
     )
     .await;
-    assert_eq!(header(&three, "x-cache"), "miss");
+    assert_eq!(three.header("x-cache"), "miss");
     assert_eq!(three.body["data"]["x"]["code"], "LE1.2");
 }
 
@@ -177,13 +177,13 @@ async fn callers_with_a_token_errors_and_mutations_are_never_cached() {
     for _ in 0..2 {
         let r = get(&app, &[("query", OUTLINE)], &[("authorization", &reader)]).await;
         assert_eq!(r.status, StatusCode::OK);
-        assert_eq!(header(&r, "x-cache"), "bypass");
-        assert_eq!(header(&r, "cache-control"), "private, no-store");
+        assert_eq!(r.header("x-cache"), "bypass");
+        assert_eq!(r.header("cache-control"), "private, no-store");
     }
     // An anonymous entry is never served to a token holder either.
     get(&app, &[("query", OUTLINE)], &[]).await;
     let r = get(&app, &[("query", OUTLINE)], &[("authorization", &reader)]).await;
-    assert_eq!(header(&r, "x-cache"), "bypass");
+    assert_eq!(r.header("x-cache"), "bypass");
     // Errors are answered afresh each time, and not kept by anyone.
     for _ in 0..2 {
         let r = get(
@@ -193,8 +193,8 @@ async fn callers_with_a_token_errors_and_mutations_are_never_cached() {
         )
         .await;
         assert_eq!(r.error_code(), Some("NOT_FOUND"));
-        assert_eq!(header(&r, "x-cache"), "");
-        assert_eq!(header(&r, "cache-control"), "no-store");
+        assert_eq!(r.header("x-cache"), "");
+        assert_eq!(r.header("cache-control"), "no-store");
     }
 }
 
@@ -209,25 +209,25 @@ async fn publishing_and_archiving_show_at_once_to_anonymous_callers() {
         before.body["data"]["action"]["currentProgress"],
         Value::Null
     );
-    assert_eq!(header(&read().await, "x-cache"), "hit");
+    assert_eq!(read().await.header("x-cache"), "hit");
     let generation = app.state.cache.generation.current();
 
     // Submitting changes nothing anonymous callers see: the entry stays.
     let (id, version) = submitted_progress(&app).await;
     let after_submit = read().await;
-    assert_eq!(header(&after_submit, "x-cache"), "hit");
+    assert_eq!(after_submit.header("x-cache"), "hit");
     assert_eq!(app.state.cache.generation.current(), generation);
 
     // Publishing shows on the very next anonymous read.
     let version = review(&app, "publishRecord", &id, version).await;
     let after = read().await;
-    assert_ne!(header(&after, "x-cache"), "hit");
+    assert_ne!(after.header("x-cache"), "hit");
     assert_eq!(
         after.body["data"]["action"]["currentProgress"]["percentComplete"], 70,
         "{}",
         after.body
     );
-    assert_ne!(header(&after, "etag"), header(&before, "etag"));
+    assert_ne!(after.header("etag"), before.header("etag"));
 
     // Archiving the published record takes it away just as fast.
     review(&app, "archiveRecord", &id, version).await;
@@ -250,7 +250,7 @@ async fn unpublished_records_never_reach_the_cache() {
     let area = bearer("area", Some("AMB-SRI"), None);
     let own = get(&app, &[("query", &node)], &[("authorization", &area)]).await;
     assert_eq!(own.body["data"]["node"]["id"], id.as_str());
-    assert_eq!(header(&own, "x-cache"), "bypass");
+    assert_eq!(own.header("x-cache"), "bypass");
     let anonymous = get(&app, &[("query", &node)], &[]).await;
     assert_eq!(
         anonymous.body["data"]["node"],

@@ -61,21 +61,9 @@ async fn the_reporter_s_subject_is_shown_only_to_those_entitled_to_it() {
 #[tokio::test]
 async fn the_audit_log_of_a_record_lists_that_record_s_entries_only() {
     let app = TestApp::new().await;
-    let rec = create(
-        &app,
-        SRI,
-        Kind::Progress,
-        progress("LE1.1", 2023, "IN_PROGRESS", 40),
-    )
-    .await;
-    let rec = update(
-        &app,
-        SRI,
-        Kind::Progress,
-        &rec,
-        progress("LE1.1", 2023, "IN_PROGRESS", 45),
-    )
-    .await;
+    let rec = progress_update(&app, SRI, Draft, "LE1.1", 2023, "IN_PROGRESS", 40).await;
+    let input = progress("LE1.1", 2023, "IN_PROGRESS", 45);
+    let rec = update(&app, SRI, Kind::Progress, &rec, input).await;
     let rec = step(&app, SRI, SUBMIT, &rec).await;
     let rec = return_with(&app, &rec, "Evidence?").await;
     let rec = step(&app, SRI, SUBMIT, &rec).await;
@@ -116,21 +104,9 @@ async fn the_audit_log_of_a_record_lists_that_record_s_entries_only() {
 #[tokio::test]
 async fn the_audit_log_shows_each_role_only_entries_about_its_own_records() {
     let app = TestApp::new().await;
-    let sri = create(
-        &app,
-        SRI,
-        Kind::Progress,
-        progress("LE1.1", 2023, "IN_PROGRESS", 40),
-    )
-    .await;
+    let sri = progress_update(&app, SRI, Draft, "LE1.1", 2023, "IN_PROGRESS", 40).await;
     publish(&app, &sri).await;
-    let ade = create(
-        &app,
-        ADE,
-        Kind::Progress,
-        progress("LE4.1", 2023, "IN_PROGRESS", 40),
-    )
-    .await;
+    let ade = progress_update(&app, ADE, Draft, "LE4.1", 2023, "IN_PROGRESS", 40).await;
     let h = create(
         &app,
         HOSPITALET,

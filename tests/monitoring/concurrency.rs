@@ -9,21 +9,9 @@ use super::*;
 #[tokio::test]
 async fn a_stale_expected_version_is_a_conflict_that_changes_nothing() {
     let app = TestApp::new().await;
-    let v1 = create(
-        &app,
-        SRI,
-        Kind::Progress,
-        progress("LE1.1", 2023, "IN_PROGRESS", 40),
-    )
-    .await;
-    let v2 = update(
-        &app,
-        SRI,
-        Kind::Progress,
-        &v1,
-        progress("LE1.1", 2023, "IN_PROGRESS", 50),
-    )
-    .await;
+    let v1 = progress_update(&app, SRI, Draft, "LE1.1", 2023, "IN_PROGRESS", 40).await;
+    let input = progress("LE1.1", 2023, "IN_PROGRESS", 50);
+    let v2 = update(&app, SRI, Kind::Progress, &v1, input).await;
     let doc = Kind::Progress.update_doc();
     for stale in [1, 3] {
         let rec = Rec {
@@ -71,13 +59,7 @@ async fn of_two_concurrent_updates_at_the_same_version_exactly_one_wins() {
     let app = TestApp::new().await;
     let doc = Kind::Progress.update_doc();
     for round in 0..10 {
-        let rec = create(
-            &app,
-            SRI,
-            Kind::Progress,
-            progress("LE1.1", 2023, "IN_PROGRESS", 10),
-        )
-        .await;
+        let rec = progress_update(&app, SRI, Draft, "LE1.1", 2023, "IN_PROGRESS", 10).await;
         let before = world(&app).await;
         let (a, b) = tokio::join!(
             app.post_as(
@@ -125,13 +107,7 @@ async fn of_two_concurrent_updates_at_the_same_version_exactly_one_wins() {
 async fn of_two_concurrent_review_steps_at_the_same_version_exactly_one_wins() {
     let app = TestApp::new().await;
     for round in 0..10 {
-        let rec = create_submitted(
-            &app,
-            SRI,
-            Kind::Progress,
-            progress("LE1.1", 2023, "IN_PROGRESS", 10),
-        )
-        .await;
+        let rec = progress_update(&app, SRI, Submitted, "LE1.1", 2023, "IN_PROGRESS", 10).await;
         let (a, b) = tokio::join!(
             app.post_as(Admin, PUBLISH, rec_vars(&rec)),
             app.post_as(Admin, ARCHIVE, rec_vars(&rec)),

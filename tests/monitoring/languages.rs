@@ -72,25 +72,13 @@ async fn records_list_the_languages_they_were_given() {
         let mut input = input;
         input["kind"] = json!("FORUM");
         input["startDate"] = json!("2023-01-01");
-        let data = app
-            .data_as(
-                SRI,
-                &Kind::Activity.create_doc(),
-                create_vars(&input, false),
-            )
-            .await;
-        assert_eq!(data["r"]["languages"], languages, "{input}");
+        let r = created(&app, SRI, Kind::Activity, &input).await;
+        assert_eq!(r["languages"], languages, "{input}");
     }
     // A progress update's milestones count as texts too.
     let mut input = progress("LE1.1", 2023, "IN_PROGRESS", 40);
     input["narrative"] = json!({ "es": "Avance", "en": "Progress" });
     input["milestones"] = json!([{ "date": "2023-03-03", "text": { "es": "Hito" } }]);
-    let data = app
-        .data_as(
-            SRI,
-            &Kind::Progress.create_doc(),
-            create_vars(&input, false),
-        )
-        .await;
-    assert_eq!(data["r"]["languages"], json!(["ES"]));
+    let r = created(&app, SRI, Kind::Progress, &input).await;
+    assert_eq!(r["languages"], json!(["ES"]));
 }

@@ -26,7 +26,8 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use serde_json::{Value, json};
 
 use crate::common::{
-    ADE, AIC, BARCELONA, HOSPITALET, Reply, SRI, TestApp, Who, bearer_with_subject,
+    ADE, AIC, ARCHIVE, BARCELONA, HOSPITALET, PUBLISH, RETURN, Reply, SRI, SUBMIT, TestApp, Who,
+    bearer_with_subject,
 };
 
 use Who::{Admin, Anonymous, Reader};
@@ -225,13 +226,18 @@ fn rec_vars(rec: &Rec) -> Value {
     json!({ "id": rec.id, "v": rec.version })
 }
 
-/// Creates a DRAFT record as `who`.
-async fn create(app: &TestApp, who: Who, kind: Kind, input: Value) -> Rec {
+/// Creates a DRAFT record as `who`: what the mutation returns of it (`RECORD`).
+async fn created(app: &TestApp, who: Who, kind: Kind, input: &Value) -> Value {
     let data = app
-        .data_as(who, &kind.create_doc(), create_vars(&input, false))
+        .data_as(who, &kind.create_doc(), create_vars(input, false))
         .await;
     assert_eq!(data["r"]["state"], "DRAFT");
-    Rec::of(&data["r"])
+    data["r"].clone()
+}
+
+/// Creates a DRAFT record as `who`.
+async fn create(app: &TestApp, who: Who, kind: Kind, input: Value) -> Rec {
+    Rec::of(&created(app, who, kind, &input).await)
 }
 
 /// Creates a SUBMITTED record as `who`.
@@ -256,15 +262,6 @@ async fn update(app: &TestApp, who: Who, kind: Kind, rec: &Rec, input: Value) ->
         .await;
     Rec::of(&data["r"])
 }
-
-const SUBMIT: &str = "mutation($id: ID!, $v: Int!) {
-    r: submitRecord(id: $id, expectedVersion: $v) { id state version } }";
-const PUBLISH: &str = "mutation($id: ID!, $v: Int!) {
-    r: publishRecord(id: $id, expectedVersion: $v) { id state version } }";
-const ARCHIVE: &str = "mutation($id: ID!, $v: Int!) {
-    r: archiveRecord(id: $id, expectedVersion: $v) { id state version } }";
-const RETURN: &str = "mutation($id: ID!, $v: Int!, $comment: LocalizedTextInput!) {
-    r: returnRecord(id: $id, expectedVersion: $v, comment: $comment) { id state version } }";
 
 /// A review step (`SUBMIT`, `PUBLISH`, `ARCHIVE`) as `who`.
 async fn step(app: &TestApp, who: Who, doc: &str, rec: &Rec) -> Rec {
@@ -383,6 +380,35 @@ async fn le11_indicator(app: &TestApp, code: &str) -> Rec {
         indicator(code, Some("LE1.1"), None),
     )
     .await
+}
+
+/// How far through review a new record is taken.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Stage {
+    Draft,
+    Submitted,
+    /// Created, then submitted and published by a coordinator.
+    Published,
+}
+
+use Stage::{Draft, Published, Submitted};
+
+/// A progress update of `action` for `year`, reported by `who` and taken to `stage`.
+async fn progress_update(
+    app: &TestApp,
+    who: Who,
+    stage: Stage,
+    action: &str,
+    year: i32,
+    status: &str,
+    percent: i32,
+) -> Rec {
+    let input = progress(action, year, status, percent);
+    match stage {
+        Draft => create(app, who, Kind::Progress, input).await,
+        Submitted => create_submitted(app, who, Kind::Progress, input).await,
+        Published => create_published(app, who, Kind::Progress, input).await,
+    }
 }
 
 fn text_of(n: usize) -> String {

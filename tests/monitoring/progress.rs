@@ -17,34 +17,10 @@ async fn current_progress_is_the_latest_published_update() {
         json!({ "currentProgress": null, "progressHistory": [] })
     );
 
-    let p2022 = create_published(
-        &app,
-        SRI,
-        Kind::Progress,
-        progress("LE1.1", 2022, "IN_PROGRESS", 30),
-    )
-    .await;
-    let p2023 = create_published(
-        &app,
-        SRI,
-        Kind::Progress,
-        progress("LE1.1", 2023, "IN_PROGRESS", 50),
-    )
-    .await;
-    let d2024 = create(
-        &app,
-        SRI,
-        Kind::Progress,
-        progress("LE1.1", 2024, "DELAYED", 55),
-    )
-    .await;
-    let s2024 = create_submitted(
-        &app,
-        SRI,
-        Kind::Progress,
-        progress("LE1.1", 2024, "IN_PROGRESS", 60),
-    )
-    .await;
+    let p2022 = progress_update(&app, SRI, Published, "LE1.1", 2022, "IN_PROGRESS", 30).await;
+    let p2023 = progress_update(&app, SRI, Published, "LE1.1", 2023, "IN_PROGRESS", 50).await;
+    let d2024 = progress_update(&app, SRI, Draft, "LE1.1", 2024, "DELAYED", 55).await;
+    let s2024 = progress_update(&app, SRI, Submitted, "LE1.1", 2024, "IN_PROGRESS", 60).await;
     let current = json!({ "id": p2023.id, "year": 2023, "percentComplete": 50 });
     for who in [Anonymous, SRI, Admin] {
         let data = app.data_as(who, query, json!({})).await;
@@ -77,14 +53,10 @@ async fn current_progress_is_the_latest_published_update() {
 const SUMMARY: &str = "actions notReported byStatus { status count } meanPercentComplete
     indicatorsByStatus { status count }";
 
-fn by_status(counts: [u64; 5]) -> Value {
-    let names = [
-        "NOT_STARTED",
-        "IN_PROGRESS",
-        "DELAYED",
-        "COMPLETED",
-        "DISCONTINUED",
-    ];
+/// `[{ status, count }]` for the five statuses `names` (separated by spaces), in order.
+fn status_counts(names: &str, counts: [u64; 5]) -> Value {
+    let names: Vec<&str> = names.split_whitespace().collect();
+    assert_eq!(names.len(), counts.len());
     json!(
         names
             .iter()
@@ -94,21 +66,17 @@ fn by_status(counts: [u64; 5]) -> Value {
     )
 }
 
-fn indicators_by_status(counts: [u64; 5]) -> Value {
-    let names = [
-        "ACHIEVED",
-        "ON_TRACK",
-        "OFF_TRACK",
-        "DETERIORATION",
-        "NO_DATA",
-    ];
-    json!(
-        names
-            .iter()
-            .zip(counts)
-            .map(|(s, c)| json!({ "status": s, "count": c }))
-            .collect::<Vec<_>>()
+/// Actions by progress status.
+fn by_status(counts: [u64; 5]) -> Value {
+    status_counts(
+        "NOT_STARTED IN_PROGRESS DELAYED COMPLETED DISCONTINUED",
+        counts,
     )
+}
+
+/// Indicators by status.
+fn indicators_by_status(counts: [u64; 5]) -> Value {
+    status_counts("ACHIEVED ON_TRACK OFF_TRACK DETERIORATION NO_DATA", counts)
 }
 
 #[tokio::test]
@@ -127,64 +95,20 @@ async fn progress_summary_counts_the_published_state_of_a_line_and_the_plan() {
     );
 
     // LE4.1: an older update superseded by a newer one; LE4.2 in progress; LE4.3 only a draft.
-    create_published(
-        &app,
-        ADE,
-        Kind::Progress,
-        progress("LE4.1", 2022, "IN_PROGRESS", 60),
-    )
-    .await;
-    create_published(
-        &app,
-        ADE,
-        Kind::Progress,
-        progress("LE4.1", 2023, "COMPLETED", 100),
-    )
-    .await;
-    create_published(
-        &app,
-        ADE,
-        Kind::Progress,
-        progress("LE4.2", 2023, "IN_PROGRESS", 50),
-    )
-    .await;
-    create(
-        &app,
-        ADE,
-        Kind::Progress,
-        progress("LE4.3", 2023, "DELAYED", 20),
-    )
-    .await;
+    progress_update(&app, ADE, Published, "LE4.1", 2022, "IN_PROGRESS", 60).await;
+    progress_update(&app, ADE, Published, "LE4.1", 2023, "COMPLETED", 100).await;
+    progress_update(&app, ADE, Published, "LE4.2", 2023, "IN_PROGRESS", 50).await;
+    progress_update(&app, ADE, Draft, "LE4.3", 2023, "DELAYED", 20).await;
     // Indicators: one of a result with a measurement on the line, one of an action without,
     // one still a draft.
-    let of_result = create_published(
-        &app,
-        Admin,
-        Kind::Indicator,
-        indicator("IND-R", None, Some("LE4.R1")),
-    )
-    .await;
-    create_published(
-        &app,
-        ADE,
-        Kind::Measurement,
-        measurement(&of_result, 2023, "15"),
-    )
-    .await;
-    create_published(
-        &app,
-        Admin,
-        Kind::Indicator,
-        indicator("IND-A", Some("LE4.4"), None),
-    )
-    .await;
-    create(
-        &app,
-        Admin,
-        Kind::Indicator,
-        indicator("IND-D", Some("LE4.5"), None),
-    )
-    .await;
+    let of_result = indicator("IND-R", None, Some("LE4.R1"));
+    let of_result = create_published(&app, Admin, Kind::Indicator, of_result).await;
+    let measured = measurement(&of_result, 2023, "15");
+    create_published(&app, ADE, Kind::Measurement, measured).await;
+    let of_action = indicator("IND-A", Some("LE4.4"), None);
+    create_published(&app, Admin, Kind::Indicator, of_action).await;
+    let draft = indicator("IND-D", Some("LE4.5"), None);
+    create(&app, Admin, Kind::Indicator, draft).await;
 
     let after = app.data_as(Anonymous, &query, json!({})).await;
     let le4 = json!({

@@ -63,13 +63,7 @@ async fn create_progress_update_returns_a_draft_that_a_follow_up_query_sees() {
 #[tokio::test]
 async fn create_with_submit_true_starts_the_record_submitted() {
     let app = TestApp::new().await;
-    let rec = create_submitted(
-        &app,
-        ADE,
-        Kind::Progress,
-        progress("LE4.1", 2022, "DELAYED", 15),
-    )
-    .await;
+    let rec = progress_update(&app, ADE, Submitted, "LE4.1", 2022, "DELAYED", 15).await;
     assert_eq!(rec.version, 1);
     let seen = node(&app, ADE, &rec.id, PROGRESS_FIELDS).await;
     assert_eq!(seen["state"], "SUBMITTED");
@@ -80,13 +74,7 @@ async fn create_with_submit_true_starts_the_record_submitted() {
 #[tokio::test]
 async fn update_progress_update_replaces_its_content_and_bumps_the_version() {
     let app = TestApp::new().await;
-    let rec = create(
-        &app,
-        SRI,
-        Kind::Progress,
-        progress("LE1.1", 2023, "IN_PROGRESS", 40),
-    )
-    .await;
+    let rec = progress_update(&app, SRI, Draft, "LE1.1", 2023, "IN_PROGRESS", 40).await;
     let changed = json!({
         "action": "LE1.2", "year": 2024, "status": "COMPLETED", "percentComplete": 100,
         "narrative": { "ca": "Acabat" }, "evidenceLinks": ["http://example.org/informe.pdf"],
@@ -139,16 +127,10 @@ async fn create_and_update_activity_store_every_field() {
         "zones": ["AFRICA"], "partners": ["gauteng"], "organizations": ["METROPOLIS"],
         "municipalities": ["08019"],
     });
-    let data = app
-        .data_as(
-            SRI,
-            &Kind::Activity.create_doc(),
-            create_vars(&input, false),
-        )
-        .await;
-    let rec = Rec::of(&data["r"]);
-    assert_eq!(data["r"]["year"], 2022);
-    assert_eq!(data["r"]["languages"], json!(["ES", "EN"]));
+    let r = created(&app, SRI, Kind::Activity, &input).await;
+    let rec = Rec::of(&r);
+    assert_eq!(r["year"], 2022);
+    assert_eq!(r["languages"], json!(["ES", "EN"]));
     let seen = node(&app, SRI, &rec.id, ACTIVITY_FIELDS).await;
     assert_eq!(
         seen,
@@ -245,12 +227,10 @@ async fn create_and_update_funded_project_keep_exact_amounts() {
         "endDate": "2023-08-31", "status": "IN_EXECUTION", "links": ["https://urbact.eu"],
         "actions": ["LE2.1", "LE2.2"], "municipalities": ["08101", "08019"],
     });
-    let data = app
-        .data_as(SRI, &Kind::Project.create_doc(), create_vars(&input, false))
-        .await;
-    let rec = Rec::of(&data["r"]);
+    let r = created(&app, SRI, Kind::Project, &input).await;
+    let rec = Rec::of(&r);
     // Projects may start before the plan; the record's year is the year it starts.
-    assert_eq!(data["r"]["year"], 2020);
+    assert_eq!(r["year"], 2020);
     let seen = node(&app, Admin, &rec.id, PROJECT_FIELDS).await;
     assert_eq!(
         seen,
@@ -293,15 +273,9 @@ async fn create_and_update_indicator() {
         "unit": "networks", "expectedResult": "LE1.R1", "baselineValue": "12.50",
         "baselineYear": 2019, "targetValue": "18", "targetYear": 2025, "direction": "INCREASE",
     });
-    let data = app
-        .data_as(
-            Admin,
-            &Kind::Indicator.create_doc(),
-            create_vars(&input, false),
-        )
-        .await;
-    let rec = Rec::of(&data["r"]);
-    assert_eq!(data["r"]["year"], Value::Null);
+    let r = created(&app, Admin, Kind::Indicator, &input).await;
+    let rec = Rec::of(&r);
+    assert_eq!(r["year"], Value::Null);
     let seen = node(&app, Admin, &rec.id, INDICATOR_FIELDS).await;
     assert_eq!(
         seen,
@@ -357,14 +331,8 @@ async fn create_and_update_measurement() {
     let ind = le11_indicator(&app, "IND-1").await;
     let mut input = measurement(&ind, 2023, "14.50");
     input["notes"] = json!({ "en": "Counted in December" });
-    let data = app
-        .data_as(
-            SRI,
-            &Kind::Measurement.create_doc(),
-            create_vars(&input, false),
-        )
-        .await;
-    let rec = Rec::of(&data["r"]);
+    let r = created(&app, SRI, Kind::Measurement, &input).await;
+    let rec = Rec::of(&r);
     let seen = node(&app, SRI, &rec.id, MEASUREMENT_FIELDS).await;
     assert_eq!(
         seen,

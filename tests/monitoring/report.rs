@@ -27,13 +27,7 @@ fn report_action<'a>(report: &'a Value, line_code: &str, code: &str) -> &'a Valu
 #[tokio::test]
 async fn a_published_annual_report_is_frozen() {
     let app = TestApp::new().await;
-    let pu = create_published(
-        &app,
-        SRI,
-        Kind::Progress,
-        progress("LE1.1", 2023, "IN_PROGRESS", 40),
-    )
-    .await;
+    let pu = progress_update(&app, SRI, Published, "LE1.1", 2023, "IN_PROGRESS", 40).await;
     let mut input = activity("FORUM", "2023-05-10", &["LE1.1"]);
     input["municipalities"] = json!(["08101"]);
     create_published(&app, SRI, Kind::Activity, input).await;
@@ -76,21 +70,9 @@ async fn a_published_annual_report_is_frozen() {
     assert_eq!(annual_report(&app, Anonymous, 2023).await, frozen);
 
     // Later edits and publications of the year's records...
-    update(
-        &app,
-        Admin,
-        Kind::Progress,
-        &pu,
-        progress("LE1.1", 2023, "DELAYED", 45),
-    )
-    .await;
-    create_published(
-        &app,
-        ADE,
-        Kind::Progress,
-        progress("LE4.1", 2023, "COMPLETED", 100),
-    )
-    .await;
+    let input = progress("LE1.1", 2023, "DELAYED", 45);
+    update(&app, Admin, Kind::Progress, &pu, input).await;
+    progress_update(&app, ADE, Published, "LE4.1", 2023, "COMPLETED", 100).await;
     create_published(
         &app,
         ADE,
@@ -147,13 +129,7 @@ async fn an_unpublished_annual_report_is_assembled_live_from_published_records()
     );
 
     // Drafts do not count.
-    let draft = create(
-        &app,
-        ADE,
-        Kind::Progress,
-        progress("LE4.1", 2024, "IN_PROGRESS", 30),
-    )
-    .await;
+    let draft = progress_update(&app, ADE, Draft, "LE4.1", 2024, "IN_PROGRESS", 30).await;
     let mut input = activity("FORUM", "2024-02-02", &["LE4.1"]);
     input["municipalities"] = json!(["08019"]);
     let act = create(&app, ADE, Kind::Activity, input).await;

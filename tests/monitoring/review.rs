@@ -5,13 +5,7 @@ use super::*;
 #[tokio::test]
 async fn the_review_cycle_moves_a_record_through_its_states() {
     let app = TestApp::new().await;
-    let draft = create(
-        &app,
-        SRI,
-        Kind::Progress,
-        progress("LE1.1", 2023, "IN_PROGRESS", 40),
-    )
-    .await;
+    let draft = progress_update(&app, SRI, Draft, "LE1.1", 2023, "IN_PROGRESS", 40).await;
     let submitted = step(&app, SRI, SUBMIT, &draft).await;
     assert_eq!(submitted.version, 2);
     let returned = return_with(&app, &submitted, "Add the evidence, please").await;
@@ -60,13 +54,7 @@ async fn the_review_cycle_moves_a_record_through_its_states() {
 #[tokio::test]
 async fn review_steps_from_the_wrong_state_are_conflicts() {
     let app = TestApp::new().await;
-    let draft = create(
-        &app,
-        SRI,
-        Kind::Progress,
-        progress("LE1.1", 2023, "IN_PROGRESS", 40),
-    )
-    .await;
+    let draft = progress_update(&app, SRI, Draft, "LE1.1", 2023, "IN_PROGRESS", 40).await;
     // Only submitted records are returned.
     let vars = json!({ "id": draft.id, "v": draft.version, "comment": { "es": "No" } });
     let reply = refused(&app, Admin, RETURN, vars, "CONFLICT").await;
@@ -102,13 +90,7 @@ async fn review_steps_from_the_wrong_state_are_conflicts() {
     .await;
     assert_eq!(reply.error_message(), "archived records cannot be changed");
     // A return needs a comment.
-    let other = create_submitted(
-        &app,
-        SRI,
-        Kind::Progress,
-        progress("LE1.2", 2023, "IN_PROGRESS", 5),
-    )
-    .await;
+    let other = progress_update(&app, SRI, Submitted, "LE1.2", 2023, "IN_PROGRESS", 5).await;
     let vars = json!({ "id": other.id, "v": other.version, "comment": { "es": "  " } });
     let reply = refused(&app, Admin, RETURN, vars, "BAD_USER_INPUT").await;
     assert_eq!(reply.body["errors"][0]["extensions"]["field"], "comment");

@@ -17,27 +17,9 @@ async fn anonymous_sees_exactly_the_published_records() {
         indicator("IND-2", Some("LE1.2"), None),
     )
     .await;
-    let pu = create_published(
-        &app,
-        SRI,
-        Kind::Progress,
-        progress("LE1.1", 2023, "IN_PROGRESS", 40),
-    )
-    .await;
-    let pu_draft = create(
-        &app,
-        SRI,
-        Kind::Progress,
-        progress("LE1.1", 2024, "IN_PROGRESS", 60),
-    )
-    .await;
-    let pu_submitted = create_submitted(
-        &app,
-        SRI,
-        Kind::Progress,
-        progress("LE1.2", 2024, "DELAYED", 10),
-    )
-    .await;
+    let pu = progress_update(&app, SRI, Published, "LE1.1", 2023, "IN_PROGRESS", 40).await;
+    let pu_draft = progress_update(&app, SRI, Draft, "LE1.1", 2024, "IN_PROGRESS", 60).await;
+    let pu_submitted = progress_update(&app, SRI, Submitted, "LE1.2", 2024, "DELAYED", 10).await;
     let act = create_published(
         &app,
         HOSPITALET,
@@ -74,13 +56,7 @@ async fn anonymous_sees_exactly_the_published_records() {
     let ev = create_published(&app, Admin, Kind::Evaluation, evaluation("MID_TERM")).await;
     let ev_draft = create(&app, Admin, Kind::Evaluation, evaluation("FINAL")).await;
     let archived = {
-        let r = create_published(
-            &app,
-            SRI,
-            Kind::Progress,
-            progress("LE1.3", 2022, "COMPLETED", 100),
-        )
-        .await;
+        let r = progress_update(&app, SRI, Published, "LE1.3", 2022, "COMPLETED", 100).await;
         step(&app, Admin, ARCHIVE, &r).await
     };
 
@@ -154,42 +130,12 @@ async fn anonymous_sees_exactly_the_published_records() {
 #[tokio::test]
 async fn each_role_sees_published_records_and_its_own_unpublished_ones() {
     let app = TestApp::new().await;
-    let sri_draft = create(
-        &app,
-        SRI,
-        Kind::Progress,
-        progress("LE1.1", 2023, "IN_PROGRESS", 40),
-    )
-    .await;
-    let sri_pub = create_published(
-        &app,
-        SRI,
-        Kind::Progress,
-        progress("LE1.2", 2023, "IN_PROGRESS", 40),
-    )
-    .await;
-    let ade_draft = create(
-        &app,
-        ADE,
-        Kind::Progress,
-        progress("LE4.1", 2023, "IN_PROGRESS", 40),
-    )
-    .await;
-    let admin_draft = create(
-        &app,
-        Admin,
-        Kind::Progress,
-        progress("LE1.3", 2023, "IN_PROGRESS", 40),
-    )
-    .await;
+    let sri_draft = progress_update(&app, SRI, Draft, "LE1.1", 2023, "IN_PROGRESS", 40).await;
+    let sri_pub = progress_update(&app, SRI, Published, "LE1.2", 2023, "IN_PROGRESS", 40).await;
+    let ade_draft = progress_update(&app, ADE, Draft, "LE4.1", 2023, "IN_PROGRESS", 40).await;
+    let admin_draft = progress_update(&app, Admin, Draft, "LE1.3", 2023, "IN_PROGRESS", 40).await;
     let sri_returned = {
-        let r = create_submitted(
-            &app,
-            SRI,
-            Kind::Progress,
-            progress("LE1.1", 2022, "IN_PROGRESS", 20),
-        )
-        .await;
+        let r = progress_update(&app, SRI, Submitted, "LE1.1", 2022, "IN_PROGRESS", 20).await;
         return_with(&app, &r, "Missing narrative").await
     };
     let h_draft = create(
