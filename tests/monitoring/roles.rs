@@ -72,13 +72,6 @@ async fn create_role_matrix() {
     }
 }
 
-/// Whether the record to change is still a draft or published.
-#[derive(Clone, Copy, Debug)]
-enum Stage {
-    Draft,
-    Published,
-}
-
 #[tokio::test]
 async fn update_role_matrix() {
     let app = TestApp::new().await;
@@ -114,7 +107,6 @@ async fn update_role_matrix() {
         measurement(&ind, 2023, "12"),
         measurement(&ind, 2023, "13"),
     );
-    use Stage::{Draft, Published};
     // A draft: only its unit (and the area above it) and coordinators see it and change it.
     // Published: everyone sees it; only a coordinator changes it.
     // Callers:         Anonymous Reader SRI AIC ADE Hospitalet Barcelona Admin

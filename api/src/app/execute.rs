@@ -31,6 +31,10 @@ use super::reply::{
 use super::{AppState, client_address};
 
 /// What a handler hands on to [`execute`].
+#[expect(
+    clippy::large_enum_variant,
+    reason = "one per request, moved once into `execute`: boxing would only add an allocation"
+)]
 pub(super) enum Incoming {
     /// The operations read off the request, and (for an anonymous GET) the key of its exact
     /// query string, under which the response is stored too.
