@@ -159,3 +159,55 @@ async fn an_unpublished_annual_report_is_assembled_live_from_published_records()
         json!([])
     );
 }
+
+/// A published report whose stored form no longer decodes (here a grant that is not a number)
+/// is an error that is logged and reported, in the API and on the printable page: never a
+/// report with a 0 in its place.
+#[tokio::test]
+async fn a_stored_report_that_does_not_decode_is_an_error_never_a_zero() {
+    use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
+    let app = TestApp::new().await;
+    create_published(
+        &app,
+        SRI,
+        Kind::Project,
+        project("2022-01-01", Some("2024-12-31"), "200000", "150000"),
+    )
+    .await;
+    app.data_as(
+        Admin,
+        "mutation { publishAnnualReport(year: 2023) { year } }",
+        json!({}),
+    )
+    .await;
+    let page = app.get("/reports/AMB-PI-2021-2025/2023?lang=en").await;
+    assert_eq!(page.status.as_u16(), 200);
+    assert!(page.text.contains("150,000 €"), "{}", page.text);
+
+    let stored = entity::annual_report::Entity::find()
+        .one(&app.state.db)
+        .await
+        .expect("read")
+        .expect("the published report");
+    let mut content = stored.content.clone();
+    assert_eq!(content["funded_projects"][0]["grant_amount"], "150000");
+    content["funded_projects"][0]["grant_amount"] = json!("a lot");
+    let mut row = stored.into_active_model();
+    row.content = Set(content);
+    row.update(&app.state.db)
+        .await
+        .expect("corrupt the stored report");
+
+    let reply = app
+        .post_as(
+            Anonymous,
+            "{ annualReport(year: 2023) { year fundedProjects { grantAmount } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(reply.error_code(), Some("INTERNAL"), "{}", reply.body);
+    assert_eq!(reply.body["data"], Value::Null, "{}", reply.body);
+    let page = app.get("/reports/AMB-PI-2021-2025/2023?lang=en").await;
+    assert_eq!(page.status.as_u16(), 500, "{}", page.text);
+    assert!(!page.text.contains("0 €"), "{}", page.text);
+}

@@ -11,8 +11,9 @@ use serde::{Deserialize, Serialize};
 
 use super::store::{self, RecordQuery};
 use super::{
-    ActivityPayload, FundedProjectPayload, IndicatorDirection, IndicatorPayload, IndicatorStatus,
-    MeasurementPayload, ProgressPayload, ProgressStatus, RecordKind, Visibility,
+    ActivityKind, ActivityPayload, FundedProjectPayload, FundingProgramme, IndicatorDirection,
+    IndicatorPayload, IndicatorStatus, MeasurementPayload, ProgressPayload, ProgressStatus,
+    ProjectRole, ProjectStatus, RecordKind, Visibility,
 };
 use crate::error::ApiError;
 
@@ -148,11 +149,11 @@ pub struct Rollup {
     /// Actions with no published progress.
     pub not_reported: usize,
     /// Actions by status of their current progress.
-    pub by_status: Vec<(String, usize)>,
+    pub by_status: Vec<(ProgressStatus, usize)>,
     /// Mean percent complete of the actions with published progress.
     pub mean_percent_complete: Option<f64>,
     /// Indicators by status.
-    pub indicators_by_status: Vec<(String, usize)>,
+    pub indicators_by_status: Vec<(IndicatorStatus, usize)>,
 }
 
 /// The roll-up of `action_codes` and of the indicators measuring them or `result_codes`.
@@ -164,12 +165,7 @@ pub fn rollup(published: &Published, action_codes: &[String], result_codes: &[St
         .collect();
     let by_status = ProgressStatus::ALL
         .iter()
-        .map(|s| {
-            (
-                s.as_str().to_owned(),
-                reported.iter().filter(|p| p.status == *s).count(),
-            )
-        })
+        .map(|s| (*s, reported.iter().filter(|p| p.status == *s).count()))
         .collect();
     let mean = (!reported.is_empty()).then(|| {
         reported
@@ -196,12 +192,7 @@ pub fn rollup(published: &Published, action_codes: &[String], result_codes: &[St
         mean_percent_complete: mean,
         indicators_by_status: IndicatorStatus::ALL
             .iter()
-            .map(|s| {
-                (
-                    s.as_str().to_owned(),
-                    statuses.iter().filter(|x| *x == s).count(),
-                )
-            })
+            .map(|s| (*s, statuses.iter().filter(|x| *x == s).count()))
             .collect(),
     }
 }
@@ -214,7 +205,7 @@ pub struct ReportAction {
     /// Title.
     pub title: I18n,
     /// Status of its latest progress update of the year, if any.
-    pub status: Option<String>,
+    pub status: Option<ProgressStatus>,
     /// Percent complete, if reported.
     pub percent_complete: Option<i32>,
     /// Narrative of the year.
@@ -227,7 +218,7 @@ pub struct ReportActivity {
     /// The record's id.
     pub id: i32,
     /// Kind.
-    pub kind: String,
+    pub kind: ActivityKind,
     /// Title.
     pub title: I18n,
     /// Summary.
@@ -252,15 +243,15 @@ pub struct ReportProject {
     /// Title.
     pub title: I18n,
     /// Programme.
-    pub programme: String,
+    pub programme: FundingProgramme,
     /// Role of the AMB.
-    pub role: String,
+    pub role: ProjectRole,
     /// Total budget, EUR.
-    pub total_budget: String,
+    pub total_budget: Decimal,
     /// Grant, EUR.
-    pub grant_amount: String,
+    pub grant_amount: Decimal,
     /// Status.
-    pub status: String,
+    pub status: ProjectStatus,
     /// Whether it continued after EU funding.
     pub continued_after_funding: Option<bool>,
     /// Participating municipalities.
@@ -281,9 +272,9 @@ pub struct ReportIndicator {
     /// Unit.
     pub unit: String,
     /// The year's published value, if measured.
-    pub value: Option<String>,
+    pub value: Option<Decimal>,
     /// Status as of the year.
-    pub status: String,
+    pub status: IndicatorStatus,
 }
 
 /// A strategic line's part of the annual report.
@@ -336,7 +327,7 @@ pub struct AnnualReport {
 fn report_activity(m: &monitoring_record::Model, a: &ActivityPayload) -> ReportActivity {
     ReportActivity {
         id: m.id,
-        kind: a.kind.as_str().to_owned(),
+        kind: a.kind,
         title: a.title.clone(),
         summary: a.summary.clone(),
         start_date: a.start_date,
@@ -351,11 +342,11 @@ fn report_project(m: &monitoring_record::Model, p: &FundedProjectPayload) -> Rep
     ReportProject {
         id: m.id,
         title: p.title.clone(),
-        programme: p.programme.as_str().to_owned(),
-        role: p.role.as_str().to_owned(),
-        total_budget: p.total_budget.normalize().to_string(),
-        grant_amount: p.grant_amount.normalize().to_string(),
-        status: p.status.as_str().to_owned(),
+        programme: p.programme,
+        role: p.role,
+        total_budget: p.total_budget.normalize(),
+        grant_amount: p.grant_amount.normalize(),
+        status: p.status,
         continued_after_funding: p.continued_after_funding,
         municipalities: p.municipalities.clone(),
         synthetic: m.synthetic,
@@ -433,7 +424,7 @@ pub async fn assemble(
                     ReportAction {
                         code: a.code.clone(),
                         title: a.title.clone(),
-                        status: p.map(|p| p.status.as_str().to_owned()),
+                        status: p.map(|p| p.status),
                         percent_complete: p.map(|p| p.percent_complete),
                         narrative: p.map(|p| p.narrative.clone()),
                     }
@@ -468,8 +459,8 @@ pub async fn assemble(
                     value: published
                         .latest_measurement(m.id, Some(year))
                         .filter(|(y, _)| *y == year)
-                        .map(|(_, v)| v.normalize().to_string()),
-                    status: published.status_of(m.id, i, Some(year)).as_str().to_owned(),
+                        .map(|(_, v)| v.normalize()),
+                    status: published.status_of(m.id, i, Some(year)),
                 })
                 .collect(),
         });

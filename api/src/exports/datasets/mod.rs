@@ -496,7 +496,7 @@ pub async fn build(
                         t(&line.title),
                         Cell::text(&a.code),
                         t(&a.title),
-                        Cell::opt(a.status.clone()),
+                        Cell::opt(a.status.map(|s| s.as_str())),
                         a.percent_complete
                             .map_or(Cell::Null, |p| Cell::Int(p.into())),
                         a.narrative.as_ref().map_or(Cell::Null, t),

@@ -7,7 +7,6 @@ use entity::annual_report;
 use super::super::monitoring::{IndicatorStatus, ProgressStatus};
 use super::super::scalars::{Date, DateTime, Decimal};
 use super::super::tr;
-use crate::error::ApiError;
 use crate::i18n::Lang;
 use crate::monitoring::report::{self, AnnualReport};
 
@@ -149,8 +148,8 @@ impl ReportActionView<'_> {
         tr(ctx, &self.0.title, lang)
     }
     /// Status reported for the year, if any.
-    async fn status(&self) -> Result<Option<ProgressStatus>, ApiError> {
-        Ok(self.0.status.as_deref().map(str::parse).transpose()?)
+    async fn status(&self) -> Option<ProgressStatus> {
+        self.0.status
     }
     /// Percent complete reported for the year.
     async fn percent_complete(&self) -> Option<i32> {
@@ -175,8 +174,8 @@ pub struct ReportActivityView<'a>(&'a report::ReportActivity);
 #[Object(name = "AnnualReportActivity")]
 impl ReportActivityView<'_> {
     /// Kind.
-    async fn kind(&self) -> Result<super::super::monitoring::ActivityKind, ApiError> {
-        Ok(self.0.kind.parse()?)
+    async fn kind(&self) -> super::super::monitoring::ActivityKind {
+        self.0.kind
     }
     /// Title.
     async fn title(
@@ -237,32 +236,24 @@ impl ReportProjectView<'_> {
         tr(ctx, &self.0.title, lang)
     }
     /// Programme.
-    async fn programme(&self) -> Result<super::super::monitoring::FundingProgramme, ApiError> {
-        Ok(self.0.programme.parse()?)
+    async fn programme(&self) -> super::super::monitoring::FundingProgramme {
+        self.0.programme
     }
     /// The AMB's role.
-    async fn role(&self) -> Result<super::super::monitoring::ProjectRole, ApiError> {
-        Ok(self.0.role.parse()?)
+    async fn role(&self) -> super::super::monitoring::ProjectRole {
+        self.0.role
     }
     /// Total budget, EUR.
-    async fn total_budget(&self) -> Result<Decimal, ApiError> {
-        self.0
-            .total_budget
-            .parse()
-            .map(Decimal)
-            .map_err(|_| ApiError::Internal)
+    async fn total_budget(&self) -> Decimal {
+        Decimal(self.0.total_budget)
     }
     /// Grant, EUR.
-    async fn grant_amount(&self) -> Result<Decimal, ApiError> {
-        self.0
-            .grant_amount
-            .parse()
-            .map(Decimal)
-            .map_err(|_| ApiError::Internal)
+    async fn grant_amount(&self) -> Decimal {
+        Decimal(self.0.grant_amount)
     }
     /// Status.
-    async fn status(&self) -> Result<super::super::monitoring::ProjectStatus, ApiError> {
-        Ok(self.0.status.parse()?)
+    async fn status(&self) -> super::super::monitoring::ProjectStatus {
+        self.0.status
     }
     /// Whether it continued after EU funding.
     async fn continued_after_funding(&self) -> Option<bool> {
@@ -303,16 +294,12 @@ impl ReportIndicatorView<'_> {
         &self.0.unit
     }
     /// The year's published value.
-    async fn value(&self) -> Result<Option<Decimal>, ApiError> {
-        self.0
-            .value
-            .as_deref()
-            .map(|v| v.parse().map(Decimal).map_err(|_| ApiError::Internal))
-            .transpose()
+    async fn value(&self) -> Option<Decimal> {
+        self.0.value.map(Decimal)
     }
     /// Status as of the year.
-    async fn status(&self) -> Result<IndicatorStatus, ApiError> {
-        Ok(self.0.status.parse()?)
+    async fn status(&self) -> IndicatorStatus {
+        self.0.status
     }
 }
 

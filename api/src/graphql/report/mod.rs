@@ -63,7 +63,10 @@ impl ReportQuery {
         }
         if let Some(stored) = store::published_report(db, plan.id, year).await? {
             let report: AnnualReport =
-                serde_json::from_value(stored.content.clone()).map_err(|_| ApiError::Internal)?;
+                serde_json::from_value(stored.content.clone()).map_err(|e| {
+                    tracing::error!(error = %e, year, "undecodable published annual report");
+                    ApiError::Internal
+                })?;
             return Ok(AnnualReportView::frozen(report, stored));
         }
         let report = report::assemble(db, &plan, year).await?;

@@ -5,7 +5,6 @@ use entity::reporting_year;
 
 use super::super::monitoring::{IndicatorStatus, ProgressStatus};
 use super::super::scalars::DateTime;
-use crate::error::ApiError;
 use crate::monitoring::report::Rollup;
 
 /// A reporting year of the plan.
@@ -66,15 +65,13 @@ impl ProgressSummary {
         self.0.not_reported as u64
     }
     /// Actions by the status of their current (latest published) progress.
-    async fn by_status(&self) -> Result<Vec<StatusCount>, ApiError> {
+    async fn by_status(&self) -> Vec<StatusCount> {
         self.0
             .by_status
             .iter()
-            .map(|(s, n)| {
-                Ok(StatusCount {
-                    status: s.parse()?,
-                    count: *n as u64,
-                })
+            .map(|&(status, n)| StatusCount {
+                status,
+                count: n as u64,
             })
             .collect()
     }
@@ -83,15 +80,13 @@ impl ProgressSummary {
         self.0.mean_percent_complete
     }
     /// Published indicators by status.
-    async fn indicators_by_status(&self) -> Result<Vec<IndicatorStatusCount>, ApiError> {
+    async fn indicators_by_status(&self) -> Vec<IndicatorStatusCount> {
         self.0
             .indicators_by_status
             .iter()
-            .map(|(s, n)| {
-                Ok(IndicatorStatusCount {
-                    status: s.parse()?,
-                    count: *n as u64,
-                })
+            .map(|&(status, n)| IndicatorStatusCount {
+                status,
+                count: n as u64,
             })
             .collect()
     }
