@@ -46,7 +46,11 @@ pub fn matching<'a>(headers: &'a HeaderMap, etag: &str) -> Option<&'a str> {
 }
 
 /// `304 Not Modified` for the tag the client holds, with the headers a cache needs.
-pub fn not_modified(tag: &str, cache_control: &'static str, lang: Option<&str>) -> Response {
+pub fn not_modified(
+    tag: &str,
+    cache_control: &'static str,
+    lang: Option<&'static str>,
+) -> Response {
     let mut response = StatusCode::NOT_MODIFIED.into_response();
     let headers = response.headers_mut();
     let tag = if tag == "*" { None } else { Some(tag) };
@@ -57,9 +61,9 @@ pub fn not_modified(tag: &str, cache_control: &'static str, lang: Option<&str>) 
         header::CACHE_CONTROL,
         HeaderValue::from_static(cache_control),
     );
-    if let Some(v) = lang.and_then(|l| HeaderValue::from_str(l).ok()) {
+    if let Some(lang) = lang {
         headers.insert(header::VARY, HeaderValue::from_static(VARY));
-        headers.insert(header::CONTENT_LANGUAGE, v);
+        headers.insert(header::CONTENT_LANGUAGE, HeaderValue::from_static(lang));
     }
     response
 }

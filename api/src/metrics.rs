@@ -2,7 +2,7 @@
 //! database pool use. Rendered at `/metrics`.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::{Mutex, OnceLock, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::time::Duration;
 
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
@@ -27,8 +27,10 @@ pub fn render() -> String {
 /// The operation names used as metric labels: the first `max` distinct names seen, every
 /// later name as `other`, so that clients choosing names cannot grow the metrics without bound.
 pub struct OperationLabels {
-    known: Mutex<HashSet<String>>,
+    known: Mutex<HashSet<Arc<str>>>,
     max: usize,
+    other: Arc<str>,
+    refused: Arc<str>,
 }
 
 impl OperationLabels {
@@ -37,22 +39,31 @@ impl OperationLabels {
         OperationLabels {
             known: Mutex::new(HashSet::new()),
             max,
+            other: Arc::from("other"),
+            refused: Arc::from("refused"),
         }
     }
 
-    /// The label for `name` (already reduced to a plain identifier by the caller).
-    pub fn label(&self, name: String) -> String {
+    /// The label of requests refused before their document is parsed (bad token, rate limit).
+    pub fn refused(&self) -> Arc<str> {
+        self.refused.clone()
+    }
+
+    /// The label for `name` (already reduced to a plain identifier by the caller), shared: a
+    /// request with a known name allocates nothing for it.
+    pub fn label(&self, name: &str) -> Arc<str> {
         let Ok(mut known) = self.known.lock() else {
-            return "other".to_owned();
+            return self.other.clone();
         };
-        if known.contains(&name) {
-            return name;
+        if let Some(label) = known.get(name) {
+            return label.clone();
         }
         if known.len() < self.max {
-            known.insert(name.clone());
-            return name;
+            let label: Arc<str> = Arc::from(name);
+            known.insert(label.clone());
+            return label;
         }
-        "other".to_owned()
+        self.other.clone()
     }
 }
 

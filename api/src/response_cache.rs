@@ -34,7 +34,7 @@ pub struct Cached {
     /// The operation's cost, for the request log.
     pub cost: usize,
     /// The operation's metric label.
-    pub label: String,
+    pub label: std::sync::Arc<str>,
 }
 
 /// The cache of one server.

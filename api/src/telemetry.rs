@@ -56,7 +56,7 @@ pub struct RequestId(pub String);
 #[derive(Clone, Debug, Default)]
 pub struct RequestSummary {
     /// The operation's name as a metric label (bounded set; see `metrics`).
-    pub operation: String,
+    pub operation: std::sync::Arc<str>,
     /// The caller's role (`anonymous`, `admin`, …).
     pub role: &'static str,
     /// The summed complexity of the request's operations.

@@ -66,56 +66,74 @@ fn too_long(config: &Config, req: &async_graphql::Request) -> Result<(), Refusal
     Ok(())
 }
 
-/// Checks one operation against the size limits, and (for GET) that it is a query. Returns
-/// the type of the operation to run, when the document parses and names one.
-fn precheck(
-    state: &AppState,
-    req: &async_graphql::Request,
-    over_get: bool,
-) -> Result<(Option<OperationType>, Option<Arc<Prepared>>), Refusal> {
-    let config = &state.config;
-    too_long(config, req)?;
-    // A document that does not parse is reported by execution, as GraphQL does.
-    let Some(prepared) = state.documents.prepare(&req.query) else {
-        return Ok((None, None));
-    };
-    if prepared.aliases > config.max_aliases {
-        return Err(Refusal::BadRequest(format!(
-            "the query has {} aliases; at most {} are allowed",
-            prepared.aliases, config.max_aliases
-        )));
-    }
-    let doc = &prepared.document;
-    let op = match req.operation_name.as_deref() {
-        Some(name) => doc
-            .operations
-            .iter()
-            .find(|(n, _)| n.is_some_and(|n| n.as_str() == name))
-            .map(|(_, op)| op.node.ty),
-        None => doc.operations.iter().next().map(|(_, op)| op.node.ty),
-    };
-    if over_get && op.is_some_and(|t| t != OperationType::Query) {
-        return Err(Refusal::NotOverGet);
-    }
-    Ok((op, Some(prepared)))
+/// What [`precheck`] found of one operation: its document, parsed (when it parses), and the
+/// verdict of the size limits and (for GET) of the operation type.
+struct Checked {
+    prepared: Option<Arc<Prepared>>,
+    verdict: Result<Option<OperationType>, Refusal>,
 }
 
-fn operation_label(requests: &[async_graphql::Request]) -> String {
-    let name = match requests {
-        [r] => r.operation_name.clone().or_else(|| {
-            // The document's own name when it has a single named operation.
-            let doc = async_graphql::parser::parse_query(&r.query).ok()?;
+/// Checks one operation against the size limits, and (for GET) that it is a query. The verdict
+/// holds the type of the operation to run, when the document parses and names one.
+fn precheck(state: &AppState, req: &async_graphql::Request, over_get: bool) -> Checked {
+    let config = &state.config;
+    if let Err(refusal) = too_long(config, req) {
+        return Checked {
+            prepared: None,
+            verdict: Err(refusal),
+        };
+    }
+    // A document that does not parse is reported by execution, as GraphQL does.
+    let Some(prepared) = state.documents.prepare(&req.query) else {
+        return Checked {
+            prepared: None,
+            verdict: Ok(None),
+        };
+    };
+    let verdict = if prepared.aliases > config.max_aliases {
+        Err(Refusal::BadRequest(format!(
+            "the query has {} aliases; at most {} are allowed",
+            prepared.aliases, config.max_aliases
+        )))
+    } else {
+        let doc = &prepared.document;
+        let op = match req.operation_name.as_deref() {
+            Some(name) => doc
+                .operations
+                .iter()
+                .find(|(n, _)| n.is_some_and(|n| n.as_str() == name))
+                .map(|(_, op)| op.node.ty),
+            None => doc.operations.iter().next().map(|(_, op)| op.node.ty),
+        };
+        if over_get && op.is_some_and(|t| t != OperationType::Query) {
+            Err(Refusal::NotOverGet)
+        } else {
+            Ok(op)
+        }
+    };
+    Checked {
+        prepared: Some(prepared),
+        verdict,
+    }
+}
+
+/// The metric label of `requests` (whose documents, parsed, are `checked`): the operation name
+/// sent, else the document's own name when it has a single named operation.
+fn operation_label<'a>(requests: &'a [async_graphql::Request], checked: &'a [Checked]) -> &'a str {
+    let name = match (requests, checked) {
+        ([r], [c]) => r.operation_name.as_deref().or_else(|| {
+            let doc = &c.prepared.as_deref()?.document;
             let mut ops = doc.operations.iter();
             match (ops.next(), ops.next()) {
-                (Some((Some(name), _)), None) => Some(name.to_string()),
+                (Some((Some(name), _)), None) => Some(name.as_str()),
                 _ => None,
             }
         }),
-        _ => Some("batch".to_owned()),
+        _ => Some("batch"),
     };
     // Client-chosen names become metric labels: keep them short and plain.
     name.filter(|n| n.len() <= 64 && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
-        .unwrap_or_else(|| "anonymous".to_owned())
+        .unwrap_or("anonymous")
 }
 
 pub(super) async fn execute(
@@ -138,7 +156,7 @@ pub(super) async fn execute(
     // Requests refused before their document is parsed (bad token, rate limit) are logged and
     // counted as `refused`.
     let mut summary = RequestSummary {
-        operation: "refused".to_owned(),
+        operation: state.labels.refused(),
         role: "anonymous",
         cost: 0,
         allowance: None,
@@ -259,7 +277,7 @@ async fn run(
     let anonymous = claims.is_none();
     let lang = request_lang(headers);
     let from_cache = |hit: &Cached, summary: &mut RequestSummary| {
-        summary.operation.clone_from(&hit.label);
+        summary.operation = hit.label.clone();
         summary.cost = hit.cost;
         let reply = QueryReply {
             media,
@@ -299,14 +317,18 @@ async fn run(
         m::response_cache("bypass");
     }
     // Parsed only now: a caller over its limit costs no parsing.
-    summary.operation = state.labels.label(operation_label(&requests));
+    let checked: Vec<Checked> = requests
+        .iter()
+        .map(|req| precheck(state, req, over_get))
+        .collect();
+    summary.operation = state.labels.label(operation_label(&requests, &checked));
     let mut operation_types = Vec::with_capacity(requests.len());
     let mut prepared = Vec::with_capacity(requests.len());
-    for req in &requests {
-        match precheck(state, req, over_get) {
-            Ok((op, document)) => {
+    for check in checked {
+        match check.verdict {
+            Ok(op) => {
                 operation_types.push(op);
-                prepared.push(document);
+                prepared.push(check.prepared);
             }
             Err(Refusal::BadRequest(message)) => {
                 return error_response(StatusCode::BAD_REQUEST, "BAD_REQUEST", &message, media);
@@ -345,10 +367,16 @@ async fn run(
                 .data(viewer.clone())
                 .data(RequestId(request_id.to_owned()))
                 .data(RequestLang(lang));
-            let mut resp = state
-                .documents
-                .execute(&state.schema, &state.lean, req, prepared.as_deref())
-                .await;
+            // Boxed: async-graphql's execution future is large, and every future around this
+            // one (handler, middleware, connection) would otherwise carry its size and be
+            // copied whole each time it is moved, cache hits included.
+            let mut resp = Box::pin(state.documents.execute(
+                &state.schema,
+                &state.lean,
+                req,
+                prepared.as_deref(),
+            ))
+            .await;
             cost_total += telemetry::cost_of(&resp);
             resp.errors.iter_mut().for_each(classify);
             for e in &resp.errors {
@@ -440,12 +468,14 @@ async fn run(
     }
     let mut response = (status, body).into_response();
     let headers_out = response.headers_mut();
-    if let Ok(v) = HeaderValue::from_str(media.value()) {
-        headers_out.insert(header::CONTENT_TYPE, v);
-    }
-    if let Ok(value) = HeaderValue::from_str(lang.code()) {
-        headers_out.insert(header::CONTENT_LANGUAGE, value);
-    }
+    headers_out.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(media.value()),
+    );
+    headers_out.insert(
+        header::CONTENT_LANGUAGE,
+        HeaderValue::from_static(lang.code()),
+    );
     headers_out.insert(header::VARY, HeaderValue::from_static(http_cache::VARY));
     response
 }

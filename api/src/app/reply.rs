@@ -39,19 +39,20 @@ pub(super) fn negotiate(headers: &HeaderMap) -> Option<MediaType> {
     let mut best: Option<(f32, MediaType)> = None;
     for part in accept.split(',') {
         let mut pieces = part.split(';');
-        let media = pieces
-            .next()
-            .unwrap_or_default()
-            .trim()
-            .to_ascii_lowercase();
+        let media = pieces.next().unwrap_or_default().trim();
         let q = pieces
             .filter_map(|p| p.trim().strip_prefix("q="))
             .find_map(|q| q.parse::<f32>().ok())
             .unwrap_or(1.0);
-        let kind = match media.as_str() {
-            "application/graphql-response+json" => MediaType::GraphqlResponse,
-            "application/json" | "application/*" | "*/*" => MediaType::Json,
-            _ => continue,
+        let kind = if media.eq_ignore_ascii_case("application/graphql-response+json") {
+            MediaType::GraphqlResponse
+        } else if ["application/json", "application/*", "*/*"]
+            .iter()
+            .any(|m| media.eq_ignore_ascii_case(m))
+        {
+            MediaType::Json
+        } else {
+            continue;
         };
         if q > 0.0
             && best.is_none_or(|(bq, bk)| {
@@ -74,9 +75,10 @@ pub(super) fn error_response(
     m::error(code);
     let body = json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
     let mut response = (status, body.to_string()).into_response();
-    if let Ok(v) = HeaderValue::from_str(media.value()) {
-        response.headers_mut().insert(header::CONTENT_TYPE, v);
-    }
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(media.value()),
+    );
     response
 }
 
@@ -192,12 +194,14 @@ impl QueryReply {
         }
         let mut response = (StatusCode::OK, body).into_response();
         let out = response.headers_mut();
-        if let Ok(v) = HeaderValue::from_str(self.media.value()) {
-            out.insert(header::CONTENT_TYPE, v);
-        }
-        if let Ok(v) = HeaderValue::from_str(self.lang.code()) {
-            out.insert(header::CONTENT_LANGUAGE, v);
-        }
+        out.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(self.media.value()),
+        );
+        out.insert(
+            header::CONTENT_LANGUAGE,
+            HeaderValue::from_static(self.lang.code()),
+        );
         out.insert(header::VARY, HeaderValue::from_static(http_cache::VARY));
         if let Ok(v) = HeaderValue::from_str(etag) {
             out.insert(header::ETAG, v);

@@ -101,12 +101,36 @@ fn build(
             .extension(crate::telemetry::Cost {
                 limit: config.max_complexity,
             });
+    } else {
+        // The lean schema runs only a document, operation and variables that already passed
+        // full validation under the full schema (see `crate::documents`): validating the same
+        // input again can only give the same verdict, so only the checks async-graphql keeps
+        // in its fast mode run (fragment cycles, complexity, depth).
+        builder = builder.validation_mode(async_graphql::ValidationMode::Fast);
     }
     if !config.introspection {
         // Suggestions ("did you mean …") would reveal the schema that introspection hides.
         builder = builder.disable_introspection().disable_suggestions();
     }
     builder.finish()
+}
+
+/// The GraphQL name async-graphql gives a resolver or input field: `short_title` →
+/// `shortTitle` (used for the names in `translations` and in error paths).
+pub(crate) fn graphql_name(rust: &str) -> String {
+    let mut out = String::with_capacity(rust.len());
+    let mut upper = false;
+    for c in rust.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// The SDL of the schema, sorted so that the committed `schema.graphql` diffs cleanly.

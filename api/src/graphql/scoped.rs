@@ -48,7 +48,7 @@ use async_graphql::Context;
 use sea_orm::EntityTrait;
 
 use crate::error::ApiError;
-use crate::graphql::loaders;
+use crate::graphql::{graphql_name, loaders};
 use crate::loaders::{Rel, many, one};
 
 /// A row of the plan's content and the code of its plan.
@@ -158,23 +158,6 @@ impl TextColumn for entity::I18nList {
                 .map(|(i, text)| (format!("{name}[{i}]"), text)),
         );
     }
-}
-
-/// The GraphQL name async-graphql gives a resolver: `short_title` → `shortTitle`.
-fn graphql_name(rust: &str) -> String {
-    let mut out = String::with_capacity(rust.len());
-    let mut upper = false;
-    for c in rust.chars() {
-        if c == '_' {
-            upper = true;
-        } else if upper {
-            out.extend(c.to_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 /// Declares the GraphQL object of a content type: the `#[Object] impl` block, with the fields
@@ -369,7 +352,7 @@ pub(crate) use content_object;
 
 #[cfg(test)]
 mod tests {
-    use super::graphql_name;
+    use crate::graphql::graphql_name;
 
     #[test]
     fn rust_names_become_graphql_names() {

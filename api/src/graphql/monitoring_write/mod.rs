@@ -82,21 +82,7 @@ const ARGUMENTS: &[&str] = &["id", "idempotency_key", "expected_version", "comme
 /// `idempotencyKey`. `in_input` says whether the mutation takes an `input` (for the others,
 /// `year` and `plan` are arguments of their own).
 pub fn argument_path(field: &str, in_input: bool) -> String {
-    let camel: String = {
-        let mut out = String::with_capacity(field.len());
-        let mut upper = false;
-        for c in field.chars() {
-            if c == '_' {
-                upper = true;
-            } else if upper {
-                out.extend(c.to_uppercase());
-                upper = false;
-            } else {
-                out.push(c);
-            }
-        }
-        out
-    };
+    let camel = crate::graphql::graphql_name(field);
     let head = field.split(['.', '[']).next().unwrap_or(field);
     if in_input && !ARGUMENTS.contains(&head) {
         format!("input.{camel}")
