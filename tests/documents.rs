@@ -137,3 +137,36 @@ async fn off_every_request_runs_through_the_full_schema() {
     assert_eq!(again.text, first.text);
     assert_eq!(app.state.documents.lean_runs(), 0);
 }
+
+/// The lean schema validates in async-graphql's fast mode, which is safe only because it runs
+/// nothing but a document, operation and variables that passed full validation: the same
+/// document with variables of the wrong type, or a missing one, is validated in full again.
+#[tokio::test]
+async fn a_lean_document_with_new_variables_is_validated_in_full() {
+    let app = app().await;
+    let q = "query Card($code: String!) { action(code: $code) { code title } }";
+    let good = app.post(q, json!({ "code": "LE1.1" }), &[]).await;
+    let again = app.post(q, json!({ "code": "LE1.1" }), &[]).await;
+    assert_eq!(app.state.documents.lean_runs(), 1);
+    assert_eq!(again.text, good.text);
+    assert_eq!(good.body["data"]["action"]["code"], "LE1.1");
+    for (variables, wanted) in [
+        (json!({ "code": 5 }), "code"),
+        (json!({}), "code"),
+        (json!({ "code": null }), "code"),
+    ] {
+        for _ in 0..2 {
+            let bad = app.post(q, variables.clone(), &[]).await;
+            assert!(
+                bad.body.get("data").is_none_or(serde_json::Value::is_null),
+                "{}",
+                bad.text
+            );
+            let message = bad.body["errors"][0]["message"]
+                .as_str()
+                .unwrap_or_default();
+            assert!(message.contains(wanted), "{variables}: {}", bad.text);
+        }
+    }
+    assert_eq!(app.state.documents.lean_runs(), 1);
+}

@@ -36,6 +36,11 @@ async fn readiness_metrics_and_request_ids() {
         text.contains("plan_api_graphql_requests_total{operation=\"Outline\",outcome=\"ok\"}"),
         "{text}"
     );
+    // No name sent and none in the document: `anonymous`.
+    assert!(
+        text.contains("plan_api_graphql_requests_total{operation=\"anonymous\",outcome=\"ok\"}"),
+        "{text}"
+    );
     assert!(text.contains("plan_api_graphql_request_duration_seconds"));
     assert!(text.contains("plan_api_graphql_errors_total{code=\"NOT_FOUND\"}"));
     assert!(text.contains("plan_api_db_pool_connections{state=\"open\"}"));
