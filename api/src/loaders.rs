@@ -12,7 +12,7 @@
 //! **Who owns a row.** Each relation names how its rows are handed out ([`Rel::Row`]): content
 //! rows as `Arc<Model>`, shared with the snapshot, so a resolver never copies a row (its texts
 //! are large maps); monitoring rows as the owned `Model`, read for this request alone. The
-//! content accessors ([`many`], [`one`], [`many_of`], [`plan`], [`plans`], [`line_by_code`],
+//! content accessors ([`many`], [`one`], [`each_of`], [`plan`], [`plans`], [`line_by_code`],
 //! [`action_by_code`], [`organization_by_code`]) therefore hand out `Arc`s whether the row came
 //! from the snapshot or from the database. The batched key loaders outside the `relations!`
 //! table ([`OrgByCode`], [`ByCode`], …) serve monitoring links and the `node` look-ups and keep
@@ -113,7 +113,7 @@ async fn grouped<R: Rel>(
         query = query.filter(R::column().is_in(keys));
     }
     let rows = query.order_by_asc(R::order()).all(db).await?;
-    let mut out: Grouped<_> = HashMap::new();
+    let mut out = Grouped::default();
     for row in rows {
         let key = match row.get(R::column()) {
             Value::Int(Some(v)) => v,
@@ -173,25 +173,28 @@ pub async fn many<R: Rel>(loaders: &Loaders, key: i32) -> Result<Vec<R::Row>, Ap
         .unwrap_or_default())
 }
 
-/// Rows of `R` for each of `keys` (keys without rows may be missing).
-pub async fn many_of<R: Rel>(
-    loaders: &Loaders,
-    keys: impl IntoIterator<Item = By<R>>,
-) -> Result<HashMap<By<R>, Vec<R::Row>>, ApiError> {
-    // (`rows` of any key is `Some` exactly when the snapshot holds relation `R`.)
+/// Rows of `R` for each of `keys`, in the keys' order (a key without rows adds none): read
+/// straight from the snapshot (no map is built), else in one batched query.
+pub async fn each_of<R: Rel>(loaders: &Loaders, keys: &[i32]) -> Result<Vec<R::Row>, ApiError> {
     if R::CONTENT
         && let Some(snapshot) = loaders.loader().snapshot().await
-        && snapshot.rows::<R>(0).is_some()
+        && let Some(grouped) = snapshot.relation::<R>()
     {
         return Ok(keys
-            .into_iter()
-            .filter_map(|key| {
-                let rows = snapshot.rows::<R>(key.0)?;
-                (!rows.is_empty()).then(|| (key, rows.to_vec()))
-            })
+            .iter()
+            .filter_map(|key| grouped.get(key))
+            .flatten()
+            .cloned()
             .collect());
     }
-    loaders.load_many(keys).await
+    let mut found = loaders
+        .load_many(keys.iter().map(|key| By::<R>::new(*key)))
+        .await?;
+    Ok(keys
+        .iter()
+        .filter_map(|key| found.remove(&By::new(*key)))
+        .flatten()
+        .collect())
 }
 
 /// The one row of `R` for `key` (for relations on a unique column such as `id`).

@@ -16,7 +16,6 @@
 //! - `PLAN_API_CONTENT_SNAPSHOT=false` turns it off (every read goes to the database).
 
 use std::any::{Any, TypeId};
-use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 use std::time::Instant;
 
@@ -28,7 +27,9 @@ use crate::generation::Tracker;
 use crate::loaders::Rel;
 
 /// Rows of one relation grouped by key, each group in the relation's order (the rows as the
-/// relation hands them out: `Arc`s, shared by every request).
+/// relation hands them out: `Arc`s, shared by every request). The snapshot's maps hash with
+/// foldhash: their keys are ids and type ids, not caller input, and a content read makes
+/// several look-ups per object.
 pub(crate) type Grouped<M> = HashMap<i32, Vec<M>>;
 
 /// Rows of a plan's table by plan id, then code (looked up by `&str`, without allocating).
@@ -36,6 +37,9 @@ type ByCode<M> = HashMap<i32, HashMap<String, Arc<M>>>;
 
 /// The grouped rows of every content relation, by the relation's marker type.
 pub(crate) type Relations = HashMap<TypeId, Box<dyn Any + Send + Sync>>;
+
+/// The snapshot's maps: hashed with foldhash (see [`Grouped`]).
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 
 /// The plan's content at one content generation.
 pub struct Snapshot {
@@ -54,7 +58,7 @@ pub struct Snapshot {
 impl Snapshot {
     /// Reads every content relation of `db`.
     pub async fn build(db: &DatabaseConnection, generation: i64) -> Result<Self, DbErr> {
-        let mut relations = Relations::new();
+        let mut relations = Relations::default();
         crate::loaders::load_content(db, &mut relations).await?;
         let plans = plan::Entity::find()
             .order_by_asc(plan::Column::StartYear)
@@ -64,14 +68,14 @@ impl Snapshot {
             .into_iter()
             .map(Arc::new)
             .collect();
-        let mut lines_by_code = ByCode::new();
+        let mut lines_by_code = ByCode::default();
         for m in strategic_line::Entity::find().all(db).await? {
             lines_by_code
                 .entry(m.plan_id)
                 .or_default()
                 .insert(m.code.clone(), Arc::new(m));
         }
-        let mut actions_by_code = ByCode::new();
+        let mut actions_by_code = ByCode::default();
         for m in action::Entity::find().all(db).await? {
             actions_by_code
                 .entry(m.plan_id)
@@ -94,12 +98,16 @@ impl Snapshot {
         })
     }
 
+    /// The rows of relation `R` by key; `None` when `R` is not content.
+    pub(crate) fn relation<R: Rel>(&self) -> Option<&Grouped<R::Row>> {
+        self.relations
+            .get(&TypeId::of::<R>())?
+            .downcast_ref::<Grouped<R::Row>>()
+    }
+
     /// The rows of relation `R` for `key` (empty when none); `None` when `R` is not content.
     pub(crate) fn rows<R: Rel>(&self, key: i32) -> Option<&[R::Row]> {
-        let grouped = self
-            .relations
-            .get(&TypeId::of::<R>())?
-            .downcast_ref::<Grouped<R::Row>>()?;
+        let grouped = self.relation::<R>()?;
         Some(grouped.get(&key).map_or(&[], Vec::as_slice))
     }
 

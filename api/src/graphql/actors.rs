@@ -10,7 +10,7 @@ use super::strategy::Action;
 use super::{db, db_enum, enum_str, loaders};
 use crate::error::ApiError;
 use crate::graphql::scoped::{Scoped, content_object};
-use crate::loaders::{self, By, many, one};
+use crate::loaders::{self, many, one};
 use crate::store::{self, OrganizationQuery};
 
 /// Root fields about actors.
@@ -171,9 +171,7 @@ async fn linked_actions(
         .collect();
     ids.sort_unstable();
     ids.dedup();
-    let keys: Vec<By<loaders::ActionById>> = ids.into_iter().map(By::new).collect();
-    let found = loaders::many_of(loaders, keys).await?;
-    let mut actions: Vec<_> = found.into_values().flatten().collect();
+    let mut actions = loaders::each_of::<loaders::ActionById>(loaders, &ids).await?;
     actions.sort_by_key(|a| (a.plan_id, a.position));
     let mut out = Vec::with_capacity(actions.len());
     let mut plan: Option<(i32, Arc<str>)> = None;

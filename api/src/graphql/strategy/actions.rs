@@ -21,18 +21,13 @@ impl Action {
     ) -> Result<Vec<Organization>, ApiError> {
         let loaders = loaders(ctx)?;
         let links = many::<loaders::LinksOfAction>(loaders, self.row.id).await?;
-        let ids: Vec<_> = links
+        let ids: Vec<i32> = links
             .iter()
             .filter(|k| k.role == role)
-            .map(|k| loaders::By::<loaders::OrganizationById>::new(k.organization_id))
+            .map(|k| k.organization_id)
             .collect();
-        let mut found = loaders::many_of(loaders, ids.iter().cloned()).await?;
-        Ok(ids
-            .iter()
-            .filter_map(|k| found.remove(k))
-            .flatten()
-            .map(Organization::new)
-            .collect())
+        let found = loaders::each_of::<loaders::OrganizationById>(loaders, &ids).await?;
+        Ok(found.into_iter().map(Organization::new).collect())
     }
 }
 
