@@ -28,8 +28,8 @@ use crate::loaders::Rel;
 
 /// Rows of one relation grouped by key, each group in the relation's order (the rows as the
 /// relation hands them out: `Arc`s, shared by every request). The snapshot's maps hash with
-/// foldhash: their keys are ids and type ids, not caller input, and a content read makes
-/// several look-ups per object.
+/// foldhash: their keys (ids, type ids, codes) come from the seeded data, never from a caller,
+/// and a content read makes several look-ups per object.
 pub(crate) type Grouped<M> = HashMap<i32, Vec<M>>;
 
 /// Rows of a plan's table by plan id, then code (looked up by `&str`, without allocating).
