@@ -252,6 +252,23 @@ impl TestApp {
         }
     }
 
+    /// Serves this app over TCP on a loopback port with the production connection loop
+    /// (hyper, its timeouts and limits), for tests that must see what a real client sees:
+    /// chunked and compressed bodies, connection errors. Its base URL, `http://127.0.0.1:…`.
+    pub async fn serve(&self) -> String {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("address");
+        tokio::spawn(plan_api::server::serve(
+            listener,
+            self.router.clone(),
+            plan_api::server::ConnectionLimits::from_config(&self.state.config),
+            std::future::pending(),
+        ));
+        format!("http://{addr}")
+    }
+
     /// Whether the tests run on PostgreSQL.
     pub fn on_postgres() -> bool {
         std::env::var("PLAN_API_TEST_DATABASE_URL").is_ok_and(|u| u.starts_with("postgres"))
@@ -530,4 +547,36 @@ pub fn strings(value: &Value, key: &str) -> Vec<String> {
         .iter()
         .map(|v| v[key].as_str().expect("a string").to_owned())
         .collect()
+}
+
+/// An HTTP client as an integrator's would be, except that it never decodes a body itself
+/// (tests compare the bytes on the wire): no proxy, no redirects.
+pub fn http_client() -> reqwest::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
+        .no_proxy()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("an HTTP client")
+}
+
+/// `bytes` decoded from the content coding `coding` (`identity`, `gzip` or `br`).
+pub fn decode(coding: &str, bytes: &[u8]) -> Vec<u8> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    match coding {
+        "identity" => out.extend_from_slice(bytes),
+        "gzip" => {
+            flate2::read::GzDecoder::new(bytes)
+                .read_to_end(&mut out)
+                .expect("a complete gzip stream");
+        }
+        "br" => {
+            brotli_decompressor::Decompressor::new(bytes, 4096)
+                .read_to_end(&mut out)
+                .expect("a complete brotli stream");
+        }
+        other => panic!("no decoder for {other}"),
+    }
+    out
 }

@@ -3,6 +3,7 @@
 //! caller; amounts are exact; drafts never appear; responses are cacheable with a validator.
 
 mod catalogue;
+mod compressed;
 mod downloads;
 mod report_page;
 mod validators;

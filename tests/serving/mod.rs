@@ -5,6 +5,7 @@ mod config;
 mod http;
 mod limits;
 mod operations;
+mod panics;
 
 use std::time::{Duration, Instant};
 

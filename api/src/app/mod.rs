@@ -24,6 +24,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use sea_orm::DatabaseConnection;
 use serde_json::json;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::timeout::RequestBodyTimeoutLayer;
@@ -138,8 +139,7 @@ impl AppState {
 /// The public router: GraphQL over HTTP, GraphiQL, health and readiness. Metrics are on
 /// [`ops_router`].
 pub fn router(state: AppState) -> Router {
-    m::install();
-    let mut router = Router::new()
+    let routes = Router::new()
         .route("/", get(|| async { Redirect::temporary("/graphiql") }))
         .route(
             "/graphql",
@@ -152,13 +152,23 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .merge(crate::exports::routes())
-        .merge(crate::embed::router())
+        .merge(crate::embed::router());
+    with_layers(routes, &state).with_state(state)
+}
+
+/// `routes` behind the layers every public request crosses, outermost last: CORS, the request
+/// log (id and span), the panic guard, per-encoding tags, compression, the body's time and
+/// size limits. Public so that tests can put a route of their own behind the same stack.
+pub fn with_layers(routes: Router<AppState>, state: &AppState) -> Router<AppState> {
+    m::install();
+    let mut router = routes
         .layer(DefaultBodyLimit::max(state.config.max_body_bytes))
         .layer(RequestBodyTimeoutLayer::new(Duration::from_secs(
             state.config.body_read_timeout_secs,
         )))
         .layer(CompressionLayer::new())
         .layer(middleware::from_fn(http_cache::etag_per_encoding))
+        .layer(CatchPanicLayer::custom(panicked))
         .layer(middleware::from_fn(telemetry::request_log));
     let origins = state.config.cors_origin_list();
     if !origins.is_empty() {
@@ -188,7 +198,25 @@ pub fn router(state: AppState) -> Router {
                 .max_age(Duration::from_secs(3600)),
         );
     }
-    router.with_state(state)
+    router
+}
+
+/// The answer to a request whose handler panicked: a 500 in the API's error shape, and the
+/// panic logged once (inside the request's span, so with its request id). Without this layer
+/// hyper would drop the connection, and the client would see a reset instead of an error.
+fn panicked(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let detail = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("a panic without a message");
+    tracing::error!(panic = %detail, "a request handler panicked");
+    error_response(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "INTERNAL",
+        "internal error",
+        MediaType::Json,
+    )
 }
 
 /// Middleware on `/graphql`: a place among the requests in flight, or a quick 503 with

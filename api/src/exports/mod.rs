@@ -326,9 +326,10 @@ async fn stream(
         Some(Err(StreamError::Moved)) => return Err(ApiError::Unavailable),
         Some(Err(StreamError::Failed)) | None => return Err(ApiError::Internal),
     };
-    let rest = futures_util::stream::unfold(rx, |mut rx| async move {
-        rx.recv().await.map(|chunk| (chunk, rx))
-    });
+    // A channel's receiver answers `None` again whenever it is polled after its end. An
+    // `unfold` panics instead, and a body read through the compression layer is polled once
+    // more after its end: every compressed download died with that panic (#24).
+    let rest = futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx));
     let chunks = futures_util::StreamExt::chain(
         futures_util::stream::once(async move { Ok::<Bytes, StreamError>(first) }),
         rest,
