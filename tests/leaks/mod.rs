@@ -8,6 +8,7 @@
 //! a probe found.
 
 mod focused;
+mod trail;
 mod walk;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};

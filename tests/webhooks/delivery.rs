@@ -10,7 +10,7 @@ async fn a_publish_reaches_the_receiver_signed_and_the_log_shows_it() {
     let (endpoint, secret) = register(
         &app,
         &format!("http://{addr}/hook"),
-        &["RECORD_PUBLISHED", "RECORD_SUBMITTED"],
+        &["RECORD_PUBLISHED", "RECORD_ARCHIVED"],
     )
     .await;
     assert!(secret.starts_with("whsec_"), "{secret}");
@@ -19,7 +19,8 @@ async fn a_publish_reaches_the_receiver_signed_and_the_log_shows_it() {
     wait_until("the publication is delivered", || !inbox.hits().is_empty()).await;
     worker.stop().await;
 
-    // One delivery: the publication. The submission is not public, so it is never sent.
+    // One delivery: the publication (the submission before it is not public: no endpoint may
+    // even ask for it).
     let hits = inbox.hits();
     assert_eq!(hits.len(), 1, "{hits:?}");
     let hit = &hits[0];
@@ -61,7 +62,7 @@ async fn a_publish_reaches_the_receiver_signed_and_the_log_shows_it() {
     assert!(!listed.to_string().contains(&secret));
     assert_eq!(
         listed["webhookEndpoints"]["nodes"][0]["eventTypes"],
-        json!(["RECORD_PUBLISHED", "RECORD_SUBMITTED"])
+        json!(["RECORD_ARCHIVED", "RECORD_PUBLISHED"])
     );
 }
 

@@ -153,6 +153,19 @@ async fn bad_input_is_refused_clearly_and_changes_nothing() {
             "input.eventTypes",
             "at least one",
         ),
+        (
+            json!({ "url": "https://93.184.216.34/", "eventTypes": ["RECORD_PUBLISHED", "RECORD_SUBMITTED", "RECORD_RETURNED"] }),
+            "input.eventTypes",
+            "RECORD_SUBMITTED and RECORD_RETURNED never reach webhooks (they are steps of a \
+             review, not public); choose among RECORD_PUBLISHED, RECORD_ARCHIVED, \
+             ANNUAL_REPORT_PUBLISHED, REPORTING_YEAR_OPENED, REPORTING_YEAR_CLOSED, \
+             PLAN_CONTENT_CHANGED",
+        ),
+        (
+            json!({ "url": "https://93.184.216.34/", "eventTypes": ["RECORD_RETURNED"] }),
+            "input.eventTypes",
+            "RECORD_RETURNED never reach webhooks",
+        ),
     ] {
         let reply = gql(&app, Some(&admin_auth), CREATE, json!({ "input": input })).await;
         assert_eq!(reply.error_code(), Some("BAD_USER_INPUT"), "{}", reply.body);
@@ -230,6 +243,18 @@ async fn bad_input_is_refused_clearly_and_changes_nothing() {
     let reply = gql(
         &app,
         Some(&admin_auth),
+        "mutation($id: ID!) { updateWebhookEndpoint(id: $id, input: { eventTypes: [RECORD_SUBMITTED] }) { id } }",
+        json!({ "id": id }),
+    )
+    .await;
+    assert_eq!(reply.error_code(), Some("BAD_USER_INPUT"), "{}", reply.body);
+    assert_eq!(
+        reply.body["errors"][0]["extensions"]["field"],
+        "input.eventTypes"
+    );
+    let reply = gql(
+        &app,
+        Some(&admin_auth),
         "mutation($id: ID!) { rotateWebhookSecret(id: $id, graceSeconds: -1) { secret } }",
         json!({ "id": id }),
     )
@@ -246,6 +271,10 @@ async fn bad_input_is_refused_clearly_and_changes_nothing() {
     )
     .await;
     assert_eq!(read["webhookEndpoint"]["url"], "https://93.184.216.34/amb");
+    assert_eq!(
+        read["webhookEndpoint"]["eventTypes"],
+        json!(["RECORD_PUBLISHED"])
+    );
     assert_eq!(
         read["webhookEndpoint"]["previousSecretExpiresAt"],
         Value::Null

@@ -67,6 +67,15 @@ impl ChangeType {
         ChangeType::PlanContentChanged,
     ];
 
+    /// Whether events of this type can be public, and so reach webhooks. Submissions and
+    /// returns are steps of a review, which only the reporter and the reviewers see.
+    pub fn is_deliverable(self) -> bool {
+        !matches!(
+            self,
+            ChangeType::RecordSubmitted | ChangeType::RecordReturned
+        )
+    }
+
     /// The stored (and wire) name.
     pub fn as_str(self) -> &'static str {
         match self {

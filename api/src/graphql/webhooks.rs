@@ -198,8 +198,8 @@ pub struct CreateWebhookEndpointInput {
     /// Where to POST changes: an `https` URL whose host resolves to public addresses; the
     /// final URL (redirects are not followed).
     pub url: String,
-    /// The change types to deliver (at least one). Only public changes are delivered: types
-    /// about unpublished records (`RECORD_SUBMITTED`, `RECORD_RETURNED`) never fire.
+    /// The change types to deliver (at least one). Only public changes are delivered, so the
+    /// types about unpublished records (`RECORD_SUBMITTED`, `RECORD_RETURNED`) are refused.
     pub event_types: Vec<ChangeType>,
     /// What the endpoint is for (at most 500 characters).
     #[graphql(default)]
@@ -211,7 +211,7 @@ pub struct CreateWebhookEndpointInput {
 pub struct UpdateWebhookEndpointInput {
     /// A new URL (same rules as at creation).
     pub url: Option<String>,
-    /// A new list of change types (at least one).
+    /// A new list of change types (at least one; the same types as at creation).
     pub event_types: Option<Vec<ChangeType>>,
     /// A new description.
     pub description: Option<String>,

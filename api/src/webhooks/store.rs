@@ -63,6 +63,29 @@ async fn check(settings: &Settings, input: EndpointInput) -> Result<Checked, Api
             problem("eventTypes", "name at least one change type".into());
             None
         }
+        Some(t) if t.iter().any(|c| !c.is_deliverable()) => {
+            let mut refused: Vec<&str> = t
+                .iter()
+                .filter(|c| !c.is_deliverable())
+                .map(|c| c.as_str())
+                .collect();
+            refused.dedup();
+            let deliverable: Vec<&str> = ChangeType::ALL
+                .into_iter()
+                .filter(|c| c.is_deliverable())
+                .map(ChangeType::as_str)
+                .collect();
+            problem(
+                "eventTypes",
+                format!(
+                    "{} never reach webhooks (they are steps of a review, not public); \
+                     choose among {}",
+                    refused.join(" and "),
+                    deliverable.join(", ")
+                ),
+            );
+            None
+        }
         Some(t) => {
             let mut names: Vec<&str> = t.iter().map(|c| c.as_str()).collect();
             names.sort_unstable();

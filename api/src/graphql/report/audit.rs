@@ -8,6 +8,7 @@ use entity::audit_entry;
 use super::super::node::GlobalId;
 use super::super::scalars::{DateTime, JsonValue};
 use super::super::type_name_of_kind;
+use crate::monitoring::RecordKind;
 
 /// An entry of the audit trail, with what its reader may see of it.
 pub struct AuditEntry {
@@ -32,28 +33,48 @@ impl AuditEntry {
         ))
     }
 
-    /// A stored snapshot as the reader sees it: database keys (the record's own, and a
-    /// measurement's indicator's) replaced by global IDs, so that no snapshot shows the one
-    /// sequence every record kind shares.
+    /// A stored snapshot as the reader sees it: database keys (the record's own, a
+    /// measurement's indicator's, and its link to that indicator) replaced by global IDs, so
+    /// that no snapshot shows the one sequence every record kind shares. Links to the plan's
+    /// content keep their public codes (`LE1.1`, `08101`).
     fn snapshot(&self, stored: &Option<serde_json::Value>) -> Option<JsonValue> {
         let mut value = stored.clone()?;
+        let global = |id: Option<i64>| {
+            let gid = id
+                .and_then(|id| i32::try_from(id).ok())
+                .and_then(|id| self.global_id(id));
+            serde_json::json!(gid.map(|g| g.0))
+        };
         if let Some(obj) = value.as_object_mut() {
             if let Some(id) = obj.get("id").and_then(serde_json::Value::as_i64) {
-                let gid = i32::try_from(id).ok().and_then(|id| self.global_id(id));
-                obj.insert("id".to_owned(), serde_json::json!(gid.map(|g| g.0)));
+                obj.insert("id".to_owned(), global(Some(id)));
             }
             if let Some(payload) = obj.get_mut("payload").and_then(|p| p.as_object_mut())
                 && let Some(id) = payload.get("indicator_id").and_then(|v| v.as_i64())
             {
-                let gid = i32::try_from(id).ok().and_then(|id| self.global_id(id));
-                payload.insert(
-                    "indicator_id".to_owned(),
-                    serde_json::json!(gid.map(|g| g.0)),
-                );
+                payload.insert("indicator_id".to_owned(), global(Some(id)));
+            }
+            for link in obj
+                .get_mut("links")
+                .and_then(|l| l.as_array_mut())
+                .into_iter()
+                .flatten()
+            {
+                if let Some(key) = record_link_key(link) {
+                    link[1] = global(Some(i64::from(key)));
+                }
             }
         }
         Some(JsonValue(value))
     }
+}
+
+/// The surrogate key in a snapshot's link `[type, code]` when it names a monitoring record
+/// (a measurement's `INDICATOR`) rather than the plan's content.
+fn record_link_key(link: &serde_json::Value) -> Option<i32> {
+    (link[0].as_str()? == RecordKind::Indicator.as_str())
+        .then(|| link[1].as_str()?.parse().ok())
+        .flatten()
 }
 
 /// The surrogate keys of monitoring records an audit entry mentions.
@@ -65,6 +86,8 @@ pub(super) fn mentioned_records(entry: &audit_entry::Model) -> Vec<i32> {
     for snapshot in [&entry.before, &entry.after].into_iter().flatten() {
         let indicator = snapshot["payload"]["indicator_id"].as_i64();
         ids.extend(indicator.and_then(|id| i32::try_from(id).ok()));
+        let links = snapshot["links"].as_array().into_iter().flatten();
+        ids.extend(links.filter_map(record_link_key));
     }
     ids
 }

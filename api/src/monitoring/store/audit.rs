@@ -127,6 +127,18 @@ pub async fn audit_page(
     }
     if let Some(sub) = &q.actor_sub {
         cond = cond.add(audit_entry::Column::ActorSub.eq(sub.as_str()));
+        // A filter matches only what its reader may see: a scoped reader sees the subjects of
+        // its own unit's or municipality's writers only (`policy::sees_audit_actor`), so a
+        // count of entries by anyone else's subject would confirm that subject.
+        match scope {
+            AuditScope::All => {}
+            AuditScope::Units(units) => {
+                cond = cond.add(audit_entry::Column::ActorUnit.is_in(units.iter().cloned()));
+            }
+            AuditScope::Municipality(ine) => {
+                cond = cond.add(audit_entry::Column::ActorMunicipality.eq(ine.as_str()));
+            }
+        }
     }
     let select = audit_entry::Entity::find().filter(cond);
     let total = select.clone().count(db).await?;
