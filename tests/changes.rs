@@ -114,27 +114,37 @@ async fn a_publish_reaches_the_feed_and_each_caller_sees_only_what_it_may() {
         ["PLAN_CONTENT_CHANGED", "RECORD_PUBLISHED"]
     );
 
-    // The published change describes itself, and its node is the record.
+    // The published change describes itself, and its node is the record. Its review history
+    // (the version, the state it left) is for the reporter and the reviewers, as on the record.
+    let sri_token = bearer("area", Some("AMB-SRI"), None);
+    for (auth, previous, version) in [
+        (None, Value::Null, Value::Null),
+        (Some(sri_token.as_str()), json!("SUBMITTED"), json!(v + 1)),
+    ] {
+        let data = ok(&app, auth, FEED, json!({ "types": ["RECORD_PUBLISHED"] })).await;
+        let node = &data["changes"]["edges"][0]["node"];
+        assert_eq!(
+            (
+                &node["recordType"],
+                &node["state"],
+                &node["previousState"],
+                &node["version"],
+                &node["year"],
+                &node["plan"]
+            ),
+            (
+                &json!("ProgressUpdate"),
+                &json!("PUBLISHED"),
+                &previous,
+                &version,
+                &json!(2024),
+                &json!("AMB-PI-2021-2025")
+            ),
+            "{auth:?}"
+        );
+    }
     let data = ok(&app, None, FEED, json!({ "types": ["RECORD_PUBLISHED"] })).await;
     let node = &data["changes"]["edges"][0]["node"];
-    assert_eq!(
-        (
-            &node["recordType"],
-            &node["state"],
-            &node["previousState"],
-            &node["version"],
-            &node["year"],
-            &node["plan"]
-        ),
-        (
-            &json!("ProgressUpdate"),
-            &json!("PUBLISHED"),
-            &json!("SUBMITTED"),
-            &json!(v + 1),
-            &json!(2024),
-            &json!("AMB-PI-2021-2025")
-        )
-    );
     let refetched = ok(
         &app,
         None,

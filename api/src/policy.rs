@@ -118,12 +118,17 @@ pub struct Target {
 impl Target {
     /// A stored monitoring record as the policy sees it: who reported it.
     pub fn of_record(record: &entity::monitoring_record::Model) -> Target {
+        Target::of_owner(
+            record.owner_unit.as_deref(),
+            record.owner_municipality.as_deref(),
+        )
+    }
+
+    /// A record reported by `unit` or `municipality` (an event about it knows no more).
+    pub fn of_owner(unit: Option<&str>, municipality: Option<&str>) -> Target {
         Target {
-            reported_by: record
-                .owner_unit
-                .clone()
-                .or_else(|| record.owner_municipality.clone()),
-            municipality: record.owner_municipality.clone(),
+            reported_by: unit.or(municipality).map(str::to_owned),
+            municipality: municipality.map(str::to_owned),
             ..Target::default()
         }
     }

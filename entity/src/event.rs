@@ -27,6 +27,11 @@ pub struct Model {
     pub owner_municipality: Option<String>,
     /// A small description of the change (kind, state, version, year).
     pub payload: Json,
+    /// Public events up to and including this one.
+    pub public_seq: i32,
+    /// Restricted events only: the restricted events of the same owner (unit, municipality or
+    /// none) up to and including this one.
+    pub owner_seq: Option<i32>,
 }
 
 /// No relations are declared.

@@ -355,7 +355,8 @@ async fn a_deployed_database_upgrades_to_random_ids_and_drops_published_comments
          CREATE TABLE event (id integer PRIMARY KEY AUTOINCREMENT, plan_id integer NULL, \
          event_type varchar NOT NULL, node_id varchar NULL, occurred_at timestamp_with_timezone_text NOT NULL, \
          public boolean NOT NULL, owner_unit varchar NULL, owner_municipality varchar NULL, \
-         payload json_text NOT NULL); \
+         payload json_text NOT NULL, public_seq integer NOT NULL DEFAULT 0, \
+         owner_seq integer NULL); \
          CREATE TABLE webhook_endpoint (id integer PRIMARY KEY AUTOINCREMENT, \
          event_types json_text NOT NULL, enabled boolean NOT NULL)",
     )

@@ -7,6 +7,7 @@
 //! that no marker reaches a caller who may not see it. The focused tests below it pin each leak
 //! a probe found.
 
+mod feed;
 mod focused;
 mod trail;
 mod walk;

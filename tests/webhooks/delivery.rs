@@ -33,7 +33,31 @@ async fn a_publish_reaches_the_receiver_signed_and_the_log_shows_it() {
     assert_eq!(body["data"]["nodeId"], json!(record));
     assert_eq!(body["data"]["state"], "PUBLISHED");
     assert_eq!(body["data"]["recordType"], "ProgressUpdate");
-    assert!(body["data"]["cursor"].is_string() && body["timestamp"].is_string());
+    assert!(body["timestamp"].is_string());
+    // Public facts only: the anonymous feed's number and cursor for the change (the hidden
+    // submission before it is not counted), and no review history.
+    let public = anonymous_change(&app, &record).await;
+    assert_eq!(body["data"]["sequence"], public["sequence"]);
+    assert_eq!(body["data"]["sequence"], 2, "the plan's load, then this");
+    assert_eq!(body["data"]["cursor"], public["cursor"]);
+    let keys: Vec<&str> = body["data"]
+        .as_object()
+        .expect("data")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "cursor",
+            "nodeId",
+            "plan",
+            "recordType",
+            "sequence",
+            "state",
+            "year"
+        ]
+    );
     // A tampered body or another secret does not verify.
     let tampered = Hit {
         body: hit.body.replace("PUBLISHED", "ARCHIVED"),
@@ -318,4 +342,18 @@ async fn two_instances_never_deliver_the_same_attempt_twice() {
         .collect();
     assert_eq!(nodes, records, "in event order");
     assert!(hits.iter().all(|h| verifies(&secret, h)));
+}
+
+/// The change an anonymous caller's feed shows for `node`.
+async fn anonymous_change(app: &TestApp, node: &str) -> Value {
+    let data = app
+        .data("{ changes(first: 100) { nodes { sequence cursor nodeId } } }")
+        .await;
+    data["changes"]["nodes"]
+        .as_array()
+        .expect("nodes")
+        .iter()
+        .find(|c| c["nodeId"] == node)
+        .cloned()
+        .expect("the change in the anonymous feed")
 }

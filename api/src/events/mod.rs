@@ -210,6 +210,11 @@ pub async fn append(txn: &DatabaseTransaction, event: NewEvent) -> Result<event:
     if let (Value::Object(map), Some(plan)) = (&mut payload, plan_code) {
         map.insert("plan".to_owned(), Value::String(plan));
     }
+    let owner = feed::Owner::of(
+        event.owner_unit.as_deref(),
+        event.owner_municipality.as_deref(),
+    );
+    let (public_seq, owner_seq) = feed::next_numbers(txn, event.public, &owner).await?;
     let model = event::ActiveModel {
         id: NotSet,
         plan_id: Set(event.plan_id),
@@ -220,6 +225,8 @@ pub async fn append(txn: &DatabaseTransaction, event: NewEvent) -> Result<event:
         owner_unit: Set(event.owner_unit),
         owner_municipality: Set(event.owner_municipality),
         payload: Set(payload),
+        public_seq: Set(public_seq),
+        owner_seq: Set(owner_seq),
     }
     .insert(txn)
     .await?;

@@ -18,67 +18,111 @@ use crate::events::hub::Hub;
 use crate::events::{ChangeType, feed};
 use crate::monitoring::Visibility;
 use crate::pagination::{PageInfo, page_size};
-use crate::policy;
+use crate::policy::{self, Operation};
 
 /// One change: something another system may want to act on.
-pub struct Change(pub(crate) Arc<event::Model>);
+pub struct Change {
+    event: Arc<event::Model>,
+    /// Its position among the changes the viewer may see.
+    sequence: i32,
+}
 
-/// One change: something another system may want to act on.
+impl Change {
+    /// `event`, numbered as the viewer sees the log.
+    pub(crate) fn numbered(n: feed::Numbered) -> Self {
+        Change {
+            sequence: n.sequence,
+            event: Arc::new(n.event),
+        }
+    }
+
+    /// `event`, for a viewer who sees the whole log (coordinators): numbered by its id.
+    pub(crate) fn in_whole_log(event: event::Model) -> Self {
+        Change {
+            sequence: event.id,
+            event: Arc::new(event),
+        }
+    }
+
+    /// Whether the viewer may see the record's review history (its version and the state it
+    /// left): the reporter and the reviewers, as on the record itself.
+    fn shows_revisions(&self, ctx: &Context<'_>) -> bool {
+        let e = &self.event;
+        let target =
+            policy::Target::of_owner(e.owner_unit.as_deref(), e.owner_municipality.as_deref());
+        policy::allows(policy::viewer(ctx), Operation::ReadRevisions, Some(&target))
+    }
+}
+
+/// One change: something another system may want to act on. It tells its reader no more than
+/// reading the record would: a record's version and earlier review state only to those who
+/// may see its revisions, and no numbering that counts changes the reader may not see.
 #[Object]
 impl Change {
-    /// Opaque, durable cursor of this change: pass it as `after` to read what followed.
+    /// Opaque, durable cursor of this change: pass it as `after` to read what followed. It is
+    /// valid for every caller who may see this change.
     async fn cursor(&self) -> String {
-        feed::cursor(self.0.id)
+        feed::cursor(&self.event)
     }
-    /// Position in the log: later changes have larger numbers (numbers may be skipped).
+    /// Position of this change among the changes you may see: each later change you may see
+    /// has the next number, and changes you may not see are not counted (callers who read the
+    /// whole log see the log's own numbering, which may skip numbers).
     async fn sequence(&self) -> i32 {
-        self.0.id
+        self.sequence
     }
     /// What happened.
     #[graphql(name = "type")]
     async fn change_type(&self) -> Result<ChangeType, ApiError> {
-        ChangeType::from_stored(&self.0.event_type).ok_or(ApiError::Internal)
+        ChangeType::from_stored(&self.event.event_type).ok_or(ApiError::Internal)
     }
     /// Global ID of what changed: a monitoring record, or the plan (for plan content, reporting
     /// years and annual reports). Refetch it with `node(id:)`.
     async fn node_id(&self) -> Option<ID> {
-        self.0.node_id.clone().map(ID)
+        self.event.node_id.clone().map(ID)
     }
     /// When it happened.
     async fn occurred_at(&self) -> DateTime {
-        DateTime(self.0.occurred_at)
+        DateTime(self.event.occurred_at)
     }
     /// Code of the plan it belongs to.
     async fn plan(&self) -> Option<&str> {
-        self.0.payload["plan"].as_str()
+        self.event.payload["plan"].as_str()
     }
     /// For record changes: the record's GraphQL type (`ProgressUpdate`, `Activity`, …).
     async fn record_type(&self) -> Option<&str> {
-        self.0.payload["recordType"].as_str()
+        self.event.payload["recordType"].as_str()
     }
     /// For record changes: the record's review state after the change.
     async fn state(&self) -> Option<ReviewState> {
-        self.0.payload["state"]
+        self.event.payload["state"]
             .as_str()
             .and_then(|s| s.parse().ok())
     }
     /// For record changes: its review state before the change (null when it was created in
-    /// its new state).
-    async fn previous_state(&self) -> Option<ReviewState> {
-        self.0.payload["previousState"]
+    /// its new state). Part of the record's review history: null for callers who may not see
+    /// its revisions (as its `version` is).
+    async fn previous_state(&self, ctx: &Context<'_>) -> Option<ReviewState> {
+        if !self.shows_revisions(ctx) {
+            return None;
+        }
+        self.event.payload["previousState"]
             .as_str()
             .and_then(|s| s.parse().ok())
     }
-    /// For record changes: the record's version after the change.
-    async fn version(&self) -> Option<i32> {
-        self.0.payload["version"]
+    /// For record changes: the record's version after the change. Null for callers who may
+    /// not see the record's revisions (as on the record itself).
+    async fn version(&self, ctx: &Context<'_>) -> Option<i32> {
+        if !self.shows_revisions(ctx) {
+            return None;
+        }
+        self.event.payload["version"]
             .as_i64()
             .and_then(|v| i32::try_from(v).ok())
     }
     /// The year concerned: a record's reporting year, the reporting year opened or closed, the
     /// annual report's year.
     async fn year(&self) -> Option<i32> {
-        self.0.payload["year"]
+        self.event.payload["year"]
             .as_i64()
             .and_then(|v| i32::try_from(v).ok())
     }
@@ -92,7 +136,7 @@ pub struct ChangeEdge(Change);
 impl ChangeEdge {
     /// Opaque, durable cursor of the change, for `after`.
     async fn cursor(&self) -> String {
-        feed::cursor(self.0.0.id)
+        feed::cursor(&self.0.event)
     }
     /// The change.
     async fn node(&self) -> &Change {
@@ -166,22 +210,23 @@ impl ChangesQuery {
         >,
     ) -> Result<ChangeConnection, ApiError> {
         let limit = page_size(super::page_cap(ctx), first)?;
+        let types = check_types(types)?;
+        let db = db(ctx)?;
+        let vis = policy::visibility(policy::viewer(ctx));
         let after_id = match &after {
-            Some(c) => feed::decode_cursor(c, "after")?,
+            Some(c) => feed::resolve_cursor(db, &vis, c, "after").await?,
             None => 0,
         };
-        let types = check_types(types)?;
-        let vis = policy::visibility(policy::viewer(ctx));
-        let (rows, more) = feed::page(db(ctx)?, &vis, after_id, limit, types.as_deref()).await?;
+        let (rows, more) = feed::numbered_page(db, &vis, after_id, limit, types.as_deref()).await?;
         let edges: Vec<ChangeEdge> = rows
             .into_iter()
-            .map(|e| ChangeEdge(Change(Arc::new(e))))
+            .map(|n| ChangeEdge(Change::numbered(n)))
             .collect();
         let page_info = PageInfo {
             has_next_page: more,
             has_previous_page: after_id > 0,
-            start_cursor: edges.first().map(|e| feed::cursor(e.0.0.id)),
-            end_cursor: edges.last().map(|e| feed::cursor(e.0.0.id)),
+            start_cursor: edges.first().map(|e| feed::cursor(&e.0.event)),
+            end_cursor: edges.last().map(|e| feed::cursor(&e.0.event)),
         };
         Ok(ChangeConnection { edges, page_info })
     }
@@ -230,10 +275,13 @@ struct Live {
     vis: Visibility,
     types: Option<Vec<ChangeType>>,
     expires_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The last sequence delivered or passed over.
+    /// The last position delivered or passed over.
     last: i32,
+    /// The subscriber's numbering of the log up to `last`, when known (it is read again after
+    /// a catch-up from the database).
+    numbering: Option<feed::Numbering>,
     /// Read from the database, not yet delivered.
-    backlog: VecDeque<event::Model>,
+    backlog: VecDeque<feed::Numbered>,
     /// The database may hold events after `last` that the broadcast will not bring (a replay
     /// from a cursor, or a subscriber that fell behind).
     catching_up: bool,
@@ -249,12 +297,12 @@ impl Live {
                 // The token ran out: the subscription ends; the client reconnects with a new one.
                 return None;
             }
-            if let Some(e) = self.backlog.pop_front() {
-                self.last = e.id;
-                return Some(Change(Arc::new(e)));
+            if let Some(n) = self.backlog.pop_front() {
+                self.last = n.event.id;
+                return Some(Change::numbered(n));
             }
             if self.catching_up {
-                let (rows, more) = feed::page(
+                let (rows, more) = feed::numbered_page(
                     &self.db,
                     &self.vis,
                     self.last,
@@ -264,17 +312,31 @@ impl Live {
                 .await
                 .ok()?;
                 self.catching_up = more;
+                // The page passed over events the subscriber does not get: number afresh from
+                // where the backlog ends.
+                self.numbering = None;
                 self.backlog.extend(rows);
                 continue;
             }
+            let numbering = match &mut self.numbering {
+                Some(n) => n,
+                None => self.numbering.insert(
+                    feed::Numbering::at(&self.db, &self.vis, self.last)
+                        .await
+                        .ok()?,
+                ),
+            };
             match self.rx.recv().await {
                 Ok(e) => {
                     if e.id <= self.last {
                         continue;
                     }
                     self.last = e.id;
-                    if feed::sees(&self.vis, &e) && feed::of_types(self.types.as_deref(), &e) {
-                        return Some(Change(e));
+                    let sequence = numbering.pass(&e);
+                    if let Some(sequence) = sequence
+                        && feed::of_types(self.types.as_deref(), &e)
+                    {
+                        return Some(Change { event: e, sequence });
                     }
                 }
                 Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
@@ -325,8 +387,13 @@ impl ChangesSubscription {
             None => None,
         };
         let viewer = policy::viewer(ctx).clone();
+        let vis = policy::visibility(&viewer);
         let after = match &after {
-            Some(c) => Some(feed::decode_cursor(c, "after").map_err(|e| e.extend())?),
+            Some(c) => Some(
+                feed::resolve_cursor(&db, &vis, c, "after")
+                    .await
+                    .map_err(|e| e.extend())?,
+            ),
             None => None,
         };
         // Read the log's end before listening: whatever commits in between is read from the
@@ -338,10 +405,11 @@ impl ChangesSubscription {
         let live = Live {
             rx: hub.subscribe(),
             db,
-            vis: policy::visibility(&viewer),
+            vis,
             types,
             expires_at: viewer.expires_at,
             last: start,
+            numbering: None,
             backlog: VecDeque::new(),
             catching_up: true,
             _slot: slot,

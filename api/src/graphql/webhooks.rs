@@ -101,9 +101,10 @@ impl WebhookDelivery {
     async fn id(&self) -> ID {
         ID(self.0.delivery.message_id.clone())
     }
-    /// The change delivered.
+    /// The change delivered, as the feed shows it to coordinators: its `sequence` is the
+    /// log's own, while the body sent carries the public feed's number and cursor.
     async fn change(&self) -> Option<Change> {
-        self.0.event.clone().map(|e| Change(Arc::new(e)))
+        self.0.event.clone().map(Change::in_whole_log)
     }
     /// Where it stands.
     async fn status(&self) -> Result<DeliveryStatus, ApiError> {

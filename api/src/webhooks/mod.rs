@@ -214,18 +214,18 @@ pub async fn enqueue(txn: &DatabaseTransaction, event: &event::Model) -> Result<
 }
 
 /// The JSON body delivered for `event`: `{type, timestamp, data}` as the Standard Webhooks
-/// specification suggests; `data` holds what the change feed's `Change` says.
+/// specification suggests. `data` holds what the change feed's `Change` tells an anonymous
+/// caller, and nothing more: webhooks carry public facts to systems outside the service, so
+/// `sequence` and `cursor` are the public feed's (usable with `changes(after:)` without a
+/// token), and a record's version and earlier review state are left out.
 pub fn body(event: &event::Model) -> Vec<u8> {
     let mut data = serde_json::Map::new();
-    data.insert("sequence".into(), event.id.into());
-    data.insert(
-        "cursor".into(),
-        crate::events::feed::cursor(event.id).into(),
-    );
+    data.insert("sequence".into(), event.public_seq.into());
+    data.insert("cursor".into(), crate::events::feed::cursor(event).into());
     data.insert("nodeId".into(), event.node_id.clone().into());
-    if let serde_json::Value::Object(payload) = &event.payload {
-        for (k, v) in payload {
-            data.entry(k.clone()).or_insert_with(|| v.clone());
+    for key in PUBLIC_FIELDS {
+        if let Some(v) = event.payload.get(key) {
+            data.insert((*key).into(), v.clone());
         }
     }
     let body = serde_json::json!({
@@ -235,3 +235,7 @@ pub fn body(event: &event::Model) -> Vec<u8> {
     });
     body.to_string().into_bytes()
 }
+
+/// The fields of an event's payload that anyone may know: those the change feed shows every
+/// caller. (`previousState` and `version` belong to the record's review history.)
+const PUBLIC_FIELDS: &[&str] = &["plan", "recordType", "state", "year"];
