@@ -150,6 +150,7 @@ async fn sigterm_lets_requests_in_flight_finish_refuses_new_ones_and_exits_withi
         .await
         .expect("the process exits");
     let took = signalled.elapsed();
+    eprintln!("exited {took:?} after SIGTERM ({drain:?} drain, one client stuck)");
     assert!(status.success(), "{status}");
     // The stuck client kept the drain to its end, and no longer.
     assert!(

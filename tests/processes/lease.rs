@@ -113,6 +113,11 @@ async fn a_delivery_claimed_by_a_killed_worker_goes_out_when_its_lease_runs_out(
         "the same message, so the receiver can drop a duplicate"
     );
     let after = second_at.duration_since(first_at);
+    eprintln!(
+        "sent again {after:?} after the killed attempt (lease {:?}; restarted after {:?})",
+        Duration::from_secs(TIMEOUT_SECS + MARGIN_SECS),
+        restarted_at.duration_since(first_at)
+    );
     // The claim was made just before the first request arrived: the lease ends `lease` after.
     assert!(
         after >= lease - Duration::from_millis(500),
