@@ -14,6 +14,7 @@
 mod crash;
 mod drain;
 mod lease;
+mod replica_webhooks;
 mod replicas;
 
 use std::path::PathBuf;
