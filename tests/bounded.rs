@@ -340,6 +340,7 @@ fn limits(max_connections: usize, header_secs: u64) -> plan_api::server::Connect
         max_connections,
         header_read_timeout: Duration::from_secs(header_secs),
         max_header_bytes: 16 * 1024,
+        drain: Duration::from_secs(30),
     }
 }
 

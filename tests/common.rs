@@ -81,13 +81,15 @@ pub struct TestApp {
 /// SQLite by default: a file in a temporary folder. With `PLAN_API_TEST_DATABASE_URL` set to a
 /// PostgreSQL server's URL (e.g. `postgres://postgres@127.0.0.1:5432/postgres`), a database of
 /// its own on that server, dropped when the test ends.
-enum TestDatabase {
+pub enum TestDatabase {
     Sqlite(#[expect(dead_code, reason = "held for its Drop")] tempfile::TempDir),
     Postgres { admin_url: String, name: String },
 }
 
 impl TestDatabase {
-    async fn create() -> (Self, String) {
+    /// A new empty database and its URL (tests that start `plan-api serve` processes give the
+    /// URL to them; the database lives as long as the value).
+    pub async fn create() -> (Self, String) {
         match std::env::var("PLAN_API_TEST_DATABASE_URL") {
             Ok(admin_url) if admin_url.starts_with("postgres") => {
                 use sea_orm::ConnectionTrait;

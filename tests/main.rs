@@ -24,6 +24,7 @@ mod leaks;
 mod linked;
 mod monitoring;
 mod permissions;
+mod processes;
 mod schema;
 mod search;
 mod seed;

@@ -117,11 +117,17 @@ pub struct Config {
     /// request is parsed and run through the full schema).
     pub document_cache_bytes: u64,
     /// Milliseconds between two reads of the content generation (the fallback when a change
-    /// committed elsewhere is not notified); at most 1000.
+    /// committed elsewhere is not notified); at most 600000 (ten minutes).
     pub generation_check_ms: u64,
     /// How often, in milliseconds, each replica reads the event log for changes it was not
     /// told of (the fallback behind in-process wake-ups and PostgreSQL `NOTIFY`).
     pub events_poll_ms: u64,
+    /// Whether, on PostgreSQL, this process sends `NOTIFY` with its commits and `LISTEN`s for
+    /// other replicas' (content generation and events). `false` leaves replicas to learn of each
+    /// other's changes from their periodic reads alone (`generation_check_ms`, `events_poll_ms`,
+    /// `webhook_poll_ms`), for connection poolers that cannot hold a `LISTEN`, and for the tests
+    /// that show what `NOTIFY` alone delivers.
+    pub pg_notify: bool,
     /// Most WebSocket (subscription) connections open at once from one client address.
     pub ws_max_connections_per_client: usize,
     /// Most subscriptions running at once on one WebSocket connection.
@@ -154,6 +160,12 @@ pub struct Config {
     pub webhook_secret_grace_secs: u64,
     /// Deliveries attempted at once per replica (at most one per endpoint).
     pub webhook_concurrency: usize,
+    /// Seconds a worker's claim on a delivery outlives the attempt's timeout: after that, a
+    /// delivery whose worker died (killed, its machine lost) is taken up by another worker.
+    pub webhook_lease_margin_secs: u64,
+    /// Seconds in-flight requests (and webhook attempts) get to finish after SIGTERM; then what
+    /// is still open is closed and the process exits.
+    pub shutdown_drain_secs: u64,
 }
 
 impl Default for Config {
@@ -204,6 +216,7 @@ impl Default for Config {
             document_cache_bytes: 8 * 1024 * 1024,
             generation_check_ms: 500,
             events_poll_ms: 1000,
+            pg_notify: true,
             ws_max_connections_per_client: 8,
             ws_max_subscriptions_per_connection: 10,
             ws_keepalive_secs: 15,
@@ -218,6 +231,8 @@ impl Default for Config {
             webhook_poll_ms: 5_000,
             webhook_secret_grace_secs: 24 * 60 * 60,
             webhook_concurrency: 8,
+            webhook_lease_margin_secs: 30,
+            shutdown_drain_secs: 30,
         }
     }
 }
@@ -312,8 +327,8 @@ impl Config {
             }
         }
         ensure!(
-            (1..=1000).contains(&self.generation_check_ms),
-            "PLAN_API_GENERATION_CHECK_MS must be between 1 and 1000"
+            (1..=600_000).contains(&self.generation_check_ms),
+            "PLAN_API_GENERATION_CHECK_MS must be between 1 and 600000 (ten minutes)"
         );
         ensure!(
             self.events_poll_ms > 0 && self.ws_keepalive_secs > 0,
@@ -330,6 +345,14 @@ impl Config {
                 && self.webhook_poll_ms > 0
                 && self.webhook_concurrency > 0,
             "PLAN_API_WEBHOOK_BACKOFF_BASE_MS, PLAN_API_WEBHOOK_BACKOFF_MAX_SECS, PLAN_API_WEBHOOK_TIMEOUT_SECS, PLAN_API_WEBHOOK_POLL_MS and PLAN_API_WEBHOOK_CONCURRENCY must be at least 1"
+        );
+        ensure!(
+            self.webhook_lease_margin_secs > 0,
+            "PLAN_API_WEBHOOK_LEASE_MARGIN_SECS must be at least 1"
+        );
+        ensure!(
+            self.shutdown_drain_secs > 0,
+            "PLAN_API_SHUTDOWN_DRAIN_SECS must be at least 1"
         );
         if let Some(s) = &self.jwt_secret {
             ensure!(
@@ -477,5 +500,51 @@ mod tests {
             ..Config::default()
         };
         assert!(format!("{}", c.validate().unwrap_err()).contains("PLAN_API_JWT_SECRET"));
+    }
+
+    #[test]
+    fn notify_lease_drain_and_check_interval_are_read_and_bounded() {
+        let vars = |pairs: &[(&str, &str)]| {
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect::<Vec<_>>()
+        };
+        let c = Config::load_from(
+            None,
+            vars(&[
+                ("PLAN_API_PG_NOTIFY", "false"),
+                ("PLAN_API_GENERATION_CHECK_MS", "600000"),
+                ("PLAN_API_WEBHOOK_LEASE_MARGIN_SECS", "2"),
+                ("PLAN_API_SHUTDOWN_DRAIN_SECS", "5"),
+            ]),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            (
+                c.pg_notify,
+                c.generation_check_ms,
+                c.webhook_lease_margin_secs,
+                c.shutdown_drain_secs
+            ),
+            (false, 600_000, 2, 5)
+        );
+        for (name, value, says) in [
+            (
+                "PLAN_API_GENERATION_CHECK_MS",
+                "600001",
+                "between 1 and 600000",
+            ),
+            ("PLAN_API_GENERATION_CHECK_MS", "0", "between 1 and 600000"),
+            ("PLAN_API_WEBHOOK_LEASE_MARGIN_SECS", "0", "at least 1"),
+            ("PLAN_API_SHUTDOWN_DRAIN_SECS", "0", "at least 1"),
+            ("PLAN_API_PG_NOTIFY", "sometimes", "pg_notify"),
+        ] {
+            let err = match Config::load_from(None, vars(&[(name, value)])) {
+                Ok(_) => panic!("{name}={value} was accepted"),
+                Err(e) => format!("{e:#}"),
+            };
+            assert!(err.contains(says), "{name}={value}: {err}");
+        }
     }
 }

@@ -1,7 +1,7 @@
 //! Connecting to the database and migrating it.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
@@ -16,6 +16,23 @@ impl StatementCounter {
     pub fn get(&self) -> u64 {
         self.0.load(Ordering::Relaxed)
     }
+}
+
+/// Whether this process's writes send PostgreSQL `NOTIFY` (`PLAN_API_PG_NOTIFY`).
+///
+/// Process-wide rather than per connection because the notifications are sent from inside the
+/// store's transactions, which are handed a transaction and not the configuration; the CLI sets
+/// it once from the configuration before anything is written.
+static PG_NOTIFY: AtomicBool = AtomicBool::new(true);
+
+/// Turns this process's PostgreSQL `NOTIFY` on or off (on by default).
+pub fn set_pg_notify(on: bool) {
+    PG_NOTIFY.store(on, Ordering::Relaxed);
+}
+
+/// Whether this process's writes send PostgreSQL `NOTIFY`.
+pub fn pg_notify() -> bool {
+    PG_NOTIFY.load(Ordering::Relaxed)
 }
 
 /// Opens a connection pool on `url` with the default pool settings.

@@ -8,7 +8,8 @@
 //!   once committed), the cache is bypassed, so nothing read before the commit is ever stored
 //!   under the new generation and nothing stale is served after it;
 //! - on PostgreSQL from other replicas through `LISTEN`/`NOTIFY` (the notification is sent by
-//!   the bump and delivered at commit; it only wakes the tracker, which then reads the row);
+//!   the bump and delivered at commit; it only wakes the tracker, which then reads the row),
+//!   unless `PLAN_API_PG_NOTIFY=false`;
 //! - from anyone (another replica, `plan-api seed` run by hand) through a periodic read of the
 //!   row every `PLAN_API_GENERATION_CHECK_MS` (500 ms by default).
 
@@ -52,7 +53,7 @@ pub async fn bump<C: ConnectionTrait>(txn: &C) -> Result<i64, DbErr> {
         .ok_or_else(|| DbErr::RecordNotFound("content_generation".to_owned()))?;
     let generation: i64 = row.try_get("", "generation")?;
     let instance: String = row.try_get("", "instance")?;
-    if txn.get_database_backend() == DatabaseBackend::Postgres {
+    if txn.get_database_backend() == DatabaseBackend::Postgres && crate::db::pg_notify() {
         // Transactional: delivered to listeners when (and only if) the transaction commits.
         txn.execute_raw(Statement::from_sql_and_values(
             DatabaseBackend::Postgres,
@@ -250,9 +251,16 @@ impl Tracker {
 
     /// Reads the generation now, then follows it in the background for as long as the tracker
     /// lives: a periodic read every `check`, fast reads while a bump of this process is
-    /// pending, and on PostgreSQL a `LISTEN` that wakes it when another replica commits one.
-    /// The `LISTEN` uses a connection of its own on `database_url`, outside the pool.
-    pub fn start(self: &Arc<Self>, db: DatabaseConnection, database_url: &str, check: Duration) {
+    /// pending, and on PostgreSQL (when `notify`, i.e. `PLAN_API_PG_NOTIFY`) a `LISTEN` that
+    /// wakes it when another replica commits one. The `LISTEN` uses a connection of its own on
+    /// `database_url`, outside the pool.
+    pub fn start(
+        self: &Arc<Self>,
+        db: DatabaseConnection,
+        database_url: &str,
+        check: Duration,
+        notify: bool,
+    ) {
         if tokio::runtime::Handle::try_current().is_err() {
             return;
         }
@@ -272,7 +280,7 @@ impl Tracker {
                 }
             }
         });
-        if db.get_database_backend() == DatabaseBackend::Postgres {
+        if notify && db.get_database_backend() == DatabaseBackend::Postgres {
             let weak = Arc::downgrade(self);
             tokio::spawn(listen(weak, db, database_url.to_owned()));
         }
@@ -301,6 +309,7 @@ async fn listen(weak: Weak<Tracker>, db: DatabaseConnection, url: String) {
         }
         if let Some(me) = weak.upgrade() {
             me.listening.store(true, Ordering::Release);
+            crate::metrics::listening(CHANNEL, true);
         }
         loop {
             match tokio::time::timeout(Duration::from_secs(1), listener.recv()).await {
@@ -320,6 +329,7 @@ async fn listen(weak: Weak<Tracker>, db: DatabaseConnection, url: String) {
                     if let Some(me) = weak.upgrade() {
                         me.listening.store(false, Ordering::Release);
                     }
+                    crate::metrics::listening(CHANNEL, false);
                     break;
                 }
             }

@@ -85,6 +85,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     }
     let config = Config::load(cli.config.as_deref())?;
     plan_api::telemetry::init(&config);
+    // Before anything is written: every command that writes (serve, seed, demo-data) notifies
+    // other replicas only if the configuration says so.
+    db::set_pg_notify(config.pg_notify);
     match command {
         Command::Schema => Ok(()),
         Command::Migrate => {
@@ -211,11 +214,28 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         address = %listener.local_addr()?,
         "serving GraphQL at /graphql and GraphiQL at /graphiql"
     );
-    plan_api::server::serve(listener, app, limits, shutdown_signal()).await?;
+    let drain = limits.drain;
+    let signalled = std::sync::OnceLock::new();
+    let shutdown = async {
+        shutdown_signal().await;
+        let _ = signalled.set(std::time::Instant::now());
+        // The worker stops claiming at once and finishes its attempts while the connections
+        // drain: the whole stop fits in the drain time an orchestrator is told to allow.
+        if let Some(worker) = &worker {
+            worker.stop_claiming();
+        }
+    };
+    plan_api::server::serve(listener, app, limits, shutdown).await?;
     if let Some(worker) = worker {
-        // Attempts in flight finish (each within PLAN_API_WEBHOOK_TIMEOUT_SECS); what is left
-        // stays queued in the database for the next start or another replica.
-        worker.stop().await;
+        // Attempts in flight finish (each within PLAN_API_WEBHOOK_TIMEOUT_SECS) until the end
+        // of the drain; one cut short keeps its lease, and its delivery goes out again from
+        // the next start or another replica once the lease has run out.
+        let left = signalled
+            .get()
+            .map_or(Duration::ZERO, |at| drain.saturating_sub(at.elapsed()));
+        if tokio::time::timeout(left, worker.stop()).await.is_err() {
+            tracing::warn!("webhook attempts were still in flight at the end of the drain");
+        }
     }
     tracing::info!("stopped after finishing in-flight requests");
     Ok(())

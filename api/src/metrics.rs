@@ -146,6 +146,16 @@ pub fn generation(generation: i64) {
     metrics::gauge!("plan_api_content_generation").set(generation as f64);
 }
 
+/// Whether this process holds its PostgreSQL `LISTEN` on `channel` (1) or not (0): without it,
+/// changes committed by other replicas reach this one only by its periodic reads.
+pub fn listening(channel: &'static str, on: bool) {
+    metrics::gauge!("plan_api_notify_listening", "channel" => channel).set(if on {
+        1.0
+    } else {
+        0.0
+    });
+}
+
 /// A lookup in the anonymous response cache: `hit`, `miss`, or `bypass` (not cacheable: a
 /// token, a batch, or a content generation on its way).
 pub fn response_cache(outcome: &'static str) {

@@ -32,6 +32,8 @@ pub struct ConnectionLimits {
     pub header_read_timeout: Duration,
     /// Largest request head.
     pub max_header_bytes: usize,
+    /// How long open connections get to finish their requests once a stop is asked for.
+    pub drain: Duration,
 }
 
 impl ConnectionLimits {
@@ -41,16 +43,15 @@ impl ConnectionLimits {
             max_connections: config.max_connections,
             header_read_timeout: Duration::from_secs(config.header_read_timeout_secs),
             max_header_bytes: config.max_header_bytes,
+            drain: Duration::from_secs(config.shutdown_drain_secs),
         }
     }
 }
 
-/// How long in-flight requests get to finish once a stop is asked for.
-const DRAIN: Duration = Duration::from_secs(30);
-
-/// Serves `app` on `listener` until `shutdown` completes, then lets open connections finish
-/// their requests (for up to 30 s). Each request carries `ConnectInfo<SocketAddr>` of its
-/// peer.
+/// Serves `app` on `listener` until `shutdown` completes, then closes the listener (new
+/// connections are refused) and lets open connections finish their requests for up to
+/// `limits.drain` (`PLAN_API_SHUTDOWN_DRAIN_SECS`), closing idle ones at once. Each request
+/// carries `ConnectInfo<SocketAddr>` of its peer.
 pub async fn serve(
     listener: TcpListener,
     app: Router,
@@ -112,11 +113,14 @@ pub async fn serve(
         });
     }
     drop(listener);
-    if tokio::time::timeout(DRAIN, graceful.shutdown())
+    if tokio::time::timeout(limits.drain, graceful.shutdown())
         .await
         .is_err()
     {
-        tracing::warn!("some connections were still open after 30 s; closing them");
+        tracing::warn!(
+            drain_secs = limits.drain.as_secs(),
+            "some connections were still open at the end of the drain; closing them"
+        );
     }
     Ok(())
 }

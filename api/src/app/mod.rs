@@ -93,15 +93,19 @@ impl AppState {
         verifier: crate::auth::Verifier,
         config: Config,
     ) -> Self {
+        // Before the background tasks start: they report to the metrics from their first step.
+        m::install();
         let generation = Tracker::new();
         generation.start(
             db.clone(),
             &config.database_url,
             Duration::from_millis(config.generation_check_ms),
+            config.pg_notify,
         );
         let hub = crate::events::hub::Hub::start(
             db.clone(),
             Duration::from_millis(config.events_poll_ms),
+            config.pg_notify,
         );
         let snapshots = config
             .content_snapshot

@@ -3,8 +3,9 @@
 //! One task per process reads the event log after the last sequence it has seen and broadcasts
 //! what it finds. It reads only committed rows, so whatever wakes it is merely a hint:
 //! [`poke`] from [`super::append`] in this process (SQLite, or the replica that wrote), a
-//! PostgreSQL `NOTIFY` on [`super::CHANNEL`] from any replica, and, as the fallback when a
-//! notification is lost, a poll every `PLAN_API_EVENTS_POLL_MS`.
+//! PostgreSQL `NOTIFY` on [`super::CHANNEL`] from any replica (unless
+//! `PLAN_API_PG_NOTIFY=false`), and, as the fallback when a notification is lost, a poll every
+//! `PLAN_API_EVENTS_POLL_MS`.
 
 use std::sync::{Arc, LazyLock};
 use std::time::Duration;
@@ -33,13 +34,13 @@ pub struct Hub {
 }
 
 impl Hub {
-    /// Starts the hub's reader over `db` (and, on PostgreSQL, its `LISTEN` connection). The
-    /// tasks end once the hub is dropped.
-    pub fn start(db: DatabaseConnection, poll: Duration) -> Arc<Hub> {
+    /// Starts the hub's reader over `db` (and, on PostgreSQL when `notify`, i.e.
+    /// `PLAN_API_PG_NOTIFY`, its `LISTEN` connection). The tasks end once the hub is dropped.
+    pub fn start(db: DatabaseConnection, poll: Duration, notify: bool) -> Arc<Hub> {
         let (tx, _) = broadcast::channel(CAPACITY);
         let hub = Arc::new(Hub { tx });
         let wake = Arc::new(Notify::new());
-        if db.get_database_backend() == DatabaseBackend::Postgres {
+        if notify && db.get_database_backend() == DatabaseBackend::Postgres {
             tokio::spawn(listen(db.clone(), Arc::downgrade(&hub), wake.clone()));
         }
         tokio::spawn(read(db, Arc::downgrade(&hub), wake, poll));
@@ -121,11 +122,13 @@ async fn listen(db: DatabaseConnection, hub: std::sync::Weak<Hub>, wake: Arc<Not
         }
         // Ready: anything committed before now is read by the reader's next pass.
         wake.notify_one();
+        crate::metrics::listening(super::CHANNEL, true);
         while hub.strong_count() > 0 {
             match tokio::time::timeout(Duration::from_secs(5), listener.recv()).await {
                 Ok(Ok(_)) => wake.notify_one(),
                 Ok(Err(err)) => {
                     tracing::warn!(%err, "the event LISTEN connection failed; reconnecting");
+                    crate::metrics::listening(super::CHANNEL, false);
                     // The connection was lost: notifications may have been missed.
                     wake.notify_one();
                     break;

@@ -232,7 +232,7 @@ pub async fn append(txn: &DatabaseTransaction, event: NewEvent) -> Result<event:
     .await?;
     // The webhook outbox is written with the event: a rolled-back change queues nothing.
     crate::webhooks::enqueue(txn, &model).await?;
-    if backend == DatabaseBackend::Postgres {
+    if backend == DatabaseBackend::Postgres && crate::db::pg_notify() {
         // Delivered on commit only, and not at all on rollback: other replicas wake for
         // committed events alone.
         txn.execute_raw(Statement::from_sql_and_values(

@@ -110,11 +110,15 @@ impl WebhookDelivery {
     async fn status(&self) -> Result<DeliveryStatus, ApiError> {
         DeliveryStatus::from_stored(&self.0.delivery.status).ok_or(ApiError::Internal)
     }
-    /// Attempts made so far.
+    /// Attempts made so far, counting one whose outcome was never recorded (its worker died
+    /// while the receiver had the request; it was sent again after the worker's lease ran out),
+    /// which `attempts` does not list.
     async fn attempt_count(&self) -> i32 {
-        self.0.attempts.len() as i32
+        // The claims, not the recorded outcomes: an attempt cut off by a crash reached the
+        // receiver all the same, and its number is missing from `attempts`.
+        self.0.delivery.attempts
     }
-    /// Every attempt, first first.
+    /// Every attempt whose outcome was recorded, first first.
     async fn attempts(&self) -> Vec<WebhookAttempt> {
         self.0
             .attempts

@@ -57,6 +57,8 @@ pub struct Settings {
     pub secret_grace: Duration,
     /// Deliveries attempted at once.
     pub concurrency: usize,
+    /// How long a claim outlives the attempt's timeout.
+    pub lease_margin: Duration,
 }
 
 impl Settings {
@@ -73,6 +75,7 @@ impl Settings {
             poll: Duration::from_millis(c.webhook_poll_ms),
             secret_grace: Duration::from_secs(c.webhook_secret_grace_secs),
             concurrency: c.webhook_concurrency,
+            lease_margin: Duration::from_secs(c.webhook_lease_margin_secs),
         }
     }
 }

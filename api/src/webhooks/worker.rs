@@ -30,9 +30,6 @@ use tokio::sync::{broadcast, watch};
 use super::{DeliveryErrorClass, DeliveryStatus, Settings, guard, sign};
 use crate::error::ApiError;
 
-/// Extra time a lease lasts beyond the attempt's timeout.
-const LEASE_MARGIN: Duration = Duration::from_secs(30);
-
 /// A running worker; [`Worker::stop`] ends it after the attempts in flight.
 pub struct Worker {
     stop: watch::Sender<bool>,
@@ -50,6 +47,13 @@ impl Worker {
         let (stop, stopped) = watch::channel(false);
         let task = tokio::spawn(run(db, client, Arc::new(settings), events, stopped));
         Ok(Worker { stop, task })
+    }
+
+    /// Stops claiming new deliveries; the attempts in flight go on ([`Worker::stop`] waits for
+    /// them). A stopping server calls it when the stop is asked for, so that the attempts finish
+    /// while its connections drain rather than after.
+    pub fn stop_claiming(&self) {
+        let _ = self.stop.send(true);
     }
 
     /// Stops claiming, lets the attempts in flight finish (each is bounded by the timeout),
@@ -163,7 +167,7 @@ fn enabled_endpoints() -> sea_orm::sea_query::SelectStatement {
 async fn claim(db: &DatabaseConnection, settings: &Settings) -> Result<Vec<Claimed>, ApiError> {
     let now = Utc::now();
     let lease = now
-        + chrono::Duration::from_std(settings.timeout + LEASE_MARGIN)
+        + chrono::Duration::from_std(settings.timeout + settings.lease_margin)
             .unwrap_or(chrono::Duration::minutes(1));
     let mut due = webhook_delivery::Entity::find()
         .select_only()
