@@ -25,6 +25,7 @@ async fn the_catalogue_is_json_ld_and_lists_every_download() {
     let datasets = cat["dcat:dataset"].as_array().expect("datasets");
     let mut expected: BTreeSet<String> = FIXED.iter().map(|n| (*n).to_owned()).collect();
     expected.extend((2021..=2025).map(|y| format!("annual-report-{y}")));
+    expected.insert("datapackage".to_owned());
     let mut listed = BTreeSet::new();
     for d in datasets {
         assert_eq!(d["@type"], "dcat:Dataset");
@@ -48,7 +49,13 @@ async fn the_catalogue_is_json_ld_and_lists_every_download() {
             .iter()
             .filter_map(|x| x["dcat:downloadURL"]["@id"].as_str().map(str::to_owned))
             .collect();
-        for ext in ["csv", "json"] {
+        // The data package is a JSON document per language (see below), not a table.
+        let exts: &[&str] = if name == "datapackage" {
+            &["json"]
+        } else {
+            &["csv", "json"]
+        };
+        for ext in exts {
             for lang in ["es", "ca", "en", "fr"] {
                 let url =
                     format!("https://api.example.org/exports/{PLAN}/{name}.{ext}?lang={lang}");
@@ -95,7 +102,7 @@ async fn the_catalogue_is_also_turtle_and_negotiated() {
             urls += 1;
         }
     }
-    assert_eq!(urls, 15 * 8 + 5 * 4);
+    assert_eq!(urls, 15 * 8 + 5 * 4 + 4);
     assert_ne!(header(&ttl, "etag"), header(&jsonld, "etag"));
 
     for (accept, ctype) in [
@@ -129,4 +136,54 @@ async fn the_catalogue_is_also_turtle_and_negotiated() {
     let a = get(&app2, "/exports/catalog.jsonld", &[("host", "a.example")]).await;
     let b = get(&app2, "/exports/catalog.jsonld", &[("host", "b.example")]).await;
     assert_ne!(header(&a, "etag"), header(&b, "etag"));
+}
+
+#[tokio::test]
+async fn the_catalogue_links_the_data_package_of_each_plan() {
+    let app = TestApp::with(|c| c.public_url = Some("https://api.example.org".to_owned())).await;
+    let cat = get(&app, "/exports/catalog.jsonld", &[]).await.body;
+    let package = cat["dcat:dataset"]
+        .as_array()
+        .expect("datasets")
+        .iter()
+        .find(|d| d["dct:identifier"] == format!("{PLAN}/datapackage"))
+        .expect("the data package's dataset");
+    assert_eq!(
+        package["@id"],
+        format!("https://api.example.org/exports/{PLAN}/datapackage")
+    );
+    let dists = package["dcat:distribution"]
+        .as_array()
+        .expect("distributions");
+    assert_eq!(dists.len(), 4);
+    for (d, lang) in dists.iter().zip(["ca", "es", "fr", "en"]) {
+        let url = format!("https://api.example.org/exports/{PLAN}/datapackage.json?lang={lang}");
+        assert_eq!(d["dcat:downloadURL"]["@id"], url);
+        assert_eq!(
+            d["dct:conformsTo"]["@id"],
+            "https://datapackage.org/standard/data-package/"
+        );
+        assert_eq!(
+            d["dcat:mediaType"]["@id"],
+            "https://www.iana.org/assignments/media-types/application/json"
+        );
+        assert_eq!(
+            d["dct:format"]["@id"],
+            "http://publications.europa.eu/resource/authority/file-type/JSON"
+        );
+        let path = url.trim_start_matches("https://api.example.org");
+        let pkg = get(&app, path, &[]).await;
+        assert_eq!(pkg.status, StatusCode::OK, "{path}");
+        assert_eq!(
+            pkg.body["resources"].as_array().expect("resources").len(),
+            15
+        );
+        assert_eq!(header(&pkg, "content-language"), lang);
+    }
+    let ttl = get(&app, "/exports/catalog.ttl", &[]).await;
+    assert!(
+        ttl.text
+            .contains("dct:conformsTo <https://datapackage.org/standard/data-package/>"),
+        "the Turtle links it too"
+    );
 }

@@ -6,7 +6,8 @@ fail, warnings are reported), and checks what a CKAN-style harvester (ckanext-dc
 one dcat:Catalog with a title, publisher and datasets; every dataset with a title, description,
 publisher, languages, temporal coverage, themes, modification date and distributions; every
 distribution with an access URL, a format and a media type; every CSV/JSON download URL answers
-200 with its media type.
+200 with its media type; each plan's data package is a dataset whose distributions conform to the
+Frictionless Data Package specification (`frictionless validate` checks the package itself).
 
     python3 tests/exports/check_catalog.py http://127.0.0.1:8000
 
@@ -21,7 +22,7 @@ from urllib.parse import urlsplit
 from pathlib import Path
 
 from pyshacl import validate
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SH
 
@@ -80,7 +81,8 @@ check(publisher is not None and g.value(publisher, FOAF.name) is not None, "cata
 datasets = list(g.objects(cat, DCAT.dataset))
 check(len(datasets) >= 15, f"at least 15 datasets ({len(datasets)})")
 
-downloads = 0
+DATA_PACKAGE = "https://datapackage.org/standard/data-package/"
+downloads = packages = 0
 for ds in datasets:
     check((ds, RDF.type, DCAT.Dataset) in g, f"{ds} is a dcat:Dataset")
     for p in (DCTERMS.title, DCTERMS.description, DCTERMS.publisher, DCTERMS.modified,
@@ -91,7 +93,14 @@ for ds in datasets:
     temporal = g.value(ds, DCTERMS.temporal)
     check(g.value(temporal, DCAT.startDate) is not None, f"{ds} temporal start")
     dists = list(g.objects(ds, DCAT.distribution))
-    check(len(dists) >= 8, f"{ds} has CSV and JSON in four languages")
+    if str(ds).endswith("/datapackage"):
+        packages += 1
+        check(len(dists) == 4, f"{ds} has the data package in four languages")
+        for d in dists:
+            check(g.value(d, DCTERMS.conformsTo) == URIRef(DATA_PACKAGE),
+                  f"{d} conforms to the Data Package specification")
+    else:
+        check(len(dists) >= 8, f"{ds} has CSV and JSON in four languages")
     for d in dists:
         check(g.value(d, DCAT.accessURL) is not None, f"{d} access URL")
         check(g.value(d, DCTERMS.format) is not None, f"{d} format")
@@ -106,6 +115,7 @@ for ds in datasets:
                   f"{url} answers with {media} ({status} {ctype})")
             downloads += 1
 
+check(packages >= 1, "a data package per plan")
 print(f"{downloads} downloads fetched")
 print(f"{passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)

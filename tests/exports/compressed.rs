@@ -52,8 +52,12 @@ async fn every_download_decodes_to_the_same_bytes_under_identity_gzip_and_br() {
         .into_iter()
         .collect();
     // Ten datasets and the five annual reports of 2021-2025, as CSV and JSON, in four
-    // languages.
-    assert_eq!(urls.len(), 15 * 2 * 4, "every download the catalogue lists");
+    // languages; and the data package in four languages.
+    assert_eq!(
+        urls.len(),
+        15 * 2 * 4 + 4,
+        "every download the catalogue lists"
+    );
     urls.push(format!("{base}/exports/catalog.jsonld"));
     urls.push(format!("{base}/exports/catalog.ttl"));
     for lang in ["es", "ca", "en", "fr"] {

@@ -1,7 +1,9 @@
 //! The DCAT-AP catalogue of the downloads, built as JSON-LD (and written as Turtle from it): one `dcat:Dataset` per download of each
 //! plan, with a distribution per format and language (CSV and JSON in es, ca, en and fr; the
 //! annual reports also as the HTML page), publisher, languages, temporal coverage, themes and
-//! modification date, so that a CKAN-style harvester (ckanext-dcat) can import it.
+//! modification date, so that a CKAN-style harvester (ckanext-dcat) can import it. Each plan's
+//! Frictionless Data Package is one more dataset, its distributions `dct:conformsTo` the
+//! Data Package specification.
 
 use axum::http::{HeaderMap, header};
 use chrono::{DateTime, Utc};
@@ -23,7 +25,10 @@ fn eu_language(lang: Lang) -> &'static str {
 }
 
 /// The publisher: the AMB, as the plan's own copyright line names it.
-const PUBLISHER_URI: &str = "https://www.amb.cat/";
+pub const PUBLISHER_URI: &str = "https://www.amb.cat/";
+
+/// The publisher's name.
+pub const PUBLISHER_NAME: &str = "Àrea Metropolitana de Barcelona";
 
 /// The absolute URL downloads are served from: `PLAN_API_PUBLIC_URL`, else this request's
 /// `Host` over plain HTTP (fine behind no proxy; set the setting behind one).
@@ -54,7 +59,7 @@ pub async fn document(state: &AppState, base: &str) -> Result<Value, ApiError> {
     let publisher = json!({
         "@id": PUBLISHER_URI,
         "@type": "foaf:Agent",
-        "foaf:name": "Àrea Metropolitana de Barcelona",
+        "foaf:name": PUBLISHER_NAME,
     });
     let languages: Vec<Value> = Lang::ALL
         .iter()
@@ -150,6 +155,14 @@ pub async fn document(state: &AppState, base: &str) -> Result<Value, ApiError> {
                 "dcat:distribution": distributions,
             }));
         }
+        let common = Common {
+            publisher: &publisher,
+            languages: &languages,
+            themes: &themes,
+            modified: &modified,
+            rights: &rights,
+        };
+        datasets.push(package_dataset(plan, base, &common));
     }
     let catalog = json!({
         "@context": {
@@ -175,4 +188,71 @@ pub async fn document(state: &AppState, base: &str) -> Result<Value, ApiError> {
         "dcat:dataset": datasets,
     });
     Ok(catalog)
+}
+
+/// What every dataset of a plan states alike.
+struct Common<'a> {
+    publisher: &'a Value,
+    languages: &'a [Value],
+    themes: &'a Value,
+    modified: &'a Value,
+    /// `dct:license` or `dct:rights`, and its value.
+    rights: &'a (&'static str, Value),
+}
+
+/// The plan's data package as one more dataset: a distribution per language, each the
+/// package's JSON conforming to the Frictionless Data Package specification, which describes
+/// every CSV download of the plan in that language with its Table Schema.
+fn package_dataset(plan: &entity::plan::Model, base: &str, common: &Common<'_>) -> Value {
+    let id = format!("{base}/exports/{}/datapackage", plan.code);
+    let distributions: Vec<Value> = Lang::ALL
+        .iter()
+        .map(|lang| {
+            let url = format!("{id}.json?lang={}", lang.code());
+            let mut d = json!({
+                "@id": url,
+                "@type": "dcat:Distribution",
+                "dct:title": format!("datapackage.json ({})", lang.code()),
+                "dcat:accessURL": { "@id": url },
+                "dcat:downloadURL": { "@id": url },
+                "dct:format": { "@id": "http://publications.europa.eu/resource/authority/file-type/JSON" },
+                "dcat:mediaType": { "@id": "https://www.iana.org/assignments/media-types/application/json" },
+                "dct:conformsTo": { "@id": super::datapackage::SPECIFICATION },
+                "dct:language": { "@id": eu_language(*lang) },
+                "dct:modified": common.modified,
+            });
+            d[common.rights.0] = common.rights.1.clone();
+            d
+        })
+        .collect();
+    let title = |lang: Lang| {
+        json!({
+            "@value": format!("{} — datapackage", pick(&plan.short_title, lang)),
+            "@language": lang.code(),
+        })
+    };
+    json!({
+        "@id": id,
+        "@type": "dcat:Dataset",
+        "dct:identifier": format!("{}/datapackage", plan.code),
+        "dct:title": [title(Lang::Es), title(Lang::Ca), title(Lang::En), title(Lang::Fr)],
+        "dct:description": {
+            "@value": "Every CSV download of the plan described as a Frictionless Data Package: one resource per download, with its CSV dialect and a Table Schema (types, constraints, primary key) for every column.",
+            "@language": "en",
+        },
+        "dct:publisher": common.publisher,
+        "dct:language": common.languages,
+        "dcat:theme": common.themes,
+        "dcat:keyword": [
+            { "@value": plan.code, "@language": "es" },
+            { "@value": "datapackage", "@language": "en" },
+        ],
+        "dct:temporal": {
+            "@type": "dct:PeriodOfTime",
+            "dcat:startDate": date(plan.start_year, 1, 1),
+            "dcat:endDate": date(plan.end_year, 12, 31),
+        },
+        "dct:modified": common.modified,
+        "dcat:distribution": distributions,
+    })
 }

@@ -1,5 +1,6 @@
 //! Open data outside GraphQL: downloads of each plan as CSV and JSON
-//! (`/exports/{plan}/{name}.csv|json`), their DCAT-AP catalogue (`/exports/catalog.jsonld`),
+//! (`/exports/{plan}/{name}.csv|json`), described as a Frictionless Data Package
+//! (`/exports/{plan}/datapackage.json`), their DCAT-AP catalogue (`/exports/catalog.jsonld`),
 //! and the annual activity report as a printable page (`/reports/{plan}/{year}`).
 //!
 //! Everything here is public: it is built with the visibility the policy gives an anonymous
@@ -17,6 +18,7 @@
 //! names other content.
 
 pub mod catalog;
+pub mod datapackage;
 pub mod datasets;
 pub mod report;
 mod report_html;
@@ -57,6 +59,7 @@ pub fn routes() -> Router<AppState> {
         .route("/exports/catalog", get(catalog_negotiated))
         .route("/exports/catalog.jsonld", get(catalog_jsonld))
         .route("/exports/catalog.ttl", get(catalog_turtle))
+        .route("/exports/{plan}/datapackage.json", get(datapackage::serve))
         .route("/exports/{plan}/{file}", get(download))
         .route("/reports/{plan}/{year}", get(report_page))
 }

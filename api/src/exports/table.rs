@@ -64,6 +64,106 @@ impl Serialize for Cell {
     }
 }
 
+/// What a column holds: the type of its cells and, through [`super::datapackage`], its field
+/// in the download's Table Schema. One definition serves the header row, the cells and the
+/// schema, so that the schema cannot say other than what the CSV holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// A stable code or identifier, kept as text (INE codes keep their leading zero).
+    Code,
+    /// Text in the download's language.
+    Text,
+    /// One of a closed set of stored values (`IN_PROGRESS`).
+    OneOf(&'static [&'static str]),
+    /// A whole number.
+    Integer,
+    /// A whole percentage, 0 to 100.
+    Percent,
+    /// A calendar year.
+    Year,
+    /// An exact decimal, `.` before the fraction, no grouping, no exponent.
+    Decimal,
+    /// `true` or `false`.
+    Bool,
+    /// An ISO 8601 date (`2024-05-31`).
+    Date,
+    /// An RFC 3339 date and time.
+    DateTime,
+    /// Several texts in one cell, joined by [`LIST_SEPARATOR`].
+    List,
+}
+
+/// One column of a download.
+#[derive(Clone, Copy, Debug)]
+pub struct Column {
+    /// The column's name: the CSV header and the JSON key.
+    pub name: &'static str,
+    /// What its cells hold.
+    pub kind: Kind,
+    /// Whether every row has a value (never null, never empty).
+    pub required: bool,
+    /// Whether no two rows share a value (nulls aside).
+    pub unique: bool,
+    /// Whether it is (part of) the download's primary key.
+    pub key: bool,
+}
+
+impl Column {
+    /// An optional column of `kind`.
+    pub const fn new(name: &'static str, kind: Kind) -> Column {
+        Column {
+            name,
+            kind,
+            required: false,
+            unique: false,
+            key: false,
+        }
+    }
+
+    /// The same column, never null.
+    pub const fn required(self) -> Column {
+        Column {
+            required: true,
+            ..self
+        }
+    }
+
+    /// The same column, with no value twice.
+    pub const fn unique(self) -> Column {
+        Column {
+            unique: true,
+            ..self
+        }
+    }
+
+    /// The same column as (part of) the primary key, so never null.
+    pub const fn key(self) -> Column {
+        Column {
+            key: true,
+            required: true,
+            ..self
+        }
+    }
+
+    /// Whether `cell` is a value of this column: its type, its range or set, and null (or an
+    /// empty text) only where the column is not required.
+    pub fn holds(&self, cell: &Cell) -> bool {
+        match (self.kind, cell) {
+            (_, Cell::Null) => !self.required,
+            (Kind::Code | Kind::Text | Kind::Date | Kind::DateTime, Cell::Text(s)) => {
+                !(self.required && s.is_empty())
+            }
+            (Kind::OneOf(values), Cell::Text(s)) => values.contains(&s.as_str()),
+            (Kind::Integer, Cell::Int(_)) => true,
+            (Kind::Percent, Cell::Int(n)) => (0..=100).contains(n),
+            (Kind::Year, Cell::Int(n)) => (0..=9999).contains(n),
+            (Kind::Decimal, Cell::Decimal(_)) | (Kind::Bool, Cell::Bool(_)) => true,
+            (Kind::List, Cell::List(items)) => !(self.required && items.is_empty()),
+            _ => false,
+        }
+    }
+}
+
 /// The format of a download.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
@@ -99,7 +199,7 @@ pub struct Sink {
     chunk: usize,
     /// `dataset`, `plan`, `language` and any extra entries of a JSON download's head.
     head: Vec<(&'static str, serde_json::Value)>,
-    columns: &'static [&'static str],
+    columns: &'static [Column],
     buf: Vec<u8>,
     rows: usize,
     started: bool,
@@ -133,11 +233,12 @@ impl Sink {
     }
 
     /// Writes the header row (CSV) or the head up to `"records":[` (JSON).
-    pub fn start(&mut self, columns: &'static [&'static str]) -> Result<(), ApiError> {
+    pub fn start(&mut self, columns: &'static [Column]) -> Result<(), ApiError> {
         self.columns = columns;
         self.started = true;
+        let names = columns.iter().map(|c| c.name);
         match self.format {
-            Format::Csv => self.csv_record(columns.iter().copied()),
+            Format::Csv => self.csv_record(names),
             Format::Json => {
                 self.buf.push(b'{');
                 for (k, v) in &self.head {
@@ -147,7 +248,8 @@ impl Sink {
                     self.buf.push(b',');
                 }
                 self.buf.extend_from_slice(b"\"columns\":");
-                serde_json::to_writer(&mut self.buf, columns).map_err(json_error)?;
+                let names: Vec<&str> = names.collect();
+                serde_json::to_writer(&mut self.buf, &names).map_err(json_error)?;
                 self.buf.extend_from_slice(b",\"records\":[");
                 Ok(())
             }
@@ -156,7 +258,13 @@ impl Sink {
 
     /// Writes one row (one cell per column) and sends a chunk when enough has gathered.
     pub async fn push(&mut self, row: Vec<Cell>) -> Result<(), ApiError> {
+        // What the schema declares is checked on every cell that any test writes.
         debug_assert_eq!(row.len(), self.columns.len(), "{:?}", self.columns);
+        debug_assert!(
+            self.columns.iter().zip(&row).all(|(c, v)| c.holds(v)),
+            "a cell outside its column: {:?}",
+            self.columns.iter().zip(&row).find(|(c, v)| !c.holds(v))
+        );
         match self.format {
             Format::Csv => {
                 let cells: Vec<String> = row.iter().map(Cell::csv).collect();
@@ -215,13 +323,13 @@ fn json_error(e: serde_json::Error) -> ApiError {
     ApiError::Internal
 }
 
-struct Record<'a>(&'static [&'static str], &'a [Cell]);
+struct Record<'a>(&'static [Column], &'a [Cell]);
 
 impl Serialize for Record<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut map = s.serialize_map(Some(self.0.len()))?;
         for (k, v) in self.0.iter().zip(self.1) {
-            map.serialize_entry(k, v)?;
+            map.serialize_entry(k.name, v)?;
         }
         map.end()
     }
@@ -239,8 +347,16 @@ mod tests {
         ];
         let mut sink = Sink::new(format, head, chunk, tx);
         sink.extra("year", serde_json::json!(2024));
-        let columns: &'static [&'static str] =
-            &["code", "text", "codes", "amount", "n", "flag", "none"];
+        const COLUMNS: &[Column] = &[
+            Column::new("code", Kind::Code).key(),
+            Column::new("text", Kind::Text),
+            Column::new("codes", Kind::List),
+            Column::new("amount", Kind::Decimal),
+            Column::new("n", Kind::Integer),
+            Column::new("flag", Kind::Bool),
+            Column::new("none", Kind::Date),
+        ];
+        let columns = COLUMNS;
         sink.start(columns).unwrap_or_default();
         for row in rows {
             sink.push(row.clone()).await.unwrap_or_default();
@@ -286,6 +402,25 @@ mod tests {
         let (_, empty) = collect(Format::Json, CHUNK, &[]).await;
         let v: serde_json::Value = serde_json::from_str(&empty).unwrap_or_default();
         assert_eq!(v["records"], serde_json::json!([]));
+    }
+
+    #[test]
+    fn a_column_holds_only_cells_of_its_kind() {
+        let status = Column::new("status", Kind::OneOf(&["OPEN", "CLOSED"])).required();
+        assert!(status.holds(&Cell::text("OPEN")));
+        assert!(!status.holds(&Cell::text("open")));
+        assert!(!status.holds(&Cell::Null));
+        let code = Column::new("code", Kind::Code).key();
+        assert!(!code.holds(&Cell::text("")), "a key is never empty");
+        assert!(!code.holds(&Cell::Int(8101)), "a code is text");
+        let percent = Column::new("percent", Kind::Percent);
+        assert!(percent.holds(&Cell::Int(100)) && !percent.holds(&Cell::Int(101)));
+        assert!(percent.holds(&Cell::Null));
+        let amount = Column::new("amount", Kind::Decimal).required();
+        assert!(amount.holds(&Cell::Decimal("0.10".into())));
+        assert!(!amount.holds(&Cell::Int(1)));
+        let list = Column::new("codes", Kind::List);
+        assert!(list.holds(&Cell::List(vec![])) && !list.holds(&Cell::text("a|b")));
     }
 
     #[tokio::test]

@@ -56,6 +56,9 @@ macro_rules! closed_set {
             /// Every value, in the order declared.
             pub const ALL: &'static [Self] = &[$(Self::$item),+];
 
+            /// Every value as stored, in the order declared.
+            pub const NAMES: &'static [&'static str] = &[$($stored),+];
+
             /// The value as stored and on the wire (`"IN_PROGRESS"`).
             pub const fn as_str(self) -> &'static str {
                 match self {

@@ -7,6 +7,7 @@ use entity::{action, action_organization, line_scope, organization, strategic_li
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
 use super::super::table::{Cell, Sink};
+use super::columns;
 use crate::error::ApiError;
 use crate::i18n::{Lang, pick};
 
@@ -79,20 +80,7 @@ pub(super) async fn actions(
         .into_iter()
         .map(|o| (o.id, o))
         .collect();
-    out.start(&[
-        "code",
-        "strategic_line_code",
-        "strategic_line_title",
-        "scope_code",
-        "scope_title",
-        "title",
-        "responsible_codes",
-        "responsible_names",
-        "involved_codes",
-        "involved_names",
-        "responsible_text",
-        "involved_text",
-    ])?;
+    out.start(columns::ACTIONS)?;
     for a in &actions {
         let of_role = |role: &str| -> Vec<&organization::Model> {
             links
@@ -138,14 +126,7 @@ pub(super) async fn municipalities(
     let munis = crate::store::municipalities(db).await?;
     let actions = plan_actions(db, plan.id).await?;
     let links = action_links(db, &actions).await?;
-    out.start(&[
-        "ine_code",
-        "code",
-        "name",
-        "comarca",
-        "action_count",
-        "action_codes",
-    ])?;
+    out.start(columns::MUNICIPALITIES)?;
     for m in &munis {
         // As `Municipality.actions`: the actions naming it, and those naming the metropolitan
         // municipalities as a group (its parent in the registry), in any role.

@@ -6,11 +6,13 @@
 //! written as they come; the plan's content (fixed by its data files: tens of rows) and the
 //! annual report (one stored document) are read whole and written row by row.
 //!
-//! [`build`] is long on purpose: each of the 15 downloads is one `match` arm naming its columns
-//! next to the values written under them; splitting the arms would separate a header from its
-//! cells. What the arms read is in [`records`] (monitoring records, a page at a time) and
-//! [`content`] (the plan's actions and municipalities).
+//! [`build`] is long on purpose: each of the 15 downloads is one `match` arm writing one cell
+//! per column, in the order of [`Dataset::columns`] (the table in [`columns`] of names, types
+//! and constraints that the data package's Table Schemas are written from too; the sink checks
+//! every cell against its column). What the arms read is in [`records`] (monitoring records, a
+//! page at a time) and [`content`] (the plan's actions and municipalities).
 
+mod columns;
 mod content;
 mod records;
 
@@ -158,15 +160,7 @@ pub async fn build(
                 .all(db)
                 .await?;
             let codes: HashMap<i32, &str> = all.iter().map(|o| (o.id, o.code.as_str())).collect();
-            out.start(&[
-                "code",
-                "kind",
-                "name",
-                "acronym",
-                "parent_code",
-                "ine_code",
-                "comarca",
-            ])?;
+            out.start(dataset.columns())?;
             for o in &all {
                 out.push(vec![
                     Cell::text(&o.code),
@@ -194,7 +188,7 @@ pub async fn build(
                 .order_by_asc(expected_result::Column::Position)
                 .all(db)
                 .await?;
-            out.start(&["code", "strategic_line_code", "text"])?;
+            out.start(dataset.columns())?;
             for r in &results {
                 out.push(vec![
                     Cell::text(&r.code),
@@ -207,18 +201,7 @@ pub async fn build(
         }
         Dataset::ProgressUpdates => {
             let actions = action_titles(db, plan.id).await?;
-            out.start(&[
-                "id",
-                "year",
-                "action_code",
-                "action_title",
-                "status",
-                "percent_complete",
-                "narrative",
-                "evidence_links",
-                "synthetic",
-                "published_at",
-            ])?;
+            out.start(dataset.columns())?;
             let mut pages = Pages::new(db, plan.id, RecordKind::ProgressUpdate);
             while let Some(page) = pages.next::<ProgressPayload>().await? {
                 for (m, p) in page {
@@ -240,24 +223,7 @@ pub async fn build(
             Ok(())
         }
         Dataset::Activities => {
-            out.start(&[
-                "id",
-                "year",
-                "kind",
-                "title",
-                "summary",
-                "start_date",
-                "end_date",
-                "place",
-                "action_codes",
-                "zone_codes",
-                "partner_codes",
-                "organization_codes",
-                "municipality_ine_codes",
-                "links",
-                "synthetic",
-                "published_at",
-            ])?;
+            out.start(dataset.columns())?;
             let mut pages = Pages::new(db, plan.id, RecordKind::Activity);
             while let Some(page) = pages.next::<ActivityPayload>().await? {
                 for (m, a) in page {
@@ -285,25 +251,7 @@ pub async fn build(
             Ok(())
         }
         Dataset::FundedProjects => {
-            out.start(&[
-                "id",
-                "year",
-                "programme",
-                "role",
-                "title",
-                "summary",
-                "total_budget_eur",
-                "grant_amount_eur",
-                "start_date",
-                "end_date",
-                "status",
-                "continued_after_funding",
-                "action_codes",
-                "municipality_ine_codes",
-                "links",
-                "synthetic",
-                "published_at",
-            ])?;
+            out.start(dataset.columns())?;
             let mut pages = Pages::new(db, plan.id, RecordKind::FundedProject);
             while let Some(page) = pages.next::<FundedProjectPayload>().await? {
                 for (m, p) in page {
@@ -344,24 +292,7 @@ pub async fn build(
                     }
                 }
             }
-            out.start(&[
-                "id",
-                "code",
-                "name",
-                "unit",
-                "expected_result_code",
-                "action_code",
-                "baseline_value",
-                "baseline_year",
-                "target_value",
-                "target_year",
-                "direction",
-                "latest_value",
-                "latest_year",
-                "status",
-                "synthetic",
-                "published_at",
-            ])?;
+            out.start(dataset.columns())?;
             let mut pages = Pages::new(db, plan.id, RecordKind::Indicator);
             while let Some(page) = pages.next::<IndicatorPayload>().await? {
                 for (m, i) in &page {
@@ -398,17 +329,7 @@ pub async fn build(
                     .into_iter()
                     .map(|(m, _)| (m.id, (m.public_id, m.code)))
                     .collect();
-            out.start(&[
-                "id",
-                "indicator_id",
-                "indicator_code",
-                "year",
-                "value",
-                "source",
-                "notes",
-                "synthetic",
-                "published_at",
-            ])?;
+            out.start(dataset.columns())?;
             let mut pages = Pages::new(db, plan.id, RecordKind::Measurement);
             while let Some(page) = pages.next::<MeasurementPayload>().await? {
                 for (m, p) in page {
@@ -431,20 +352,7 @@ pub async fn build(
             Ok(())
         }
         Dataset::Evaluations => {
-            out.start(&[
-                "id",
-                "kind",
-                "year",
-                "status",
-                "start_date",
-                "end_date",
-                "summary",
-                "findings",
-                "recommendations",
-                "document_link",
-                "synthetic",
-                "published_at",
-            ])?;
+            out.start(dataset.columns())?;
             let mut pages = Pages::new(db, plan.id, RecordKind::Evaluation);
             while let Some(page) = pages.next::<EvaluationPayload>().await? {
                 for (m, e) in page {
@@ -475,19 +383,7 @@ pub async fn build(
                 "publishedAt",
                 serde_json::json!(published.map(|p| p.to_rfc3339())),
             );
-            out.start(&[
-                "year",
-                "strategic_line_code",
-                "strategic_line_title",
-                "action_code",
-                "action_title",
-                "status",
-                "percent_complete",
-                "narrative",
-                "line_activities",
-                "line_funded_projects",
-                "line_indicators",
-            ])?;
+            out.start(dataset.columns())?;
             for line in &report.lines {
                 for a in &line.actions {
                     out.push(vec![
