@@ -25,6 +25,7 @@ mod linked;
 mod monitoring;
 mod permissions;
 mod processes;
+mod readme;
 mod schema;
 mod search;
 mod seed;
