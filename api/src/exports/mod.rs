@@ -18,6 +18,7 @@
 
 pub mod catalog;
 pub mod datasets;
+mod labels;
 pub mod report;
 mod report_html;
 mod svg;
