@@ -4,6 +4,7 @@
 
 mod catalogue;
 mod compressed;
+mod cut_short;
 mod downloads;
 mod report_page;
 mod validators;
