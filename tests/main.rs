@@ -30,4 +30,5 @@ mod seed;
 mod serving;
 mod snapshot;
 mod statements;
+mod upgrade;
 mod webhooks;
