@@ -156,8 +156,11 @@ async fn a_download_read_while_a_record_is_published_ends_as_an_aborted_transfer
             .await
             .unwrap_or_else(|e| panic!("{coding}: the second download broke off: {e}"));
         // A CSV has no trailer: the cut body may hold every byte and still not be whole, which
-        // only the missing end of the transfer tells. Never more than the whole, though.
-        assert!(read <= bytes.len(), "{coding}: {read} bytes before the cut");
+        // only the missing end of the transfer tells. Never more than the whole, though (a
+        // compressed length says nothing of that: where the encoder flushed changes it).
+        if coding == "identity" {
+            assert!(read <= bytes.len(), "{coding}: {read} bytes before the cut");
+        }
         let csv = String::from_utf8(decode(coding, &bytes)).expect("UTF-8");
         let (_, rows) = parse_csv(&csv);
         let got: BTreeSet<String> = rows.iter().map(|r| r["id"].clone()).collect();
