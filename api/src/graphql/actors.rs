@@ -9,7 +9,7 @@ use super::plan::GlossaryEntry;
 use super::strategy::Action;
 use super::{db, db_enum, enum_str, loaders};
 use crate::error::ApiError;
-use crate::graphql::scoped::{Scoped, content_object};
+use crate::graphql::scoped::{Scoped, content_object, in_their_plans, plan_code};
 use crate::loaders::{self, many, one};
 use crate::store::{self, OrganizationQuery};
 
@@ -171,40 +171,42 @@ async fn linked_actions(
         .collect();
     ids.sort_unstable();
     ids.dedup();
-    let mut actions = loaders::each_of::<loaders::ActionById>(loaders, &ids).await?;
-    actions.sort_by_key(|a| (a.plan_id, a.position));
-    let mut out = Vec::with_capacity(actions.len());
-    let mut plan: Option<(i32, Arc<str>)> = None;
-    for a in actions {
-        let code = plan_code(loaders, &mut plan, a.plan_id).await?;
-        out.push(Scoped::new(a, code));
-    }
-    Ok(out)
-}
-
-/// The code of plan `plan_id`, shared by consecutive rows of the same plan (`last`).
-async fn plan_code(
-    loaders: &loaders::Loaders,
-    last: &mut Option<(i32, Arc<str>)>,
-    plan_id: i32,
-) -> Result<Arc<str>, ApiError> {
-    if let Some((id, code)) = last
-        && *id == plan_id
-    {
-        return Ok(code.clone());
-    }
-    let plan = one::<loaders::PlanById>(loaders, plan_id)
-        .await?
-        .ok_or(ApiError::Internal)?;
-    let code: Arc<str> = Arc::from(plan.code.as_str());
-    *last = Some((plan_id, code.clone()));
-    Ok(code)
+    let mut actions = in_their_plans::<loaders::ActionById>(ctx, &ids).await?;
+    actions.sort_by_key(|a| (a.row.plan_id, a.row.position));
+    Ok(actions)
 }
 
 impl Organization {
     /// The organization of registry row `row`.
     pub(crate) fn new(row: Arc<organization::Model>) -> Self {
         Self { row }
+    }
+
+    /// The organizations of `rows` as plan `plan_id`'s text names them: where the registry
+    /// now names one otherwise, the plan's own name and acronym (`names.toml`).
+    pub(crate) async fn named_in(
+        loaders: &loaders::Loaders,
+        plan_id: i32,
+        rows: Vec<Arc<organization::Model>>,
+    ) -> Result<Vec<Organization>, ApiError> {
+        let names = many::<loaders::NamesOfPlan>(loaders, plan_id).await?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |row| match names.iter().find(|n| n.organization_id == row.id) {
+                    Some(n) => {
+                        let mut renamed = (*row).clone();
+                        renamed.name = n.name.clone();
+                        if let Some(acronym) = &n.acronym {
+                            renamed.acronym = acronym.0.get("es").cloned();
+                            renamed.acronym_i18n = Some(acronym.clone());
+                        }
+                        Organization::new(Arc::new(renamed))
+                    }
+                    None => Organization::new(row),
+                },
+            )
+            .collect())
     }
 }
 
