@@ -83,8 +83,12 @@ async fn organizations_and_municipalities_are_read_across_plans() {
     };
     let data = app
         .data(
-            r#"{ organization(code: "AMB-SRI") { ledActions { code strategicLine { plan { code } } } }
-               municipality(ineCode: "08101") { actions { code strategicLine { plan { code } } } } }"#,
+            r#"{ organization(code: "AMB-SRI") {
+                   ledActions(allPlans: true) { code strategicLine { plan { code } } }
+                   current: ledActions { code }
+                   later: ledActions(plan: "SYNTH-2026-2030") { code } }
+               municipality(ineCode: "08101") {
+                   actions(allPlans: true) { code strategicLine { plan { code } } } } }"#,
         )
         .await;
     let led = data["organization"]["ledActions"]
@@ -100,10 +104,15 @@ async fn organizations_and_municipalities_are_read_across_plans() {
         ["SL1.1"],
         "the service leads SL1.1 in the later plan"
     );
-    assert!(
-        led.iter().take_while(|a| plan_of(a) == FIRST_PLAN).count() > 0,
-        "earlier plan first"
+    let earlier = led.iter().take_while(|a| plan_of(a) == FIRST_PLAN).count();
+    assert_eq!(earlier, led.len() - 1, "the earlier plan's first");
+    let current = codes(&data["organization"]["current"]);
+    assert_eq!(
+        current.len(),
+        earlier,
+        "the current plan's only, by default"
     );
+    assert_eq!(codes(&data["organization"]["later"]), ["SL1.1"]);
     let municipal = data["municipality"]["actions"].as_array().expect("actions");
     let later: Vec<&str> = municipal
         .iter()
@@ -115,6 +124,16 @@ async fn organizations_and_municipalities_are_read_across_plans() {
         ["SL1.1"],
         "SL1.1 involves the metropolitan municipalities"
     );
+    let r = app
+        .post_auth(
+            None,
+            r#"{ municipality(ineCode: "08101") {
+                   actions(plan: "SYNTH-2026-2030", allPlans: true) { code } } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.error_code(), Some("BAD_USER_INPUT"), "{}", r.body);
+    assert_eq!(r.error_message(), "give a plan or allPlans: true, not both");
 }
 
 #[tokio::test]

@@ -5,6 +5,7 @@
 
 mod continuity;
 mod folders;
+mod life;
 
 use std::path::Path;
 

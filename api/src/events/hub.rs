@@ -89,7 +89,9 @@ async fn read(
         let Some(hub) = hub.upgrade() else {
             return;
         };
-        while let Ok((rows, more)) = feed::page(&db, &Visibility::All, last, 500, None).await {
+        while let Ok((rows, more)) =
+            feed::page(&db, &Visibility::All, last, 500, feed::Selection::default()).await
+        {
             for row in rows {
                 last = last.max(row.id);
                 // No receivers is not an error: nobody is subscribed.
