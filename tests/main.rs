@@ -13,6 +13,7 @@ mod auth;
 mod bounded;
 mod caching;
 mod changes;
+mod check;
 mod content;
 mod demo;
 mod documents;

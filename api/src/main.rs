@@ -43,6 +43,17 @@ enum Command {
     Token(TokenArgs),
     /// Migrate, seed, and add plainly synthetic monitoring records for exploring the API.
     DemoData,
+    /// Check the data files without a database: print each problem as
+    /// `path:line:column: message`; exit status 1 when there is any.
+    Check(CheckArgs),
+}
+
+/// Where the data files are.
+#[derive(clap::Args)]
+struct CheckArgs {
+    /// The data folder (by default PLAN_API_DATA_DIR, as `serve` reads it).
+    #[arg(long)]
+    data_dir: Option<std::path::PathBuf>,
 }
 
 /// What the token says.
@@ -68,6 +79,9 @@ struct TokenArgs {
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Some(Command::Check(args)) = &cli.command {
+        return check(cli.config.as_deref(), args);
+    }
     match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
@@ -89,7 +103,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     // other replicas only if the configuration says so.
     db::set_pg_notify(config.pg_notify);
     match command {
-        Command::Schema => Ok(()),
+        Command::Schema | Command::Check(_) => Ok(()),
         Command::Migrate => {
             let (conn, _) = db::connect_with(&config).await?;
             db::migrate(&conn).await?;
@@ -116,6 +130,72 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Serve => serve(config).await,
+    }
+}
+
+/// `plan-api check`: every problem of the data files on standard output, a summary on
+/// standard error. Needs no database, and no setting when `--data-dir` is given.
+fn check(config: Option<&std::path::Path>, args: &CheckArgs) -> ExitCode {
+    let data_dir = match &args.data_dir {
+        Some(dir) => dir.clone(),
+        None => match Config::load(config) {
+            Ok(config) => shown_relative(&config.data_dir),
+            Err(err) => {
+                eprintln!("error: {err:#}");
+                return ExitCode::FAILURE;
+            }
+        },
+    };
+    let report = match seed::check_folder(&data_dir) {
+        Ok(report) => report,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let files = |n: usize| if n == 1 { "file" } else { "files" };
+    if report.problems.is_empty() {
+        eprintln!(
+            "{} {}, {} {}: no problems",
+            report.plans,
+            if report.plans == 1 { "plan" } else { "plans" },
+            report.files,
+            files(report.files)
+        );
+        return ExitCode::SUCCESS;
+    }
+    for problem in &report.problems {
+        println!("{problem}");
+    }
+    let mut in_files: Vec<&std::path::Path> =
+        report.problems.iter().map(|p| p.path.as_path()).collect();
+    in_files.dedup();
+    let count = report.problems.len();
+    eprintln!(
+        "{count} {} in {} {}",
+        if count == 1 { "problem" } else { "problems" },
+        in_files.len(),
+        files(in_files.len())
+    );
+    if !report.unchecked.is_empty() {
+        eprintln!(
+            "the codes and links of {} are checked once their files read",
+            report.unchecked.join(", ")
+        );
+    }
+    ExitCode::FAILURE
+}
+
+/// `dir` relative to the working directory when it is inside it (as an editor shows paths),
+/// else as it is.
+fn shown_relative(dir: &std::path::Path) -> std::path::PathBuf {
+    let (Ok(dir), Ok(cwd)) = (dir.canonicalize(), std::env::current_dir()) else {
+        return dir.to_owned();
+    };
+    match dir.strip_prefix(&cwd) {
+        Ok(rel) if rel.as_os_str().is_empty() => ".".into(),
+        Ok(rel) => rel.to_owned(),
+        Err(_) => dir,
     }
 }
 

@@ -106,12 +106,20 @@ async fn zero_or_two_current_plans_are_refused_naming_the_files_and_nothing_is_l
     let err = plan_api::seed::seed_all(&app.state.db, dir.path())
         .await
         .expect_err("two current plans are refused");
+    // Each file's `current = true` is pointed at, with the same message.
+    let two = format!(
+        "exactly one plan may be current, and 2 say `current = true`: {}, {}",
+        first.display(),
+        second.display()
+    );
     assert_eq!(
         err.to_string(),
         format!(
-            "exactly one plan may be current, and 2 say `current = true`: {}, {}",
+            "{}:{}: {two}\n{}:{}: {two}",
             first.display(),
-            second.display()
+            current_at(&first),
+            second.display(),
+            current_at(&second)
         )
     );
     // None.
@@ -130,12 +138,19 @@ async fn zero_or_two_current_plans_are_refused_naming_the_files_and_nothing_is_l
     let err = plan_api::seed::seed_all(&app.state.db, dir.path())
         .await
         .expect_err("no current plan is refused");
+    let none = format!(
+        "no plan is current: set `current = true` in the plan.toml of exactly one of {}, {}",
+        first.display(),
+        second.display()
+    );
     assert_eq!(
         err.to_string(),
         format!(
-            "no plan is current: set `current = true` in the plan.toml of exactly one of {}, {}",
+            "{}:{}: {none}\n{}:{}: {none}",
             first.display(),
-            second.display()
+            current_at(&first),
+            second.display(),
+            current_at(&second)
         )
     );
     assert_eq!(
@@ -143,6 +158,13 @@ async fn zero_or_two_current_plans_are_refused_naming_the_files_and_nothing_is_l
         before,
         "nothing was loaded"
     );
+}
+
+/// `line:column` of the value of `current = ` in the plan.toml `path`.
+fn current_at(path: &Path) -> String {
+    let text = std::fs::read_to_string(path).expect("plan.toml");
+    let (line, column) = crate::check::position(&text, "current = ");
+    format!("{line}:{}", column + "current = ".len())
 }
 
 #[tokio::test]

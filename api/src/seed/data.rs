@@ -1,16 +1,21 @@
 //! The shape of the data files (see `data/README.md`), read with serde and checked before
-//! anything is written.
-//!
-//! Just over 600 lines, kept whole on purpose: each data file's shape sits next to the checks
-//! of that shape, so a newcomer changing `data/` reads one file.
+//! anything is written: [`read`] reads every file once and collects every problem (the
+//! syntax and shape of each file, placed by [`problems`]), [`check`] what the files must hold
+//! beyond their shape, [`vocabulary`] the closed sets of values. `plan-api check` and the seed
+//! run the same reading, so they agree on what is wrong.
 
-use std::collections::{BTreeMap, HashSet};
+mod check;
+mod problems;
+mod read;
+mod texts;
+pub mod vocabulary;
+
+use std::collections::BTreeMap;
 use std::path::Path;
 
-use chrono::NaiveDate;
 use serde::Deserialize;
 
-use crate::i18n::Lang;
+pub use problems::{Problem, Problems};
 
 /// Localized text as written in the data files: `title.es = "…"`.
 pub type Text = BTreeMap<String, String>;
@@ -86,9 +91,6 @@ pub struct Rename {
     pub to: String,
 }
 
-/// The kinds of item a rename or a continuation may name.
-pub const RENAMABLE_KINDS: &[&str] = &["line", "action", "expected_result"];
-
 /// `organizations.toml`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -98,7 +100,7 @@ pub struct OrganizationsFile {
 }
 
 /// An organization of the registry.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Organization {
     pub code: String,
@@ -111,7 +113,7 @@ pub struct Organization {
 }
 
 /// A row of `municipalities.tsv`.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Municipality {
     pub ine_code: String,
     pub control_digit: String,
@@ -399,160 +401,58 @@ pub fn plan_codes(data_dir: &Path) -> anyhow::Result<Vec<String>> {
     Ok(codes)
 }
 
+/// What `plan-api check` found in a data folder.
+#[derive(Debug)]
+pub struct Report {
+    /// Every problem, sorted by file and position.
+    pub problems: Vec<Problem>,
+    /// How many plans (folders with a `plan.toml`) the folder holds.
+    pub plans: usize,
+    /// How many files were read.
+    pub files: usize,
+    /// Plans whose codes and links were not checked, because one of the files they need
+    /// (theirs or the registry) did not read: fixing what is reported shows what else is wrong.
+    pub unchecked: Vec<String>,
+}
+
+/// Reads and checks every plan of `data_dir` with the shared registry, without a database.
+/// Fails only when the folder cannot be listed or holds no plan; every problem in the files is
+/// in the report.
+pub fn check_folder(data_dir: &Path) -> anyhow::Result<Report> {
+    let codes = plan_codes(data_dir)?;
+    let reading = read::read_plans(data_dir, &codes, true);
+    Ok(Report {
+        problems: reading.problems,
+        plans: codes.len(),
+        files: reading.files,
+        unchecked: reading.unchecked,
+    })
+}
+
 /// Reads and checks every plan of `data_dir` with the shared registry, and what plans say of
 /// each other: exactly one is current, and what a plan continues exists in an earlier plan.
-/// Nothing is loaded unless all of it holds.
+/// Nothing is loaded unless all of it holds: the error is [`Problems`], every problem found.
 pub fn read_all(data_dir: &Path) -> anyhow::Result<Vec<Dataset>> {
-    let mut plans = Vec::new();
-    for code in plan_codes(data_dir)? {
-        plans.push(read(data_dir, &code)?);
+    let codes = plan_codes(data_dir)?;
+    let reading = read::read_plans(data_dir, &codes, true);
+    if !reading.problems.is_empty() {
+        return Err(Problems(reading.problems).into());
     }
-    let current: Vec<String> = plans
-        .iter()
-        .filter(|d| d.plan.plan.current)
-        .map(|d| {
-            data_dir
-                .join(&d.plan.plan.code)
-                .join("plan.toml")
-                .display()
-                .to_string()
-        })
-        .collect();
-    match current.len() {
-        1 => {}
-        0 => anyhow::bail!(
-            "no plan is current: set `current = true` in the plan.toml of exactly one of {}",
-            plans
-                .iter()
-                .map(|d| data_dir
-                    .join(&d.plan.plan.code)
-                    .join("plan.toml")
-                    .display()
-                    .to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        _ => anyhow::bail!(
-            "exactly one plan may be current, and {} say `current = true`: {}",
-            current.len(),
-            current.join(", ")
-        ),
-    }
-    for d in &plans {
-        for (kind, who, target) in d.continuations() {
-            let (plan, code) = target.split_once('/').ok_or_else(|| {
-                anyhow::anyhow!(
-                    "{}: {kind} {who} continues {target:?}, which is not PLAN/CODE",
-                    d.plan.plan.code
-                )
-            })?;
-            let earlier = plans
-                .iter()
-                .find(|p| p.plan.plan.code == plan)
-                .ok_or_else(|| {
-                    anyhow::anyhow!(
-                        "{}: {kind} {who} continues {target}: no plan {plan}",
-                        d.plan.plan.code
-                    )
-                })?;
-            anyhow::ensure!(
-                earlier.plan.plan.start_year < d.plan.plan.start_year,
-                "{}: {kind} {who} continues {target}, but {plan} does not start earlier",
-                d.plan.plan.code
-            );
-            anyhow::ensure!(
-                earlier.has(kind, code),
-                "{}: {kind} {who} continues {target}: {plan} has no {kind} {code}",
-                d.plan.plan.code
-            );
-        }
-    }
-    Ok(plans)
+    Ok(reading.datasets)
 }
 
-/// Reads and checks the registry and the plan in `data_dir/plan_code/`.
+/// Reads and checks the registry and the plan in `data_dir/plan_code/` (alone: not what it
+/// says of other plans).
 pub fn read(data_dir: &Path, plan_code: &str) -> anyhow::Result<Dataset> {
-    let mut hasher = Fnv64::default();
-    let mut read_text = |path: &Path| -> anyhow::Result<String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
-        hasher.write(
-            path.file_name()
-                .map(|n| n.as_encoded_bytes())
-                .unwrap_or_default(),
-        );
-        hasher.write(text.as_bytes());
-        Ok(text)
-    };
-    fn parse<T: serde::de::DeserializeOwned>(path: &Path, text: &str) -> anyhow::Result<T> {
-        toml::from_str(text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+    let reading = read::read_plans(data_dir, &[plan_code.to_owned()], false);
+    if !reading.problems.is_empty() {
+        return Err(Problems(reading.problems).into());
     }
-    let orgs_path = data_dir.join("organizations.toml");
-    let organizations: OrganizationsFile = parse(&orgs_path, &read_text(&orgs_path)?)?;
-    let muni_path = data_dir.join("municipalities.tsv");
-    let municipalities = parse_municipalities(&read_text(&muni_path)?)?;
-    let dir = data_dir.join(plan_code);
-    let p = dir.join("plan.toml");
-    let plan: PlanFile = parse(&p, &read_text(&p)?)?;
-    let p = dir.join("sections.toml");
-    let sections: SectionsFile = parse(&p, &read_text(&p)?)?;
-    let p = dir.join("strategy.toml");
-    let strategy: StrategyFile = parse(&p, &read_text(&p)?)?;
-    let p = dir.join("geography.toml");
-    let geography: GeographyFile = parse(&p, &read_text(&p)?)?;
-    let p = dir.join("people.toml");
-    let people: PeopleFile = parse(&p, &read_text(&p)?)?;
-    let p = dir.join("names.toml");
-    let names: NamesFile = if p.is_file() {
-        parse(&p, &read_text(&p)?)?
-    } else {
-        NamesFile::default()
-    };
-    let p = dir.join("renames.toml");
-    let renames: RenamesFile = if p.is_file() {
-        parse(&p, &read_text(&p)?)?
-    } else {
-        RenamesFile::default()
-    };
-    let dataset = Dataset {
-        organizations: organizations.organizations,
-        municipalities,
-        plan,
-        sections,
-        strategy,
-        geography,
-        people,
-        names,
-        renames,
-        content_hash: format!("{:016x}", hasher.0),
-    };
-    dataset.check(plan_code)?;
-    Ok(dataset)
-}
-
-fn parse_municipalities(tsv: &str) -> anyhow::Result<Vec<Municipality>> {
-    let mut out = Vec::new();
-    for (n, line) in tsv.lines().enumerate().skip(1) {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let cols: Vec<&str> = line.split('\t').collect();
-        let [ine, digit, name, comarca] = cols[..] else {
-            anyhow::bail!("municipalities.tsv line {}: expected 4 columns", n + 1);
-        };
-        anyhow::ensure!(
-            ine.len() == 5 && ine.bytes().all(|b| b.is_ascii_digit()),
-            "municipalities.tsv line {}: bad INE code {ine:?}",
-            n + 1
-        );
-        out.push(Municipality {
-            ine_code: ine.to_owned(),
-            control_digit: digit.to_owned(),
-            name: name.to_owned(),
-            comarca: comarca.to_owned(),
-        });
-    }
-    Ok(out)
+    reading
+        .datasets
+        .into_iter()
+        .next()
+        .ok_or_else(|| anyhow::anyhow!("{}: no plan {plan_code}", data_dir.display()))
 }
 
 /// FNV-1a: a stable, dependency-free hash; it only detects changes, it protects nothing.
@@ -595,6 +495,42 @@ impl Dataset {
         lines.chain(actions).chain(results)
     }
 
+    /// What this plan's items continue, with the TOML path in `strategy.toml` of each:
+    /// `(path, kind, code, "PLAN/CODE")`.
+    fn continuation_paths(&self) -> impl Iterator<Item = (String, &'static str, &str, &str)> {
+        fn each<'a, T>(
+            list: &'static str,
+            kind: &'static str,
+            items: &'a [T],
+            code_and_continues: impl Fn(&'a T) -> (&'a str, &'a [String]) + 'a,
+        ) -> impl Iterator<Item = (String, &'static str, &'a str, &'a str)> {
+            items.iter().enumerate().flat_map(move |(i, item)| {
+                let (code, continues) = code_and_continues(item);
+                continues.iter().enumerate().map(move |(j, target)| {
+                    (
+                        format!("{list}[{i}].continues[{j}]"),
+                        kind,
+                        code,
+                        target.as_str(),
+                    )
+                })
+            })
+        }
+        let s = &self.strategy;
+        each("strategic_lines", "line", &s.strategic_lines, |l| {
+            (l.code.as_str(), l.continues.as_slice())
+        })
+        .chain(each("actions", "action", &s.actions, |a| {
+            (a.code.as_str(), a.continues.as_slice())
+        }))
+        .chain(each(
+            "expected_results",
+            "expected_result",
+            &s.expected_results,
+            |r| (r.code.as_str(), r.continues.as_slice()),
+        ))
+    }
+
     /// Whether this plan has an item of `kind` (`line`, `action`, `expected_result`) `code`.
     pub fn has(&self, kind: &str, code: &str) -> bool {
         let s = &self.strategy;
@@ -605,255 +541,4 @@ impl Dataset {
             _ => false,
         }
     }
-
-    /// Cross-checks codes and vocabularies so that a typo fails the seed with a clear message
-    /// instead of loading a half-linked plan.
-    fn check(&self, plan_code: &str) -> anyhow::Result<()> {
-        use anyhow::ensure;
-        ensure!(
-            self.plan.plan.code == plan_code,
-            "plan.toml has code {:?} but lives in folder {plan_code:?}",
-            self.plan.plan.code
-        );
-        NaiveDate::parse_from_str(&self.plan.plan.approved_on.to_string(), "%Y-%m-%d")
-            .map_err(|e| anyhow::anyhow!("plan.approved_on: {e}"))?;
-        let mut orgs = HashSet::new();
-        for o in &self.organizations {
-            ensure!(
-                orgs.insert(o.code.as_str()),
-                "organization {} listed twice",
-                o.code
-            );
-            ensure!(
-                ORGANIZATION_KINDS.contains(&o.kind.as_str()),
-                "organization {}: unknown kind {}",
-                o.code,
-                o.kind
-            );
-        }
-        for acronym in self
-            .organizations
-            .iter()
-            .filter_map(|o| o.acronym.as_ref())
-            .chain(self.people.glossary.iter().map(|g| &g.acronym))
-        {
-            ensure!(
-                acronym.contains_key("es"),
-                "an acronym lacks its Spanish form: {acronym:?}"
-            );
-        }
-        for m in &self.municipalities {
-            ensure!(
-                orgs.insert(m.ine_code.as_str()),
-                "INE code {} clashes",
-                m.ine_code
-            );
-        }
-        for o in &self.organizations {
-            if let Some(parent) = &o.parent {
-                ensure!(
-                    orgs.contains(parent.as_str()),
-                    "{}: unknown parent {parent}",
-                    o.code
-                );
-            }
-        }
-        let lines: HashSet<&str> = self
-            .strategy
-            .strategic_lines
-            .iter()
-            .map(|l| l.code.as_str())
-            .collect();
-        let scopes: HashSet<&str> = self
-            .strategy
-            .strategic_lines
-            .iter()
-            .flat_map(|l| l.scopes.iter().map(|s| s.code.as_str()))
-            .collect();
-        let line_refs = self
-            .strategy
-            .actions
-            .iter()
-            .map(|a| (&a.code, &a.line))
-            .chain(
-                self.strategy
-                    .expected_results
-                    .iter()
-                    .map(|r| (&r.code, &r.line)),
-            )
-            .chain(self.strategy.summary.iter().map(|s| (&s.line, &s.line)))
-            .chain(
-                self.strategy
-                    .forms_of_intervention
-                    .iter()
-                    .flat_map(|f| f.contributions.iter().map(move |c| (&f.code, &c.line))),
-            )
-            .chain(
-                self.geography
-                    .zones
-                    .iter()
-                    .flat_map(|z| z.lines.iter().map(move |l| (&z.code, &l.line))),
-            );
-        for (who, line) in line_refs {
-            ensure!(
-                lines.contains(line.as_str()),
-                "{who}: unknown strategic line {line}"
-            );
-        }
-        for a in &self.strategy.actions {
-            if let Some(scope) = &a.scope {
-                ensure!(
-                    scopes.contains(scope.as_str()),
-                    "{}: unknown scope {scope}",
-                    a.code
-                );
-            }
-            for org in a.responsible.iter().chain(&a.involved) {
-                ensure!(
-                    orgs.contains(org.as_str()),
-                    "{}: unknown organization {org}",
-                    a.code
-                );
-            }
-        }
-        for g in &self.plan.governance {
-            for org in &g.organizations {
-                ensure!(
-                    orgs.contains(org.as_str()),
-                    "{}: unknown organization {org}",
-                    g.code
-                );
-            }
-        }
-        let vocab: [(&str, &[&str], Vec<&str>); 6] = [
-            (
-                "swot kind",
-                &["STRENGTH", "WEAKNESS", "OPPORTUNITY", "THREAT"],
-                self.plan.swot.iter().map(|s| s.kind.as_str()).collect(),
-            ),
-            (
-                "theme category",
-                &["OWN_COMPETENCE", "GROWING", "OTHER"],
-                self.plan
-                    .themes
-                    .iter()
-                    .map(|t| t.category.as_str())
-                    .collect(),
-            ),
-            (
-                "partner relation",
-                &["PRIORITY", "TO_INTENSIFY", "TO_CONSOLIDATE"],
-                self.geography
-                    .zones
-                    .iter()
-                    .flat_map(|z| z.partners.iter().map(|p| p.relation.as_str()))
-                    .collect(),
-            ),
-            (
-                "participant group",
-                &[
-                    "AMB",
-                    "OTHER_PUBLIC_ADMINISTRATIONS",
-                    "PUBLIC_PRIVATE_INSTITUTIONS",
-                ],
-                self.people
-                    .participants
-                    .iter()
-                    .map(|p| p.group.as_str())
-                    .collect(),
-            ),
-            (
-                "monitoring kind",
-                &[
-                    "ANNUAL_ACTIVITY_REPORT",
-                    "MID_TERM_EVALUATION",
-                    "FINAL_EVALUATION",
-                ],
-                self.plan
-                    .monitoring
-                    .iter()
-                    .map(|m| m.kind.as_str())
-                    .collect(),
-            ),
-            (
-                "key figure comparator",
-                &["EXACT", "MORE_THAN", "ABOUT"],
-                self.plan
-                    .key_figures
-                    .iter()
-                    .map(|k| k.comparator.as_str())
-                    .collect(),
-            ),
-        ];
-        for (what, allowed, used) in vocab {
-            for value in used {
-                ensure!(allowed.contains(&value), "unknown {what} {value}");
-            }
-        }
-        for k in &self.plan.key_figures {
-            ensure!(
-                k.value.parse::<rust_decimal::Decimal>().is_ok(),
-                "key figure {}: value {:?} is not a decimal",
-                k.code,
-                k.value
-            );
-        }
-        for code in self.plan.plan.publication_languages.iter() {
-            ensure!(Lang::from_tag(code).is_some(), "unknown language {code}");
-        }
-        let mut named = HashSet::new();
-        for n in &self.names.organizations {
-            ensure!(
-                orgs.contains(n.code.as_str()),
-                "names.toml: unknown organization {}",
-                n.code
-            );
-            ensure!(
-                named.insert(n.code.as_str()),
-                "names.toml: organization {} named twice",
-                n.code
-            );
-        }
-        for r in &self.renames.renames {
-            ensure!(
-                RENAMABLE_KINDS.contains(&r.kind.as_str()),
-                "renames.toml: unknown kind {:?} (line, action or expected_result)",
-                r.kind
-            );
-            ensure!(
-                self.has(&r.kind, &r.to),
-                "renames.toml: {} {} is renamed to {}, which this plan has no {} of",
-                r.kind,
-                r.from,
-                r.to,
-                r.kind
-            );
-            ensure!(
-                !self.has(&r.kind, &r.from),
-                "renames.toml: {} {} is renamed to {}, but this plan still has {}",
-                r.kind,
-                r.from,
-                r.to,
-                r.from
-            );
-        }
-        Ok(())
-    }
 }
-
-/// The kinds an organization can have.
-pub const ORGANIZATION_KINDS: &[&str] = &[
-    "AMB_BODY",
-    "AMB_AREA",
-    "AMB_SERVICE",
-    "MUNICIPALITY",
-    "NETWORK",
-    "EU_BODY",
-    "UN_BODY",
-    "MULTILATERAL",
-    "RESEARCH",
-    "GOVERNMENT",
-    "ECONOMIC",
-    "CIVIL_SOCIETY",
-    "GROUP",
-];

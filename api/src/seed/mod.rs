@@ -30,6 +30,7 @@ use sea_orm::{
 
 use content::{glossary_code, load_plan, partner_code, swot_codes};
 use data::Text;
+pub use data::{Problem, Problems, Report, check_folder, vocabulary};
 use registry::load_organizations;
 
 /// What a seed run did to one plan.
