@@ -6,6 +6,7 @@
 mod continuity;
 mod folders;
 mod life;
+mod orphans;
 
 use std::path::Path;
 

@@ -7,17 +7,20 @@
 //!
 //! - [`registry`]: the organizations shared by every plan, and the municipalities;
 //! - [`content`]: one plan's content, table by table;
-//! - [`search`]: the search index; [`data`]: reading and checking the files.
+//! - [`search`]: the search index; [`data`]: reading and checking the files;
+//! - [`references`]: what monitoring data refers to, which a seed never orphans.
 
 mod across;
 mod content;
 mod data;
+mod references;
 mod registry;
 mod search;
 
 /// The language of search entries for text that is the same in every language.
 pub const NEUTRAL_LANG: &str = search::NEUTRAL;
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use entity::{I18n, plan, seed_state};
@@ -52,17 +55,46 @@ pub async fn seed_all(
 ) -> anyhow::Result<Vec<(String, Outcome)>> {
     let plans = data::read_all(data_dir)?;
     let txn = db.begin().await?;
-    let mut outcomes = Vec::new();
-    for ds in &plans {
-        outcomes.push((ds.plan.plan.code.clone(), seed_plan(&txn, ds).await?));
-    }
-    if outcomes.iter().any(|(_, o)| *o == Outcome::Loaded) {
+    let loaded: HashMap<String, String> = seed_state::Entity::find()
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|s| (s.plan_code, s.content_hash))
+        .collect();
+    let changed: Vec<bool> = plans
+        .iter()
+        .map(|ds| loaded.get(&ds.plan.plan.code) != Some(&ds.content_hash))
+        .collect();
+    // A plan of the database whose folder is gone is a change too, which the check refuses.
+    let gone = loaded
+        .keys()
+        .any(|code| !plans.iter().any(|ds| ds.plan.plan.code == *code));
+    if changed.contains(&true) || gone {
+        let moves = references::check(&txn, &plans).await?;
+        references::relink(&txn, &moves).await?;
+        for (ds, changed) in plans.iter().zip(&changed) {
+            if *changed {
+                load_plan_files(&txn, ds).await?;
+            }
+        }
         across::load(&txn, &plans).await?;
         crate::generation::bump(&txn).await?;
         txn.commit().await?;
     } else {
         txn.rollback().await?;
     }
+    let outcomes = plans
+        .iter()
+        .zip(changed)
+        .map(|(ds, changed)| {
+            let outcome = if changed {
+                Outcome::Loaded
+            } else {
+                Outcome::Unchanged
+            };
+            (ds.plan.plan.code.clone(), outcome)
+        })
+        .collect();
     // Every year of each plan's period has its reporting year, open until it is closed (also
     // in a database seeded before reporting years existed).
     for plan in plan::Entity::find().all(db).await? {
@@ -71,20 +103,10 @@ pub async fn seed_all(
     Ok(outcomes)
 }
 
-/// Loads one plan's content (and the shared registry) inside `txn`, unless the database holds
-/// exactly these files already.
-async fn seed_plan(txn: &DatabaseTransaction, ds: &data::Dataset) -> anyhow::Result<Outcome> {
+/// Loads one plan's changed files (and the shared registry) inside `txn`, with the event that
+/// says so and the hash that lets the next seed skip them.
+async fn load_plan_files(txn: &DatabaseTransaction, ds: &data::Dataset) -> anyhow::Result<()> {
     let plan_code = ds.plan.plan.code.as_str();
-    let state = seed_state::Entity::find()
-        .filter(seed_state::Column::PlanCode.eq(plan_code))
-        .one(txn)
-        .await?;
-    if state
-        .as_ref()
-        .is_some_and(|s| s.content_hash == ds.content_hash)
-    {
-        return Ok(Outcome::Unchanged);
-    }
     load_content_tables(txn, ds).await?;
     if let Some(plan) = plan::Entity::find()
         .filter(plan::Column::Code.eq(plan_code))
@@ -112,7 +134,7 @@ async fn seed_plan(txn: &DatabaseTransaction, ds: &data::Dataset) -> anyhow::Res
         &[seed_state::Column::PlanCode],
     )
     .await?;
-    Ok(Outcome::Loaded)
+    Ok(())
 }
 
 /// The content tables of `ds`: the shared registry, then the plan's records and its search

@@ -142,8 +142,9 @@ impl AuditEntry {
         type_name_of_kind(&self.entry.record_type)?;
         self.global_id(self.entry.record_id?)
     }
-    /// CREATE, UPDATE, SUBMIT, PUBLISH, RETURN, ARCHIVE, OPEN_YEAR, CLOSE_YEAR or
-    /// PUBLISH_REPORT.
+    /// CREATE, UPDATE, SUBMIT, PUBLISH, RETURN, ARCHIVE, OPEN_YEAR, CLOSE_YEAR,
+    /// PUBLISH_REPORT, or RELINK (the seed moved the record's links to an item whose code the
+    /// plan's files changed on purpose, in `renames.toml`).
     async fn operation(&self) -> &str {
         &self.entry.operation
     }
@@ -177,7 +178,7 @@ pub struct AuditFilter {
     /// Only entries about this record (its global ID).
     pub record: Option<ID>,
     /// Only this operation (CREATE, UPDATE, SUBMIT, PUBLISH, RETURN, ARCHIVE, OPEN_YEAR,
-    /// CLOSE_YEAR, PUBLISH_REPORT).
+    /// CLOSE_YEAR, PUBLISH_REPORT, RELINK).
     pub operation: Option<String>,
     /// Only entries written by this token subject.
     pub actor_subject: Option<String>,
@@ -193,4 +194,5 @@ pub(super) const OPERATIONS: &[&str] = &[
     "OPEN_YEAR",
     "CLOSE_YEAR",
     "PUBLISH_REPORT",
+    "RELINK",
 ];

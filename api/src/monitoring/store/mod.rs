@@ -8,12 +8,14 @@
 //! - [`query`]: the conditions of a listing and the visibility rules in SQL;
 //! - [`years`]: reporting years, opened and closed;
 //! - [`audit`]: the audit trail, written with every change and read by page;
-//! - [`reports`]: published annual reports.
+//! - [`reports`]: published annual reports;
+//! - [`relink`]: links moved when the plan's files rename an item on purpose.
 
 mod audit;
 mod idempotency;
 mod query;
 mod records;
+mod relink;
 mod reports;
 mod transition;
 mod years;
@@ -23,6 +25,7 @@ use crate::auth::Viewer;
 pub use audit::{AuditQuery, AuditScope, audit, audit_page};
 pub use query::{RecordQuery, all, links_of, list, record_condition};
 pub use records::{Changes, NewRecord, by_public_id, create, get, links, public_ids, update};
+pub use relink::move_links;
 pub use reports::{publish_report, published_report};
 pub use transition::{Transition, transition};
 pub use years::{ensure_reporting_years, reporting_years, set_year_closed, year_closed};
@@ -34,6 +37,24 @@ pub struct Actor {
     pub viewer: Viewer,
     /// The request's id, recorded in the audit trail.
     pub request_id: String,
+}
+
+impl Actor {
+    /// The seed, loading the files whose hash is `content_hash` (as an administrator: the
+    /// files are the plan's coordinators' own).
+    pub fn seed(content_hash: &str) -> Self {
+        Actor {
+            viewer: Viewer {
+                sub: Some("plan-api seed".to_owned()),
+                role: crate::auth::Role::Admin,
+                unit: None,
+                unit_scope: Vec::new(),
+                municipality: None,
+                expires_at: None,
+            },
+            request_id: format!("seed:{}", content_hash.get(..16).unwrap_or(content_hash)),
+        }
+    }
 }
 
 /// A link of a record to what it is about: `(target type, code)`.
