@@ -2,6 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
+mod template;
+
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode};
@@ -103,37 +105,54 @@ pub enum TestDatabase {
     Postgres { admin_url: String, name: String },
 }
 
+/// The PostgreSQL server's URL when the tests run on PostgreSQL.
+fn postgres_admin_url() -> Option<String> {
+    std::env::var("PLAN_API_TEST_DATABASE_URL")
+        .ok()
+        .filter(|url| url.starts_with("postgres"))
+}
+
 impl TestDatabase {
     /// A new empty database and its URL (tests that start `plan-api serve` processes give the
     /// URL to them; the database lives as long as the value).
     pub async fn create() -> (Self, String) {
-        match std::env::var("PLAN_API_TEST_DATABASE_URL") {
-            Ok(admin_url) if admin_url.starts_with("postgres") => {
-                use sea_orm::ConnectionTrait;
-                static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-                let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let name = format!("plan_api_test_{}_{n}", std::process::id());
-                let (admin, _) = db::connect(&admin_url)
-                    .await
-                    .expect("connect to PostgreSQL");
-                admin
-                    .execute_unprepared(&format!("CREATE DATABASE {name}"))
-                    .await
-                    .expect("create the test database");
-                admin.close().await.expect("close");
-                let (base, _) = admin_url.rsplit_once('/').expect("a database in the URL");
-                let url = format!("{base}/{name}");
-                (Self::Postgres { admin_url, name }, url)
-            }
-            _ => {
-                let dir = tempfile::tempdir().expect("temp dir");
-                let url = format!(
-                    "sqlite://{}?mode=rwc",
-                    dir.path().join("test.sqlite").display()
-                );
-                (Self::Sqlite(dir), url)
-            }
+        Self::make(None).await
+    }
+
+    /// A copy of this run's migrated and seeded database (see [`template`]) and its URL.
+    pub async fn seeded() -> (Self, String) {
+        Self::make(Some(template::template())).await
+    }
+
+    async fn make(from: Option<&template::Template>) -> (Self, String) {
+        if let Some(admin_url) = postgres_admin_url() {
+            use sea_orm::ConnectionTrait;
+            static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+            let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let name = format!("plan_api_test_{}_{n}", std::process::id());
+            let copy = match from {
+                Some(template::Template::Postgres(t)) => format!(" TEMPLATE {t}"),
+                _ => String::new(),
+            };
+            let (admin, _) = db::connect(&admin_url)
+                .await
+                .expect("connect to PostgreSQL");
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE {name}{copy}"))
+                .await
+                .expect("create the test database");
+            admin.close().await.expect("close");
+            let (base, _) = admin_url.rsplit_once('/').expect("a database in the URL");
+            let url = format!("{base}/{name}");
+            return (Self::Postgres { admin_url, name }, url);
         }
+        let dir = tempfile::tempdir().expect("temp dir");
+        let file = dir.path().join("test.sqlite");
+        if let Some(template::Template::Sqlite(t)) = from {
+            std::fs::copy(t, &file).expect("copy the template");
+        }
+        let url = format!("sqlite://{}?mode=rwc", file.display());
+        (Self::Sqlite(dir), url)
     }
 }
 
@@ -254,26 +273,35 @@ impl TestApp {
         configure: impl FnOnce(&mut Config),
         route: impl FnOnce(String) -> String,
     ) -> Self {
-        Self::build_on(configure, route, async |_| {}).await
+        Self::build_on(configure, route, None::<fn(&_) -> std::future::Ready<()>>).await
     }
 
     /// A new application on a database that `before` fills first; then the migrations and the
     /// seed run as `plan-api serve` runs them: an upgrade of what `before` left.
     pub async fn upgraded(before: impl AsyncFnOnce(&sea_orm::DatabaseConnection)) -> Self {
-        Self::build_on(|_| {}, |url| url, before).await
+        Self::build_on(|_| {}, |url| url, Some(before)).await
     }
 
+    /// Builds the app; a test that starts from the shipped data with nothing `before` gets a
+    /// copy of the run's seeded database (see [`TestDatabase::seeded`]), which the migrations
+    /// and the seed below then find up to date.
     async fn build_on(
         configure: impl FnOnce(&mut Config),
         route: impl FnOnce(String) -> String,
-        before: impl AsyncFnOnce(&sea_orm::DatabaseConnection),
+        before: Option<impl AsyncFnOnce(&sea_orm::DatabaseConnection)>,
     ) -> Self {
-        let (database, database_url) = TestDatabase::create().await;
         let mut config = test_config();
-        config.database_url = route(database_url);
         configure(&mut config);
+        let (database, database_url) = if before.is_none() && config.data_dir == data_dir() {
+            TestDatabase::seeded().await
+        } else {
+            TestDatabase::create().await
+        };
+        config.database_url = route(database_url);
         let (conn, statements) = db::connect_with(&config).await.expect("connect");
-        before(&conn).await;
+        if let Some(before) = before {
+            before(&conn).await;
+        }
         db::migrate(&conn).await.expect("migrate");
         seed::seed_all(&conn, &config.data_dir).await.expect("seed");
         let verifier = Verifier::from_config(&config).expect("test verifier");
