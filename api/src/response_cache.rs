@@ -11,10 +11,18 @@
 //!
 //! Bounded in bytes (moka, weighed by key and body); emptied when a new content generation is
 //! seen, and keyed by it too, so an entry filled before a commit is never served after it.
+//!
+//! One execution per miss: concurrent anonymous requests for the same missing key wait for
+//! the first one ([`ResponseCache::join`]) and are answered from what it stores, so a
+//! publication under load (every key missing at once) costs one recomputation per key. When
+//! the first stores nothing (an error, a timeout, a client gone), the others run on their own.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use tokio::sync::watch;
 
 use async_graphql::Value;
 use axum::body::Bytes;
@@ -44,6 +52,45 @@ pub struct ResponseCache {
     pub generation: Arc<Tracker>,
     /// Requests answered by their URL key (for tests and the benchmark's checks).
     url_hits: AtomicU64,
+    /// The keys being computed, each with the channel its leader closes when it is done.
+    flights: Mutex<HashMap<String, watch::Receiver<()>>>,
+    /// Misses that executed their operation (for tests and the benchmark's checks).
+    executions: AtomicU64,
+}
+
+/// A request's part in the computation of a missing key.
+pub enum Flight<'a> {
+    /// It computes the response; the others wait until this is dropped.
+    Lead(Lead<'a>),
+    /// Another request computes it: wait with [`Follow::wait`], then look again.
+    Follow(Follow),
+}
+
+/// The computation of one key, under way until dropped (stored or not).
+pub struct Lead<'a> {
+    cache: &'a ResponseCache,
+    key: String,
+    /// Dropped with the lead, which ends every follower's wait.
+    _running: watch::Sender<()>,
+}
+
+impl Drop for Lead<'_> {
+    fn drop(&mut self) {
+        // Out of the table before the followers are released: a request arriving later looks
+        // the key up in the cache, or leads a computation of its own.
+        self.cache.flights().remove(&self.key);
+    }
+}
+
+/// A wait for another request's computation.
+pub struct Follow(watch::Receiver<()>);
+
+impl Follow {
+    /// Returns once the leading request is done (stored its response, or gave up): the
+    /// value never changes, so this ends when the lead's sender is dropped.
+    pub async fn wait(mut self) {
+        while self.0.changed().await.is_ok() {}
+    }
 }
 
 impl ResponseCache {
@@ -66,7 +113,51 @@ impl ResponseCache {
             entries,
             generation,
             url_hits: AtomicU64::new(0),
+            flights: Mutex::default(),
+            executions: AtomicU64::new(0),
         }
+    }
+
+    /// Joins the computation of the missing `key`: leads it, or follows the request that
+    /// does.
+    pub fn join(&self, key: &str) -> Flight<'_> {
+        let mut flights = self.flights();
+        if let Some(running) = flights.get(key) {
+            return Flight::Follow(Follow(running.clone()));
+        }
+        let (running, wait) = watch::channel(());
+        flights.insert(key.to_owned(), wait);
+        drop(flights);
+        crate::metrics::response_cache("miss");
+        self.executions.fetch_add(1, Ordering::Relaxed);
+        Flight::Lead(Lead {
+            cache: self,
+            key: key.to_owned(),
+            _running: running,
+        })
+    }
+
+    /// The table of computations under way (whole even if a holder panicked: every change
+    /// to it is one insert or remove).
+    fn flights(&self) -> std::sync::MutexGuard<'_, HashMap<String, watch::Receiver<()>>> {
+        self.flights
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// How many missing keys were computed (each concurrent group of requests once).
+    pub fn executions(&self) -> u64 {
+        self.executions.load(Ordering::Relaxed)
+    }
+
+    /// The stored response for `key`, for a request that waited for its computation: counted
+    /// as a hit when there is one.
+    pub fn after_wait(&self, key: &str) -> Option<Arc<Cached>> {
+        let hit = self.entries.as_ref()?.get(key);
+        if hit.is_some() {
+            crate::metrics::response_cache("hit");
+        }
+        hit
     }
 
     /// The key of an anonymous caller's single operation, or `None` when the cache is off or
@@ -105,10 +196,18 @@ impl ResponseCache {
     }
 
     /// The stored response for `key`.
+    /// A hit is counted here; a miss where it is computed ([`Self::join`], [`Self::missed`]).
     pub fn get(&self, key: &str) -> Option<Arc<Cached>> {
         let hit = self.entries.as_ref()?.get(key);
-        crate::metrics::response_cache(if hit.is_some() { "hit" } else { "miss" });
+        if hit.is_some() {
+            crate::metrics::response_cache("hit");
+        }
         hit
+    }
+
+    /// Counts a miss computed outside single flight (its leader stored nothing).
+    pub fn missed(&self) {
+        crate::metrics::response_cache("miss");
     }
 
     /// The stored response for a URL key, not counted yet: a miss goes on to the document's

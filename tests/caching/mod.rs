@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 
 use crate::common::{Reply, TestApp, bearer};
 
+mod flight;
 mod http;
 mod persisted;
 mod replicas;

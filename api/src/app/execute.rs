@@ -21,7 +21,7 @@ use crate::i18n::RequestLang;
 use crate::limits::CallerKey;
 use crate::loaders::new_loaders;
 use crate::metrics::{self as m};
-use crate::response_cache::Cached;
+use crate::response_cache::{Cached, Flight};
 use crate::telemetry::{self, RequestId, RequestSummary};
 
 use super::reply::{
@@ -306,12 +306,28 @@ async fn run(
         [req] if anonymous && too_long(config, req).is_ok() => state.cache.key(req, lang),
         _ => None,
     };
+    // Held until the response is stored (or not): concurrent misses of the key wait for it.
+    let mut _computing = None;
     if let Some(key) = &cache_key {
         if let Some(hit) = state.cache.get(key) {
             if let Some(url_key) = url_key {
                 state.cache.alias(url_key, hit.clone());
             }
             return from_cache(&hit, summary);
+        }
+        match state.cache.join(key) {
+            Flight::Lead(lead) => _computing = Some(lead),
+            Flight::Follow(other) => {
+                other.wait().await;
+                if let Some(hit) = state.cache.after_wait(key) {
+                    if let Some(url_key) = url_key {
+                        state.cache.alias(url_key, hit.clone());
+                    }
+                    return from_cache(&hit, summary);
+                }
+                // It stored nothing (an error, a timeout): this request runs on its own.
+                state.cache.missed();
+            }
         }
     } else if single {
         m::response_cache("bypass");
