@@ -32,4 +32,5 @@ mod seed;
 mod serving;
 mod snapshot;
 mod statements;
+mod traces;
 mod webhooks;
