@@ -237,11 +237,26 @@ impl TestApp {
         configure: impl FnOnce(&mut Config),
         route: impl FnOnce(String) -> String,
     ) -> Self {
+        Self::build_on(configure, route, async |_| {}).await
+    }
+
+    /// A new application on a database that `before` fills first; then the migrations and the
+    /// seed run as `plan-api serve` runs them: an upgrade of what `before` left.
+    pub async fn upgraded(before: impl AsyncFnOnce(&sea_orm::DatabaseConnection)) -> Self {
+        Self::build_on(|_| {}, |url| url, before).await
+    }
+
+    async fn build_on(
+        configure: impl FnOnce(&mut Config),
+        route: impl FnOnce(String) -> String,
+        before: impl AsyncFnOnce(&sea_orm::DatabaseConnection),
+    ) -> Self {
         let (database, database_url) = TestDatabase::create().await;
         let mut config = test_config();
         config.database_url = route(database_url);
         configure(&mut config);
         let (conn, statements) = db::connect_with(&config).await.expect("connect");
+        before(&conn).await;
         db::migrate(&conn).await.expect("migrate");
         seed::seed_all(&conn, &data_dir()).await.expect("seed");
         let verifier = Verifier::from_config(&config).expect("test verifier");

@@ -271,22 +271,30 @@ async fn the_editors_page_is_self_contained_under_a_strict_csp() {
 }
 
 #[tokio::test]
-async fn a_portal_reads_across_origins_only_when_the_operator_lists_it() {
+async fn a_portal_reads_across_origins_unless_the_operator_restricts_them() {
     let portal = "https://www.l-h.cat";
     let url = widget_url("08101", "ES");
 
-    // The default: no origin is listed, so browsers keep other sites from reading answers.
-    let closed = TestApp::new().await;
-    let reply = closed.send(get(&url, &[("origin", portal)])).await;
+    // The default: any site's page may read the widget's answer, without credentials.
+    let default = TestApp::new().await;
+    let reply = default.send(get(&url, &[("origin", portal)])).await;
     assert_eq!(reply.status, StatusCode::OK);
-    assert!(reply.headers.get("access-control-allow-origin").is_none());
+    assert_eq!(header_of(&reply, "access-control-allow-origin"), "*");
+    assert!(
+        reply
+            .headers
+            .get("access-control-allow-credentials")
+            .is_none()
+    );
+    assert_eq!(reply.body["data"]["municipality"]["ineCode"], "08101");
 
-    let open =
+    // An operator who restricts it lists the portals that may.
+    let restricted =
         TestApp::with(|c| c.cors_origins = Some(format!("{portal},https://other.example"))).await;
-    let reply = open.send(get(&url, &[("origin", portal)])).await;
+    let reply = restricted.send(get(&url, &[("origin", portal)])).await;
     assert_eq!(header_of(&reply, "access-control-allow-origin"), portal);
     assert!(reply.body.get("errors").is_none(), "{}", reply.body);
-    let stranger = open
+    let stranger = restricted
         .send(get(&url, &[("origin", "https://elsewhere.example")]))
         .await;
     assert!(
@@ -296,7 +304,7 @@ async fn a_portal_reads_across_origins_only_when_the_operator_lists_it() {
             .is_none()
     );
     // The widget file itself is a classic script: it needs no CORS, from any origin.
-    let script = closed
+    let script = restricted
         .send(get(plan_api::embed::WIDGET_PATH, &[("origin", portal)]))
         .await;
     assert_eq!(script.status, StatusCode::OK);

@@ -33,4 +33,5 @@ mod serving;
 mod snapshot;
 mod statements;
 mod traces;
+mod upgrade;
 mod webhooks;

@@ -68,7 +68,9 @@ pub struct Config {
     pub trust_forwarded_for: bool,
     /// Whether introspection (and field suggestions in errors) are on.
     pub introspection: bool,
-    /// Origins allowed by CORS, comma-separated (municipal portals), or `*` for any.
+    /// Which other sites' pages may read answers in a browser (CORS): unset (or `*`) for any
+    /// origin, a comma-separated list of origins to allow only those, `none` for no CORS at
+    /// all. See [`Config::cors`].
     pub cors_origins: Option<String>,
     /// Log format: `text` or `json`.
     pub log_format: String,
@@ -370,6 +372,7 @@ impl Config {
                 "PLAN_API_JWT_SECRET must be at least 32 bytes long"
             );
         }
+        self.cors().map_err(anyhow::Error::msg)?;
         Ok(())
     }
 
@@ -378,9 +381,55 @@ impl Config {
         split_list(self.jwt_algorithms.as_deref())
     }
 
-    /// The CORS origins, as listed.
-    pub fn cors_origin_list(&self) -> Vec<String> {
-        split_list(self.cors_origins.as_deref())
+    /// The CORS policy `cors_origins` asks for, or why it cannot be one (naming the setting).
+    ///
+    /// Unset, any origin may read: what the API serves without a token is public, and it
+    /// authenticates by bearer token only, never by cookie, so a page of another site learns
+    /// nothing a server-side client could not fetch (GitHub's API answers `*` for the same
+    /// reason). Listed origins must be written as browsers send them in `Origin`, or they
+    /// would never match: scheme, host and port only, without a path or a trailing slash.
+    pub fn cors(&self) -> Result<Cors, String> {
+        const NAME: &str = "PLAN_API_CORS_ORIGINS";
+        let Some(value) = self.cors_origins.as_deref() else {
+            return Ok(Cors::AnyOrigin);
+        };
+        let items = split_list(Some(value));
+        match items.as_slice() {
+            [] => Err(format!(
+                "{NAME} is empty: leave it unset to allow any origin, set it to none to turn \
+                 CORS off, or list the origins to allow"
+            )),
+            [only] if only == "*" => Ok(Cors::AnyOrigin),
+            [only] if only.eq_ignore_ascii_case("none") => Ok(Cors::Off),
+            _ => items
+                .iter()
+                .map(|item| {
+                    if item == "*" || item.eq_ignore_ascii_case("none") {
+                        return Err(format!(
+                            "{NAME}: {item} stands alone, not in a list of origins"
+                        ));
+                    }
+                    let origin = url::Url::parse(item)
+                        .ok()
+                        .filter(|u| matches!(u.scheme(), "http" | "https"))
+                        .map(|u| u.origin().ascii_serialization())
+                        .ok_or_else(|| {
+                            format!(
+                                "{NAME}: {item:?} is not an http or https origin (such as \
+                                 https://www.example.cat)"
+                            )
+                        })?;
+                    if origin != *item {
+                        return Err(format!(
+                            "{NAME}: write {item:?} as browsers send it, {origin:?} (scheme, \
+                             host and port only)"
+                        ));
+                    }
+                    Ok(origin)
+                })
+                .collect::<Result<_, _>>()
+                .map(Cors::Origins),
+        }
     }
 
     /// The database URL with any password hidden, for logs.
@@ -421,6 +470,17 @@ fn split_list(value: Option<&str>) -> Vec<String> {
         .filter(|s| !s.is_empty())
         .map(str::to_owned)
         .collect()
+}
+
+/// Which other sites' pages may read the API's answers in a browser: see [`Config::cors`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Cors {
+    /// Every origin: `Access-Control-Allow-Origin: *`, never with credentials (the default).
+    AnyOrigin,
+    /// Only these origins, each as browsers send it in `Origin`.
+    Origins(Vec<String>),
+    /// No CORS headers: browsers keep every other site's pages from reading answers.
+    Off,
 }
 
 /// A secret setting: never printed, not even by `Debug` or in a serialized config.
@@ -555,6 +615,52 @@ mod tests {
                 Err(e) => format!("{e:#}"),
             };
             assert!(err.contains(says), "{name}={value}: {err}");
+        }
+    }
+
+    #[test]
+    fn cors_is_open_by_default_listed_or_off() {
+        let cors = |value: Option<&str>| {
+            Config {
+                cors_origins: value.map(str::to_owned),
+                ..Config::default()
+            }
+            .cors()
+        };
+        assert_eq!(cors(None), Ok(Cors::AnyOrigin));
+        assert_eq!(cors(Some(" * ")), Ok(Cors::AnyOrigin));
+        assert_eq!(cors(Some("None")), Ok(Cors::Off));
+        assert_eq!(
+            cors(Some("https://www.l-h.cat, http://127.0.0.1:8080")),
+            Ok(Cors::Origins(vec![
+                "https://www.l-h.cat".to_owned(),
+                "http://127.0.0.1:8080".to_owned()
+            ]))
+        );
+        for (value, expected) in [
+            ("", "PLAN_API_CORS_ORIGINS is empty"),
+            (" , ", "PLAN_API_CORS_ORIGINS is empty"),
+            ("https://a.example, *", "* stands alone"),
+            ("none, https://a.example", "none stands alone"),
+            (
+                "www.l-h.cat",
+                "\"www.l-h.cat\" is not an http or https origin",
+            ),
+            ("ftp://files.example", "is not an http or https origin"),
+            (
+                "https://www.l-h.cat/",
+                "write \"https://www.l-h.cat/\" as browsers send it, \"https://www.l-h.cat\"",
+            ),
+            ("https://WWW.L-H.CAT", "\"https://www.l-h.cat\""),
+            ("https://www.l-h.cat:443", "\"https://www.l-h.cat\""),
+        ] {
+            let err = cors(Some(value)).expect_err(value);
+            assert!(err.contains(expected), "{value:?}: {err}");
+            let c = Config {
+                cors_origins: Some(value.to_owned()),
+                ..Config::default()
+            };
+            assert_eq!(c.validate().expect_err(value).to_string(), err);
         }
     }
 }

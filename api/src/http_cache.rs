@@ -15,7 +15,8 @@ pub const PUBLIC: &str = "public, max-age=60, stale-while-revalidate=600";
 pub const PRIVATE: &str = "private, no-store";
 /// `Cache-Control` of everything else.
 pub const NO_STORE: &str = "no-store";
-/// What a query response varies by. `Origin` is added by the CORS layer when it is on.
+/// What a query response varies by. `Origin` is added by the CORS layer when it allows listed
+/// origins only (its `*` is the same for every origin).
 pub const VARY: &str = "Accept, Accept-Language, Authorization";
 
 /// The strong entity tag of `body`, quoted: 128 bits of its SHA-256.

@@ -11,7 +11,7 @@
 
 import { spawn, spawnSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -25,6 +25,22 @@ export function apiBinary() {
   if (process.env.PLAN_API_BIN) return process.env.PLAN_API_BIN;
   const target = process.env.CARGO_TARGET_DIR || join(repoRoot, 'target');
   return join(target, 'debug', 'plan-api');
+}
+
+const dataFiles = new Map();
+/**
+ * A localized text of a data file under data/ (`file`, e.g. `AMB-PI-2021-2025/strategy.toml`):
+ * the first `key.lang = "…"` after `code = "CODE"`. Expected texts come from the data files,
+ * never from the API under test.
+ */
+export function dataText(file, code, key, lang) {
+  if (!dataFiles.has(file)) dataFiles.set(file, readFileSync(join(repoRoot, 'data', file), 'utf8'));
+  const text = dataFiles.get(file);
+  const from = text.indexOf(`code = "${code}"`);
+  if (from < 0) throw new Error(`no code = "${code}" in data/${file}`);
+  const m = text.slice(from).match(new RegExp(`^${key.replace('.', '\\.')}\\.${lang} = "(.*)"$`, 'm'));
+  if (!m) throw new Error(`no ${key}.${lang} after ${code} in data/${file}`);
+  return m[1];
 }
 
 /** A TCP port nobody listens on right now. */

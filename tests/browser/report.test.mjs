@@ -1,5 +1,6 @@
 // The annual activity report page (/reports/{plan}/{year}) in headless Chromium: rendered in
-// two languages with its three SVG charts and their text alternatives, clearly marked as not
+// its four languages (the page's words, the plan's titles from data/, monitoring values by
+// name) with its three SVG charts and their text alternatives, clearly marked as not
 // yet published and as containing synthetic demo data, without a request to any other host;
 // printed to an A4 PDF with one page break before each strategic line and the municipalities.
 
@@ -8,7 +9,9 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { graphql, guardPage, launchBrowser, screenshot, startApi } from './lib.mjs';
+import {
+  cspViolations, dataText, graphql, guardPage, launchBrowser, screenshot, startApi, watchCsp,
+} from './lib.mjs';
 
 const PLAN = 'AMB-PI-2021-2025';
 let api;
@@ -34,20 +37,40 @@ function pdfPages(pdf) {
   return [...text.matchAll(/\/Type\s*\/Page(?![s\w])/g)].length;
 }
 
-for (const [lang, title, draft] of [
-  ['ca', "Informe anual d'activitat 2023", 'ESBORRANY'],
-  ['en', 'Annual activity report 2023', 'DRAFT'],
+// Per language: the heading, the draft notice's first word, and the name of the demo data's
+// 2023 status of LE1.1 (in progress).
+for (const [lang, title, draft, inProgress] of [
+  ['es', 'Informe anual de actividad 2023', 'BORRADOR', 'En curso'],
+  ['ca', "Informe anual d'activitat 2023", 'ESBORRANY', 'En curs'],
+  ['en', 'Annual activity report 2023', 'DRAFT', 'In progress'],
+  ['fr', "Rapport annuel d'activité 2023", 'BROUILLON', 'En cours'],
 ]) {
   test(`the 2023 report renders and prints in ${lang}`, async () => {
     const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+    await watchCsp(page);
     const guard = guardPage(page, [api.origin]);
     const response = await page.goto(`${api.origin}/reports/${PLAN}/2023?lang=${lang}`);
     assert.equal(response.status(), 200);
+    assert.equal(response.headers()['content-language'], lang);
     const csp = response.headers()['content-security-policy'];
     assert.match(csp, /^default-src 'none'; style-src 'sha256-/);
 
     assert.equal(await page.getAttribute('html', 'lang'), lang);
     assert.equal((await page.textContent('h1')).trim(), title);
+    // The plan's own words in this language, verbatim from data/.
+    assert.equal((await page.textContent('header .plan')).trim(),
+      dataText(`${PLAN}/plan.toml`, PLAN, 'title', lang));
+    for (const code of lines) {
+      const heading = (await page.textContent(`section#line-${code.replace('.', '\\.')} h2`)).trim();
+      assert.equal(heading, `${code} ${dataText(`${PLAN}/strategy.toml`, code, 'title', lang)}`);
+    }
+    const le11 = page.locator('section#line-LE1 tbody tr')
+      .filter({ has: page.locator('td:first-child', { hasText: /^LE1\.1$/ }) });
+    assert.equal(await le11.count(), 1);
+    assert.deepEqual((await le11.locator('td').allInnerTexts()).map((t) => t.trim()).filter((t, i) => i !== 1),
+      ['LE1.1', inProgress, '60 %']);
+    assert.ok((await le11.locator('td').nth(1).innerText())
+      .startsWith(dataText(`${PLAN}/strategy.toml`, 'LE1.1', 'title', lang)));
     // Marked: not yet published, and synthetic.
     const live = page.locator('[data-mark="not-published"]');
     assert.ok(await live.isVisible());
@@ -112,6 +135,7 @@ for (const [lang, title, draft] of [
     if (process.env.SCREENSHOT_DIR) {
       writeFileSync(join(process.env.SCREENSHOT_DIR, `report-2023-${lang}.pdf`), pdf);
     }
+    assert.deepEqual(await cspViolations(page), [], 'no CSP violations');
     assert.deepEqual(guard.problems(), []);
     await page.close();
   });

@@ -2,8 +2,10 @@
 // served from ANOTHER origin (a small node server on its own port) with a strict
 // Content-Security-Policy loads /embed/v1/plan-widget.js from the API and shows L'Hospitalet's
 // part in the plan. The API runs on a fresh SQLite database with `plan-api demo-data` (plainly
-// synthetic monitoring records), so published activities, projects and progress show; its
-// CORS allow-list names the host page's origin, as a portal operator's would.
+// synthetic monitoring records), so published activities, projects and progress show, and
+// with no CORS setting at all: by default any portal's page may read it, so no origin of these
+// pages is named anywhere. A second API, restricted by its operator to one origin, shows what a
+// portal left out of that list sees.
 //
 // axe-core is injected over the DevTools protocol (page.evaluate → Runtime.evaluate), which a
 // page's CSP does not govern: the host page keeps its strict policy, no bypassCSP, and every
@@ -16,22 +18,18 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import {
-  cspViolations, freePort, guardPage, launchBrowser, repoRoot, screenshot, startApi, watchCsp,
+  cspViolations, dataText, freePort, guardPage, launchBrowser, repoRoot, screenshot, startApi,
+  watchCsp,
 } from './lib.mjs';
 
 const AXE = readFileSync(join(repoRoot, 'tests/browser/node_modules/axe-core/axe.min.js'), 'utf8');
-const STRATEGY = readFileSync(join(repoRoot, 'data/AMB-PI-2021-2025/strategy.toml'), 'utf8');
 
-/** A localized text of the plan's data file, as `key.lang = "…"` after `code = "CODE"`. */
+/** A localized text of the plan's strategy (lines and actions), from its data file. */
 function planText(code, key, lang) {
-  const from = STRATEGY.indexOf(`code = "${code}"`);
-  assert.ok(from >= 0, `${code} in strategy.toml`);
-  const m = STRATEGY.slice(from).match(new RegExp(`^${key}\\.${lang} = "(.*)"$`, 'm'));
-  assert.ok(m, `${code} ${key}.${lang}`);
-  return m[1];
+  return dataText('AMB-PI-2021-2025/strategy.toml', code, key, lang);
 }
 
-let api, browser, host, other, hostOrigin, otherOrigin, deadOrigin;
+let api, restricted, browser, host, other, hostOrigin, otherOrigin, deadOrigin;
 const pages = new Map(); // path → body HTML of a host page
 
 function hostPage(body, lang) {
@@ -68,8 +66,8 @@ function serveHost(port) {
       'content-type': 'text/html; charset=utf-8',
       'content-security-policy': [
         "default-src 'none'",
-        `script-src ${api.origin}`,
-        `connect-src ${api.origin} ${deadOrigin}`,
+        `script-src ${api.origin} ${restricted.origin}`,
+        `connect-src ${api.origin} ${restricted.origin} ${deadOrigin}`,
         "style-src 'self'",
         "img-src 'self'",
         "base-uri 'none'",
@@ -88,9 +86,11 @@ before(async () => {
   hostOrigin = `http://127.0.0.1:${hostPort}`;
   otherOrigin = `http://127.0.0.1:${otherPort}`;
   deadOrigin = `http://127.0.0.1:${deadPort}`; // nothing listens there
-  api = await startApi({ PLAN_API_CORS_ORIGINS: hostOrigin }, { demoData: true });
+  // No CORS setting: the default an operator gets.
+  api = await startApi({}, { demoData: true });
+  restricted = await startApi({ PLAN_API_CORS_ORIGINS: hostOrigin });
   host = await serveHost(hostPort);
-  other = await serveHost(otherPort); // same pages, but an origin the API does not allow
+  other = await serveHost(otherPort); // the same pages, on an origin no setting names
   browser = await launchBrowser();
 });
 
@@ -99,16 +99,20 @@ after(async () => {
   host?.close();
   other?.close();
   await api?.stop();
+  await restricted?.stop();
 });
 
-/** Opens a host page on `origin` with a guard and a CSP-violation recorder. */
+/** Opens a host page on `origin` with a guard and a CSP-violation recorder; `responses`
+ * collects every response the page received. */
 async function open(origin, path, { width = 1024, allowed = [] } = {}) {
   const context = await browser.newContext({ viewport: { width, height: 900 } });
   const page = await context.newPage();
   await watchCsp(page);
   const guard = guardPage(page, [origin, api.origin, ...allowed]);
+  const responses = [];
+  page.on('response', (r) => responses.push(r));
   await page.goto(`${origin}${path}`);
-  return { context, page, guard };
+  return { context, page, guard, responses };
 }
 
 async function cleanPage(page, guard, { expectedProblems = [] } = {}) {
@@ -127,9 +131,10 @@ async function axe(page) {
   assert.ok(result.passes.length > 10, 'axe ran its checks');
 }
 
-function widget(attrs) {
+/** The snippet a portal pastes, loading the widget from `from` (the default API). */
+function widget(attrs, from = api.origin) {
   const list = Object.entries(attrs).map(([k, v]) => `${k}="${v}"`).join(' ');
-  return `<script src="${api.origin}/embed/v1/plan-widget.js" defer></script>\n<amb-plan-widget ${list}></amb-plan-widget>`;
+  return `<script src="${from}/embed/v1/plan-widget.js" defer></script>\n<amb-plan-widget ${list}></amb-plan-widget>`;
 }
 
 test('Catalan: the actions, activities, projects and line progress of 08101 on a strict-CSP page of another origin', async () => {
@@ -214,6 +219,65 @@ test('Spanish and English, other views, a heading level and a portal theme; fits
   await context.close();
 });
 
+test('French: a French portal’s page shows 08101 in French, the widget taking the page’s language', async () => {
+  // No lang attribute: the widget follows <html lang="fr">, as on a portal's French pages.
+  pages.set('/fr', { lang: 'fr', body: widget({ municipality: '08101', limit: 2 }) });
+  const { context, page, guard } = await open(hostOrigin, '/fr');
+  const w = page.locator('amb-plan-widget');
+  await w.getByText('LE1.1', { exact: true }).waitFor();
+  assert.equal(await w.locator('.w').getAttribute('lang'), 'fr');
+
+  await w.getByRole('heading', { level: 2, name: "L'Hospitalet de Llobregat" }).waitFor();
+  for (const name of ['Avancement par axe stratégique', 'Actions impliquant la commune',
+    'Activités publiées', 'Projets financés publiés']) {
+    await w.getByRole('heading', { level: 3, name }).waitFor();
+  }
+  // The plan's own words in French, verbatim from data/: its title, lines, actions, units.
+  const planTitle = dataText('AMB-PI-2021-2025/plan.toml', 'AMB-PI-2021-2025', 'title', 'fr');
+  assert.equal((await w.locator('.w > p.sub').innerText()).trim(), planTitle);
+  await w.getByText(planText('LE1.1', 'title', 'fr'), { exact: true }).waitFor();
+  const le1 = planText('LE1', 'title', 'fr');
+  const sri = dataText('organizations.toml', 'AMB-SRI', 'name', 'fr');
+  const action = await w.locator('section[aria-labelledby="amb-actions"] li').first().innerText();
+  assert.ok(action.includes(`Axe LE1: ${le1}`), action);
+  assert.ok(action.includes(`Responsables: ${sri}`), action);
+  // Progress in French words and number format, a space before % (demo data: LE1.1 in
+  // progress at 60 %).
+  assert.match(action, /En cours: 60\s%/);
+  const line = await w.locator('section[aria-labelledby="amb-progress"] li').first().innerText();
+  assert.ok(line.includes(le1), line);
+  assert.match(line, /Avancement moyen: 55\s%/);
+  assert.match(line, /2 actions sur 13 avec un avancement publié \(En cours: 2\)/);
+  // One action is "1 action", not "1 actions" (LE2: only LE2.2 has published progress).
+  const lines = await w.locator('section[aria-labelledby="amb-progress"] li').allInnerTexts();
+  assert.match(lines[1], /^LE2/);
+  assert.match(lines[1], /\n1 action sur 4 avec un avancement publié \(En retard: 1\)$/);
+
+  // Published activities and projects: kinds, statuses and dates in French.
+  const activities = await w.locator('section[aria-labelledby="amb-activities"] li').allInnerTexts();
+  assert.equal(activities.length, 2, activities.join('\n'));
+  assert.ok(activities.every((a) => a.startsWith('[Données synthétiques de démonstration] ')), activities.join('\n'));
+  assert.ok(activities.some((a) => a.includes('Forum · 10 mai 2022 – 12 mai 2022 · Barcelona')), activities.join('\n'));
+  assert.ok(activities.some((a) => a.includes('Transfert de connaissances · 10 mai 2023 – 12 mai 2023 · Barcelona')),
+    activities.join('\n'));
+  const project = await w.locator('section[aria-labelledby="amb-projects"] li').first().innerText();
+  assert.match(project, /^\[Données synthétiques de démonstration\] Projet fictif FEDER\n/);
+  assert.ok(project.endsWith('FEDER · Clôturé · 1 janv. 2021 – 31 déc. 2023'), project);
+
+  // "Show all" and the link to the plan, in French.
+  const more = w.locator('section[aria-labelledby="amb-actions"] button');
+  assert.match(await more.innerText(), /^Tout afficher \(\d+\)$/);
+  await more.click();
+  await w.getByRole('button', { name: 'Afficher moins' }).waitFor();
+  const link = w.getByRole('link', { name: 'Consultez le Plan d’internationalisation de l’AMB' });
+  assert.equal(await link.getAttribute('href'), 'https://www.amb.cat/');
+
+  await axe(page);
+  await screenshot(page, 'widget-fr-overview');
+  await cleanPage(page, guard);
+  await context.close();
+});
+
 test('an unknown municipality gets a polite message in its language, with a link to the plan', async () => {
   pages.set('/unknown', {
     lang: 'fr',
@@ -233,7 +297,7 @@ test('an unknown municipality gets a polite message in its language, with a link
   await context.close();
 });
 
-test('an unreachable API, or a portal missing from the CORS allow-list, gets a polite message', async () => {
+test('an unreachable API, or a portal left out of an operator’s CORS list, gets a polite message', async () => {
   pages.set('/unreachable', {
     lang: 'en',
     body: `${widget({ municipality: '08101', lang: 'en', api: deadOrigin })}`,
@@ -250,15 +314,41 @@ test('an unreachable API, or a portal missing from the CORS allow-list, gets a p
   });
   await context.close();
 
-  // The same page from an origin the API's allow-list does not name.
-  pages.set('/not-allowed', { lang: 'ca', body: widget({ municipality: '08101', lang: 'ca' }) });
-  const second = await open(otherOrigin, '/not-allowed');
+  // An operator restricted CORS to the host page's origin: the same snippet on another
+  // portal's page cannot read the answer.
+  pages.set('/not-allowed', {
+    lang: 'ca', body: widget({ municipality: '08101', lang: 'ca' }, restricted.origin),
+  });
+  const second = await open(otherOrigin, '/not-allowed', { allowed: [restricted.origin] });
   await second.page.locator('amb-plan-widget')
     .getByText('Ara mateix no es poden mostrar les dades del Pla d’Internacionalització de l’AMB.').waitFor();
   await cleanPage(second.page, second.guard, {
     expectedProblems: [/blocked by CORS policy/, /ERR_FAILED/],
   });
   await second.context.close();
+});
+
+test('a portal no setting names: with the API’s default CORS the pasted snippet shows the plan', async () => {
+  // The API started without PLAN_API_CORS_ORIGINS; this page's origin appears nowhere.
+  pages.set('/unlisted', { lang: 'ca', body: widget({ municipality: '08019', lang: 'ca', view: 'actions' }) });
+  const { context, page, guard, responses } = await open(otherOrigin, '/unlisted');
+  const w = page.locator('amb-plan-widget');
+  await w.getByRole('heading', { level: 2, name: 'Barcelona' }).waitFor();
+  await w.getByRole('heading', { level: 3, name: 'Accions en què participa el municipi' }).waitFor();
+  await w.getByText(planText('LE1.1', 'title', 'ca'), { exact: true }).waitFor();
+  assert.equal(await w.getByText('Ara mateix no es poden mostrar', { exact: false }).count(), 0);
+
+  // What the browser sent and got: its page's origin, and the answer open to any origin.
+  const answers = responses.filter((r) => r.url().startsWith(`${api.origin}/graphql?`));
+  assert.equal(answers.length, 1, 'one request for the widget');
+  assert.equal(answers[0].status(), 200);
+  assert.equal(await answers[0].request().headerValue('origin'), otherOrigin);
+  assert.equal(await answers[0].headerValue('access-control-allow-origin'), '*');
+  assert.equal(await answers[0].headerValue('access-control-allow-credentials'), null);
+
+  await screenshot(page, 'widget-unlisted-origin');
+  await cleanPage(page, guard);
+  await context.close();
 });
 
 test('the editors’ page: choose, preview, copy; the snippet works on a portal of another origin', async () => {

@@ -4,6 +4,7 @@
 
 mod catalogue;
 mod compressed;
+mod cut_short;
 mod datapackage;
 mod downloads;
 mod report_page;

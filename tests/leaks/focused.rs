@@ -338,80 +338,63 @@ async fn a_deployed_database_upgrades_to_random_ids_and_drops_published_comments
     use sea_orm::sea_query::{Alias, Query};
     use sea_orm::{ConnectionTrait, EntityTrait};
 
-    let dir = tempfile::tempdir().expect("temp dir");
-    let url = format!(
-        "sqlite://{}?mode=rwc",
-        dir.path().join("old.sqlite").display()
-    );
-    let (conn, _) = plan_api::db::connect(&url).await.expect("connect");
-    // The schema as deployed before this change, with records in it.
-    Migrator::up(&conn, Some(2)).await.expect("old migrations");
-    // Today's seed appends an event (queuing it for webhook endpoints) and bumps the content
-    // generation, whose tables come with later migrations (which leave existing ones alone).
-    conn.execute_unprepared(
-        "CREATE TABLE content_generation (id integer PRIMARY KEY, generation bigint NOT NULL, \
-         instance varchar NOT NULL, changed_at timestamp_with_timezone_text NULL); \
-         INSERT INTO content_generation VALUES (1, 1, 'old', NULL); \
-         CREATE TABLE event (id integer PRIMARY KEY AUTOINCREMENT, plan_id integer NULL, \
-         event_type varchar NOT NULL, node_id varchar NULL, occurred_at timestamp_with_timezone_text NOT NULL, \
-         public boolean NOT NULL, owner_unit varchar NULL, owner_municipality varchar NULL, \
-         payload json_text NOT NULL, public_seq integer NOT NULL DEFAULT 0, \
-         owner_seq integer NULL); \
-         CREATE TABLE webhook_endpoint (id integer PRIMARY KEY AUTOINCREMENT, \
-         event_types json_text NOT NULL, enabled boolean NOT NULL)",
-    )
-    .await
-    .expect("content generation, event and webhook endpoint tables");
-    plan_api::seed::seed_all(&conn, &crate::common::data_dir())
-        .await
-        .expect("seed");
-    let plan = entity::plan::Entity::find()
-        .one(&conn)
-        .await
-        .expect("query")
-        .expect("a plan");
-    let now = chrono::Utc::now();
-    for (state, comment) in [
-        ("PUBLISHED", Some(json!({ "en": "leak.old.comment." }))),
-        ("RETURNED", Some(json!({ "en": "still under review" }))),
-    ] {
-        let mut insert = Query::insert();
-        insert
-            .into_table(Alias::new("monitoring_record"))
-            .columns(
-                [
-                    "plan_id",
-                    "record_type",
-                    "state",
-                    "version",
-                    "payload",
-                    "review_comment",
-                    "owner_sub",
-                    "owner_role",
-                    "synthetic",
-                    "created_at",
-                    "updated_at",
-                ]
-                .map(Alias::new),
-            )
-            .values_panic([
-                plan.id.into(),
-                "EVALUATION".into(),
-                state.into(),
-                4.into(),
-                json!({}).into(),
-                comment.into(),
-                "someone".into(),
-                "admin".into(),
-                false.into(),
-                now.into(),
-                now.into(),
-            ]);
-        conn.execute(&insert).await.expect("an old row");
-    }
-    Migrator::up(&conn, None).await.expect("upgrade");
+    // On SQLite, or on PostgreSQL with PLAN_API_TEST_DATABASE_URL; the upgrade runs every later
+    // migration and the seed, as `plan-api serve` does.
+    let app = crate::common::TestApp::upgraded(async |conn| {
+        // The schema as deployed before this change, with the plan's content (loaded as every
+        // release's seed loaded it) and records in it.
+        Migrator::up(conn, Some(2)).await.expect("old migrations");
+        plan_api::seed::load_content(conn, &crate::common::data_dir(), "AMB-PI-2021-2025")
+            .await
+            .expect("the plan's content");
+        let plan = entity::plan::Entity::find()
+            .one(conn)
+            .await
+            .expect("query")
+            .expect("a plan");
+        let now = chrono::Utc::now();
+        for (state, comment) in [
+            ("PUBLISHED", Some(json!({ "en": "leak.old.comment." }))),
+            ("RETURNED", Some(json!({ "en": "still under review" }))),
+        ] {
+            let mut insert = Query::insert();
+            insert
+                .into_table(Alias::new("monitoring_record"))
+                .columns(
+                    [
+                        "plan_id",
+                        "record_type",
+                        "state",
+                        "version",
+                        "payload",
+                        "review_comment",
+                        "owner_sub",
+                        "owner_role",
+                        "synthetic",
+                        "created_at",
+                        "updated_at",
+                    ]
+                    .map(Alias::new),
+                )
+                .values_panic([
+                    plan.id.into(),
+                    "EVALUATION".into(),
+                    state.into(),
+                    4.into(),
+                    json!({}).into(),
+                    comment.into(),
+                    "someone".into(),
+                    "admin".into(),
+                    false.into(),
+                    now.into(),
+                    now.into(),
+                ]);
+            conn.execute(&insert).await.expect("an old row");
+        }
+    })
+    .await;
     let rows = entity::monitoring_record::Entity::find()
-        .all(&conn)
+        .all(&app.state.db)
         .await
         .expect("rows after the upgrade");
     assert_eq!(rows.len(), 2);

@@ -80,7 +80,12 @@ fn configuration_layers_and_validation_name_the_setting() {
     let config = Config::load_from(Some(&file), no_env()).expect("loads");
     assert_eq!(config.max_page_size, 50);
     assert_eq!(config.listen.port(), 9000);
-    assert_eq!(config.cors_origin_list(), ["https://www.amb.cat"]);
+    assert_eq!(
+        config.cors(),
+        Ok(plan_api::config::Cors::Origins(vec![
+            "https://www.amb.cat".to_owned()
+        ]))
+    );
     assert_eq!(config.max_depth, 10, "defaults fill the rest");
 
     std::fs::write(&file, "max_page_size = \"many\"\n").expect("write");
@@ -100,4 +105,32 @@ fn configuration_layers_and_validation_name_the_setting() {
         Config::load_from(Some(&dir.path().join("missing.toml")), no_env()).expect_err("refused")
     );
     assert!(err.contains("missing.toml"), "{err}");
+}
+
+#[test]
+fn cors_is_open_unless_the_operator_restricts_or_turns_it_off() {
+    use plan_api::Config;
+    use plan_api::config::Cors;
+    let load = |value: &str| Config::load_from(None, vars(&[("PLAN_API_CORS_ORIGINS", value)]));
+    let unset = Config::load_from(None, no_env()).expect("loads");
+    assert_eq!(unset.cors(), Ok(Cors::AnyOrigin));
+    assert_eq!(load("none").expect("loads").cors(), Ok(Cors::Off));
+    assert_eq!(
+        load("https://www.elprat.cat,https://www.l-h.cat")
+            .expect("loads")
+            .cors(),
+        Ok(Cors::Origins(vec![
+            "https://www.elprat.cat".to_owned(),
+            "https://www.l-h.cat".to_owned()
+        ]))
+    );
+    // A portal's page address is not its origin: the start stops and says what to write.
+    let err = format!("{:#}", load("https://www.l-h.cat/").expect_err("refused"));
+    assert_eq!(
+        err,
+        "PLAN_API_CORS_ORIGINS: write \"https://www.l-h.cat/\" as browsers send it, \
+         \"https://www.l-h.cat\" (scheme, host and port only)"
+    );
+    let err = format!("{:#}", load("").expect_err("refused"));
+    assert!(err.starts_with("PLAN_API_CORS_ORIGINS is empty"), "{err}");
 }

@@ -118,24 +118,94 @@ async fn graphql_over_http_media_types_and_status_codes() {
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
 }
 
-#[tokio::test]
-async fn cors_allows_only_the_configured_origins() {
-    let app = TestApp::with(|c| {
-        c.cors_origins = Some("https://www.elprat.cat, https://www.l-h.cat".into())
-    })
-    .await;
-    let preflight = Request::builder()
+/// A browser's preflight of a POST with a token from `origin`.
+fn preflight(origin: &str) -> Request<Body> {
+    Request::builder()
         .method("OPTIONS")
         .uri("/graphql")
-        .header("origin", "https://www.elprat.cat")
+        .header("origin", origin)
         .header("access-control-request-method", "POST")
         .header(
             "access-control-request-headers",
             "content-type, authorization",
         )
         .body(Body::empty())
-        .expect("request");
-    let r = app.send(preflight).await;
+        .expect("request")
+}
+
+/// The values of every `name` header, split at commas, in lower case.
+fn header_list(r: &crate::common::Reply, name: &str) -> Vec<String> {
+    r.headers
+        .get_all(name)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(',').map(|s| s.trim().to_ascii_lowercase()))
+        .collect()
+}
+
+#[tokio::test]
+async fn cors_answers_any_origin_by_default_without_credentials() {
+    let app = TestApp::new().await;
+    assert_eq!(app.state.config.cors_origins, None, "nothing configured");
+    let r = app.send(preflight("https://www.santadria.cat")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.header("access-control-allow-origin"), "*");
+    assert_eq!(
+        header_list(&r, "access-control-allow-methods"),
+        ["get", "post", "options"]
+    );
+    assert_eq!(
+        header_list(&r, "access-control-allow-headers"),
+        [
+            "content-type",
+            "authorization",
+            "accept",
+            "accept-language",
+            "x-request-id",
+            "traceparent",
+            "tracestate"
+        ]
+    );
+    assert_eq!(r.header("access-control-max-age"), "3600");
+    assert!(r.headers.get("access-control-allow-credentials").is_none());
+
+    // The answer itself, to a page of any site, with the headers a client may read.
+    let r = app
+        .post(
+            "{ plan { code } }",
+            json!({}),
+            &[("origin", "https://portal.example")],
+        )
+        .await;
+    assert_eq!(r.body["data"]["plan"]["code"], "AMB-PI-2021-2025");
+    assert_eq!(r.header("access-control-allow-origin"), "*");
+    assert!(r.headers.get("access-control-allow-credentials").is_none());
+    assert_eq!(
+        header_list(&r, "access-control-expose-headers"),
+        [
+            "content-language",
+            "retry-after",
+            "ratelimit",
+            "ratelimit-policy",
+            "x-request-id",
+            "traceparent"
+        ]
+    );
+    // `*` is the same for every origin: shared caches keep one copy, not one per portal.
+    assert!(!header_list(&r, "vary").contains(&"origin".to_owned()));
+    // Downloads too: a portal's script may fetch the open data.
+    let csv = app.get("/exports/AMB-PI-2021-2025/actions.csv").await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert_eq!(csv.header("access-control-allow-origin"), "*");
+}
+
+#[tokio::test]
+async fn cors_restricted_by_the_operator_answers_only_the_listed_origins() {
+    let app = TestApp::with(|c| {
+        c.cors_origins = Some("https://www.elprat.cat, https://www.l-h.cat".into())
+    })
+    .await;
+    let r = app.send(preflight("https://www.elprat.cat")).await;
     assert_eq!(
         r.headers["access-control-allow-origin"],
         "https://www.elprat.cat"
@@ -151,6 +221,7 @@ async fn cors_allows_only_the_configured_origins() {
         allowed.headers["access-control-allow-origin"],
         "https://www.l-h.cat"
     );
+    assert!(header_list(&allowed, "vary").contains(&"origin".to_owned()));
     let other = app
         .post(
             "{ plan { code } }",
@@ -159,6 +230,20 @@ async fn cors_allows_only_the_configured_origins() {
         )
         .await;
     assert!(other.headers.get("access-control-allow-origin").is_none());
+
+    // `none`: no CORS at all; the API still answers (a browser would keep it from the page).
+    let off = TestApp::with(|c| c.cors_origins = Some("none".into())).await;
+    let r = off.send(preflight("https://www.elprat.cat")).await;
+    assert!(r.headers.get("access-control-allow-origin").is_none());
+    let r = off
+        .post(
+            "{ plan { code } }",
+            json!({}),
+            &[("origin", "https://www.elprat.cat")],
+        )
+        .await;
+    assert_eq!(r.body["data"]["plan"]["code"], "AMB-PI-2021-2025");
+    assert!(r.headers.get("access-control-allow-origin").is_none());
 }
 
 #[tokio::test]

@@ -78,7 +78,8 @@
       progress: 'Avancement par axe stratégique', actions: 'Actions impliquant la commune',
       activities: 'Activités publiées', projects: 'Projets financés publiés',
       responsible: 'Responsables', line: 'Axe', mean: 'Avancement moyen',
-      reported: (r, n) => `${r} actions sur ${n} avec un avancement publié`,
+      // French counts 0 and 1 in the singular.
+      reported: (r, n) => `${r} ${r > 1 ? 'actions' : 'action'} sur ${n} avec un avancement publié`,
       noProgress: 'Aucun avancement publié', none: 'Aucun n’est encore publié.',
       all: (n) => `Tout afficher (${n})`, fewer: 'Afficher moins',
       unreachable: 'Les données du Plan d’internationalisation de l’AMB ne peuvent pas être affichées pour le moment.',

@@ -29,7 +29,7 @@ use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::timeout::RequestBodyTimeoutLayer;
 
-use crate::config::Config;
+use crate::config::{Config, Cors};
 use crate::db::StatementCounter;
 use crate::documents::Documents;
 use crate::generation::Tracker;
@@ -176,36 +176,49 @@ pub fn with_layers(routes: Router<AppState>, state: &AppState) -> Router<AppStat
         .layer(CatchPanicLayer::custom(panicked))
         .layer(middleware::from_fn(crate::traces::server_span))
         .layer(middleware::from_fn(telemetry::request_log));
-    let origins = state.config.cors_origin_list();
-    if !origins.is_empty() {
-        let allow = if origins.iter().any(|o| o == "*") {
-            AllowOrigin::any()
-        } else {
-            AllowOrigin::list(origins.iter().filter_map(|o| HeaderValue::from_str(o).ok()))
-        };
-        router = router.layer(
-            CorsLayer::new()
-                .allow_origin(allow)
-                .allow_methods([Method::GET, Method::POST, Method::OPTIONS])
-                .allow_headers([
-                    header::CONTENT_TYPE,
-                    header::AUTHORIZATION,
-                    header::ACCEPT,
-                    header::ACCEPT_LANGUAGE,
-                    header::HeaderName::from_static("x-request-id"),
-                    header::HeaderName::from_static("traceparent"),
-                    header::HeaderName::from_static("tracestate"),
-                ])
-                .expose_headers([
-                    header::CONTENT_LANGUAGE,
-                    header::RETRY_AFTER,
-                    header::HeaderName::from_static("ratelimit"),
-                    header::HeaderName::from_static("ratelimit-policy"),
-                    header::HeaderName::from_static("x-request-id"),
-                    header::HeaderName::from_static("traceparent"),
-                ])
-                .max_age(Duration::from_secs(3600)),
-        );
+    // Whether the answer depends on the request's `Origin` (a list), which caches must know.
+    let (allow, per_origin) = match state.config.cors() {
+        Ok(Cors::AnyOrigin) => (Some(AllowOrigin::any()), false),
+        Ok(Cors::Origins(list)) => (
+            Some(AllowOrigin::list(
+                list.iter().filter_map(|o| HeaderValue::from_str(o).ok()),
+            )),
+            true,
+        ),
+        Ok(Cors::Off) => (None, false),
+        Err(e) => {
+            // Config::validate refuses this at start; a config built in code fails closed.
+            tracing::error!(error = %e, "CORS turned off");
+            (None, false)
+        }
+    };
+    if let Some(allow) = allow {
+        let mut cors = CorsLayer::new()
+            .allow_methods([Method::GET, Method::POST, Method::OPTIONS])
+            .allow_headers([
+                header::CONTENT_TYPE,
+                header::AUTHORIZATION,
+                header::ACCEPT,
+                header::ACCEPT_LANGUAGE,
+                header::HeaderName::from_static("x-request-id"),
+                header::HeaderName::from_static("traceparent"),
+                header::HeaderName::from_static("tracestate"),
+            ])
+            .expose_headers([
+                header::CONTENT_LANGUAGE,
+                header::RETRY_AFTER,
+                header::HeaderName::from_static("ratelimit"),
+                header::HeaderName::from_static("ratelimit-policy"),
+                header::HeaderName::from_static("x-request-id"),
+                header::HeaderName::from_static("traceparent"),
+            ])
+            .max_age(Duration::from_secs(3600));
+        if !per_origin {
+            // `*` is the same for every origin: a `Vary: Origin` would only make shared caches
+            // keep one copy per portal.
+            cors = cors.vary([]);
+        }
+        router = router.layer(cors.allow_origin(allow));
     }
     router
 }

@@ -20,6 +20,7 @@
 pub mod catalog;
 pub mod datapackage;
 pub mod datasets;
+mod labels;
 pub mod report;
 mod report_html;
 mod svg;

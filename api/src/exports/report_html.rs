@@ -16,9 +16,11 @@ use rust_decimal::Decimal;
 use sea_orm::DatabaseConnection;
 use sha2::{Digest, Sha256};
 
+use super::labels::Label;
 use super::svg::{Bar, bar_chart, esc};
 use crate::error::ApiError;
 use crate::i18n::{Lang, pick};
+use crate::monitoring::FundingProgramme;
 use crate::monitoring::report::{AnnualReport, Published};
 
 /// A rendered page and the policy to send with it.
@@ -379,15 +381,23 @@ fn page(
         ),
         w.chart_progress,
     );
-    let mut by_programme: BTreeMap<&str, Decimal> = BTreeMap::new();
+    // Ordered by the stored code, so that the chart reads the same in every language.
+    let mut by_programme: BTreeMap<&str, (FundingProgramme, Decimal)> = BTreeMap::new();
     for p in &report.funded_projects {
-        *by_programme.entry(p.programme.as_str()).or_default() += p.grant_amount;
+        by_programme
+            .entry(p.programme.as_str())
+            .or_insert((p.programme, Decimal::ZERO))
+            .1 += p.grant_amount;
     }
-    let most = by_programme.values().copied().max().unwrap_or_default();
+    let most = by_programme
+        .values()
+        .map(|(_, sum)| *sum)
+        .max()
+        .unwrap_or_default();
     let funding_bars: Vec<Bar> = by_programme
-        .iter()
+        .values()
         .map(|(prog, sum)| Bar {
-            label: prog.replace('_', " "),
+            label: prog.label(lang).to_owned(),
             // Only the drawing is approximate; the written value is exact.
             share: if most.is_zero() {
                 0.0
@@ -461,7 +471,7 @@ fn page(
                     title,
                     a.status.map_or_else(
                         || format!("<span class=\"muted\">{}</span>", esc(w.not_reported)),
-                        |s| esc(&s.as_str().replace('_', " ")),
+                        |s| esc(s.label(lang)),
                     ),
                     a.percent_complete
                         .map(|p| format!("{p} %"))
@@ -490,7 +500,7 @@ fn page(
                         t(&a.title),
                         t(&a.summary)
                     ),
-                    esc(&a.kind.as_str().replace('_', " ")),
+                    esc(a.kind.label(lang)),
                     esc(&dates),
                 ]
             })
@@ -503,9 +513,9 @@ fn page(
             .map(|p| {
                 vec![
                     t(&p.title),
-                    esc(&p.programme.as_str().replace('_', " ")),
-                    esc(p.role.as_str()),
-                    esc(&p.status.as_str().replace('_', " ")),
+                    esc(p.programme.label(lang)),
+                    esc(p.role.label(lang)),
+                    esc(p.status.label(lang)),
                     format!(
                         "<span class=\"amount\">{}</span>",
                         esc(&amount(&p.total_budget.to_string(), lang))
@@ -550,7 +560,7 @@ fn page(
                     })
                     .unwrap_or_default(),
                     i.value.map(|v| esc(&v.to_string())).unwrap_or_default(),
-                    esc(&i.status.as_str().replace('_', " ")),
+                    esc(i.status.label(lang)),
                 ]
             })
             .collect();

@@ -80,8 +80,7 @@ pub async fn seed(
         txn.rollback().await?;
         return Ok(Outcome::Unchanged);
     }
-    let orgs = load_organizations(&txn, &ds).await?;
-    load_plan(&txn, &ds, &orgs).await?;
+    load_content_tables(&txn, &ds).await?;
     if let Some(plan) = plan::Entity::find()
         .filter(plan::Column::Code.eq(plan_code))
         .one(&txn)
@@ -111,6 +110,30 @@ pub async fn seed(
     crate::generation::bump(&txn).await?;
     txn.commit().await?;
     Ok(Outcome::Loaded)
+}
+
+/// The content tables of `ds`: the shared registry, then the plan's records and its search
+/// index. Unchanged since the first release: every release's seed wrote them this way.
+async fn load_content_tables(txn: &DatabaseTransaction, ds: &data::Dataset) -> anyhow::Result<()> {
+    let orgs = load_organizations(txn, ds).await?;
+    load_plan(txn, ds, &orgs).await
+}
+
+/// Loads the content of `plan_code` from `data_dir` and nothing else (no seed state, event or
+/// content generation), in one transaction; returns the hash of the files, which [`seed`]
+/// keeps in `seed_state`. For upgrade tests: with it they build a database as an earlier
+/// release's seed left it, writing that release's own rows for the tables later migrations
+/// changed, instead of running today's seed on a schema it was not written for.
+pub async fn load_content(
+    db: &DatabaseConnection,
+    data_dir: &Path,
+    plan_code: &str,
+) -> anyhow::Result<String> {
+    let ds = data::read(data_dir, plan_code)?;
+    let txn = db.begin().await?;
+    load_content_tables(&txn, &ds).await?;
+    txn.commit().await?;
+    Ok(ds.content_hash)
 }
 
 pub(super) fn i18n(text: &Text) -> I18n {
