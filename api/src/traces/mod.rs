@@ -43,6 +43,10 @@ use tracing_subscriber::registry::LookupSpan;
 /// The `tracing` target of the spans that are traces (and not log context).
 pub const TARGET: &str = "plan_api::trace";
 
+/// The `tracestate` entry of the spans [`PartsOnly`] keeps out of any trace (never sent out:
+/// no request or webhook span is one of them).
+const ORPHAN: (&str, &str) = ("plan_api", "orphan");
+
 /// The tracer, for the spans made without `tracing` (database statements).
 static TRACER: OnceLock<SdkTracer> = OnceLock::new();
 
@@ -125,7 +129,9 @@ fn sampler(sampling: Sampling) -> Sampler {
 
 /// The sampler, but for the spans that are only ever parts of a trace: a store call or a
 /// DataLoader batch made outside any trace (a CLI command, the seed at start, a background
-/// reader) starts no trace of its own, and its statements are not traced either.
+/// reader) starts no trace of its own, and its statements are not traced either. Such a span's
+/// context is marked ([`ORPHAN`]) so that an event appended under it stores no trace context:
+/// its webhook attempts then start traces of their own instead of joining one nobody records.
 #[derive(Clone, Debug)]
 struct PartsOnly(Sampler);
 
@@ -144,7 +150,8 @@ impl opentelemetry_sdk::trace::ShouldSample for PartsOnly {
             return opentelemetry_sdk::trace::SamplingResult {
                 decision: opentelemetry_sdk::trace::SamplingDecision::Drop,
                 attributes: Vec::new(),
-                trace_state: opentelemetry::trace::TraceState::default(),
+                trace_state: opentelemetry::trace::TraceState::from_key_value([ORPHAN])
+                    .unwrap_or_default(),
             };
         }
         self.0
@@ -156,7 +163,9 @@ impl opentelemetry_sdk::trace::ShouldSample for PartsOnly {
 /// empty, `tracestate`; `None` outside any traced span (or with no tracer installed).
 pub fn current_context() -> Option<(String, Option<String>)> {
     let cx = opentelemetry::Context::current();
-    if !cx.span().span_context().is_valid() {
+    let span = cx.span();
+    let span_context = span.span_context();
+    if !span_context.is_valid() || span_context.trace_state().get(ORPHAN.0) == Some(ORPHAN.1) {
         return None;
     }
     let mut fields: HashMap<String, String> = HashMap::with_capacity(2);
@@ -182,4 +191,44 @@ pub fn remote_context(
     let cx = TraceContextPropagator::new().extract(&fields);
     let span_context = cx.span().span_context().clone();
     span_context.is_valid().then_some(span_context)
+}
+
+#[cfg(test)]
+mod tests {
+    use tracing_subscriber::layer::SubscriberExt as _;
+
+    use super::*;
+
+    /// The trace context `f` sees inside a span named `name`, with and without a parent span.
+    fn stored_in(name: &'static str) -> (Option<String>, Option<String>) {
+        let (layer, _tracing) = layer(&Settings::default()).unwrap_or_else(|e| panic!("{e}"));
+        let subscriber = tracing_subscriber::registry().with(layer);
+        tracing::subscriber::with_default(subscriber, || {
+            let alone = match name {
+                "store.x" => tracing::info_span!(target: TARGET, "store.x"),
+                _ => tracing::info_span!(target: TARGET, "events.fanout"),
+            };
+            let orphan = alone.in_scope(|| current_context().map(|(p, _)| p));
+            let request = tracing::info_span!(target: TARGET, "http.server");
+            let within = request.in_scope(|| {
+                let part = tracing::info_span!(target: TARGET, "store.x");
+                part.in_scope(|| current_context().map(|(p, _)| p))
+            });
+            (orphan, within)
+        })
+    }
+
+    #[test]
+    fn a_store_call_outside_any_trace_stores_no_context_and_inside_one_stores_its_own() {
+        let (orphan, within) = stored_in("store.x");
+        assert_eq!(orphan, None, "an event appended outside a trace joins none");
+        let within = within.unwrap_or_default();
+        assert!(
+            within.starts_with("00-") && within.ends_with("-01"),
+            "{within}"
+        );
+        // A span that may start a trace (the fan-out, a request) does.
+        let (root, _) = stored_in("events.fanout");
+        assert!(root.is_some_and(|p| p.ends_with("-01")));
+    }
 }
