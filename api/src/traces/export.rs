@@ -24,9 +24,19 @@ use super::Settings;
 use crate::metrics as m;
 
 /// The span processor: the sending end of the queue.
-#[derive(Debug)]
 pub(super) struct Queue {
     spans: mpsc::Sender<SpanData>,
+    /// `plan_api_trace_spans_dropped_total` for a full queue and a stopped exporter.
+    full: metrics::Counter,
+    stopped: metrics::Counter,
+}
+
+impl std::fmt::Debug for Queue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Queue")
+            .field("room", &self.spans.capacity())
+            .finish()
+    }
 }
 
 /// The exporting task, and how to stop it.
@@ -89,7 +99,12 @@ pub(super) fn start(
         settings.delay,
         settings.export_timeout,
     ));
-    Ok((Queue { spans }, Exporting { stop, task }))
+    let queue = Queue {
+        spans,
+        full: m::trace_spans_dropped_counter("queue_full"),
+        stopped: m::trace_spans_dropped_counter("stopped"),
+    };
+    Ok((queue, Exporting { stop, task }))
 }
 
 impl SpanProcessor for Queue {
@@ -102,8 +117,8 @@ impl SpanProcessor for Queue {
         }
         match self.spans.try_send(span) {
             Ok(()) => {}
-            Err(mpsc::error::TrySendError::Full(_)) => m::trace_spans_dropped("queue_full", 1),
-            Err(mpsc::error::TrySendError::Closed(_)) => m::trace_spans_dropped("stopped", 1),
+            Err(mpsc::error::TrySendError::Full(_)) => self.full.increment(1),
+            Err(mpsc::error::TrySendError::Closed(_)) => self.stopped.increment(1),
         }
     }
 
