@@ -25,14 +25,34 @@ fn main() {
             std::process::exit(1);
         }
     };
+    let mut out = String::new();
+    list(&mut out, "DOCUMENTS", "The trusted documents", entries);
+    // Earlier versions of documents that changed, still answered by hash (portals and cached
+    // widgets send them) but no longer listed in the manifest.
+    let retired = dir.join("retired");
+    println!("cargo:rerun-if-changed={}", retired.display());
+    match std::fs::read_dir(&retired) {
+        Ok(entries) => list(&mut out, "RETIRED", "Retired versions", entries),
+        Err(_) => out
+            .push_str("/// Retired versions: none.\npub static RETIRED: &[(&str, &str)] = &[];\n"),
+    }
+    let target = Path::new(&std::env::var("OUT_DIR").unwrap_or_else(|_| ".".into()))
+        .join("trusted_documents.rs");
+    if let Err(err) = std::fs::write(&target, out) {
+        println!("cargo:warning=could not write {}: {err}", target.display());
+    }
+}
+
+/// Writes `static NAME: &[(file stem, text)]` for the `.graphql` files of `entries`.
+fn list(out: &mut String, name: &str, doc: &str, entries: std::fs::ReadDir) {
     let mut files: Vec<_> = entries
         .filter_map(Result::ok)
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|e| e == "graphql"))
         .collect();
     files.sort();
-    let mut out = String::from("/// The trusted documents: (file stem, text).\n");
-    out.push_str("pub static DOCUMENTS: &[(&str, &str)] = &[\n");
+    let _ = writeln!(out, "/// {doc}: (file stem, text).");
+    let _ = writeln!(out, "pub static {name}: &[(&str, &str)] = &[");
     for path in &files {
         println!("cargo:rerun-if-changed={}", path.display());
         let stem = path
@@ -46,9 +66,4 @@ fn main() {
         );
     }
     out.push_str("];\n");
-    let target = Path::new(&std::env::var("OUT_DIR").unwrap_or_else(|_| ".".into()))
-        .join("trusted_documents.rs");
-    if let Err(err) = std::fs::write(&target, out) {
-        println!("cargo:warning=could not write {}: {err}", target.display());
-    }
 }

@@ -58,6 +58,23 @@ pub fn data_copy() -> tempfile::TempDir {
     dir
 }
 
+/// A copy of `data/` with the synthetic second plan of `tests/fixtures/plans/` beside the real
+/// one (the real one stays current).
+pub fn data_with_second_plan() -> tempfile::TempDir {
+    let dir = data_copy();
+    let fixture = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/plans");
+    let to = dir.path().join(SECOND_PLAN);
+    std::fs::create_dir_all(&to).expect("mkdir");
+    for entry in std::fs::read_dir(fixture.join(SECOND_PLAN)).expect("the fixture") {
+        let entry = entry.expect("entry");
+        std::fs::copy(entry.path(), to.join(entry.file_name())).expect("copy");
+    }
+    dir
+}
+
+/// The code of the synthetic second plan (`tests/fixtures/plans/`).
+pub const SECOND_PLAN: &str = "SYNTH-2026-2030";
+
 /// The municipalities of `data/municipalities.tsv` (its rows after the header).
 pub fn municipality_count() -> usize {
     let text = std::fs::read_to_string(data_dir().join("municipalities.tsv")).expect("the TSV");
@@ -258,7 +275,7 @@ impl TestApp {
         let (conn, statements) = db::connect_with(&config).await.expect("connect");
         before(&conn).await;
         db::migrate(&conn).await.expect("migrate");
-        seed::seed_all(&conn, &data_dir()).await.expect("seed");
+        seed::seed_all(&conn, &config.data_dir).await.expect("seed");
         let verifier = Verifier::from_config(&config).expect("test verifier");
         let state = AppState::new(conn, statements, verifier, config);
         Self {

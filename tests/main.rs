@@ -24,6 +24,7 @@ mod leaks;
 mod linked;
 mod monitoring;
 mod permissions;
+mod plans;
 mod processes;
 mod readme;
 mod schema;

@@ -22,7 +22,10 @@ async fn seeding_twice_changes_nothing() {
     let before = all_actions(db).await;
     let orgs = organization::Entity::find().count(db).await.expect("count");
     let outcome = seed::seed_all(db, &data_dir()).await.expect("seed");
-    assert_eq!(outcome, [Outcome::Unchanged]);
+    assert_eq!(
+        outcome,
+        [("AMB-PI-2021-2025".to_owned(), Outcome::Unchanged)]
+    );
     let after = all_actions(db).await;
     assert_eq!(before, after);
     assert_eq!(
@@ -59,7 +62,7 @@ async fn edited_files_update_rows_in_place_and_removed_records_go() {
 
     let before = all_actions(db).await;
     let outcome = seed::seed_all(db, dir.path()).await.expect("seed");
-    assert_eq!(outcome, [Outcome::Loaded]);
+    assert_eq!(outcome, [("AMB-PI-2021-2025".to_owned(), Outcome::Loaded)]);
     let after = all_actions(db).await;
     assert_eq!(
         before.iter().map(|a| a.id).collect::<Vec<_>>(),

@@ -106,7 +106,7 @@ async fn a_seed_that_changes_content_is_seen_and_the_snapshot_rebuilt() {
     let outcome = seed::seed_all(&app.state.db, dir.path())
         .await
         .expect("seed");
-    assert_eq!(outcome, [Outcome::Loaded]);
+    assert_eq!(outcome, [("AMB-PI-2021-2025".to_owned(), Outcome::Loaded)]);
 
     // At once (the database is read while the new generation is on its way) and afterwards
     // (from the new snapshot).

@@ -240,7 +240,7 @@ mod tests {
         for js in [&WIDGET.body, &EDITOR_JS.body] {
             let text = String::from_utf8_lossy(js);
             assert!(!text.contains("/*@documents*/"), "placeholder left");
-            assert!(text.contains("query AmbPlanWidget($ine:String!,$lang:Lang!)"));
+            assert!(text.contains("query AmbPlanWidget($ine:String!,$lang:Lang!,$plan:String)"));
         }
     }
 }

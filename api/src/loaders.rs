@@ -375,6 +375,22 @@ relations! {
     ParticipantsOfPlan => participant.PlanId by Position;
     /// The glossary of a plan.
     GlossaryOfPlan => glossary_entry.PlanId by Position;
+    /// An expected result by id.
+    ResultById => expected_result.Id by Id;
+    /// What a line continues, in the data's order.
+    LineContinues => line_continuation.LineId by Position;
+    /// What continues a line.
+    LineContinuedBy => line_continuation.ContinuesId by LineId;
+    /// What an action continues, in the data's order.
+    ActionContinues => action_continuation.ActionId by Position;
+    /// What continues an action.
+    ActionContinuedBy => action_continuation.ContinuesId by ActionId;
+    /// What an expected result continues, in the data's order.
+    ResultContinues => result_continuation.ResultId by Position;
+    /// What continues an expected result.
+    ResultContinuedBy => result_continuation.ContinuesId by ResultId;
+    /// The organizations a plan names otherwise than the registry now does.
+    NamesOfPlan => plan_organization_name.PlanId by OrganizationId;
 }
 
 /// An organization by its code.

@@ -106,8 +106,8 @@ async fn run_command(command: Command, config: Config) -> anyhow::Result<()> {
         Command::Seed => {
             let (conn, _) = db::connect_with(&config).await?;
             db::migrate(&conn).await?;
-            for outcome in seed::seed_all(&conn, &config.data_dir).await? {
-                tracing::info!(?outcome, "seed");
+            for (plan, outcome) in seed::seed_all(&conn, &config.data_dir).await? {
+                tracing::info!(plan, ?outcome, "seed");
             }
             Ok(())
         }
@@ -181,8 +181,8 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     }
     let (conn, statements) = db::connect_with(&config).await?;
     db::migrate(&conn).await?;
-    for outcome in seed::seed_all(&conn, &config.data_dir).await? {
-        tracing::info!(?outcome, "seed");
+    for (plan, outcome) in seed::seed_all(&conn, &config.data_dir).await? {
+        tracing::info!(plan, ?outcome, "seed");
     }
     let listen = config.listen;
     let limits = ConnectionLimits::from_config(&config);

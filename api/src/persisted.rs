@@ -103,9 +103,27 @@ impl Persisted {
                 Err(why) => tracing::error!(document = name, why, "trusted document skipped"),
             }
         }
+        // A retired version (`documents/retired/NAME-DATE.graphql`) is trusted by its hash
+        // as long as it is kept, but not listed: clients move to the current version.
+        let retired = embedded::RETIRED.iter().filter_map(|(stem, body)| {
+            let name = stem.split_once('-').map_or(*stem, |(name, _)| name);
+            match check(name, body) {
+                Ok(()) => Some(Arc::new(TrustedDocument {
+                    name: name.to_owned(),
+                    hash: sha256_hex(body),
+                    body: (*body).to_owned(),
+                })),
+                Err(why) => {
+                    tracing::error!(document = stem, why, "retired document skipped");
+                    None
+                }
+            }
+        });
         let trusted = ordered
             .iter()
-            .map(|d| (d.hash.clone(), d.clone()))
+            .cloned()
+            .chain(retired)
+            .map(|d| (d.hash.clone(), d))
             .collect();
         let manifest = serde_json::json!({
             "format": "apollo-persisted-query-manifest",

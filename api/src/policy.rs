@@ -264,6 +264,19 @@ pub fn check_year_open(viewer: &Viewer, year: i32, closed: bool) -> Result<(), A
     }
 }
 
+/// Once a plan is no longer the current one, its records are left to the coordinators, as a
+/// closed year's are: they still write its final evaluation and its annual reports.
+pub fn check_plan_current(viewer: &Viewer, plan: &str, current: bool) -> Result<(), ApiError> {
+    if !current && rule(viewer.role, ManageReportingYears) != Allow {
+        Err(ApiError::Forbidden(format!(
+            "the plan {plan} is no longer the current plan; only the plan's coordinators can \
+             change its records"
+        )))
+    } else {
+        Ok(())
+    }
+}
+
 /// The request's viewer (anonymous if the request carried none).
 pub fn viewer<'a>(ctx: &Context<'a>) -> &'a Viewer {
     static ANONYMOUS: std::sync::LazyLock<Viewer> = std::sync::LazyLock::new(Viewer::anonymous);

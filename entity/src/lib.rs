@@ -6,6 +6,7 @@
 pub mod i18n;
 
 pub mod action;
+pub mod action_continuation;
 pub mod action_organization;
 pub mod annual_report;
 pub mod audit_entry;
@@ -17,14 +18,17 @@ pub mod geographic_zone;
 pub mod glossary_entry;
 pub mod governance_item;
 pub mod key_figure;
+pub mod line_continuation;
 pub mod line_scope;
 pub mod monitoring_commitment;
 pub mod monitoring_record;
 pub mod organization;
 pub mod participant;
 pub mod plan;
+pub mod plan_organization_name;
 pub mod record_link;
 pub mod reporting_year;
+pub mod result_continuation;
 pub mod search_entry;
 pub mod section;
 pub mod seed_state;

@@ -4,7 +4,8 @@
  *   <script src="https://API/embed/v1/plan-widget.js" defer></script>
  *   <amb-plan-widget municipality="08101" lang="ca"></amb-plan-widget>
  *
- * Attributes: municipality (INE code), lang (ca, es, en, fr), view (overview, actions,
+ * Attributes: municipality (INE code), lang (ca, es, en, fr), plan (a plan's code; the
+ * current plan when left out), view (overview, actions,
  * activities, projects, progress), limit (items per list, 1-50), heading-level (1-5),
  * plan-url (where "the plan" links to), api (the API's base URL; default: where this file
  * came from). Theme: the --amb-widget-* custom properties below. Works under a strict CSP:
@@ -151,14 +152,14 @@ button:hover{text-decoration:underline}
 
   // One request per (API, municipality, language), shared by every widget on the page.
   const requests = new Map();
-  function load(api, ine, lang) {
-    const key = `${api} ${ine} ${lang}`;
+  function load(api, ine, lang, plan) {
+    const key = `${api} ${ine} ${lang} ${plan || ''}`;
     let p = requests.get(key);
     if (!p) {
       const url = `${api.replace(/\/+$/, '')}/graphql?${new URLSearchParams({
         query: DOCS.AmbPlanWidget,
         operationName: 'AmbPlanWidget',
-        variables: JSON.stringify({ ine, lang: lang.toUpperCase() }),
+        variables: JSON.stringify(plan ? { ine, lang: lang.toUpperCase(), plan } : { ine, lang: lang.toUpperCase() }),
       })}`;
       const ctl = typeof AbortController === 'function' ? new AbortController() : null;
       const timer = ctl && setTimeout(() => ctl.abort(), TIMEOUT_MS);
@@ -192,7 +193,7 @@ button:hover{text-decoration:underline}
 
   class AmbPlanWidget extends HTMLElement {
     static get observedAttributes() {
-      return ['municipality', 'lang', 'view', 'limit', 'heading-level', 'plan-url', 'api'];
+      return ['municipality', 'lang', 'plan', 'view', 'limit', 'heading-level', 'plan-url', 'api'];
     }
 
     constructor() {
@@ -217,6 +218,7 @@ button:hover{text-decoration:underline}
       const tag = this.getAttribute('lang') || (inherited && inherited.lang) || '';
       return {
         ine: (this.getAttribute('municipality') || '').trim(),
+        plan: (this.getAttribute('plan') || '').trim(),
         lang: pick(tag.split('-')[0], LANGS, 'es'),
         view: pick(this.getAttribute('view'), VIEWS, 'overview'),
         limit: int(this.getAttribute('limit'), 1, 50, 5),
@@ -232,7 +234,7 @@ button:hover{text-decoration:underline}
       const t = T[s.lang];
       if (!/^\d{5}$/.test(s.ine)) return this._message(s, t.unknown(s.ine));
       this._show(s, el('p', { role: 'status', class: 'sub' }, t.loading), true);
-      load(s.api, s.ine, s.lang).then((result) => {
+      load(s.api, s.ine, s.lang, s.plan).then((result) => {
         if (seq !== this._seq) return; // the attributes changed meanwhile
         if (result.failure === 'unknown') this._message(s, t.unknown(s.ine));
         else if (result.failure) this._message(s, t.unreachable);

@@ -274,25 +274,49 @@ pub fn sees(vis: &Visibility, e: &event::Model) -> bool {
 }
 
 /// Whether `e` is of one of `types` (all types when `None`).
-pub fn of_types(types: Option<&[ChangeType]>, e: &event::Model) -> bool {
+fn of_types(types: Option<&[ChangeType]>, e: &event::Model) -> bool {
     types.is_none_or(|t| t.iter().any(|t| t.as_str() == e.event_type))
 }
 
-/// Up to `limit` events after position `after`, oldest first, that `vis` may see and whose
-/// type is one of `types`; and whether more follow.
+/// Which events of the log a reader asks for (all when every part is `None`).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Selection<'a> {
+    /// Only events of these types.
+    pub types: Option<&'a [ChangeType]>,
+    /// Only events about this plan (its id).
+    pub plan: Option<i32>,
+}
+
+impl Selection<'_> {
+    /// Whether `e` is selected (the same rule as the query, in memory).
+    pub fn holds(&self, e: &event::Model) -> bool {
+        of_types(self.types, e) && self.plan.is_none_or(|p| e.plan_id == Some(p))
+    }
+
+    /// Whether it leaves out some events.
+    fn narrows(&self) -> bool {
+        self.types.is_some() || self.plan.is_some()
+    }
+}
+
+/// Up to `limit` events after position `after`, oldest first, that `vis` may see and that
+/// `selection` selects; and whether more follow.
 #[tracing::instrument(target = "plan_api::trace", name = "store.events.page", skip_all)]
 pub async fn page(
     db: &DatabaseConnection,
     vis: &Visibility,
     after: i32,
     limit: u64,
-    types: Option<&[ChangeType]>,
+    selection: Selection<'_>,
 ) -> Result<(Vec<event::Model>, bool), ApiError> {
     let mut cond = Condition::all()
         .add(event::Column::Id.gt(after))
         .add(visible(vis));
-    if let Some(types) = types {
+    if let Some(types) = selection.types {
         cond = cond.add(event::Column::EventType.is_in(types.iter().map(|t| t.as_str())));
+    }
+    if let Some(plan) = selection.plan {
+        cond = cond.add(event::Column::PlanId.eq(plan));
     }
     let mut rows = event::Entity::find()
         .filter(cond)
@@ -325,18 +349,18 @@ pub async fn numbered_page(
     vis: &Visibility,
     after: i32,
     limit: u64,
-    types: Option<&[ChangeType]>,
+    selection: Selection<'_>,
 ) -> Result<(Vec<Numbered>, bool), ApiError> {
-    let (rows, more) = page(db, vis, after, limit, types).await?;
+    let (rows, more) = page(db, vis, after, limit, selection).await?;
     let (Some(first), Some(last)) = (rows.first(), rows.last()) else {
         return Ok((Vec::new(), more));
     };
     let mut numbering = Numbering::at(db, vis, first.id - 1).await?;
-    // With a type filter the page skips the viewer's own restricted events of other types,
+    // A narrower selection skips the viewer's own restricted events of other types or plans,
     // which still count: read their counters for the page's span.
     let mut skipped = Vec::new();
     let owners = owners_seen(vis);
-    if types.is_some() && !owners.is_empty() {
+    if selection.narrows() && !owners.is_empty() {
         let own = owners
             .iter()
             .fold(Condition::any(), |c, o| c.add(o.restricted()));

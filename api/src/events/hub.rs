@@ -89,7 +89,9 @@ async fn read(
         let Some(hub) = hub.upgrade() else {
             return;
         };
-        while let Ok((rows, more)) = feed::page(&db, &Visibility::All, last, 500, None).await {
+        while let Ok((rows, more)) =
+            feed::page(&db, &Visibility::All, last, 500, feed::Selection::default()).await
+        {
             let rows: Vec<Arc<event::Model>> = rows.into_iter().map(Arc::new).collect();
             if !rows.is_empty() {
                 let _span = crate::traces::fanout_span(&rows, hub.tx.receiver_count()).entered();

@@ -9,7 +9,7 @@ use super::plan::GlossaryEntry;
 use super::strategy::Action;
 use super::{db, db_enum, enum_str, loaders};
 use crate::error::ApiError;
-use crate::graphql::scoped::{Scoped, content_object};
+use crate::graphql::scoped::{Scoped, content_object, in_their_plans, plan_code};
 use crate::loaders::{self, many, one};
 use crate::store::{self, OrganizationQuery};
 
@@ -153,11 +153,13 @@ pub struct Organization {
     pub(crate) row: Arc<organization::Model>,
 }
 
-/// Actions linked to an organization in `role`, with their plans' codes.
+/// Actions of `plans` linked to an organization in `role`, with their plans' codes, by plan
+/// (oldest first) and position.
 async fn linked_actions(
     ctx: &Context<'_>,
     org_ids: &[i32],
     role: Option<&str>,
+    plans: &[Arc<entity::plan::Model>],
 ) -> Result<Vec<Action>, ApiError> {
     let loaders = loaders(ctx)?;
     let mut links: Vec<Arc<action_organization::Model>> = Vec::new();
@@ -171,40 +173,46 @@ async fn linked_actions(
         .collect();
     ids.sort_unstable();
     ids.dedup();
-    let mut actions = loaders::each_of::<loaders::ActionById>(loaders, &ids).await?;
-    actions.sort_by_key(|a| (a.plan_id, a.position));
-    let mut out = Vec::with_capacity(actions.len());
-    let mut plan: Option<(i32, Arc<str>)> = None;
-    for a in actions {
-        let code = plan_code(loaders, &mut plan, a.plan_id).await?;
-        out.push(Scoped::new(a, code));
-    }
-    Ok(out)
-}
-
-/// The code of plan `plan_id`, shared by consecutive rows of the same plan (`last`).
-async fn plan_code(
-    loaders: &loaders::Loaders,
-    last: &mut Option<(i32, Arc<str>)>,
-    plan_id: i32,
-) -> Result<Arc<str>, ApiError> {
-    if let Some((id, code)) = last
-        && *id == plan_id
-    {
-        return Ok(code.clone());
-    }
-    let plan = one::<loaders::PlanById>(loaders, plan_id)
-        .await?
-        .ok_or(ApiError::Internal)?;
-    let code: Arc<str> = Arc::from(plan.code.as_str());
-    *last = Some((plan_id, code.clone()));
-    Ok(code)
+    let mut actions = in_their_plans::<loaders::ActionById>(ctx, &ids).await?;
+    actions.retain(|a| plans.iter().any(|p| p.id == a.row.plan_id));
+    actions.sort_by_key(|a| {
+        let plan = plans.iter().position(|p| p.id == a.row.plan_id);
+        (plan, a.row.position)
+    });
+    Ok(actions)
 }
 
 impl Organization {
     /// The organization of registry row `row`.
     pub(crate) fn new(row: Arc<organization::Model>) -> Self {
         Self { row }
+    }
+
+    /// The organizations of `rows` as plan `plan_id`'s text names them: where the registry
+    /// now names one otherwise, the plan's own name and acronym (`names.toml`).
+    pub(crate) async fn named_in(
+        loaders: &loaders::Loaders,
+        plan_id: i32,
+        rows: Vec<Arc<organization::Model>>,
+    ) -> Result<Vec<Organization>, ApiError> {
+        let names = many::<loaders::NamesOfPlan>(loaders, plan_id).await?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |row| match names.iter().find(|n| n.organization_id == row.id) {
+                    Some(n) => {
+                        let mut renamed = (*row).clone();
+                        renamed.name = n.name.clone();
+                        if let Some(acronym) = &n.acronym {
+                            renamed.acronym = acronym.0.get("es").cloned();
+                            renamed.acronym_i18n = Some(acronym.clone());
+                        }
+                        Organization::new(Arc::new(renamed))
+                    }
+                    None => Organization::new(row),
+                },
+            )
+            .collect())
     }
 }
 
@@ -252,15 +260,35 @@ content_object! {
             let rows = many::<loaders::ChildrenOfOrganization>(loaders(ctx)?, self.row.id).await?;
             Ok(rows.into_iter().map(Organization::new).collect())
         }
-        /// The actions it is responsible for.
+        /// The actions it is responsible for, in one plan or in every plan.
         #[graphql(complexity = "10 * child_complexity")]
-        async fn led_actions(&self, ctx: &Context<'_>) -> Result<Vec<Action>, ApiError> {
-            linked_actions(ctx, &[self.row.id], Some("RESPONSIBLE")).await
+        async fn led_actions(
+            &self,
+            ctx: &Context<'_>,
+            #[graphql(desc = "Plan code; the current plan when omitted.")] plan: Option<String>,
+            #[graphql(
+                desc = "Every plan's, oldest plan first (then leave `plan` out).",
+                default
+            )]
+            all_plans: bool,
+        ) -> Result<Vec<Action>, ApiError> {
+            let plans = super::chosen_plans(ctx, plan.as_deref(), all_plans).await?;
+            linked_actions(ctx, &[self.row.id], Some("RESPONSIBLE"), &plans).await
         }
-        /// The actions it must be involved in.
+        /// The actions it must be involved in, in one plan or in every plan.
         #[graphql(complexity = "10 * child_complexity")]
-        async fn involved_actions(&self, ctx: &Context<'_>) -> Result<Vec<Action>, ApiError> {
-            linked_actions(ctx, &[self.row.id], Some("INVOLVED")).await
+        async fn involved_actions(
+            &self,
+            ctx: &Context<'_>,
+            #[graphql(desc = "Plan code; the current plan when omitted.")] plan: Option<String>,
+            #[graphql(
+                desc = "Every plan's, oldest plan first (then leave `plan` out).",
+                default
+            )]
+            all_plans: bool,
+        ) -> Result<Vec<Action>, ApiError> {
+            let plans = super::chosen_plans(ctx, plan.as_deref(), all_plans).await?;
+            linked_actions(ctx, &[self.row.id], Some("INVOLVED"), &plans).await
         }
         /// The glossary entries defining its acronym.
         #[graphql(complexity = "10 * child_complexity")]
@@ -319,45 +347,73 @@ content_object! {
         async fn organization(&self) -> Organization {
             Organization::new(self.row.clone())
         }
-        /// Activities involving the municipality that the caller may see, newest first.
+        /// Activities involving the municipality that the caller may see, in one plan or in
+        /// every plan, newest first.
         #[graphql(complexity = "10 * child_complexity")]
         async fn activities(
             &self,
             ctx: &Context<'_>,
             #[graphql(desc = "Only this reporting year.")] year: Option<i32>,
+            #[graphql(desc = "Plan code; the current plan when omitted.")] plan: Option<String>,
+            #[graphql(
+                desc = "Every plan's, oldest plan first (then leave `plan` out).",
+                default
+            )]
+            all_plans: bool,
         ) -> Result<Vec<super::monitoring::Activity>, ApiError> {
+            let plans = super::chosen_plans(ctx, plan.as_deref(), all_plans).await?;
             super::monitoring::municipality_records(
                 ctx,
                 &self.row.code,
                 crate::monitoring::RecordKind::Activity,
                 year,
+                &plans,
                 super::monitoring::Activity::from_model,
             )
             .await
         }
-        /// Funded projects in which the municipality participates that the caller may see.
+        /// Funded projects in which the municipality participates that the caller may see,
+        /// in one plan or in every plan, newest first.
         #[graphql(complexity = "10 * child_complexity")]
         async fn funded_projects(
             &self,
             ctx: &Context<'_>,
             #[graphql(desc = "Only projects starting this year.")] year: Option<i32>,
+            #[graphql(desc = "Plan code; the current plan when omitted.")] plan: Option<String>,
+            #[graphql(
+                desc = "Every plan's, oldest plan first (then leave `plan` out).",
+                default
+            )]
+            all_plans: bool,
         ) -> Result<Vec<super::monitoring::FundedProject>, ApiError> {
+            let plans = super::chosen_plans(ctx, plan.as_deref(), all_plans).await?;
             super::monitoring::municipality_records(
                 ctx,
                 &self.row.code,
                 crate::monitoring::RecordKind::FundedProject,
                 year,
+                &plans,
                 super::monitoring::FundedProject::from_model,
             )
             .await
         }
-        /// The actions whose actors include it: those naming it, and those naming the
-        /// metropolitan municipalities as a group.
+        /// The actions whose actors include it (those naming it, and those naming the
+        /// metropolitan municipalities as a group), in one plan or in every plan.
         #[graphql(complexity = "10 * child_complexity")]
-        async fn actions(&self, ctx: &Context<'_>) -> Result<Vec<Action>, ApiError> {
+        async fn actions(
+            &self,
+            ctx: &Context<'_>,
+            #[graphql(desc = "Plan code; the current plan when omitted.")] plan: Option<String>,
+            #[graphql(
+                desc = "Every plan's, oldest plan first (then leave `plan` out).",
+                default
+            )]
+            all_plans: bool,
+        ) -> Result<Vec<Action>, ApiError> {
+            let plans = super::chosen_plans(ctx, plan.as_deref(), all_plans).await?;
             let mut ids = vec![self.row.id];
             ids.extend(self.row.parent_id);
-            linked_actions(ctx, &ids, None).await
+            linked_actions(ctx, &ids, None, &plans).await
         }
     }
 }

@@ -172,6 +172,18 @@ impl ChangeConnection {
     }
 }
 
+/// The id of the plan a `plan` argument names (`NOT_FOUND` when none has that code).
+async fn plan_id(ctx: &Context<'_>, code: Option<&str>) -> Result<Option<i32>, ApiError> {
+    match code {
+        Some(code) => Ok(Some(
+            crate::loaders::plan(super::loaders(ctx)?, Some(code))
+                .await?
+                .id,
+        )),
+        None => Ok(None),
+    }
+}
+
 fn check_types(types: Option<Vec<ChangeType>>) -> Result<Option<Vec<ChangeType>>, ApiError> {
     match types {
         Some(t) if t.is_empty() => Err(ApiError::bad_input(
@@ -208,16 +220,23 @@ impl ChangesQuery {
         #[graphql(desc = "Only changes of these types; all types when omitted.")] types: Option<
             Vec<ChangeType>,
         >,
+        #[graphql(desc = "Only changes about this plan (its code); every plan's when omitted.")]
+        plan: Option<String>,
     ) -> Result<ChangeConnection, ApiError> {
         let limit = page_size(super::page_cap(ctx), first)?;
         let types = check_types(types)?;
         let db = db(ctx)?;
+        let plan = plan_id(ctx, plan.as_deref()).await?;
         let vis = policy::visibility(policy::viewer(ctx));
         let after_id = match &after {
             Some(c) => feed::resolve_cursor(db, &vis, c, "after").await?,
             None => 0,
         };
-        let (rows, more) = feed::numbered_page(db, &vis, after_id, limit, types.as_deref()).await?;
+        let selection = feed::Selection {
+            types: types.as_deref(),
+            plan,
+        };
+        let (rows, more) = feed::numbered_page(db, &vis, after_id, limit, selection).await?;
         let edges: Vec<ChangeEdge> = rows
             .into_iter()
             .map(|n| ChangeEdge(Change::numbered(n)))
@@ -274,6 +293,7 @@ struct Live {
     db: DatabaseConnection,
     vis: Visibility,
     types: Option<Vec<ChangeType>>,
+    plan: Option<i32>,
     expires_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The last position delivered or passed over.
     last: i32,
@@ -302,15 +322,14 @@ impl Live {
                 return Some(Change::numbered(n));
             }
             if self.catching_up {
-                let (rows, more) = feed::numbered_page(
-                    &self.db,
-                    &self.vis,
-                    self.last,
-                    CATCH_UP_BATCH,
-                    self.types.as_deref(),
-                )
-                .await
-                .ok()?;
+                let selection = feed::Selection {
+                    types: self.types.as_deref(),
+                    plan: self.plan,
+                };
+                let (rows, more) =
+                    feed::numbered_page(&self.db, &self.vis, self.last, CATCH_UP_BATCH, selection)
+                        .await
+                        .ok()?;
                 self.catching_up = more;
                 // The page passed over events the subscriber does not get: number afresh from
                 // where the backlog ends.
@@ -334,7 +353,11 @@ impl Live {
                     self.last = e.id;
                     let sequence = numbering.pass(&e);
                     if let Some(sequence) = sequence
-                        && feed::of_types(self.types.as_deref(), &e)
+                        && (feed::Selection {
+                            types: self.types.as_deref(),
+                            plan: self.plan,
+                        })
+                        .holds(&e)
                     {
                         return Some(Change { event: e, sequence });
                     }
@@ -370,8 +393,13 @@ impl ChangesSubscription {
                           it first. Only changes from now on when omitted."
         )]
         after: Option<String>,
+        #[graphql(desc = "Only changes about this plan (its code); every plan's when omitted.")]
+        plan: Option<String>,
     ) -> async_graphql::Result<impl Stream<Item = Change> + use<>> {
         let types = check_types(types).map_err(|e| e.extend())?;
+        let plan = plan_id(ctx, plan.as_deref())
+            .await
+            .map_err(|e| e.extend())?;
         let db = db(ctx).map_err(|e| e.extend())?.clone();
         let hub = ctx
             .data::<Arc<Hub>>()
@@ -407,6 +435,7 @@ impl ChangesSubscription {
             db,
             vis,
             types,
+            plan,
             expires_at: viewer.expires_at,
             last: start,
             numbering: None,

@@ -132,37 +132,6 @@ impl Loader<VisibleLinked> for Db {
     }
 }
 
-/// The current plan (the one a field without a `plan` argument is about), once per request.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct CurrentPlan;
-
-impl Loader<CurrentPlan> for Db {
-    type Value = entity::plan::Model;
-    type Error = ApiError;
-
-    #[tracing::instrument(
-        target = "plan_api::trace",
-        name = "db.batch",
-        skip_all,
-        fields(plan_api.loader = "CurrentPlan", plan_api.keys = _keys.len())
-    )]
-    async fn load(
-        &self,
-        _keys: &[CurrentPlan],
-    ) -> Result<HashMap<CurrentPlan, Self::Value>, ApiError> {
-        let plan = crate::store::resolve_plan(self.conn(), None).await?;
-        Ok(HashMap::from([(CurrentPlan, plan)]))
-    }
-}
-
-/// The current plan, loaded at most once per request.
-pub(crate) async fn current_plan(ctx: &Context<'_>) -> Result<entity::plan::Model, ApiError> {
-    loaders(ctx)?
-        .load_one(CurrentPlan)
-        .await?
-        .ok_or_else(|| ApiError::NotFound("no plan has been loaded".to_owned()))
-}
-
 /// The records of `key` that the viewer may see, oldest first.
 pub(crate) async fn visible(
     ctx: &Context<'_>,

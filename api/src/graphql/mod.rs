@@ -189,6 +189,24 @@ pub(crate) fn page_cap(ctx: &Context<'_>) -> crate::pagination::PageCap {
 }
 
 /// The database handle.
+/// The plans a list spans, from its `plan` and `allPlans` arguments: the plan named, the
+/// current plan when none is, or every plan, oldest first.
+pub(crate) async fn chosen_plans(
+    ctx: &Context<'_>,
+    plan: Option<&str>,
+    all_plans: bool,
+) -> Result<Vec<std::sync::Arc<entity::plan::Model>>, ApiError> {
+    let loaders = loaders(ctx)?;
+    match (plan, all_plans) {
+        (Some(_), true) => Err(ApiError::bad_input(
+            "allPlans",
+            "give a plan or allPlans: true, not both",
+        )),
+        (_, true) => crate::loaders::plans(loaders).await,
+        (code, false) => Ok(vec![crate::loaders::plan(loaders, code).await?]),
+    }
+}
+
 pub(crate) fn db<'a>(ctx: &Context<'a>) -> Result<&'a DatabaseConnection, ApiError> {
     ctx.data::<DatabaseConnection>()
         .map_err(|_| ApiError::Internal)

@@ -114,6 +114,64 @@ impl<M> Scoped<M> {
     }
 }
 
+/// A row of one plan's content: enough to name its plan when rows of several plans meet (an
+/// item and what it continues, an organization's actions).
+pub(crate) trait OfPlan {
+    /// The plan's id.
+    fn plan_id(&self) -> i32;
+}
+
+macro_rules! of_plan {
+    ($($module:ident),*) => {$(
+        impl OfPlan for entity::$module::Model {
+            fn plan_id(&self) -> i32 {
+                self.plan_id
+            }
+        }
+    )*};
+}
+of_plan!(action, strategic_line, expected_result, glossary_entry);
+
+/// The rows of by-id relation `R` for `ids`, in the ids' order, each as an object of its own
+/// plan (the rows may belong to several plans).
+pub(crate) async fn in_their_plans<R>(
+    ctx: &Context<'_>,
+    ids: &[i32],
+) -> Result<Vec<Scoped<RowOf<R>>>, ApiError>
+where
+    R: Rel<Row = Arc<RowOf<R>>>,
+    RowOf<R>: OfPlan,
+{
+    let loaders = loaders(ctx)?;
+    let rows = crate::loaders::each_of::<R>(loaders, ids).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    let mut last: Option<(i32, Arc<str>)> = None;
+    for row in rows {
+        let code = plan_code(loaders, &mut last, row.plan_id()).await?;
+        out.push(Scoped::new(row, code));
+    }
+    Ok(out)
+}
+
+/// The code of plan `plan_id`, shared by consecutive rows of the same plan (`last`).
+pub(crate) async fn plan_code(
+    loaders: &crate::loaders::Loaders,
+    last: &mut Option<(i32, Arc<str>)>,
+    plan_id: i32,
+) -> Result<Arc<str>, ApiError> {
+    if let Some((id, code)) = last
+        && *id == plan_id
+    {
+        return Ok(code.clone());
+    }
+    let plan = one::<crate::loaders::PlanById>(loaders, plan_id)
+        .await?
+        .ok_or(ApiError::Internal)?;
+    let code = code_of(&plan);
+    *last = Some((plan_id, code.clone()));
+    Ok(code)
+}
+
 /// The code of `plan`, to share among the objects of one answer.
 pub(crate) fn code_of(plan: &entity::plan::Model) -> Arc<str> {
     Arc::from(plan.code.as_str())

@@ -32,9 +32,62 @@ pub struct Dataset {
     pub geography: GeographyFile,
     /// `people.toml`.
     pub people: PeopleFile,
+    /// `names.toml` (optional): organizations as this plan's text names them.
+    pub names: NamesFile,
+    /// `renames.toml` (optional): codes this plan's files changed on purpose.
+    pub renames: RenamesFile,
     /// A hash of every file read, to skip a seed that would change nothing.
     pub content_hash: String,
 }
+
+/// `names.toml`: the names of organizations as this plan's text uses them, where the shared
+/// registry (`organizations.toml`) now names them otherwise (an organization renamed after the
+/// plan was approved keeps, in this plan, the name its text used).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NamesFile {
+    /// One entry per organization named otherwise.
+    #[serde(default)]
+    pub organizations: Vec<PlanName>,
+}
+
+/// An organization's name in one plan.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanName {
+    /// The organization's code in the registry.
+    pub code: String,
+    /// Its name in this plan.
+    pub name: Text,
+    /// Its acronym in this plan, when it had one.
+    pub acronym: Option<Text>,
+}
+
+/// `renames.toml`: items of this plan whose code changed on purpose. The seed moves what
+/// monitoring records, reports and events say of the old code to the new one (and audits it),
+/// instead of refusing to orphan them.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RenamesFile {
+    /// One entry per changed code.
+    #[serde(default)]
+    pub renames: Vec<Rename>,
+}
+
+/// A code changed on purpose.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rename {
+    /// `line`, `action` or `expected_result`.
+    pub kind: String,
+    /// The code as it was.
+    pub from: String,
+    /// The code as it is now.
+    pub to: String,
+}
+
+/// The kinds of item a rename or a continuation may name.
+pub const RENAMABLE_KINDS: &[&str] = &["line", "action", "expected_result"];
 
 /// `organizations.toml`.
 #[derive(Debug, Deserialize)]
@@ -206,6 +259,9 @@ pub struct StrategicLine {
     pub description: Text,
     #[serde(default)]
     pub scopes: Vec<Scope>,
+    /// Lines of earlier plans this one continues (`PLAN/CODE`).
+    #[serde(default)]
+    pub continues: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -229,6 +285,9 @@ pub struct Action {
     pub responsible: Vec<String>,
     #[serde(default)]
     pub involved: Vec<String>,
+    /// Actions of earlier plans this one continues (`PLAN/CODE`).
+    #[serde(default)]
+    pub continues: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -237,6 +296,9 @@ pub struct ExpectedResult {
     pub code: String,
     pub line: String,
     pub text: Text,
+    /// Expected results of earlier plans this one continues (`PLAN/CODE`).
+    #[serde(default)]
+    pub continues: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -316,6 +378,98 @@ pub struct GlossaryEntry {
     pub original: Option<String>,
 }
 
+/// The plans of `data_dir`: every folder holding a `plan.toml`, by folder name (the plan's
+/// code), in name order.
+pub fn plan_codes(data_dir: &Path) -> anyhow::Result<Vec<String>> {
+    let entries = std::fs::read_dir(data_dir)
+        .map_err(|e| anyhow::anyhow!("cannot read the data folder {}: {e}", data_dir.display()))?;
+    let mut codes = Vec::new();
+    for entry in entries {
+        let entry = entry?;
+        if entry.path().join("plan.toml").is_file() {
+            codes.push(entry.file_name().to_string_lossy().into_owned());
+        }
+    }
+    codes.sort();
+    anyhow::ensure!(
+        !codes.is_empty(),
+        "{} holds no plan: a plan is a folder with a plan.toml",
+        data_dir.display()
+    );
+    Ok(codes)
+}
+
+/// Reads and checks every plan of `data_dir` with the shared registry, and what plans say of
+/// each other: exactly one is current, and what a plan continues exists in an earlier plan.
+/// Nothing is loaded unless all of it holds.
+pub fn read_all(data_dir: &Path) -> anyhow::Result<Vec<Dataset>> {
+    let mut plans = Vec::new();
+    for code in plan_codes(data_dir)? {
+        plans.push(read(data_dir, &code)?);
+    }
+    let current: Vec<String> = plans
+        .iter()
+        .filter(|d| d.plan.plan.current)
+        .map(|d| {
+            data_dir
+                .join(&d.plan.plan.code)
+                .join("plan.toml")
+                .display()
+                .to_string()
+        })
+        .collect();
+    match current.len() {
+        1 => {}
+        0 => anyhow::bail!(
+            "no plan is current: set `current = true` in the plan.toml of exactly one of {}",
+            plans
+                .iter()
+                .map(|d| data_dir
+                    .join(&d.plan.plan.code)
+                    .join("plan.toml")
+                    .display()
+                    .to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        _ => anyhow::bail!(
+            "exactly one plan may be current, and {} say `current = true`: {}",
+            current.len(),
+            current.join(", ")
+        ),
+    }
+    for d in &plans {
+        for (kind, who, target) in d.continuations() {
+            let (plan, code) = target.split_once('/').ok_or_else(|| {
+                anyhow::anyhow!(
+                    "{}: {kind} {who} continues {target:?}, which is not PLAN/CODE",
+                    d.plan.plan.code
+                )
+            })?;
+            let earlier = plans
+                .iter()
+                .find(|p| p.plan.plan.code == plan)
+                .ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "{}: {kind} {who} continues {target}: no plan {plan}",
+                        d.plan.plan.code
+                    )
+                })?;
+            anyhow::ensure!(
+                earlier.plan.plan.start_year < d.plan.plan.start_year,
+                "{}: {kind} {who} continues {target}, but {plan} does not start earlier",
+                d.plan.plan.code
+            );
+            anyhow::ensure!(
+                earlier.has(kind, code),
+                "{}: {kind} {who} continues {target}: {plan} has no {kind} {code}",
+                d.plan.plan.code
+            );
+        }
+    }
+    Ok(plans)
+}
+
 /// Reads and checks the registry and the plan in `data_dir/plan_code/`.
 pub fn read(data_dir: &Path, plan_code: &str) -> anyhow::Result<Dataset> {
     let mut hasher = Fnv64::default();
@@ -348,6 +502,18 @@ pub fn read(data_dir: &Path, plan_code: &str) -> anyhow::Result<Dataset> {
     let geography: GeographyFile = parse(&p, &read_text(&p)?)?;
     let p = dir.join("people.toml");
     let people: PeopleFile = parse(&p, &read_text(&p)?)?;
+    let p = dir.join("names.toml");
+    let names: NamesFile = if p.is_file() {
+        parse(&p, &read_text(&p)?)?
+    } else {
+        NamesFile::default()
+    };
+    let p = dir.join("renames.toml");
+    let renames: RenamesFile = if p.is_file() {
+        parse(&p, &read_text(&p)?)?
+    } else {
+        RenamesFile::default()
+    };
     let dataset = Dataset {
         organizations: organizations.organizations,
         municipalities,
@@ -356,6 +522,8 @@ pub fn read(data_dir: &Path, plan_code: &str) -> anyhow::Result<Dataset> {
         strategy,
         geography,
         people,
+        names,
+        renames,
         content_hash: format!("{:016x}", hasher.0),
     };
     dataset.check(plan_code)?;
@@ -406,6 +574,38 @@ impl Fnv64 {
 }
 
 impl Dataset {
+    /// What this plan's items continue: `(kind, code, "PLAN/CODE")`.
+    pub fn continuations(&self) -> impl Iterator<Item = (&'static str, &str, &str)> {
+        let s = &self.strategy;
+        let lines = s.strategic_lines.iter().flat_map(|l| {
+            l.continues
+                .iter()
+                .map(move |c| ("line", l.code.as_str(), c.as_str()))
+        });
+        let actions = s.actions.iter().flat_map(|a| {
+            a.continues
+                .iter()
+                .map(move |c| ("action", a.code.as_str(), c.as_str()))
+        });
+        let results = s.expected_results.iter().flat_map(|r| {
+            r.continues
+                .iter()
+                .map(move |c| ("expected_result", r.code.as_str(), c.as_str()))
+        });
+        lines.chain(actions).chain(results)
+    }
+
+    /// Whether this plan has an item of `kind` (`line`, `action`, `expected_result`) `code`.
+    pub fn has(&self, kind: &str, code: &str) -> bool {
+        let s = &self.strategy;
+        match kind {
+            "line" => s.strategic_lines.iter().any(|l| l.code == code),
+            "action" => s.actions.iter().any(|a| a.code == code),
+            "expected_result" => s.expected_results.iter().any(|r| r.code == code),
+            _ => false,
+        }
+    }
+
     /// Cross-checks codes and vocabularies so that a typo fails the seed with a clear message
     /// instead of loading a half-linked plan.
     fn check(&self, plan_code: &str) -> anyhow::Result<()> {
@@ -600,6 +800,42 @@ impl Dataset {
         }
         for code in self.plan.plan.publication_languages.iter() {
             ensure!(Lang::from_tag(code).is_some(), "unknown language {code}");
+        }
+        let mut named = HashSet::new();
+        for n in &self.names.organizations {
+            ensure!(
+                orgs.contains(n.code.as_str()),
+                "names.toml: unknown organization {}",
+                n.code
+            );
+            ensure!(
+                named.insert(n.code.as_str()),
+                "names.toml: organization {} named twice",
+                n.code
+            );
+        }
+        for r in &self.renames.renames {
+            ensure!(
+                RENAMABLE_KINDS.contains(&r.kind.as_str()),
+                "renames.toml: unknown kind {:?} (line, action or expected_result)",
+                r.kind
+            );
+            ensure!(
+                self.has(&r.kind, &r.to),
+                "renames.toml: {} {} is renamed to {}, which this plan has no {} of",
+                r.kind,
+                r.from,
+                r.to,
+                r.kind
+            );
+            ensure!(
+                !self.has(&r.kind, &r.from),
+                "renames.toml: {} {} is renamed to {}, but this plan still has {}",
+                r.kind,
+                r.from,
+                r.to,
+                r.from
+            );
         }
         Ok(())
     }

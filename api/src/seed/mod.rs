@@ -9,6 +9,7 @@
 //! - [`content`]: one plan's content, table by table;
 //! - [`search`]: the search index; [`data`]: reading and checking the files.
 
+mod across;
 mod content;
 mod data;
 mod registry;
@@ -31,10 +32,7 @@ use content::{glossary_code, load_plan, partner_code, swot_codes};
 use data::Text;
 use registry::load_organizations;
 
-/// The plans shipped in `data/`, by code.
-pub const PLANS: &[&str] = &["AMB-PI-2021-2025"];
-
-/// What a seed run did.
+/// What a seed run did to one plan.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Outcome {
     /// The files were loaded (first load, or they changed).
@@ -43,51 +41,57 @@ pub enum Outcome {
     Unchanged,
 }
 
-/// Loads every plan of [`PLANS`] from `data_dir`.
-pub async fn seed_all(db: &DatabaseConnection, data_dir: &Path) -> anyhow::Result<Vec<Outcome>> {
+/// Loads every plan of `data_dir` (each folder holding a `plan.toml`; see [`data::read_all`])
+/// and the shared registry, in one transaction: every file is read and checked first, so a
+/// problem anywhere loads nothing, and no reader ever sees two current plans or none. Returns
+/// each plan's code with what happened to it, in folder name order.
+pub async fn seed_all(
+    db: &DatabaseConnection,
+    data_dir: &Path,
+) -> anyhow::Result<Vec<(String, Outcome)>> {
+    let plans = data::read_all(data_dir)?;
+    let txn = db.begin().await?;
     let mut outcomes = Vec::new();
-    for code in PLANS {
-        outcomes.push(seed(db, data_dir, code).await?);
-        // Every year of the plan's period has its reporting year, open until it is closed
-        // (also in a database seeded before reporting years existed).
-        if let Some(plan) = entity::plan::Entity::find()
-            .filter(entity::plan::Column::Code.eq(*code))
-            .one(db)
-            .await?
-        {
-            crate::monitoring::store::ensure_reporting_years(db, &plan).await?;
-        }
+    for ds in &plans {
+        outcomes.push((ds.plan.plan.code.clone(), seed_plan(&txn, ds).await?));
+    }
+    if outcomes.iter().any(|(_, o)| *o == Outcome::Loaded) {
+        across::load(&txn, &plans).await?;
+        crate::generation::bump(&txn).await?;
+        txn.commit().await?;
+    } else {
+        txn.rollback().await?;
+    }
+    // Every year of each plan's period has its reporting year, open until it is closed (also
+    // in a database seeded before reporting years existed).
+    for plan in plan::Entity::find().all(db).await? {
+        crate::monitoring::store::ensure_reporting_years(db, &plan).await?;
     }
     Ok(outcomes)
 }
 
-/// Loads the plan `plan_code` (and the shared registry) from `data_dir`.
-pub async fn seed(
-    db: &DatabaseConnection,
-    data_dir: &Path,
-    plan_code: &str,
-) -> anyhow::Result<Outcome> {
-    let ds = data::read(data_dir, plan_code)?;
-    let txn = db.begin().await?;
+/// Loads one plan's content (and the shared registry) inside `txn`, unless the database holds
+/// exactly these files already.
+async fn seed_plan(txn: &DatabaseTransaction, ds: &data::Dataset) -> anyhow::Result<Outcome> {
+    let plan_code = ds.plan.plan.code.as_str();
     let state = seed_state::Entity::find()
         .filter(seed_state::Column::PlanCode.eq(plan_code))
-        .one(&txn)
+        .one(txn)
         .await?;
     if state
         .as_ref()
         .is_some_and(|s| s.content_hash == ds.content_hash)
     {
-        txn.rollback().await?;
         return Ok(Outcome::Unchanged);
     }
-    load_content_tables(&txn, &ds).await?;
+    load_content_tables(txn, ds).await?;
     if let Some(plan) = plan::Entity::find()
         .filter(plan::Column::Code.eq(plan_code))
-        .one(&txn)
+        .one(txn)
         .await?
     {
         crate::events::append(
-            &txn,
+            txn,
             crate::events::NewEvent::plan(
                 crate::events::ChangeType::PlanContentChanged,
                 plan.id,
@@ -97,7 +101,7 @@ pub async fn seed(
         .await?;
     }
     upsert::<seed_state::Entity>(
-        &txn,
+        txn,
         seed_state::ActiveModel {
             id: NotSet,
             plan_code: Set(plan_code.to_owned()),
@@ -107,8 +111,6 @@ pub async fn seed(
         &[seed_state::Column::PlanCode],
     )
     .await?;
-    crate::generation::bump(&txn).await?;
-    txn.commit().await?;
     Ok(Outcome::Loaded)
 }
 

@@ -41,24 +41,28 @@ pub(crate) async fn current_progress(
         .find(|u| u.m.state == ReviewState::Published.as_str()))
 }
 
-/// The records of a kind involving a municipality, in the current plan, that the caller sees,
-/// newest first.
+/// The records of a kind involving a municipality, in `plans`, that the caller sees, newest
+/// first.
 pub(crate) async fn municipality_records<T>(
     ctx: &Context<'_>,
     ine: &str,
     record_type: RecordKind,
     year: Option<i32>,
+    plans: &[std::sync::Arc<entity::plan::Model>],
     wrap: fn(monitoring_record::Model, &str) -> Result<T, ApiError>,
 ) -> Result<Vec<T>, ApiError> {
-    let plan = super::super::linked::current_plan(ctx).await?;
-    let key = super::super::linked::LinkedRecords {
-        plan_id: plan.id,
-        record_type,
-        target_type: "MUNICIPALITY",
-        code: ine.to_owned(),
-    };
-    let mut rows = super::super::linked::visible(ctx, key).await?;
-    rows.retain(|m| year.is_none_or(|y| m.year == Some(y)));
-    rows.sort_by_key(|m| std::cmp::Reverse((m.year, m.id)));
-    rows.into_iter().map(|m| wrap(m, &plan.code)).collect()
+    let mut rows = Vec::new();
+    for plan in plans {
+        let key = super::super::linked::LinkedRecords {
+            plan_id: plan.id,
+            record_type,
+            target_type: "MUNICIPALITY",
+            code: ine.to_owned(),
+        };
+        let found = super::super::linked::visible(ctx, key).await?;
+        rows.extend(found.into_iter().map(|m| (m, plan.code.as_str())));
+    }
+    rows.retain(|(m, _)| year.is_none_or(|y| m.year == Some(y)));
+    rows.sort_by_key(|(m, _)| std::cmp::Reverse((m.year, m.id)));
+    rows.into_iter().map(|(m, plan)| wrap(m, plan)).collect()
 }

@@ -42,15 +42,17 @@ content_object! {
                 .iter()
                 .cloned()
                 .map(loaders::OrgByCode);
-            let mut found = loaders(ctx)?.load_many(codes).await?;
-            Ok(self
+            let loaders = loaders(ctx)?;
+            let mut found = loaders.load_many(codes).await?;
+            let rows = self
                 .row
                 .organizations
                 .0
                 .iter()
                 .filter_map(|c| found.remove(&loaders::OrgByCode(c.clone())))
-                .map(|m| crate::graphql::actors::Organization::new(Arc::new(m)))
-                .collect())
+                .map(Arc::new)
+                .collect();
+            crate::graphql::actors::Organization::named_in(loaders, self.row.plan_id, rows).await
         }
     }
 }

@@ -7,7 +7,7 @@ use super::{LineScope, StrategicLine};
 use crate::error::ApiError;
 use crate::graphql::actors::Organization;
 use crate::graphql::loaders;
-use crate::graphql::scoped::{Scoped, content_object};
+use crate::graphql::scoped::{Scoped, content_object, in_their_plans};
 use crate::loaders::{self, many};
 
 /// An action of a strategic line.
@@ -27,7 +27,7 @@ impl Action {
             .map(|k| k.organization_id)
             .collect();
         let found = loaders::each_of::<loaders::OrganizationById>(loaders, &ids).await?;
-        Ok(found.into_iter().map(Organization::new).collect())
+        Organization::named_in(loaders, self.row.plan_id, found).await
     }
 }
 
@@ -82,6 +82,21 @@ content_object! {
         }
         /// The actors to involve as the plan words them (empty when the plan names none).
         text involved_text;
+        /// The actions of earlier plans that this action continues, as its plan's data lists
+        /// them (their plans' codes are in their IDs and `strategicLine { plan }`).
+        #[graphql(complexity = "10 * child_complexity")]
+        async fn continues(&self, ctx: &Context<'_>) -> Result<Vec<Action>, ApiError> {
+            let links = many::<loaders::ActionContinues>(loaders(ctx)?, self.row.id).await?;
+            let ids: Vec<i32> = links.iter().map(|l| l.continues_id).collect();
+            in_their_plans::<loaders::ActionById>(ctx, &ids).await
+        }
+        /// The actions of later plans that continue this one.
+        #[graphql(complexity = "10 * child_complexity")]
+        async fn continued_by(&self, ctx: &Context<'_>) -> Result<Vec<Action>, ApiError> {
+            let links = many::<loaders::ActionContinuedBy>(loaders(ctx)?, self.row.id).await?;
+            let ids: Vec<i32> = links.iter().map(|l| l.action_id).collect();
+            in_their_plans::<loaders::ActionById>(ctx, &ids).await
+        }
     }
 }
 
@@ -102,6 +117,21 @@ content_object! {
         /// The strategic line.
         async fn strategic_line(&self, ctx: &Context<'_>) -> Result<StrategicLine, ApiError> {
             self.parent::<loaders::LineById>(ctx, self.row.line_id).await
+        }
+        /// The expected results of earlier plans that this one continues, as its plan's data
+        /// lists them.
+        #[graphql(complexity = "10 * child_complexity")]
+        async fn continues(&self, ctx: &Context<'_>) -> Result<Vec<ExpectedResult>, ApiError> {
+            let links = many::<loaders::ResultContinues>(loaders(ctx)?, self.row.id).await?;
+            let ids: Vec<i32> = links.iter().map(|l| l.continues_id).collect();
+            in_their_plans::<loaders::ResultById>(ctx, &ids).await
+        }
+        /// The expected results of later plans that continue this one.
+        #[graphql(complexity = "10 * child_complexity")]
+        async fn continued_by(&self, ctx: &Context<'_>) -> Result<Vec<ExpectedResult>, ApiError> {
+            let links = many::<loaders::ResultContinuedBy>(loaders(ctx)?, self.row.id).await?;
+            let ids: Vec<i32> = links.iter().map(|l| l.result_id).collect();
+            in_their_plans::<loaders::ResultById>(ctx, &ids).await
         }
     }
 }

@@ -8,7 +8,7 @@ use crate::error::ApiError;
 use crate::graphql::geography::ZoneLine;
 use crate::graphql::loaders;
 use crate::graphql::plan::Plan;
-use crate::graphql::scoped::{Scoped, content_object};
+use crate::graphql::scoped::{Scoped, content_object, in_their_plans};
 use crate::loaders::{self, many, one};
 
 /// A strategic line of the plan.
@@ -52,6 +52,21 @@ content_object! {
         #[graphql(complexity = "10 * child_complexity")]
         async fn expected_results(&self, ctx: &Context<'_>) -> Result<Vec<ExpectedResult>, ApiError> {
             self.children::<loaders::ResultsOfLine>(ctx, self.row.id).await
+        }
+        /// The strategic lines of earlier plans that this line continues, as its plan's data
+        /// lists them.
+        #[graphql(complexity = "10 * child_complexity")]
+        async fn continues(&self, ctx: &Context<'_>) -> Result<Vec<StrategicLine>, ApiError> {
+            let links = many::<loaders::LineContinues>(loaders(ctx)?, self.row.id).await?;
+            let ids: Vec<i32> = links.iter().map(|l| l.continues_id).collect();
+            in_their_plans::<loaders::LineById>(ctx, &ids).await
+        }
+        /// The strategic lines of later plans that continue this one.
+        #[graphql(complexity = "10 * child_complexity")]
+        async fn continued_by(&self, ctx: &Context<'_>) -> Result<Vec<StrategicLine>, ApiError> {
+            let links = many::<loaders::LineContinuedBy>(loaders(ctx)?, self.row.id).await?;
+            let ids: Vec<i32> = links.iter().map(|l| l.line_id).collect();
+            in_their_plans::<loaders::LineById>(ctx, &ids).await
         }
         /// The geographic zones where the line applies, and how.
         async fn zones(&self, ctx: &Context<'_>) -> Result<Vec<ZoneLine>, ApiError> {

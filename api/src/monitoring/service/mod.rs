@@ -18,7 +18,7 @@ pub mod transition;
 pub mod years;
 
 use entity::monitoring_record;
-use sea_orm::DatabaseConnection;
+use sea_orm::{DatabaseConnection, EntityTrait};
 use serde_json::Value;
 
 use super::RecordKind;
@@ -113,8 +113,14 @@ impl Service {
         &self.actor.viewer
     }
 
-    /// Refuses with `FORBIDDEN` when the year is closed and the viewer may not change it.
+    /// Refuses with `FORBIDDEN` when the record's period is closed and the viewer may not
+    /// change it: its year is closed, or its plan is no longer the current one.
     async fn check_year(&self, plan_id: i32, year: Option<i32>) -> Result<(), ApiError> {
+        let plan = entity::plan::Entity::find_by_id(plan_id)
+            .one(&self.db)
+            .await?
+            .ok_or(ApiError::Internal)?;
+        policy::check_plan_current(self.viewer(), &plan.code, plan.current)?;
         if let Some(y) = year {
             let closed = store::year_closed(&self.db, plan_id, y).await?;
             policy::check_year_open(self.viewer(), y, closed)?;

@@ -1,0 +1,24 @@
+//! A strategic line of a later plan continuing a strategic line of an earlier plan.
+
+use sea_orm::entity::prelude::*;
+
+/// A row of `line_continuation`.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "line_continuation")]
+pub struct Model {
+    /// Surrogate key.
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    /// The strategic line of the later plan.
+    pub line_id: i32,
+    /// The strategic line of the earlier plan it continues.
+    pub continues_id: i32,
+    /// Order among what the strategic line continues.
+    pub position: i32,
+}
+
+/// No relations are declared: the API loads related rows by key through DataLoaders.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
