@@ -98,10 +98,17 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         return Ok(());
     }
     let config = Config::load(cli.config.as_deref())?;
-    plan_api::telemetry::init(&config);
+    let tracing = plan_api::telemetry::init(&config)?;
     // Before anything is written: every command that writes (serve, seed, demo-data) notifies
     // other replicas only if the configuration says so.
     db::set_pg_notify(config.pg_notify);
+    let done = run_command(command, config).await;
+    // The spans of the last requests (and webhook attempts) go out before the process ends.
+    tracing.finish().await;
+    done
+}
+
+async fn run_command(command: Command, config: Config) -> anyhow::Result<()> {
     match command {
         Command::Schema | Command::Check(_) => Ok(()),
         Command::Migrate => {
