@@ -11,13 +11,16 @@ Reports failed requests (anything but 2xx, or 429/503 *with* Retry-After), laten
 per request, RSS and open file descriptors before and after, and how the probes fared.
 
 With --baseline BIN, runs the same soak against BIN first and prints both side by side
-(the machine is noisy: compare ratios). Every loop here is bounded in time and count, and
+(the machine is noisy: compare ratios). With --collector-down, runs the same build twice: first
+without a trace collector, then exporting traces to one that is down (OTEL_EXPORTER_OTLP_ENDPOINT
+on a loopback port nobody listens on), and prints the latency and throughput ratios: what a
+collector that is away costs requests (#28). Every loop here is bounded in time and count, and
 every address is loopback.
 
 Usage:
   cargo build --release
-  python3 bench/soak.py [--binary PATH] [--baseline PATH] [--seconds 60] [--connections 256]
-                        [--slow 500] [--env NAME=VALUE ...]
+  python3 bench/soak.py [--binary PATH] [--baseline PATH | --collector-down] [--seconds 60]
+                        [--connections 256] [--slow 500] [--env NAME=VALUE ...]
 Needs wrk (Debian: apt-get install wrk).
 """
 import argparse
@@ -188,18 +191,21 @@ def probe(base, stop, out):
         time.sleep(0.5)
 
 
-def soak(binary, args):
+def soak(binary, args, extra_env=None):
     work = tempfile.mkdtemp(prefix="plan-api-soak.")
     port = free_port()
+    ops_port = free_port()
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "DATABASE_URL": f"sqlite://{work}/plan.sqlite?mode=rwc",
         "PLAN_API_LISTEN": f"127.0.0.1:{port}",
+        "PLAN_API_METRICS_LISTEN": f"127.0.0.1:{ops_port}",
         "PLAN_API_DATA_DIR": os.path.join(ROOT, "data"),
     }
     for item in args.env:
         name, _, value = item.partition("=")
         env[name] = value
+    env.update(extra_env or {})
     log_path = os.path.join(work, "server.log")
     log = open(log_path, "wb")
     server = subprocess.Popen([binary, "serve"], env=env, stdout=log, stderr=subprocess.STDOUT, cwd=work)
@@ -243,6 +249,11 @@ def soak(binary, args):
         w = json.loads(line[4:])
         with open(log_path, "rb") as f:
             longest = max((len(l) for l in f), default=0)
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{ops_port}/metrics", timeout=5) as r:
+                metrics = r.read().decode()
+        except Exception:
+            metrics = ""
     finally:
         server.terminate()
         try:
@@ -261,7 +272,10 @@ def soak(binary, args):
         worst = max((ms for _, ms in rows), default=0)
         return f"{len(rows)} probes, {bad} failed, slowest {worst:.0f} ms"
     shutil.rmtree(work, ignore_errors=True)
+    def series(name):
+        return sum(float(l.rsplit(" ", 1)[1]) for l in metrics.splitlines() if l.startswith(name))
     return {
+        "_raw": {"p50": w["p50_ms"], "p99": w["p99_ms"], "rps": w["requests"] / w["seconds"]},
         "normal requests (wrk)": f"{w['requests']:,} in {w['seconds']:.0f} s ({w['requests'] / w['seconds']:,.0f} req/s)",
         "answered 2xx": f"{ok:,}",
         "deliberate 429/503 with Retry-After": f"{deliberate:,}",
@@ -275,6 +289,12 @@ def soak(binary, args):
         "open fds before / after / 15 s later": f"{fds0} / {fds1} / {fds2}",
         "/healthz": probe_summary("/healthz"),
         "/readyz": probe_summary("/readyz"),
+        "trace spans exported / dropped (export failures)": (
+            f"{series('plan_api_trace_spans_exported_total'):,.0f} / "
+            f"{series('plan_api_trace_spans_dropped_total'):,.0f} "
+            f"({series('plan_api_trace_export_failures_total'):,.0f})"
+            if "plan_api_trace_" in metrics else "not exporting"
+        ),
     }
 
 
@@ -282,6 +302,8 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--binary", default=os.path.join(os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target")), "release", "plan-api"))
     p.add_argument("--baseline")
+    p.add_argument("--collector-down", action="store_true",
+                   help="run twice: without a trace collector, then exporting to one that is down")
     p.add_argument("--seconds", type=int, default=60)
     p.add_argument("--connections", type=int, default=256)
     p.add_argument("--slow", type=int, default=500)
@@ -290,16 +312,28 @@ def main():
     assert args.seconds <= 600 and args.connections <= 1000 and args.slow <= 1000, "bounded runs only"
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed: apt-get install wrk")
+    assert not (args.baseline and args.collector_down), "--baseline or --collector-down, not both"
     runs = []
-    if args.baseline:
-        runs.append(("baseline", soak(args.baseline, args)))
-    runs.append(("this build", soak(args.binary, args)))
+    if args.collector_down:
+        down = {"OTEL_EXPORTER_OTLP_ENDPOINT": f"http://127.0.0.1:{free_port()}"}
+        runs.append(("no collector", soak(args.binary, args)))
+        runs.append(("collector down", soak(args.binary, args, down)))
+    else:
+        if args.baseline:
+            runs.append(("baseline", soak(args.baseline, args)))
+        runs.append(("this build", soak(args.binary, args)))
+    raws = [r.pop("_raw") for _, r in runs]
     width = max(len(k) for k in runs[0][1])
     print(f"soak: {args.seconds} s, {args.connections} connections, {args.slow} slow connections, settings: {args.env or 'defaults'}")
     print("| " + " | ".join(["measure"] + [name for name, _ in runs]) + " |")
     print("|" + "---|" * (len(runs) + 1))
     for key in runs[0][1]:
         print("| " + " | ".join([key.ljust(width)] + [r[key] for _, r in runs]) + " |")
+    if len(runs) == 2:
+        a, b = raws
+        ratio = lambda k: b[k] / a[k] if a[k] else float("nan")
+        print(f"\n{runs[1][0]} / {runs[0][0]}: latency p50 x{ratio('p50'):.2f}, "
+              f"p99 x{ratio('p99'):.2f}; throughput x{ratio('rps'):.2f}")
 
 
 if __name__ == "__main__":

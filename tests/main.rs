@@ -34,5 +34,6 @@ mod seed;
 mod serving;
 mod snapshot;
 mod statements;
+mod traces;
 mod upgrade;
 mod webhooks;

@@ -1,6 +1,7 @@
 //! One typed configuration: defaults, overridden by a TOML file (`PLAN_API_CONFIG` or
 //! `--config`), overridden by the environment (`DATABASE_URL`, `PLAN_API_*`). Validated once at
-//! start, with a message that names the bad setting. Secrets never print.
+//! start, with a message that names the bad setting. Secrets never print. Traces follow
+//! OpenTelemetry's standard `OTEL_*` variables instead (see [`crate::traces::Settings`]).
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -168,6 +169,11 @@ pub struct Config {
     /// Seconds in-flight requests (and webhook attempts) get to finish after SIGTERM; then what
     /// is still open is closed and the process exits.
     pub shutdown_drain_secs: u64,
+
+    /// Trace export and sampling, from OpenTelemetry's standard `OTEL_*` variables (not from
+    /// the file: they are the same for every OpenTelemetry program an operator runs).
+    #[serde(skip)]
+    pub traces: crate::traces::Settings,
 }
 
 impl Default for Config {
@@ -235,6 +241,7 @@ impl Default for Config {
             webhook_concurrency: 8,
             webhook_lease_margin_secs: 30,
             shutdown_drain_secs: 30,
+            traces: crate::traces::Settings::default(),
         }
     }
 }
@@ -252,6 +259,7 @@ impl Config {
         file: Option<&Path>,
         vars: impl IntoIterator<Item = (String, String)>,
     ) -> anyhow::Result<Config> {
+        let vars: Vec<(String, String)> = vars.into_iter().collect();
         let mut figment = Figment::from(Serialized::defaults(Config::default()));
         if let Some(path) = file {
             anyhow::ensure!(
@@ -261,10 +269,12 @@ impl Config {
             );
             figment = figment.merge(Toml::file(path));
         }
-        let config: Config = figment
-            .merge(env_layer(vars))
+        let mut config: Config = figment
+            .merge(env_layer(vars.iter().cloned()))
             .extract()
             .map_err(|e| anyhow::anyhow!("bad configuration: {e}"))?;
+        config.traces =
+            crate::traces::Settings::from_vars(vars.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
         config.validate()?;
         Ok(config)
     }

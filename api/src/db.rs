@@ -44,7 +44,8 @@ pub async fn connect(url: &str) -> Result<(DatabaseConnection, StatementCounter)
     .await
 }
 
-/// Opens the configured connection pool, counting statements into the returned counter.
+/// Opens the configured connection pool, counting statements into the returned counter (and
+/// tracing each one run inside a sampled trace: see [`crate::traces`]).
 ///
 /// The acquire timeout is short on purpose: when the database is away, requests fail fast
 /// with `SERVICE_UNAVAILABLE` instead of piling up; the pool reconnects by itself when it is
@@ -61,8 +62,9 @@ pub async fn connect_with(
     let mut db = Database::connect(options).await?;
     let counter = StatementCounter::default();
     let inner = counter.0.clone();
-    db.set_metric_callback(move |_| {
+    db.set_metric_callback(move |info| {
         inner.fetch_add(1, Ordering::Relaxed);
+        crate::traces::statement(info);
     });
     Ok((db, counter))
 }

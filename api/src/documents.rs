@@ -22,6 +22,7 @@
 use std::sync::Arc;
 
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
+use tracing::Instrument;
 
 use crate::graphql::{PlanSchema, check_document_rules, in_selection_order};
 
@@ -89,7 +90,10 @@ impl Documents {
         {
             return Some(prepared);
         }
-        let document = async_graphql::parser::parse_query(query).ok()?;
+        let document = {
+            let _parse = crate::traces::parse_span().entered();
+            async_graphql::parser::parse_query(query).ok()?
+        };
         let prepared = Arc::new(Prepared {
             aliases: count_aliases(&document),
             rules: check_document_rules(&document, self.max_depth),
@@ -122,7 +126,10 @@ impl Documents {
                 .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let operation_name = request.operation_name.clone();
             request.set_parsed_query(prepared.document.clone());
-            let mut response = lean.execute(request).await;
+            let mut response = lean
+                .execute(request)
+                .instrument(crate::traces::lean_execution_span())
+                .await;
             in_selection_order(
                 &mut response.data,
                 &prepared.document,

@@ -34,6 +34,7 @@ pub mod snapshot;
 pub mod store;
 pub mod subscriptions;
 pub mod telemetry;
+pub mod traces;
 pub mod webhooks;
 
 pub use app::{AppState, ops_router, router};

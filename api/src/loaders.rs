@@ -138,6 +138,12 @@ impl<R: Rel> Loader<By<R>> for Db {
     type Value = Vec<R::Row>;
     type Error = ApiError;
 
+    #[tracing::instrument(
+        target = "plan_api::trace",
+        name = "db.batch",
+        skip_all,
+        fields(plan_api.loader = %crate::traces::loader_name::<R>(), plan_api.keys = keys.len())
+    )]
     async fn load(&self, keys: &[By<R>]) -> Result<HashMap<By<R>, Self::Value>, Self::Error> {
         let rows = grouped::<R>(&self.conn, Some(keys.iter().map(|k| k.0).collect())).await?;
         Ok(rows.into_iter().map(|(k, v)| (By::new(k), v)).collect())
@@ -155,7 +161,9 @@ pub fn new_loaders(db: DatabaseConnection, snapshots: Option<Arc<Snapshots>>) ->
             snapshots,
             snapshot: tokio::sync::OnceCell::new(),
         },
-        tokio::spawn,
+        // A batch runs in a task of its own: in the span of the resolver that started it, so
+        // that its span and statements join the request's trace.
+        |batch| tokio::spawn(tracing::Instrument::in_current_span(batch)),
     )
 }
 
@@ -397,6 +405,12 @@ impl Loader<OrgByCode> for Db {
     type Value = entity::organization::Model;
     type Error = ApiError;
 
+    #[tracing::instrument(
+        target = "plan_api::trace",
+        name = "db.batch",
+        skip_all,
+        fields(plan_api.loader = "OrgByCode", plan_api.keys = keys.len())
+    )]
     async fn load(&self, keys: &[OrgByCode]) -> Result<HashMap<OrgByCode, Self::Value>, ApiError> {
         use entity::organization::{Column, Entity};
         let rows = Entity::find()
@@ -414,6 +428,12 @@ impl Loader<OrgByAcronym> for Db {
     type Value = entity::organization::Model;
     type Error = ApiError;
 
+    #[tracing::instrument(
+        target = "plan_api::trace",
+        name = "db.batch",
+        skip_all,
+        fields(plan_api.loader = "OrgByAcronym", plan_api.keys = keys.len())
+    )]
     async fn load(
         &self,
         keys: &[OrgByAcronym],
@@ -443,6 +463,12 @@ impl Loader<GlossaryByAcronym> for Db {
     type Value = Vec<entity::glossary_entry::Model>;
     type Error = ApiError;
 
+    #[tracing::instrument(
+        target = "plan_api::trace",
+        name = "db.batch",
+        skip_all,
+        fields(plan_api.loader = "GlossaryByAcronym", plan_api.keys = keys.len())
+    )]
     async fn load(
         &self,
         keys: &[GlossaryByAcronym],
@@ -504,6 +530,12 @@ impl<R: CodeRel> Loader<ByCode<R>> for Db {
     type Value = <R::Entity as EntityTrait>::Model;
     type Error = ApiError;
 
+    #[tracing::instrument(
+        target = "plan_api::trace",
+        name = "db.batch",
+        skip_all,
+        fields(plan_api.loader = %format_args!("ByCode<{}>", crate::traces::loader_name::<R>()), plan_api.keys = keys.len())
+    )]
     async fn load(&self, keys: &[ByCode<R>]) -> Result<HashMap<ByCode<R>, Self::Value>, ApiError> {
         let plans: Vec<i32> = keys.iter().map(|k| k.0).collect();
         let codes: Vec<String> = keys.iter().map(|k| k.1.clone()).collect();

@@ -18,13 +18,13 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// The open GraphQL API of the AMB's Internationalisation Plan 2021-2025.
 ///
 /// Settings come from defaults, then the --config TOML file, then the environment
-/// (DATABASE_URL, PLAN_API_*); see the README.
+/// (DATABASE_URL, PLAN_API_*); see docs/operators.md.
 #[derive(Parser)]
 #[command(version, about)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
-    /// A TOML file of settings (keys as in the README, lower case, without PLAN_API_).
+    /// A TOML file of settings (keys as in docs/operators.md, lower case, without PLAN_API_).
     #[arg(long, env = "PLAN_API_CONFIG", global = true)]
     config: Option<std::path::PathBuf>,
 }
@@ -98,10 +98,17 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         return Ok(());
     }
     let config = Config::load(cli.config.as_deref())?;
-    plan_api::telemetry::init(&config);
+    let tracing = plan_api::telemetry::init(&config)?;
     // Before anything is written: every command that writes (serve, seed, demo-data) notifies
     // other replicas only if the configuration says so.
     db::set_pg_notify(config.pg_notify);
+    let done = run_command(command, config).await;
+    // The spans of the last requests (and webhook attempts) go out before the process ends.
+    tracing.finish().await;
+    done
+}
+
+async fn run_command(command: Command, config: Config) -> anyhow::Result<()> {
     match command {
         Command::Schema | Command::Check(_) => Ok(()),
         Command::Migrate => {
@@ -262,7 +269,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let metrics_listen = config.metrics_listen;
     let webhook_worker = config.webhook_worker;
     let state = AppState::new(conn, statements, verifier, config);
-    // The webhook worker: started with the server, stopped after it (see README, Webhooks).
+    // The webhook worker: started with the server, stopped after it (see docs/integrators.md, Webhooks).
     let worker = if webhook_worker {
         Some(
             plan_api::webhooks::worker::Worker::start(

@@ -191,3 +191,38 @@ fn outcome_counter(
     }
     counter
 }
+
+/// Registers the trace export counters at zero, so that `/metrics` shows them from the start
+/// of a process that exports traces (and a dashboard can tell "none dropped" from "not
+/// exporting").
+pub fn trace_export_started() {
+    install();
+    for reason in ["queue_full", "export_failed", "stopped"] {
+        trace_spans_dropped(reason, 0);
+    }
+    trace_spans_exported(0);
+    metrics::counter!("plan_api_trace_export_failures_total").increment(0);
+}
+
+/// Finished spans not exported, by `reason`: `queue_full` (the collector is slower than the
+/// spans come, or away), `export_failed` (the batch they were in could not be sent) or
+/// `stopped` (ended after the exporter stopped).
+pub fn trace_spans_dropped(reason: &'static str, spans: u64) {
+    trace_spans_dropped_counter(reason).increment(spans);
+}
+
+/// The counter of [`trace_spans_dropped`] for `reason`, to keep: with the collector away every
+/// span of every request is counted, and a kept handle spares the look-up in the recorder.
+pub fn trace_spans_dropped_counter(reason: &'static str) -> metrics::Counter {
+    metrics::counter!("plan_api_trace_spans_dropped_total", "reason" => reason)
+}
+
+/// Spans the collector accepted.
+pub fn trace_spans_exported(spans: u64) {
+    metrics::counter!("plan_api_trace_spans_exported_total").increment(spans);
+}
+
+/// An export request that failed (refused, unreachable, an error status, or too slow).
+pub fn trace_export_failed() {
+    metrics::counter!("plan_api_trace_export_failures_total").increment(1);
+}

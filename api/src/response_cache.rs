@@ -107,7 +107,19 @@ impl ResponseCache {
         });
         if let Some(cache) = &entries {
             let cache = cache.clone();
-            generation.on_change(move |_| cache.invalidate_all());
+            generation.on_change(move |generation| {
+                // Traced when it empties something: the answers that follow are rebuilt.
+                let _span = (cache.entry_count() > 0).then(|| {
+                    tracing::info_span!(
+                        target: crate::traces::TARGET,
+                        "response_cache.invalidate",
+                        plan_api.generation = generation,
+                        plan_api.entries = cache.entry_count(),
+                    )
+                    .entered()
+                });
+                cache.invalidate_all();
+            });
         }
         ResponseCache {
             entries,

@@ -198,7 +198,12 @@ impl Snapshots {
             return Some(s);
         }
         let started = Instant::now();
-        match Snapshot::build(db, generation).await {
+        let span = tracing::info_span!(
+            target: crate::traces::TARGET,
+            "snapshot.build",
+            plan_api.generation = generation,
+        );
+        match tracing::Instrument::instrument(Snapshot::build(db, generation), span).await {
             Ok(snapshot) => {
                 let snapshot = Arc::new(snapshot);
                 if let Ok(mut latest) = self.latest.write() {

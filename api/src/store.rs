@@ -18,6 +18,7 @@ use crate::pagination::Page;
 pub const MAX_SEARCH_LEN: usize = 200;
 
 /// Every plan, oldest first.
+#[tracing::instrument(target = "plan_api::trace", name = "store.plans", skip_all)]
 pub async fn plans(db: &DatabaseConnection) -> Result<Vec<plan::Model>, ApiError> {
     Ok(plan::Entity::find()
         .order_by_asc(plan::Column::StartYear)
@@ -27,6 +28,7 @@ pub async fn plans(db: &DatabaseConnection) -> Result<Vec<plan::Model>, ApiError
 }
 
 /// The plan with `code`.
+#[tracing::instrument(target = "plan_api::trace", name = "store.plan_by_code", skip_all)]
 pub async fn plan_by_code(
     db: &DatabaseConnection,
     code: &str,
@@ -38,6 +40,7 @@ pub async fn plan_by_code(
 }
 
 /// The plan with `code`, or the current plan when `code` is `None`.
+#[tracing::instrument(target = "plan_api::trace", name = "store.resolve_plan", skip_all)]
 pub async fn resolve_plan(
     db: &DatabaseConnection,
     code: Option<&str>,
@@ -56,6 +59,7 @@ pub async fn resolve_plan(
 }
 
 /// A plan's record of table `E` by code.
+#[tracing::instrument(target = "plan_api::trace", name = "store.plan_record", skip_all)]
 pub async fn plan_record<E: EntityTrait>(
     db: &DatabaseConnection,
     columns: (E::Column, E::Column),
@@ -71,6 +75,7 @@ pub async fn plan_record<E: EntityTrait>(
 }
 
 /// A strategic line by code.
+#[tracing::instrument(target = "plan_api::trace", name = "store.line_by_code", skip_all)]
 pub async fn line_by_code(
     db: &DatabaseConnection,
     plan_id: i32,
@@ -81,6 +86,7 @@ pub async fn line_by_code(
 }
 
 /// An action by code.
+#[tracing::instrument(target = "plan_api::trace", name = "store.action_by_code", skip_all)]
 pub async fn action_by_code(
     db: &DatabaseConnection,
     plan_id: i32,
@@ -91,6 +97,11 @@ pub async fn action_by_code(
 }
 
 /// An organization by code.
+#[tracing::instrument(
+    target = "plan_api::trace",
+    name = "store.organization_by_code",
+    skip_all
+)]
 pub async fn organization_by_code(
     db: &DatabaseConnection,
     code: &str,
@@ -102,6 +113,11 @@ pub async fn organization_by_code(
 }
 
 /// The codes of an organization and of every organization below it in the registry.
+#[tracing::instrument(
+    target = "plan_api::trace",
+    name = "store.organization_subtree",
+    skip_all
+)]
 pub async fn organization_subtree(
     db: &DatabaseConnection,
     root: i32,
@@ -131,6 +147,7 @@ pub async fn organization_subtree(
 }
 
 /// The 36 municipalities, in the order of the AMB's list.
+#[tracing::instrument(target = "plan_api::trace", name = "store.municipalities", skip_all)]
 pub async fn municipalities(db: &DatabaseConnection) -> Result<Vec<organization::Model>, ApiError> {
     Ok(organization::Entity::find()
         .filter(organization::Column::Kind.eq("MUNICIPALITY"))
@@ -140,6 +157,7 @@ pub async fn municipalities(db: &DatabaseConnection) -> Result<Vec<organization:
 }
 
 /// A municipality by INE code.
+#[tracing::instrument(target = "plan_api::trace", name = "store.municipality", skip_all)]
 pub async fn municipality(
     db: &DatabaseConnection,
     ine_code: &str,
@@ -208,6 +226,7 @@ pub struct ActionQuery {
 }
 
 /// One page of the actions matching `q`, and how many match in all.
+#[tracing::instrument(target = "plan_api::trace", name = "store.actions_page", skip_all)]
 pub async fn actions_page(
     db: &DatabaseConnection,
     q: &ActionQuery,
@@ -287,6 +306,11 @@ pub struct OrganizationQuery {
 }
 
 /// One page of the organizations matching `q`, and how many match in all.
+#[tracing::instrument(
+    target = "plan_api::trace",
+    name = "store.organizations_page",
+    skip_all
+)]
 pub async fn organizations_page(
     db: &DatabaseConnection,
     q: &OrganizationQuery,
@@ -323,6 +347,7 @@ pub async fn organizations_page(
 
 /// Search entries of `plan_id` (and of the shared registry) whose folded text contains
 /// `folded`, in `langs` when given, in index order.
+#[tracing::instrument(target = "plan_api::trace", name = "store.search", skip_all)]
 pub async fn search(
     db: &DatabaseConnection,
     plan_id: i32,
@@ -346,6 +371,7 @@ pub async fn search(
 }
 
 /// A plan's records of table `E` whose code is one of `codes`.
+#[tracing::instrument(target = "plan_api::trace", name = "store.plan_records", skip_all)]
 pub async fn plan_records<E: EntityTrait>(
     db: &DatabaseConnection,
     columns: (E::Column, E::Column),
@@ -361,6 +387,11 @@ pub async fn plan_records<E: EntityTrait>(
 }
 
 /// Organizations whose code is one of `codes`.
+#[tracing::instrument(
+    target = "plan_api::trace",
+    name = "store.organizations_by_codes",
+    skip_all
+)]
 pub async fn organizations_by_codes(
     db: &DatabaseConnection,
     codes: &[String],
@@ -373,6 +404,7 @@ pub async fn organizations_by_codes(
 }
 
 /// Codes of the organizations responsible for an action.
+#[tracing::instrument(target = "plan_api::trace", name = "store.responsible_codes", skip_all)]
 pub async fn responsible_codes(
     db: &DatabaseConnection,
     action_id: i32,

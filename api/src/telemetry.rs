@@ -28,24 +28,50 @@ use crate::config::Config;
 /// The default log filter: the service at `info`, its database drivers at `warn`.
 pub const DEFAULT_FILTER: &str = "info,sqlx=warn,sea_orm=warn";
 
-/// Installs the process's logger: `RUST_LOG` or [`DEFAULT_FILTER`], in the configured format.
-pub fn init(config: &Config) {
-    let filter =
-        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(DEFAULT_FILTER));
+/// Installs the process's logger (`RUST_LOG` or [`DEFAULT_FILTER`], in the configured format)
+/// and its tracer ([`crate::traces`]): the logger sees the log's spans and events, the tracer
+/// only the trace spans, whatever `RUST_LOG` says. Must run on the Tokio runtime when traces
+/// are exported; [`crate::traces::Tracing::finish`] sends the last spans before the process
+/// ends.
+pub fn init(config: &Config) -> anyhow::Result<crate::traces::Tracing> {
+    use tracing_subscriber::Layer as _;
+    use tracing_subscriber::filter::{FilterExt as _, filter_fn};
+    use tracing_subscriber::layer::SubscriberExt as _;
+    use tracing_subscriber::util::SubscriberInitExt as _;
+    let filter = || {
+        let env =
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(DEFAULT_FILTER));
+        // The trace spans stay out of the log: its lines keep their shape and size.
+        env.and(filter_fn(|meta| {
+            !(meta.is_span() && meta.target() == crate::traces::TARGET)
+        }))
+    };
     // Colours only on a terminal: escape codes in a log file or collector are noise.
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()));
-    if config.log_format == "json" {
-        builder
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stdout());
+    let logs = if config.log_format == "json" {
+        tracing_subscriber::fmt::layer()
             .json()
             .flatten_event(true)
             .with_current_span(true)
             .with_span_list(false)
-            .init();
+            .with_ansi(ansi)
+            .with_filter(filter())
+            .boxed()
     } else {
-        builder.init();
-    }
+        tracing_subscriber::fmt::layer()
+            .with_ansi(ansi)
+            .with_filter(filter())
+            .boxed()
+    };
+    let (traces, tracing) = crate::traces::layer(&config.traces)?;
+    let traces = traces.with_filter(filter_fn(|meta| {
+        meta.is_span() && meta.target() == crate::traces::TARGET
+    }));
+    tracing_subscriber::registry()
+        .with(logs)
+        .with(traces)
+        .init();
+    Ok(tracing)
 }
 
 /// The request id, as the handlers see it (request extension).
@@ -57,6 +83,9 @@ pub struct RequestId(pub String);
 pub struct RequestSummary {
     /// The operation's name as a metric label (bounded set; see `metrics`).
     pub operation: std::sync::Arc<str>,
+    /// The operation's type (`query`, `mutation`, `subscription`; `mixed` for a batch of
+    /// several types; empty when refused before its document was read).
+    pub operation_type: &'static str,
     /// The caller's role (`anonymous`, `admin`, …).
     pub role: &'static str,
     /// The summed complexity of the request's operations.
@@ -97,6 +126,13 @@ pub async fn request_log(mut request: Request, next: Next) -> Response {
     }
     let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     let status = response.status().as_u16();
+    // The trace this request's spans are in (see `traces`): a log line leads to its trace.
+    let trace_id = response
+        .headers()
+        .get("traceparent")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split('-').nth(1))
+        .map(str::to_owned);
     if graphql {
         let summary = response
             .extensions_mut()
@@ -111,10 +147,11 @@ pub async fn request_log(mut request: Request, next: Next) -> Response {
             duration_ms,
             cost = summary.cost,
             role = %summary.role,
+            trace_id = trace_id.as_deref().map(tracing::field::display),
             "graphql request"
         );
     } else {
-        tracing::debug!(parent: None, request_id = %id, method = %method, status, duration_ms, "request");
+        tracing::debug!(parent: None, request_id = %id, method = %method, status, duration_ms, trace_id = trace_id.as_deref().map(tracing::field::display), "request");
     }
     response
 }

@@ -32,6 +32,11 @@ pub struct Model {
     /// Restricted events only: the restricted events of the same owner (unit, municipality or
     /// none) up to and including this one.
     pub owner_seq: Option<i32>,
+    /// The W3C `traceparent` of the span that appended the event (the request that made the
+    /// change), so that what the event sets off later (webhook attempts) joins its trace.
+    pub traceparent: Option<String>,
+    /// The W3C `tracestate` that came with it, if any.
+    pub tracestate: Option<String>,
 }
 
 /// No relations are declared.

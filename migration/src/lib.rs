@@ -15,6 +15,7 @@ mod m20261201_000015_webhooks;
 mod m20261201_000016_generation_changed_at;
 mod m20261207_000017_event_numbers;
 mod m20261207_000018_plans_across;
+mod m20261208_000019_event_trace_context;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000016_generation_changed_at::Migration),
             Box::new(m20261207_000017_event_numbers::Migration),
             Box::new(m20261207_000018_plans_across::Migration),
+            Box::new(m20261208_000019_event_trace_context::Migration),
         ]
     }
 }

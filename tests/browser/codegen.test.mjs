@@ -1,11 +1,12 @@
 // What an integrator's tool chain does first: graphql-codegen (TypeScript types and typed
 // operations) against the live endpoint's introspection and against the committed
-// schema.graphql, for every GraphQL example in the README; then `tsc --strict` compiles both.
+// schema.graphql, for every GraphQL example of README.md and of the guides in docs/; then
+// `tsc --strict` compiles both.
 // The live introspection must describe exactly the committed schema.graphql.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generate } from '@graphql-codegen/cli';
@@ -18,10 +19,17 @@ import {
 } from 'graphql';
 import { graphql, repoRoot, startApi } from './lib.mjs';
 
-/** The ```graphql blocks of the README, in order. */
-function readmeOperations() {
-  const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
-  return [...readme.matchAll(/```graphql\n([\s\S]*?)```/g)].map((m) => m[1]);
+/** The ```graphql blocks of README.md and of docs/*.md, each with the file it comes from. */
+function exampleOperations() {
+  const guides = readdirSync(join(repoRoot, 'docs'))
+    .filter((name) => name.endsWith('.md'))
+    .sort()
+    .map((name) => join('docs', name));
+  return ['README.md', ...guides].flatMap((file) =>
+    [...readFileSync(join(repoRoot, file), 'utf8').matchAll(/```graphql\n([\s\S]*?)```/g)].map(
+      (m) => ({ file, text: m[1] }),
+    ),
+  );
 }
 
 /**
@@ -58,12 +66,17 @@ const scalarTypes = {
   JSON: 'unknown',
 };
 
-test('graphql-codegen types the README examples from the live endpoint and from schema.graphql; tsc compiles them', async (t) => {
-  const operations = readmeOperations();
-  assert.ok(operations.length >= 4, `the README has its example operations (${operations.length})`);
+test('graphql-codegen types the examples of the README and the guides from the live endpoint and from schema.graphql; tsc compiles them', async (t) => {
+  const operations = exampleOperations();
+  // Six today: three queries for integrators, the feed, a webhook registration, a progress
+  // report; a guide may add more, none may go unchecked.
+  assert.ok(operations.length >= 6, `the README and docs/ have their example operations (${operations.length})`);
+  for (const file of ['docs/integrators.md', 'docs/reporting.md']) {
+    assert.ok(operations.some((op) => op.file === file), `${file} has GraphQL examples`);
+  }
   const dir = mkdtempSync(join(tmpdir(), 'plan-api-codegen-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
-  operations.forEach((op, i) => writeFileSync(join(dir, `readme-${i + 1}.graphql`), op));
+  operations.forEach((op, i) => writeFileSync(join(dir, `example-${i + 1}.graphql`), op.text));
 
   const api = await startApi();
   t.after(() => api.stop());

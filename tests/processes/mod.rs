@@ -41,7 +41,7 @@ pub async fn turn() -> tokio::sync::MutexGuard<'static, ()> {
 }
 
 /// The `plan-api` binary to run.
-fn binary() -> PathBuf {
+pub fn binary() -> PathBuf {
     std::env::var_os("PLAN_API_BIN")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_plan-api")))

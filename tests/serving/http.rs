@@ -161,7 +161,9 @@ async fn cors_answers_any_origin_by_default_without_credentials() {
             "authorization",
             "accept",
             "accept-language",
-            "x-request-id"
+            "x-request-id",
+            "traceparent",
+            "tracestate"
         ]
     );
     assert_eq!(r.header("access-control-max-age"), "3600");
@@ -185,7 +187,8 @@ async fn cors_answers_any_origin_by_default_without_credentials() {
             "retry-after",
             "ratelimit",
             "ratelimit-policy",
-            "x-request-id"
+            "x-request-id",
+            "traceparent"
         ]
     );
     // `*` is the same for every origin: shared caches keep one copy, not one per portal.

@@ -10,6 +10,7 @@ use async_graphql::parser::types::OperationType;
 use axum::body::Bytes;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use tracing::Instrument;
 
 use crate::auth::{Viewer, viewer_from_claims};
 use crate::config::Config;
@@ -23,6 +24,7 @@ use crate::loaders::new_loaders;
 use crate::metrics::{self as m};
 use crate::response_cache::{Cached, Flight};
 use crate::telemetry::{self, RequestId, RequestSummary};
+use crate::traces;
 
 use super::reply::{
     MediaType, QueryReply, Wire, api_error_response, error_response, is_request_error, negotiate,
@@ -117,6 +119,25 @@ fn precheck(state: &AppState, req: &async_graphql::Request, over_get: bool) -> C
     }
 }
 
+/// The name of an operation type, as traces write it (empty when unknown).
+fn type_name(kind: Option<OperationType>) -> &'static str {
+    match kind {
+        Some(OperationType::Query) => "query",
+        Some(OperationType::Mutation) => "mutation",
+        Some(OperationType::Subscription) => "subscription",
+        None => "",
+    }
+}
+
+/// The type of a request's operations: theirs when they share one, else `mixed`.
+fn type_of_all(kinds: &[Option<OperationType>]) -> &'static str {
+    match kinds.split_first() {
+        Some((first, rest)) if rest.iter().all(|k| k == first) => type_name(*first),
+        Some(_) => "mixed",
+        None => "",
+    }
+}
+
 /// The metric label of `requests` (whose documents, parsed, are `checked`): the operation name
 /// sent, else the document's own name when it has a single named operation.
 fn operation_label<'a>(requests: &'a [async_graphql::Request], checked: &'a [Checked]) -> &'a str {
@@ -157,6 +178,7 @@ pub(super) async fn execute(
     // counted as `refused`.
     let mut summary = RequestSummary {
         operation: state.labels.refused(),
+        operation_type: "",
         role: "anonymous",
         cost: 0,
         allowance: None,
@@ -278,6 +300,8 @@ async fn run(
     let lang = request_lang(headers);
     let from_cache = |hit: &Cached, summary: &mut RequestSummary| {
         summary.operation = hit.label.clone();
+        // Only queries are stored.
+        summary.operation_type = "query";
         summary.cost = hit.cost;
         let reply = QueryReply {
             media,
@@ -362,6 +386,7 @@ async fn run(
             }
         }
     }
+    summary.operation_type = type_of_all(&operation_types);
 
     let viewer = match claims {
         None => Viewer::anonymous(),
@@ -374,9 +399,13 @@ async fn run(
 
     let timeout = Duration::from_millis(config.request_timeout_ms);
     let mut cost_total = 0;
+    // Each operation's span carries the request's bounded label; a batch's operations are
+    // named after the batch, whose label already stands for all of them.
+    let label = summary.operation.clone();
     let work = async {
         let mut responses = Vec::with_capacity(requests.len());
-        for (req, prepared) in requests.into_iter().zip(&prepared) {
+        for ((req, prepared), kind) in requests.into_iter().zip(&prepared).zip(&operation_types) {
+            let span = traces::operation_span(&label, type_name(*kind));
             let req = req
                 .data(new_loaders(state.db.clone(), state.snapshots.clone()))
                 .data(published_cache())
@@ -392,9 +421,11 @@ async fn run(
                 req,
                 prepared.as_deref(),
             ))
+            .instrument(span.clone())
             .await;
             cost_total += telemetry::cost_of(&resp);
             resp.errors.iter_mut().for_each(classify);
+            traces::record_outcome(&span, &resp);
             for e in &resp.errors {
                 if let Some(code) = e.extensions.as_ref().and_then(|x| x.get("code")) {
                     m::error(code.to_string().trim_matches('"'));

@@ -161,8 +161,9 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// `routes` behind the layers every public request crosses, outermost last: CORS, the request
-/// log (id and span), the panic guard, per-encoding tags, compression, the body's time and
-/// size limits. Public so that tests can put a route of their own behind the same stack.
+/// log (id and span), the trace span (`traceparent` in and out), the panic guard, per-encoding
+/// tags, compression, the body's time and size limits. Public so that tests can put a route of
+/// their own behind the same stack.
 pub fn with_layers(routes: Router<AppState>, state: &AppState) -> Router<AppState> {
     m::install();
     let mut router = routes
@@ -173,6 +174,7 @@ pub fn with_layers(routes: Router<AppState>, state: &AppState) -> Router<AppStat
         .layer(CompressionLayer::new())
         .layer(middleware::from_fn(http_cache::etag_per_encoding))
         .layer(CatchPanicLayer::custom(panicked))
+        .layer(middleware::from_fn(crate::traces::server_span))
         .layer(middleware::from_fn(telemetry::request_log));
     // Whether the answer depends on the request's `Origin` (a list), which caches must know.
     let (allow, per_origin) = match state.config.cors() {
@@ -199,6 +201,8 @@ pub fn with_layers(routes: Router<AppState>, state: &AppState) -> Router<AppStat
                 header::ACCEPT,
                 header::ACCEPT_LANGUAGE,
                 header::HeaderName::from_static("x-request-id"),
+                header::HeaderName::from_static("traceparent"),
+                header::HeaderName::from_static("tracestate"),
             ])
             .expose_headers([
                 header::CONTENT_LANGUAGE,
@@ -206,6 +210,7 @@ pub fn with_layers(routes: Router<AppState>, state: &AppState) -> Router<AppStat
                 header::HeaderName::from_static("ratelimit"),
                 header::HeaderName::from_static("ratelimit-policy"),
                 header::HeaderName::from_static("x-request-id"),
+                header::HeaderName::from_static("traceparent"),
             ])
             .max_age(Duration::from_secs(3600));
         if !per_origin {

@@ -92,10 +92,14 @@ async fn read(
         while let Ok((rows, more)) =
             feed::page(&db, &Visibility::All, last, 500, feed::Selection::default()).await
         {
-            for row in rows {
-                last = last.max(row.id);
-                // No receivers is not an error: nobody is subscribed.
-                let _ = hub.tx.send(Arc::new(row));
+            let rows: Vec<Arc<event::Model>> = rows.into_iter().map(Arc::new).collect();
+            if !rows.is_empty() {
+                let _span = crate::traces::fanout_span(&rows, hub.tx.receiver_count()).entered();
+                for row in rows {
+                    last = last.max(row.id);
+                    // No receivers is not an error: nobody is subscribed.
+                    let _ = hub.tx.send(row);
+                }
             }
             if !more {
                 break;

@@ -177,6 +177,7 @@ impl NewEvent {
 }
 
 /// Appends `event` to the log inside `txn`, the transaction of the change it describes.
+#[tracing::instrument(target = "plan_api::trace", name = "store.events.append", skip_all)]
 pub async fn append(txn: &DatabaseTransaction, event: NewEvent) -> Result<event::Model, ApiError> {
     let backend = txn.get_database_backend();
     if backend == DatabaseBackend::Postgres {
@@ -215,6 +216,8 @@ pub async fn append(txn: &DatabaseTransaction, event: NewEvent) -> Result<event:
         event.owner_municipality.as_deref(),
     );
     let (public_seq, owner_seq) = feed::next_numbers(txn, event.public, &owner).await?;
+    // What the event sets off later (webhook attempts) continues the trace of this change.
+    let (traceparent, tracestate) = crate::traces::stored_context();
     let model = event::ActiveModel {
         id: NotSet,
         plan_id: Set(event.plan_id),
@@ -227,6 +230,8 @@ pub async fn append(txn: &DatabaseTransaction, event: NewEvent) -> Result<event:
         payload: Set(payload),
         public_seq: Set(public_seq),
         owner_seq: Set(owner_seq),
+        traceparent: Set(traceparent),
+        tracestate: Set(tracestate),
     }
     .insert(txn)
     .await?;

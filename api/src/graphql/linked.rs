@@ -47,6 +47,12 @@ impl Loader<VisibleLinked> for Db {
     type Value = Vec<monitoring_record::Model>;
     type Error = ApiError;
 
+    #[tracing::instrument(
+        target = "plan_api::trace",
+        name = "db.batch",
+        skip_all,
+        fields(plan_api.loader = "VisibleLinked", plan_api.keys = keys.len())
+    )]
     async fn load(
         &self,
         keys: &[VisibleLinked],

@@ -100,7 +100,8 @@ fn build(
             })
             .extension(crate::telemetry::Cost {
                 limit: config.max_complexity,
-            });
+            })
+            .extension(crate::traces::Phases::default());
     } else {
         // The lean schema runs only a document, operation and variables that already passed
         // full validation under the full schema (see `crate::documents`): validating the same

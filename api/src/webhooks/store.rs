@@ -120,6 +120,7 @@ fn not_found(id: &str) -> ApiError {
 }
 
 /// The endpoint with the public ID `id`, or `NOT_FOUND`.
+#[tracing::instrument(target = "plan_api::trace", name = "store.webhooks.find", skip_all)]
 pub async fn find(db: &DatabaseConnection, id: &str) -> Result<webhook_endpoint::Model, ApiError> {
     webhook_endpoint::Entity::find()
         .filter(webhook_endpoint::Column::PublicId.eq(id))
@@ -136,6 +137,7 @@ fn secret() -> Result<String, ApiError> {
 }
 
 /// Registers an endpoint; returns it with its secret (shown this once).
+#[tracing::instrument(target = "plan_api::trace", name = "store.webhooks.create", skip_all)]
 pub async fn create(
     db: &DatabaseConnection,
     settings: &Settings,
@@ -188,6 +190,7 @@ pub async fn create(
 }
 
 /// Changes what `input` names; the rest stays.
+#[tracing::instrument(target = "plan_api::trace", name = "store.webhooks.update", skip_all)]
 pub async fn update(
     db: &DatabaseConnection,
     settings: &Settings,
@@ -212,6 +215,11 @@ pub async fn update(
 
 /// Enables or disables an endpoint. A disabled endpoint gets no new events and its pending
 /// deliveries wait; enabling it clears its failure count and resumes them at once.
+#[tracing::instrument(
+    target = "plan_api::trace",
+    name = "store.webhooks.set_enabled",
+    skip_all
+)]
 pub async fn set_enabled(
     db: &DatabaseConnection,
     id: &str,
@@ -243,6 +251,7 @@ pub async fn set_enabled(
 }
 
 /// Deletes an endpoint with its queue and delivery log.
+#[tracing::instrument(target = "plan_api::trace", name = "store.webhooks.delete", skip_all)]
 pub async fn delete(db: &DatabaseConnection, id: &str) -> Result<(), ApiError> {
     let current = find(db, id).await?;
     let txn = db.begin().await?;
@@ -270,6 +279,7 @@ pub async fn delete(db: &DatabaseConnection, id: &str) -> Result<(), ApiError> {
 
 /// Replaces the secret; the previous one keeps signing (alongside) for `grace` (the default
 /// grace when `None`), so receivers can switch without losing a delivery. Returns the new secret.
+#[tracing::instrument(target = "plan_api::trace", name = "store.webhooks.rotate", skip_all)]
 pub async fn rotate(
     db: &DatabaseConnection,
     settings: &Settings,
@@ -306,6 +316,7 @@ pub async fn rotate(
 }
 
 /// One page of endpoints, oldest first, and how many there are.
+#[tracing::instrument(target = "plan_api::trace", name = "store.webhooks.list", skip_all)]
 pub async fn list(
     db: &DatabaseConnection,
     page: Page,
@@ -333,6 +344,11 @@ pub struct DeliveryRecord {
 
 /// One page of an endpoint's deliveries, newest first (optionally of one status), with their
 /// events and attempts (three queries whatever the page size), and how many there are.
+#[tracing::instrument(
+    target = "plan_api::trace",
+    name = "store.webhooks.deliveries",
+    skip_all
+)]
 pub async fn deliveries(
     db: &DatabaseConnection,
     endpoint_id: i32,

@@ -26,6 +26,7 @@ use sea_orm::{
     TransactionTrait,
 };
 use tokio::sync::{broadcast, watch};
+use tracing::Instrument;
 
 use super::{DeliveryErrorClass, DeliveryStatus, Settings, guard, sign};
 use crate::error::ApiError;
@@ -252,23 +253,46 @@ struct Outcome {
     error: Option<(DeliveryErrorClass, String)>,
 }
 
-/// Sends one claimed delivery and records the outcome.
+/// Sends one claimed delivery and records the outcome, in the attempt's span (a child of the
+/// request that appended the event: see `crate::traces`).
 async fn attempt(
     db: &DatabaseConnection,
     client: &reqwest::Client,
     settings: &Settings,
     c: Claimed,
 ) {
-    let started_at = Utc::now();
-    let started = Instant::now();
-    let outcome = send(client, settings, &c).await;
-    let elapsed = started.elapsed();
-    if let Err(err) = record(db, settings, &c, started_at, elapsed, outcome).await {
-        tracing::warn!(%err, delivery = c.delivery.id, "cannot record a webhook attempt");
-    }
+    let span = crate::traces::webhook_attempt_span(
+        &c.event,
+        c.delivery.id,
+        c.endpoint.id,
+        c.delivery.attempts,
+    );
+    let traced = span.clone();
+    let work = async move {
+        let started_at = Utc::now();
+        let started = Instant::now();
+        let outcome = send(client, settings, &c, &traced).await;
+        if let Some(code) = outcome.status_code {
+            traced.record("http.response.status_code", code);
+        }
+        if let Some((class, _)) = &outcome.error {
+            traced.record("error.type", class.as_str());
+            traced.record("otel.status_code", "error");
+        }
+        let elapsed = started.elapsed();
+        if let Err(err) = record(db, settings, &c, started_at, elapsed, outcome).await {
+            tracing::warn!(%err, delivery = c.delivery.id, "cannot record a webhook attempt");
+        }
+    };
+    work.instrument(span).await;
 }
 
-async fn send(client: &reqwest::Client, settings: &Settings, c: &Claimed) -> Outcome {
+async fn send(
+    client: &reqwest::Client,
+    settings: &Settings,
+    c: &Claimed,
+    span: &tracing::Span,
+) -> Outcome {
     let fail = |class, message: String| Outcome {
         status_code: None,
         error: Some((class, message)),
@@ -307,8 +331,12 @@ async fn send(client: &reqwest::Client, settings: &Settings, c: &Claimed) -> Out
     let Some(signature) = sign::header(&secrets, &c.delivery.message_id, timestamp, &body) else {
         return fail(DeliveryErrorClass::Other, "the secret is malformed".into());
     };
+    // The attempt's trace context: the receiver's spans join the trace of the change.
+    let mut trace_headers = reqwest::header::HeaderMap::new();
+    crate::traces::inject(span, &mut trace_headers);
     let sent = client
         .post(url)
+        .headers(trace_headers)
         .header("content-type", "application/json")
         .header("webhook-id", &c.delivery.message_id)
         .header("webhook-timestamp", timestamp.to_string())

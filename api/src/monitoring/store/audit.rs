@@ -101,6 +101,11 @@ pub struct AuditQuery {
 }
 
 /// One page of audit entries, newest first.
+#[tracing::instrument(
+    target = "plan_api::trace",
+    name = "store.monitoring.audit_page",
+    skip_all
+)]
 pub async fn audit_page(
     db: &DatabaseConnection,
     q: &AuditQuery,

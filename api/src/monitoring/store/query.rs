@@ -88,6 +88,7 @@ pub fn record_condition(q: &RecordQuery, vis: &Visibility) -> Condition {
 }
 
 /// One page of the records matching `q` that `vis` lets the viewer see, newest first.
+#[tracing::instrument(target = "plan_api::trace", name = "store.monitoring.list", skip_all)]
 pub async fn list(
     db: &DatabaseConnection,
     q: &RecordQuery,
@@ -107,6 +108,7 @@ pub async fn list(
 }
 
 /// Every record matching `q` that `vis` lets the viewer see, oldest first.
+#[tracing::instrument(target = "plan_api::trace", name = "store.monitoring.all", skip_all)]
 pub async fn all(
     db: &DatabaseConnection,
     q: &RecordQuery,
@@ -120,6 +122,11 @@ pub async fn all(
 }
 
 /// The links of many records.
+#[tracing::instrument(
+    target = "plan_api::trace",
+    name = "store.monitoring.links_of",
+    skip_all
+)]
 pub async fn links_of(
     db: &DatabaseConnection,
     ids: &[i32],

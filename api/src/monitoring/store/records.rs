@@ -104,6 +104,7 @@ pub async fn links<C: ConnectionTrait>(conn: &C, id: i32) -> Result<Vec<Link>, A
 }
 
 /// A record by id.
+#[tracing::instrument(target = "plan_api::trace", name = "store.monitoring.get", skip_all)]
 pub async fn get(
     db: &DatabaseConnection,
     id: i32,
@@ -112,6 +113,11 @@ pub async fn get(
 }
 
 /// A record by its public identifier (the key of its global ID).
+#[tracing::instrument(
+    target = "plan_api::trace",
+    name = "store.monitoring.by_public_id",
+    skip_all
+)]
 pub async fn by_public_id(
     db: &DatabaseConnection,
     public_id: &str,
@@ -123,6 +129,11 @@ pub async fn by_public_id(
 }
 
 /// The kind and public identifier of many records, by surrogate key.
+#[tracing::instrument(
+    target = "plan_api::trace",
+    name = "store.monitoring.public_ids",
+    skip_all
+)]
 pub async fn public_ids(
     db: &DatabaseConnection,
     ids: &[i32],
@@ -141,6 +152,7 @@ pub async fn public_ids(
 
 /// Creates a record, or returns the one an earlier request with the same idempotency key
 /// created (and `false`). The same key with a different request is a `CONFLICT`.
+#[tracing::instrument(target = "plan_api::trace", name = "store.monitoring.create", skip_all)]
 pub async fn create(
     db: &DatabaseConnection,
     plan_id: i32,
@@ -262,6 +274,7 @@ pub(super) fn stale(current: Option<&monitoring_record::Model>, id: i32) -> ApiE
 }
 
 /// Applies `changes` if the record is still at `expected_version`.
+#[tracing::instrument(target = "plan_api::trace", name = "store.monitoring.update", skip_all)]
 pub async fn update(
     db: &DatabaseConnection,
     actor: &Actor,

@@ -14,6 +14,11 @@ use crate::error::ApiError;
 use crate::events::{self, ChangeType, NewEvent};
 
 /// The published report of `year`, if any.
+#[tracing::instrument(
+    target = "plan_api::trace",
+    name = "store.monitoring.published_report",
+    skip_all
+)]
 pub async fn published_report(
     db: &DatabaseConnection,
     plan_id: i32,
@@ -27,6 +32,11 @@ pub async fn published_report(
 }
 
 /// Stores `content` as the published report of `year`; a second publication is a `CONFLICT`.
+#[tracing::instrument(
+    target = "plan_api::trace",
+    name = "store.monitoring.publish_report",
+    skip_all
+)]
 pub async fn publish_report(
     db: &DatabaseConnection,
     actor: &Actor,

@@ -69,6 +69,11 @@ impl Transition {
 }
 
 /// Moves a record to its next review state if it is still at `expected_version`.
+#[tracing::instrument(
+    target = "plan_api::trace",
+    name = "store.monitoring.transition",
+    skip_all
+)]
 pub async fn transition(
     db: &DatabaseConnection,
     actor: &Actor,
