@@ -21,6 +21,7 @@ mod embed;
 mod exports;
 mod i18n;
 mod introspection;
+mod layering;
 mod leaks;
 mod linked;
 mod monitoring;

@@ -20,6 +20,7 @@ pub mod graphiql;
 pub mod graphql;
 pub mod http_cache;
 pub mod i18n;
+pub mod ids;
 pub mod limits;
 pub mod loaders;
 pub mod metrics;

@@ -153,7 +153,8 @@ impl NewEvent {
             owner_unit: after.owner_unit.clone(),
             owner_municipality: after.owner_municipality.clone(),
             payload: json!({
-                "recordType": crate::graphql::type_name_of_kind(&after.record_type),
+                "recordType": crate::monitoring::RecordKind::of_stored(&after.record_type)
+                    .map(crate::monitoring::RecordKind::type_name),
                 "state": after.state,
                 "previousState": previous_state,
                 "version": after.version,
@@ -202,9 +203,9 @@ pub async fn append(txn: &DatabaseTransaction, event: NewEvent) -> Result<event:
                 public_id,
             },
             Some(plan),
-        ) => crate::graphql::type_name_of_kind(record_type)
-            .map(|t| crate::graphql::GlobalId::of_plan_record(t, plan, public_id).0),
-        (Subject::Plan, Some(plan)) => Some(crate::graphql::GlobalId::of_shared("Plan", plan).0),
+        ) => crate::monitoring::RecordKind::of_stored(record_type)
+            .map(|k| crate::ids::GlobalId::of_plan_record(k.type_name(), plan, public_id).0),
+        (Subject::Plan, Some(plan)) => Some(crate::ids::GlobalId::of_shared("Plan", plan).0),
         (_, None) => None,
     };
     let mut payload = event.payload;

@@ -27,7 +27,8 @@ use crate::error::ApiError;
 use crate::i18n::{Lang, RequestLang, pick, pick_ref};
 use crate::loaders::Loaders;
 
-pub use node::{GlobalId, Node};
+pub use crate::ids::GlobalId;
+pub use node::Node;
 pub(crate) use rules::{check as check_document_rules, in_selection_order};
 
 /// The root query: the union of every domain's root.

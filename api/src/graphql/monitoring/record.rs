@@ -99,7 +99,7 @@ macro_rules! record_type {
         impl $name {
             /// Opaque global ID.
             pub(crate) async fn id(&self) -> async_graphql::ID {
-                crate::graphql::node::GlobalId::of_plan_record(crate::monitoring::RecordKind::$name.type_name(), &self.plan, &self.m.public_id)
+                crate::ids::GlobalId::of_plan_record(crate::monitoring::RecordKind::$name.type_name(), &self.plan, &self.m.public_id)
             }
             /// Review state.
             pub(crate) async fn state(&self) -> Result<crate::monitoring::ReviewState, crate::error::ApiError> {

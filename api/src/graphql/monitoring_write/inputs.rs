@@ -4,9 +4,9 @@
 use async_graphql::{ID, InputObject};
 use entity::I18n;
 
-use super::super::node::GlobalId;
 use super::super::scalars::{Date, Decimal};
 use crate::i18n::Lang;
+use crate::ids::GlobalId;
 use crate::monitoring::service::{
     ActivityDraft, Draft, EvaluationDraft, FundedProjectDraft, IndicatorDraft, MeasurementDraft,
     ProgressDraft, RecordId, RecordRef,

@@ -5,9 +5,9 @@ use std::collections::HashMap;
 use async_graphql::{ID, InputObject, Object};
 use entity::audit_entry;
 
-use super::super::node::GlobalId;
 use super::super::scalars::{DateTime, JsonValue};
 use super::super::type_name_of_kind;
+use crate::ids::GlobalId;
 use crate::monitoring::RecordKind;
 
 /// An entry of the audit trail, with what its reader may see of it.

@@ -9,8 +9,8 @@ mod years;
 use async_graphql::{Context, Object};
 
 use super::db;
-use super::node::GlobalId;
 use crate::error::ApiError;
+use crate::ids::GlobalId;
 use crate::monitoring::RecordKind;
 use crate::monitoring::report::{self, AnnualReport};
 use crate::monitoring::store::{self, AuditQuery};
