@@ -43,11 +43,25 @@ use tracing_subscriber::registry::LookupSpan;
 /// The `tracing` target of the spans that are traces (and not log context).
 pub const TARGET: &str = "plan_api::trace";
 
+/// The spans that pass the trace context on: the request's (its `traceparent` goes back out,
+/// and an event appended under it stores its context) and each webhook attempt's (its
+/// `traceparent` goes out with the POST). With nothing exported, they are the only ones made:
+/// the others would be recorded only to be thrown away, at a cost every request would pay
+/// (see the README's *Traces*).
+const CARRIERS: [&str; 2] = ["http.server", "webhook.attempt"];
+
+/// Whether the tracer makes the span or event `meta`: every trace span when `exporting`, else
+/// only the [`CARRIERS`]. (Info level, like every trace span.)
+pub fn made(meta: &tracing::Metadata<'_>, exporting: bool) -> bool {
+    meta.is_span() && meta.target() == TARGET && (exporting || CARRIERS.contains(&meta.name()))
+}
+
 /// The `tracestate` entry of the spans [`PartsOnly`] keeps out of any trace (never sent out:
 /// no request or webhook span is one of them).
 const ORPHAN: (&str, &str) = ("plan_api", "orphan");
 
-/// The tracer, for the spans made without `tracing` (database statements).
+/// The tracer, for the spans made without `tracing` (database statements); set only when
+/// spans are exported.
 static TRACER: OnceLock<SdkTracer> = OnceLock::new();
 
 /// The running tracer: [`Tracing::finish`] sends what is still queued before the process ends.
@@ -98,7 +112,9 @@ where
     };
     let provider = builder.build();
     let tracer = provider.tracer("plan-api");
-    let _ = TRACER.set(tracer.clone());
+    if exporting.is_some() {
+        let _ = TRACER.set(tracer.clone());
+    }
     let layer = tracing_opentelemetry::layer()
         .with_tracer(tracer)
         .with_location(false)
