@@ -42,7 +42,7 @@ fn short_type_name(full: &str) -> String {
 /// Makes the span of one executed statement (from sea-orm's statement callback), as a child
 /// of the current span, when that span is sampled.
 pub fn statement(info: &sea_orm::metric::Info<'_>) {
-    let Some(tracer) = TRACER.get() else {
+    let Some(tracer) = TRACER.get().filter(|_| super::exporting()) else {
         return;
     };
     let parent = opentelemetry::Context::current();

@@ -32,6 +32,7 @@ pub use settings::{Sampling, Settings};
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use opentelemetry::propagation::TextMapPropagator;
 use opentelemetry::trace::{TraceContextExt, TracerProvider as _};
@@ -43,12 +44,11 @@ use tracing_subscriber::registry::LookupSpan;
 /// The `tracing` target of the spans that are traces (and not log context).
 pub const TARGET: &str = "plan_api::trace";
 
-/// The spans that pass the trace context on: the request's (its `traceparent` goes back out,
-/// and an event appended under it stores its context) and each webhook attempt's (its
-/// `traceparent` goes out with the POST). With nothing exported, they are the only ones made:
-/// the others would be recorded only to be thrown away, at a cost every request would pay
-/// (see the README's *Traces*).
-const CARRIERS: [&str; 2] = ["http.server", "webhook.attempt"];
+/// The spans made when nothing is exported: each webhook attempt's, whose `traceparent` goes
+/// out with the POST. (The request's context is made without a `tracing` span then, see
+/// [`http::server_span`].) The others would be recorded only to be thrown away, at a cost every
+/// request would pay (see the README's *Traces*).
+const CARRIERS: [&str; 1] = ["webhook.attempt"];
 
 /// Whether the tracer makes the span or event `meta`: every trace span when `exporting`, else
 /// only the [`CARRIERS`]. (Info level, like every trace span.)
@@ -60,9 +60,17 @@ pub fn made(meta: &tracing::Metadata<'_>, exporting: bool) -> bool {
 /// no request or webhook span is one of them).
 const ORPHAN: (&str, &str) = ("plan_api", "orphan");
 
-/// The tracer, for the spans made without `tracing` (database statements); set only when
-/// spans are exported.
+/// The tracer, for the spans made without `tracing` (database statements, and the request's
+/// context when nothing is exported).
 static TRACER: OnceLock<SdkTracer> = OnceLock::new();
+
+/// Whether spans are exported (a collector is configured).
+static EXPORTING: AtomicBool = AtomicBool::new(false);
+
+/// Whether spans are exported: else only trace context is made and passed on.
+fn exporting() -> bool {
+    EXPORTING.load(Ordering::Relaxed)
+}
 
 /// The running tracer: [`Tracing::finish`] sends what is still queued before the process ends.
 pub struct Tracing {
@@ -112,9 +120,8 @@ where
     };
     let provider = builder.build();
     let tracer = provider.tracer("plan-api");
-    if exporting.is_some() {
-        let _ = TRACER.set(tracer.clone());
-    }
+    let _ = TRACER.set(tracer.clone());
+    EXPORTING.store(exporting.is_some(), Ordering::Relaxed);
     let layer = tracing_opentelemetry::layer()
         .with_tracer(tracer)
         .with_location(false)
