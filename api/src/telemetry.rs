@@ -35,16 +35,19 @@ pub const DEFAULT_FILTER: &str = "info,sqlx=warn,sea_orm=warn";
 /// ends.
 pub fn init(config: &Config) -> anyhow::Result<crate::traces::Tracing> {
     use tracing_subscriber::Layer as _;
-    use tracing_subscriber::filter::{FilterExt as _, filter_fn};
+    use tracing_subscriber::filter::{FilterExt as _, LevelFilter, filter_fn};
     use tracing_subscriber::layer::SubscriberExt as _;
     use tracing_subscriber::util::SubscriberInitExt as _;
     let filter = || {
         let env =
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(DEFAULT_FILTER));
-        // The trace spans stay out of the log: its lines keep their shape and size.
-        env.and(filter_fn(|meta| {
-            !(meta.is_span() && meta.target() == crate::traces::TARGET)
-        }))
+        // The trace spans stay out of the log: its lines keep their shape and size. The hint
+        // keeps `RUST_LOG`'s level as the process's cap (a filter without one lifts it, and
+        // every `debug!` and `trace!` of every crate is then looked at).
+        env.and(
+            filter_fn(|meta| !(meta.is_span() && meta.target() == crate::traces::TARGET))
+                .with_max_level_hint(LevelFilter::TRACE),
+        )
     };
     // Colours only on a terminal: escape codes in a log file or collector are noise.
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stdout());
@@ -64,9 +67,11 @@ pub fn init(config: &Config) -> anyhow::Result<crate::traces::Tracing> {
             .boxed()
     };
     let (traces, tracing) = crate::traces::layer(&config.traces)?;
-    let traces = traces.with_filter(filter_fn(|meta| {
-        meta.is_span() && meta.target() == crate::traces::TARGET
-    }));
+    let exporting = config.traces.endpoint.is_some();
+    let traces = traces.with_filter(
+        filter_fn(move |meta| crate::traces::made(meta, exporting))
+            .with_max_level_hint(LevelFilter::INFO),
+    );
     tracing_subscriber::registry()
         .with(logs)
         .with(traces)

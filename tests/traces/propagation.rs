@@ -4,6 +4,8 @@
 use std::process::Stdio;
 use std::time::Duration;
 
+use entity::event;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::json;
 
 use super::{Caller, first_hook, hook_receiver, parts, post, register_hook};
@@ -101,6 +103,22 @@ async fn without_a_collector_trace_context_comes_in_goes_back_and_reaches_the_we
     assert_ne!(attempt_span, PUBLISHER.span_id);
     assert_ne!(attempt_span, request_span, "the attempt's own span");
     assert_eq!(hook.tracestate.as_deref(), Some(STATE));
+    // With nothing exported, only the spans that pass the context on are made: the event
+    // stores the request span's own context (there is no store call span to store).
+    let (db, _) = plan_api::db::connect(&url).await.expect("connect");
+    let stored = event::Entity::find()
+        .filter(event::Column::EventType.eq("RECORD_PUBLISHED"))
+        .one(&db)
+        .await
+        .expect("events")
+        .expect("the publication's event");
+    assert_eq!(
+        (stored.traceparent.as_deref(), stored.tracestate.as_deref()),
+        (
+            Some(format!("00-{}-{request_span}-01", PUBLISHER.trace_id).as_str()),
+            Some(STATE)
+        )
+    );
 
     // Nothing was exported, nor set up to be.
     let metrics = server.metrics().await;

@@ -3,9 +3,9 @@
 //! statement in them as a span of its own, made from the connection's statement callback.
 //!
 //! A statement's span names the database and the statement's kind (`SELECT`, `INSERT`, …) and
-//! never its text or parameters. It is made only inside a sampled trace: the background
-//! readers' periodic statements (the event log, the content generation, the webhook outbox)
-//! belong to no request, and are not traced.
+//! never its text or parameters. It is made only when spans are exported, and only inside a
+//! sampled trace: the background readers' periodic statements (the event log, the content
+//! generation, the webhook outbox) belong to no request, and are not traced.
 
 use std::time::SystemTime;
 
@@ -42,7 +42,7 @@ fn short_type_name(full: &str) -> String {
 /// Makes the span of one executed statement (from sea-orm's statement callback), as a child
 /// of the current span, when that span is sampled.
 pub fn statement(info: &sea_orm::metric::Info<'_>) {
-    let Some(tracer) = TRACER.get() else {
+    let Some(tracer) = TRACER.get().filter(|_| super::exporting()) else {
         return;
     };
     let parent = opentelemetry::Context::current();

@@ -5,7 +5,7 @@ use axum::http::HeaderMap;
 use axum::middleware::Next;
 use axum::response::Response;
 use opentelemetry::propagation::TextMapPropagator;
-use opentelemetry::trace::TraceContextExt;
+use opentelemetry::trace::{FutureExt as _, SpanKind, TraceContextExt, Tracer as _};
 use opentelemetry_http::{HeaderExtractor, HeaderInjector};
 use opentelemetry_sdk::propagation::TraceContextPropagator;
 use tracing::Instrument;
@@ -22,7 +22,8 @@ use crate::telemetry::{RequestId, RequestSummary};
 /// Its attributes: method, route (the template, never the path's values), status, the request
 /// id, and for GraphQL the operation's name (the bounded metric label), type and cost, the
 /// caller's role and how the response cache answered. Health and readiness probes get no span:
-/// one every few seconds would bury the traces worth reading.
+/// one every few seconds would bury the traces worth reading. With nothing exported, only the
+/// span's trace context is made ([`context_only`]).
 pub async fn server_span(request: Request, next: Next) -> Response {
     let route = request
         .extensions()
@@ -30,6 +31,9 @@ pub async fn server_span(request: Request, next: Next) -> Response {
         .map(|p| p.as_str().to_owned());
     if matches!(route.as_deref(), Some("/healthz" | "/readyz")) {
         return next.run(request).await;
+    }
+    if !super::exporting() {
+        return context_only(request, next).await;
     }
     let method = request.method().clone();
     let request_id = request
@@ -82,12 +86,36 @@ pub async fn server_span(request: Request, next: Next) -> Response {
     response
 }
 
+/// [`server_span`] with nothing exported: the request's span is made by the tracer alone, with
+/// no `tracing` span and no attributes (nobody would read them), and is the current context
+/// while the request runs, so that an event appended in it stores it; its `traceparent` goes
+/// back out. Nothing more is paid for tracing on a request.
+async fn context_only(request: Request, next: Next) -> Response {
+    let Some(tracer) = super::TRACER.get() else {
+        return next.run(request).await;
+    };
+    // No valid `traceparent`: the current context, empty on a server's task (a root).
+    let parent = TraceContextPropagator::new().extract(&HeaderExtractor(request.headers()));
+    let span = tracer
+        .span_builder("http.server")
+        .with_kind(SpanKind::Server)
+        .start_with_context(tracer, &parent);
+    let cx = parent.with_span(span);
+    let mut response = next.run(request).with_context(cx.clone()).await;
+    inject_context(&cx, response.headers_mut());
+    response
+}
+
 /// Writes `span`'s trace context into `headers` as `traceparent` (and `tracestate` when it
 /// has one); nothing when there is no tracer.
 pub fn inject(span: &tracing::Span, headers: &mut HeaderMap) {
-    let cx = span.context();
+    inject_context(&span.context(), headers);
+}
+
+/// Writes the trace context of `cx`'s span into `headers` (see [`inject`]).
+fn inject_context(cx: &opentelemetry::Context, headers: &mut HeaderMap) {
     if cx.span().span_context().is_valid() {
-        TraceContextPropagator::new().inject_context(&cx, &mut HeaderInjector(headers));
+        TraceContextPropagator::new().inject_context(cx, &mut HeaderInjector(headers));
         // The propagator writes an empty `tracestate` too; W3C says to leave it out.
         if headers.get("tracestate").is_some_and(|v| v.is_empty()) {
             headers.remove("tracestate");

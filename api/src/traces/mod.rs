@@ -32,6 +32,7 @@ pub use settings::{Sampling, Settings};
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use opentelemetry::propagation::TextMapPropagator;
 use opentelemetry::trace::{TraceContextExt, TracerProvider as _};
@@ -43,12 +44,33 @@ use tracing_subscriber::registry::LookupSpan;
 /// The `tracing` target of the spans that are traces (and not log context).
 pub const TARGET: &str = "plan_api::trace";
 
+/// The spans made when nothing is exported: each webhook attempt's, whose `traceparent` goes
+/// out with the POST. (The request's context is made without a `tracing` span then, see
+/// [`http::server_span`].) The others would be recorded only to be thrown away, at a cost every
+/// request would pay (see the README's *Traces*).
+const CARRIERS: [&str; 1] = ["webhook.attempt"];
+
+/// Whether the tracer makes the span or event `meta`: every trace span when `exporting`, else
+/// only the [`CARRIERS`]. (Info level, like every trace span.)
+pub fn made(meta: &tracing::Metadata<'_>, exporting: bool) -> bool {
+    meta.is_span() && meta.target() == TARGET && (exporting || CARRIERS.contains(&meta.name()))
+}
+
 /// The `tracestate` entry of the spans [`PartsOnly`] keeps out of any trace (never sent out:
 /// no request or webhook span is one of them).
 const ORPHAN: (&str, &str) = ("plan_api", "orphan");
 
-/// The tracer, for the spans made without `tracing` (database statements).
+/// The tracer, for the spans made without `tracing` (database statements, and the request's
+/// context when nothing is exported).
 static TRACER: OnceLock<SdkTracer> = OnceLock::new();
+
+/// Whether spans are exported (a collector is configured).
+static EXPORTING: AtomicBool = AtomicBool::new(false);
+
+/// Whether spans are exported: else only trace context is made and passed on.
+fn exporting() -> bool {
+    EXPORTING.load(Ordering::Relaxed)
+}
 
 /// The running tracer: [`Tracing::finish`] sends what is still queued before the process ends.
 pub struct Tracing {
@@ -99,6 +121,7 @@ where
     let provider = builder.build();
     let tracer = provider.tracer("plan-api");
     let _ = TRACER.set(tracer.clone());
+    EXPORTING.store(exporting.is_some(), Ordering::Relaxed);
     let layer = tracing_opentelemetry::layer()
         .with_tracer(tracer)
         .with_location(false)
