@@ -121,7 +121,20 @@ impl TestDatabase {
 
     /// A copy of this run's migrated and seeded database (see [`template`]) and its URL.
     pub async fn seeded() -> (Self, String) {
-        Self::make(Some(template::template())).await
+        use sea_orm::ConnectionTrait;
+        let (database, url) = Self::make(Some(template::template())).await;
+        // Every database has a name of its own, by which a process's trackers learn of the
+        // bumps of its own writes: a copy must not answer to the template's, or a bump in one
+        // test would hold back the response cache of every other.
+        let (conn, _) = db::connect(&url).await.expect("connect to the copy");
+        conn.execute_unprepared(&format!(
+            "UPDATE content_generation SET instance = '{}'",
+            uuid::Uuid::new_v4()
+        ))
+        .await
+        .expect("name the copy");
+        conn.close().await.expect("close");
+        (database, url)
     }
 
     async fn make(from: Option<&template::Template>) -> (Self, String) {
