@@ -26,6 +26,20 @@ const PLAN_TREE: &str = r#"{ plan {
   }
 } }"#;
 
+/// The plan tree's answer and the fewest statements of three runs: a DataLoader batch gathers
+/// its keys for 1 ms and may split in two on a busy machine, which only adds statements (CI
+/// saw 42 once); the fewest is what the query needs.
+async fn fewest_statements(app: &TestApp) -> (serde_json::Value, u64) {
+    let mut fewest = u64::MAX;
+    let mut data = serde_json::Value::Null;
+    for _ in 0..3 {
+        let before = app.state.statements.get();
+        data = app.data(PLAN_TREE).await;
+        fewest = fewest.min(app.state.statements.get() - before);
+    }
+    (data, fewest)
+}
+
 #[tokio::test]
 async fn the_full_plan_tree_takes_a_fixed_number_of_statements() {
     // The loaders' batching, without the content snapshot (which needs no statements at all,
@@ -35,9 +49,7 @@ async fn the_full_plan_tree_takes_a_fixed_number_of_statements() {
         c.response_cache_bytes = 0;
     })
     .await;
-    let before = app.state.statements.get();
-    let data = app.data(PLAN_TREE).await;
-    let used = app.state.statements.get() - before;
+    let (data, used) = fewest_statements(&app).await;
     eprintln!("the plan tree took {used} SQL statements");
     assert_eq!(
         data["plan"]["strategicLines"].as_array().map(Vec::len),
@@ -81,8 +93,7 @@ async fn the_full_plan_tree_takes_a_fixed_number_of_statements() {
                 .expect("link");
         }
     }
-    let before = app.state.statements.get();
-    let data = app.data(PLAN_TREE).await;
+    let (data, again) = fewest_statements(&app).await;
     let actions: usize = data["plan"]["strategicLines"]
         .as_array()
         .expect("lines")
@@ -90,9 +101,7 @@ async fn the_full_plan_tree_takes_a_fixed_number_of_statements() {
         .map(|l| l["actions"].as_array().map_or(0, Vec::len))
         .sum();
     assert_eq!(actions, 58);
-    // N+1 would add at least one statement per new action (29). A batch may split in two when
-    // the machine is busy (the DataLoader gathers keys for 1 ms), hence a small allowance.
-    let again = app.state.statements.get() - before;
+    // N+1 would add at least one statement per new action (29).
     assert!(
         again <= used + 3,
         "{used} statements before, {again} with twice the actions"
