@@ -115,9 +115,11 @@ fn request_id(request: &Request) -> String {
         .map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_owned)
 }
 
-/// Middleware: gives the request its id and span, returns the id as `x-request-id`, and
-/// writes one line when the response is ready: at `info` for GraphQL requests, at `debug` for
-/// probes and other paths (health checks every few seconds would drown the log).
+/// Middleware: gives the request its id, span and trace context
+/// ([`crate::traces::server_span`]), returns the id as `x-request-id` (and the context as
+/// `traceparent`), and writes one line when the response is ready: at `info` for GraphQL
+/// requests, at `debug` for probes and other paths (health checks every few seconds would
+/// drown the log).
 pub async fn request_log(mut request: Request, next: Next) -> Response {
     let started = Instant::now();
     let id = request_id(&request);
@@ -125,7 +127,10 @@ pub async fn request_log(mut request: Request, next: Next) -> Response {
     let method = request.method().clone();
     let graphql = request.uri().path() == "/graphql";
     let span = tracing::info_span!("request", request_id = %id);
-    let mut response = next.run(request).instrument(span).await;
+    // The trace span inside the log's (see `traces`).
+    let mut response = crate::traces::server_span(request, next)
+        .instrument(span)
+        .await;
     if let Ok(value) = HeaderValue::from_str(&id) {
         response.headers_mut().insert("x-request-id", value);
     }

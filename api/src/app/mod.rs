@@ -161,9 +161,9 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// `routes` behind the layers every public request crosses, outermost last: CORS, the request
-/// log (id and span), the trace span (`traceparent` in and out), the panic guard, per-encoding
-/// tags, compression, the body's time and size limits. Public so that tests can put a route of
-/// their own behind the same stack.
+/// log (id, span and trace context), the panic guard, per-encoding tags, compression, the
+/// body's time and size limits. Public so that tests can put a route of their own behind the
+/// same stack.
 pub fn with_layers(routes: Router<AppState>, state: &AppState) -> Router<AppState> {
     m::install();
     let mut router = routes
@@ -174,7 +174,6 @@ pub fn with_layers(routes: Router<AppState>, state: &AppState) -> Router<AppStat
         .layer(CompressionLayer::new())
         .layer(middleware::from_fn(http_cache::etag_per_encoding))
         .layer(CatchPanicLayer::custom(panicked))
-        .layer(middleware::from_fn(crate::traces::server_span))
         .layer(middleware::from_fn(telemetry::request_log));
     // Whether the answer depends on the request's `Origin` (a list), which caches must know.
     let (allow, per_origin) = match state.config.cors() {

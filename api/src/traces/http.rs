@@ -1,12 +1,12 @@
 //! The request's span: the caller's trace context in, the span's back out.
 
 use axum::extract::{MatchedPath, Request};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
 use opentelemetry::propagation::TextMapPropagator;
-use opentelemetry::trace::{FutureExt as _, SpanKind, TraceContextExt, Tracer as _};
-use opentelemetry_http::{HeaderExtractor, HeaderInjector};
+use opentelemetry::trace::{FutureExt as _, SpanKind, TraceContextExt, TraceFlags, Tracer as _};
+use opentelemetry_http::HeaderExtractor;
 use opentelemetry_sdk::propagation::TraceContextPropagator;
 use tracing::Instrument;
 use tracing::field::Empty;
@@ -24,12 +24,13 @@ use crate::telemetry::{RequestId, RequestSummary};
 /// caller's role and how the response cache answered. Health and readiness probes get no span:
 /// one every few seconds would bury the traces worth reading. With nothing exported, only the
 /// span's trace context is made ([`context_only`]).
+///
+/// Called by the request log's middleware ([`crate::telemetry::request_log`]) rather than
+/// being a layer of its own: a layer costs every request a boxed clone of the routes.
 pub async fn server_span(request: Request, next: Next) -> Response {
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map(|p| p.as_str().to_owned());
-    if matches!(route.as_deref(), Some("/healthz" | "/readyz")) {
+    let route = request.extensions().get::<MatchedPath>().cloned();
+    let route = route.as_ref().map(MatchedPath::as_str);
+    if matches!(route, Some("/healthz" | "/readyz")) {
         return next.run(request).await;
     }
     if !super::exporting() {
@@ -43,11 +44,11 @@ pub async fn server_span(request: Request, next: Next) -> Response {
     let span = tracing::info_span!(
         target: TARGET,
         "http.server",
-        otel.name = %format_args!("{method} {}", route.as_deref().unwrap_or("unmatched")),
+        otel.name = %format_args!("{method} {}", route.unwrap_or("unmatched")),
         otel.kind = "server",
         otel.status_code = Empty,
         http.request.method = %method,
-        http.route = route.as_deref(),
+        http.route = route,
         http.response.status_code = Empty,
         plan_api.request_id = request_id.as_deref(),
         graphql.operation.name = Empty,
@@ -56,8 +57,7 @@ pub async fn server_span(request: Request, next: Next) -> Response {
         plan_api.role = Empty,
         plan_api.response_cache = Empty,
     );
-    let parent = TraceContextPropagator::new().extract(&HeaderExtractor(request.headers()));
-    if parent.span().span_context().is_valid() {
+    if let Some(parent) = caller(request.headers()) {
         let _ = span.set_parent(parent);
     }
     let mut response = next.run(request).instrument(span.clone()).await;
@@ -94,8 +94,8 @@ async fn context_only(request: Request, next: Next) -> Response {
     let Some(tracer) = super::TRACER.get() else {
         return next.run(request).await;
     };
-    // No valid `traceparent`: the current context, empty on a server's task (a root).
-    let parent = TraceContextPropagator::new().extract(&HeaderExtractor(request.headers()));
+    // No valid `traceparent`: a root.
+    let parent = caller(request.headers()).unwrap_or_default();
     let span = tracer
         .span_builder("http.server")
         .with_kind(SpanKind::Server)
@@ -112,13 +112,109 @@ pub fn inject(span: &tracing::Span, headers: &mut HeaderMap) {
     inject_context(&span.context(), headers);
 }
 
-/// Writes the trace context of `cx`'s span into `headers` (see [`inject`]).
+const TRACEPARENT: HeaderName = HeaderName::from_static("traceparent");
+const TRACESTATE: HeaderName = HeaderName::from_static("tracestate");
+
+/// The caller's context, when `headers` hold a valid `traceparent` (and its `tracestate`).
+fn caller(headers: &HeaderMap) -> Option<opentelemetry::Context> {
+    // Most requests have none: the propagator (which looks the names up as text) only for those
+    // that do.
+    headers.get(TRACEPARENT)?;
+    let cx = TraceContextPropagator::new().extract(&HeaderExtractor(headers));
+    cx.span().span_context().is_valid().then_some(cx)
+}
+
+/// Writes the trace context of `cx`'s span into `headers` (see [`inject`]): `traceparent` as
+/// the W3C propagator writes it (version 00, the sampled flag), `tracestate` unless empty (as
+/// W3C asks). Written here rather than by the propagator, whose formatting machinery was most
+/// of what trace context cost a request.
 fn inject_context(cx: &opentelemetry::Context, headers: &mut HeaderMap) {
-    if cx.span().span_context().is_valid() {
-        TraceContextPropagator::new().inject_context(cx, &mut HeaderInjector(headers));
-        // The propagator writes an empty `tracestate` too; W3C says to leave it out.
-        if headers.get("tracestate").is_some_and(|v| v.is_empty()) {
-            headers.remove("tracestate");
+    let span = cx.span();
+    let sc = span.span_context();
+    if !sc.is_valid() {
+        return;
+    }
+    let mut parent = Vec::with_capacity(55);
+    parent.extend_from_slice(b"00-");
+    hex(&mut parent, &sc.trace_id().to_bytes());
+    parent.push(b'-');
+    hex(&mut parent, &sc.span_id().to_bytes());
+    parent.push(b'-');
+    hex(
+        &mut parent,
+        &[(sc.trace_flags() & TraceFlags::SAMPLED).to_u8()],
+    );
+    if let Ok(value) = HeaderValue::from_bytes(&parent) {
+        headers.insert(TRACEPARENT, value);
+    }
+    let state = sc.trace_state().header();
+    if !state.is_empty()
+        && let Ok(value) = HeaderValue::from_str(&state)
+    {
+        headers.insert(TRACESTATE, value);
+    }
+}
+
+/// Appends `bytes` to `out` in lower-case hexadecimal.
+fn hex(out: &mut Vec<u8>, bytes: &[u8]) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    for b in bytes {
+        out.push(DIGITS[usize::from(b >> 4)]);
+        out.push(DIGITS[usize::from(b & 0x0f)]);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use opentelemetry::trace::{SpanContext, SpanId, TraceId, TraceState};
+    use opentelemetry_http::HeaderInjector;
+
+    use super::*;
+
+    /// What the W3C propagator writes for `sc`, beside what [`inject_context`] writes.
+    fn both(sc: SpanContext) -> (HeaderMap, HeaderMap) {
+        let cx = opentelemetry::Context::new().with_remote_span_context(sc);
+        let mut ours = HeaderMap::new();
+        inject_context(&cx, &mut ours);
+        let mut theirs = HeaderMap::new();
+        TraceContextPropagator::new().inject_context(&cx, &mut HeaderInjector(&mut theirs));
+        if theirs.get(TRACESTATE).is_some_and(|v| v.is_empty()) {
+            theirs.remove(TRACESTATE);
         }
+        (ours, theirs)
+    }
+
+    #[test]
+    fn traceparent_and_tracestate_are_written_as_the_w3c_propagator_writes_them() {
+        let state =
+            TraceState::from_key_value([("amb", "synthetic"), ("other", "x")]).unwrap_or_default();
+        for (flags, state) in [
+            (TraceFlags::SAMPLED, state),
+            (TraceFlags::default(), TraceState::default()),
+            (TraceFlags::new(0xff), TraceState::default()),
+        ] {
+            let sc = SpanContext::new(
+                TraceId::from(0x0af7_6519_16cd_43dd_8448_eb21_1c80_319c),
+                SpanId::from(0x00f0_67aa_0ba9_02b7),
+                flags,
+                true,
+                state,
+            );
+            let (ours, theirs) = both(sc);
+            assert_eq!(ours, theirs);
+        }
+        let (ours, _) = both(SpanContext::new(
+            TraceId::from(0x0af7_6519_16cd_43dd_8448_eb21_1c80_319c),
+            SpanId::from(0x00f0_67aa_0ba9_02b7),
+            TraceFlags::SAMPLED,
+            true,
+            TraceState::default(),
+        ));
+        assert_eq!(
+            ours.get(TRACEPARENT).and_then(|v| v.to_str().ok()),
+            Some("00-0af7651916cd43dd8448eb211c80319c-00f067aa0ba902b7-01")
+        );
+        let (ours, theirs) = both(SpanContext::empty_context());
+        assert!(ours.is_empty() && theirs.is_empty(), "{ours:?} {theirs:?}");
     }
 }
