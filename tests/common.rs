@@ -105,6 +105,17 @@ pub enum TestDatabase {
     Postgres { admin_url: String, name: String },
 }
 
+/// Serves `router` on a loopback port for the rest of the test (a webhook receiver, a trace
+/// collector); its address.
+pub async fn serve_on_loopback(router: axum::Router) -> std::net::SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("address");
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    addr
+}
+
 /// The PostgreSQL server's URL when the tests run on PostgreSQL.
 fn postgres_admin_url() -> Option<String> {
     std::env::var("PLAN_API_TEST_DATABASE_URL")

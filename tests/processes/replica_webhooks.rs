@@ -56,14 +56,12 @@ async fn receiver() -> (String, Arc<Mutex<Vec<Hit>>>) {
         "ok"
     }
     let hits: Hits = Arc::default();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("address");
-    let router = axum::Router::new()
-        .route("/hook/{endpoint}", axum::routing::post(receive))
-        .with_state(hits.clone());
-    tokio::spawn(async move { axum::serve(listener, router).await });
+    let addr = crate::common::serve_on_loopback(
+        axum::Router::new()
+            .route("/hook/{endpoint}", axum::routing::post(receive))
+            .with_state(hits.clone()),
+    )
+    .await;
     (format!("http://{addr}/hook"), hits)
 }
 

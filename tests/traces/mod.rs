@@ -190,14 +190,12 @@ impl Collector {
             hold: Mutex::new(hold),
             ..CollectorState::default()
         });
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let addr = listener.local_addr().expect("address");
-        let router = axum::Router::new()
-            .route("/v1/traces", axum::routing::post(receive))
-            .with_state(state.clone());
-        tokio::spawn(async move { axum::serve(listener, router).await });
+        let addr = crate::common::serve_on_loopback(
+            axum::Router::new()
+                .route("/v1/traces", axum::routing::post(receive))
+                .with_state(state.clone()),
+        )
+        .await;
         Collector { addr, state }
     }
 
@@ -272,14 +270,12 @@ pub async fn hook_receiver() -> (String, Arc<Mutex<Vec<Hook>>>) {
         "ok"
     }
     let hooks: Hooks = Arc::default();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("address");
-    let router = axum::Router::new()
-        .route("/hook", axum::routing::post(receive))
-        .with_state(hooks.clone());
-    tokio::spawn(async move { axum::serve(listener, router).await });
+    let addr = crate::common::serve_on_loopback(
+        axum::Router::new()
+            .route("/hook", axum::routing::post(receive))
+            .with_state(hooks.clone()),
+    )
+    .await;
     (format!("http://{addr}/hook"), hooks)
 }
 

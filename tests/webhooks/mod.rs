@@ -125,14 +125,12 @@ async fn receive(State(inbox): State<Inbox>, headers: HeaderMap, body: Bytes) ->
 async fn receiver(failures: usize) -> (SocketAddr, Inbox) {
     let inbox = Inbox::default();
     inbox.failures.store(failures, Ordering::SeqCst);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("address");
-    let router = Router::new()
-        .route("/hook", axum::routing::post(receive))
-        .with_state(inbox.clone());
-    tokio::spawn(async move { axum::serve(listener, router).await });
+    let addr = crate::common::serve_on_loopback(
+        Router::new()
+            .route("/hook", axum::routing::post(receive))
+            .with_state(inbox.clone()),
+    )
+    .await;
     (addr, inbox)
 }
 
