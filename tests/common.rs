@@ -77,6 +77,16 @@ pub fn data_with_second_plan() -> tempfile::TempDir {
 /// The code of the synthetic second plan (`tests/fixtures/plans/`).
 pub const SECOND_PLAN: &str = "SYNTH-2026-2030";
 
+/// Settings for the tests that count SQL statements: the response cache off (every request
+/// executes) and nothing reading the pool in the background (the generation tracker, the event
+/// hub and the webhook worker would add their statements now and then).
+pub fn counting(c: &mut Config) {
+    c.response_cache_bytes = 0;
+    c.generation_check_ms = 600_000;
+    c.events_poll_ms = 600_000;
+    c.webhook_worker = false;
+}
+
 /// The municipalities of `data/municipalities.tsv` (its rows after the header).
 pub fn municipality_count() -> usize {
     let text = std::fs::read_to_string(data_dir().join("municipalities.tsv")).expect("the TSV");

@@ -6,7 +6,7 @@ use entity::{monitoring_record, record_link};
 use sea_orm::{ActiveValue::NotSet, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde_json::{Value, json};
 
-use crate::common::{TestApp, token};
+use crate::common::{TestApp, counting, token};
 
 /// Monitoring reads through every path that reaches records from another object.
 const MONITORING_READS: &str = r#"{
@@ -122,7 +122,7 @@ fn records_read(data: &Value) -> usize {
 async fn monitoring_reads_take_the_same_statements_with_ten_times_the_records() {
     // The records are copied behind the API's back (no content generation bump): the
     // anonymous response cache is off so that the second read really reads.
-    let app = TestApp::with(|c| c.response_cache_bytes = 0).await;
+    let app = TestApp::with(counting).await;
     plan_api::demo::load(&app.state.db)
         .await
         .expect("synthetic demo data");
@@ -152,23 +152,22 @@ async fn monitoring_reads_take_the_same_statements_with_ten_times_the_records() 
         read_after >= 5 * read_before,
         "ten times the records ({total} now) should be read: {read_before} before, {read_after} after"
     );
-    // The data multiplied (the lists are capped at 100 per page; the linked lists are not).
-    // The fewest of three runs still leaves a small allowance for a busy machine (seen: 33
-    // then 39 with one run); N+1 would add one per parent, hundreds here.
+    // The data multiplied (the lists are capped at 100 per page; the linked lists are not):
+    // 25 statements for every caller, before and after, on a quiet machine; N+1 would add one
+    // per parent, hundreds here. A DataLoader batch gathers its keys for 1 ms, and on a loaded
+    // machine it can close before all of a level's keys are in and split in two, even in the
+    // fewest of three runs (seen: 27 and 28 beside the other tests), so the counts are bounded.
+    let counts = [before, after, before_coordinator, after_coordinator];
     assert!(
-        after <= before + 10 && after_coordinator <= before_coordinator + 10,
+        counts.iter().all(|&n| (25..=30).contains(&n)),
         "statements, anonymous: {before} with {read_before} records read, {after} with \
          {read_after}; coordinator: {before_coordinator}, then {after_coordinator}"
-    );
-    assert!(
-        before <= 40,
-        "monitoring reads took {before} statements (anonymous)"
     );
 }
 
 #[tokio::test]
 async fn nodes_take_a_statement_per_kind_not_per_id() {
-    let app = TestApp::new().await;
+    let app = TestApp::with(counting).await;
     plan_api::demo::load(&app.state.db)
         .await
         .expect("synthetic demo data");

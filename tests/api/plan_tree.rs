@@ -1,6 +1,7 @@
 //! Query efficiency: the whole plan tree takes a fixed number of SQL statements.
 
 use super::*;
+use crate::common::counting;
 
 /// The whole plan tree in one query: the number of SQL statements depends on the depth of the
 /// query, not on the number of records (no N+1).
@@ -46,7 +47,7 @@ async fn the_full_plan_tree_takes_a_fixed_number_of_statements() {
     // see tests/snapshot.rs) and without the response cache.
     let app = TestApp::with(|c| {
         c.content_snapshot = false;
-        c.response_cache_bytes = 0;
+        counting(c);
     })
     .await;
     let (data, used) = fewest_statements(&app).await;
@@ -56,7 +57,9 @@ async fn the_full_plan_tree_takes_a_fixed_number_of_statements() {
         Some(5)
     );
     // One statement per resolver level and relation: 29 actions, 134 organizations and 103
-    // participants would need hundreds with N+1.
+    // participants would need hundreds with N+1. The count is 36 on a quiet machine; beside
+    // other tests a DataLoader batch can close before all of a level's keys are in and split,
+    // even in the fewest of three runs (seen: 37 to 41), so this bounds it.
     assert!(used <= 40, "the plan tree took {used} SQL statements");
 
     // More records, same statements: copy every action, with its links to organizations, and
