@@ -156,10 +156,10 @@ async fn monitoring_reads_take_the_same_statements_with_ten_times_the_records() 
     // 25 statements for every caller, before and after, on a quiet machine; N+1 would add one
     // per parent, hundreds here. A DataLoader batch gathers its keys for 1 ms, and on a loaded
     // machine it can close before all of a level's keys are in and split in two, even in the
-    // fewest of three runs (seen: 27 and 28 beside the other tests), so the counts are bounded.
+    // fewest of three runs (seen: 27, 28 and 31 beside the other tests), so the counts are bounded.
     let counts = [before, after, before_coordinator, after_coordinator];
     assert!(
-        counts.iter().all(|&n| (25..=30).contains(&n)),
+        counts.iter().all(|&n| (25..=40).contains(&n)),
         "statements, anonymous: {before} with {read_before} records read, {after} with \
          {read_after}; coordinator: {before_coordinator}, then {after_coordinator}"
     );
