@@ -14,9 +14,11 @@ use std::hash::{Hash, Hasher};
 use std::sync::LazyLock;
 
 use axum::Router;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderName, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+
+use crate::http_cache;
 
 /// The widget's contract version, in its path: a change that breaks pages already embedding
 /// it goes to a new path, never under this one.
@@ -119,30 +121,28 @@ impl Asset {
             self.body.clone().into_response()
         };
         let headers = response.headers_mut();
-        for (name, value) in [
-            (header::CONTENT_TYPE, self.content_type),
-            (header::CACHE_CONTROL, self.cache_control),
-            (header::ETAG, self.etag.as_str()),
-            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-        ] {
-            if let Ok(value) = HeaderValue::from_str(value) {
-                headers.insert(name, value);
-            }
-        }
+        http_cache::set_headers(
+            headers,
+            [
+                (header::CONTENT_TYPE, self.content_type),
+                (header::CACHE_CONTROL, self.cache_control),
+                (header::ETAG, self.etag.as_str()),
+            ],
+        );
         if let Some(csp) = self.csp {
-            headers.insert(
-                header::CONTENT_SECURITY_POLICY,
-                HeaderValue::from_static(csp),
-            );
-            headers.insert(
-                header::REFERRER_POLICY,
-                HeaderValue::from_static("no-referrer"),
-            );
+            http_cache::set_headers(headers, [(header::CONTENT_SECURITY_POLICY, csp)]);
+            http_cache::set_headers(headers, http_cache::PAGE_HEADERS);
         } else {
             // Portals that isolate themselves (COEP) may still load the widget.
-            headers.insert(
-                "cross-origin-resource-policy",
-                HeaderValue::from_static("cross-origin"),
+            http_cache::set_headers(
+                headers,
+                [
+                    (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+                    (
+                        HeaderName::from_static("cross-origin-resource-policy"),
+                        "cross-origin",
+                    ),
+                ],
             );
         }
         response

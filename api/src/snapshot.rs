@@ -15,7 +15,7 @@
 //! - Monitoring data is not in it: it changes without a seed and depends on the caller.
 //! - `PLAN_API_CONTENT_SNAPSHOT=false` turns it off (every read goes to the database).
 
-use std::any::{Any, TypeId};
+use std::any::TypeId;
 use std::sync::{Arc, RwLock};
 use std::time::Instant;
 
@@ -24,22 +24,10 @@ use sea_orm::{DatabaseConnection, DbErr, EntityTrait, QueryOrder};
 
 use crate::error::ApiError;
 use crate::generation::Tracker;
-use crate::loaders::Rel;
-
-/// Rows of one relation grouped by key, each group in the relation's order (the rows as the
-/// relation hands them out: `Arc`s, shared by every request). The snapshot's maps hash with
-/// foldhash: their keys (ids, type ids, codes) come from the seeded data, never from a caller,
-/// and a content read makes several look-ups per object.
-pub(crate) type Grouped<M> = HashMap<i32, Vec<M>>;
+use crate::relations::{Grouped, HashMap, Rel, Relations};
 
 /// Rows of a plan's table by plan id, then code (looked up by `&str`, without allocating).
 type ByCode<M> = HashMap<i32, HashMap<String, Arc<M>>>;
-
-/// The grouped rows of every content relation, by the relation's marker type.
-pub(crate) type Relations = HashMap<TypeId, Box<dyn Any + Send + Sync>>;
-
-/// The snapshot's maps: hashed with foldhash (see [`Grouped`]).
-type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 
 /// The plan's content at one content generation.
 pub struct Snapshot {
@@ -59,7 +47,7 @@ impl Snapshot {
     /// Reads every content relation of `db`.
     pub async fn build(db: &DatabaseConnection, generation: i64) -> Result<Self, DbErr> {
         let mut relations = Relations::default();
-        crate::loaders::load_content(db, &mut relations).await?;
+        crate::relations::load_content(db, &mut relations).await?;
         let plans = plan::Entity::find()
             .order_by_asc(plan::Column::StartYear)
             .order_by_asc(plan::Column::Code)

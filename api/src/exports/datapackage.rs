@@ -20,8 +20,7 @@ use serde_json::{Map, Value, json};
 
 use super::datasets::Dataset;
 use super::table::{Column, Kind, LIST_SEPARATOR};
-use super::{Validators, catalog, error, language, resolve, stamp};
-use crate::app::AppState;
+use super::{ExportsState, Validators, catalog, error, language, resolve, stamp};
 use crate::error::ApiError;
 use crate::i18n::{Lang, pick};
 
@@ -36,7 +35,7 @@ const CONTENT_TYPE: &str = "application/json; charset=utf-8";
 /// `GET /exports/{plan}/datapackage.json`.
 #[tracing::instrument(skip_all, fields(plan = %plan))]
 pub(super) async fn serve(
-    State(state): State<AppState>,
+    State(state): State<ExportsState>,
     method: Method,
     Path(plan): Path<String>,
     Query(query): Query<HashMap<String, String>>,
