@@ -31,7 +31,8 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::body::{Body, Bytes};
-use axum::extract::{FromRef, Path, Query, State};
+use axum::extract::{FromRef, FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -95,6 +96,31 @@ fn language(query: &HashMap<String, String>, headers: &HeaderMap) -> Result<Lang
             .and_then(|v| v.to_str().ok())
             .and_then(Lang::negotiate)
             .unwrap_or_default()),
+    }
+}
+
+/// What a download, the data package and the report page read off the request besides their
+/// path: the method (a HEAD gets no body), the language ([`language`]; an unknown `?lang=` is
+/// answered with its error before anything is read) and the headers (validators).
+struct Asked {
+    method: Method,
+    lang: Lang,
+    headers: HeaderMap,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Asked {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
+        let Query(query) = Query::<HashMap<String, String>>::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let lang = language(&query, &parts.headers).map_err(|e| error(&e))?;
+        Ok(Asked {
+            method: parts.method.clone(),
+            lang,
+            headers: parts.headers.clone(),
+        })
     }
 }
 
@@ -252,12 +278,14 @@ async fn resolve(db: &DatabaseConnection, code: &str) -> Result<entity::plan::Mo
 #[tracing::instrument(skip_all, fields(plan = %plan, file = %file))]
 async fn download(
     State(state): State<ExportsState>,
-    method: Method,
     Path((plan, file)): Path<(String, String)>,
-    Query(query): Query<HashMap<String, String>>,
-    headers: HeaderMap,
+    Asked {
+        method,
+        lang,
+        headers,
+    }: Asked,
 ) -> Response {
-    match download_inner(&state, &method, &plan, &file, &query, &headers).await {
+    match download_inner(&state, &method, &plan, &file, lang, &headers).await {
         Ok(r) => r,
         Err(e) => error(&e),
     }
@@ -268,10 +296,9 @@ async fn download_inner(
     method: &Method,
     plan: &str,
     file: &str,
-    query: &HashMap<String, String>,
+    lang: Lang,
     headers: &HeaderMap,
 ) -> Result<Response, ApiError> {
-    let lang = language(query, headers)?;
     let db = &state.db;
     let plan = resolve(db, plan).await?;
     let unknown = || {
@@ -519,13 +546,14 @@ async fn catalog(
 #[tracing::instrument(skip_all, fields(plan = %plan, year = %year))]
 async fn report_page(
     State(state): State<ExportsState>,
-    method: Method,
     Path((plan, year)): Path<(String, String)>,
-    Query(query): Query<HashMap<String, String>>,
-    headers: HeaderMap,
+    Asked {
+        method,
+        lang,
+        headers,
+    }: Asked,
 ) -> Response {
     let result = async {
-        let lang = language(&query, &headers)?;
         let plan = resolve(&state.db, &plan).await?;
         let year: i32 = year
             .parse()
