@@ -200,27 +200,21 @@ static ICON: LazyLock<Asset> = LazyLock::new(|| {
 
 /// The routes of the widget and the editors' page; they need no state.
 pub fn router<S: Clone + Send + Sync + 'static>() -> Router<S> {
-    Router::new()
-        .route(
-            WIDGET_PATH,
-            get(|h: HeaderMap| async move { WIDGET.respond(&h) }),
-        )
-        .route(
-            "/embed",
-            get(|h: HeaderMap| async move { EDITOR_PAGE.respond(&h) }),
-        )
-        .route(
-            "/embed/editor.js",
-            get(|h: HeaderMap| async move { EDITOR_JS.respond(&h) }),
-        )
-        .route(
-            "/embed/editor.css",
-            get(|h: HeaderMap| async move { EDITOR_CSS.respond(&h) }),
-        )
-        .route(
-            "/embed/icon.svg",
-            get(|h: HeaderMap| async move { ICON.respond(&h) }),
-        )
+    let served: [(&str, &'static LazyLock<Asset>); 5] = [
+        (WIDGET_PATH, &WIDGET),
+        ("/embed", &EDITOR_PAGE),
+        ("/embed/editor.js", &EDITOR_JS),
+        ("/embed/editor.css", &EDITOR_CSS),
+        ("/embed/icon.svg", &ICON),
+    ];
+    served
+        .into_iter()
+        .fold(Router::new(), |router, (path, asset)| {
+            router.route(
+                path,
+                get(move |h: HeaderMap| async move { asset.respond(&h) }),
+            )
+        })
 }
 
 #[cfg(test)]

@@ -56,20 +56,12 @@ impl Snapshot {
             .into_iter()
             .map(Arc::new)
             .collect();
-        let mut lines_by_code = ByCode::default();
-        for m in strategic_line::Entity::find().all(db).await? {
-            lines_by_code
-                .entry(m.plan_id)
-                .or_default()
-                .insert(m.code.clone(), Arc::new(m));
-        }
-        let mut actions_by_code = ByCode::default();
-        for m in action::Entity::find().all(db).await? {
-            actions_by_code
-                .entry(m.plan_id)
-                .or_default()
-                .insert(m.code.clone(), Arc::new(m));
-        }
+        let lines_by_code = by_plan_and_code(strategic_line::Entity::find().all(db).await?, |m| {
+            (m.plan_id, m.code.clone())
+        });
+        let actions_by_code = by_plan_and_code(action::Entity::find().all(db).await?, |m| {
+            (m.plan_id, m.code.clone())
+        });
         let organizations_by_code = organization::Entity::find()
             .all(db)
             .await?
@@ -137,6 +129,16 @@ impl Snapshot {
     pub fn organization_by_code(&self, code: &str) -> Option<&Arc<organization::Model>> {
         self.organizations_by_code.get(code)
     }
+}
+
+/// `rows` by plan id, then code (`key` gives both).
+fn by_plan_and_code<M>(rows: Vec<M>, key: fn(&M) -> (i32, String)) -> ByCode<M> {
+    let mut out = ByCode::default();
+    for m in rows {
+        let (plan_id, code) = key(&m);
+        out.entry(plan_id).or_default().insert(code, Arc::new(m));
+    }
+    out
 }
 
 /// The current snapshot of one database, rebuilt when its content generation moves on.
