@@ -14,9 +14,11 @@ use std::hash::{Hash, Hasher};
 use std::sync::LazyLock;
 
 use axum::Router;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderName, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+
+use crate::http_cache;
 
 /// The widget's contract version, in its path: a change that breaks pages already embedding
 /// it goes to a new path, never under this one.
@@ -119,30 +121,28 @@ impl Asset {
             self.body.clone().into_response()
         };
         let headers = response.headers_mut();
-        for (name, value) in [
-            (header::CONTENT_TYPE, self.content_type),
-            (header::CACHE_CONTROL, self.cache_control),
-            (header::ETAG, self.etag.as_str()),
-            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-        ] {
-            if let Ok(value) = HeaderValue::from_str(value) {
-                headers.insert(name, value);
-            }
-        }
+        http_cache::set_headers(
+            headers,
+            [
+                (header::CONTENT_TYPE, self.content_type),
+                (header::CACHE_CONTROL, self.cache_control),
+                (header::ETAG, self.etag.as_str()),
+            ],
+        );
         if let Some(csp) = self.csp {
-            headers.insert(
-                header::CONTENT_SECURITY_POLICY,
-                HeaderValue::from_static(csp),
-            );
-            headers.insert(
-                header::REFERRER_POLICY,
-                HeaderValue::from_static("no-referrer"),
-            );
+            http_cache::set_headers(headers, [(header::CONTENT_SECURITY_POLICY, csp)]);
+            http_cache::set_headers(headers, http_cache::PAGE_HEADERS);
         } else {
             // Portals that isolate themselves (COEP) may still load the widget.
-            headers.insert(
-                "cross-origin-resource-policy",
-                HeaderValue::from_static("cross-origin"),
+            http_cache::set_headers(
+                headers,
+                [
+                    (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+                    (
+                        HeaderName::from_static("cross-origin-resource-policy"),
+                        "cross-origin",
+                    ),
+                ],
             );
         }
         response
@@ -200,27 +200,21 @@ static ICON: LazyLock<Asset> = LazyLock::new(|| {
 
 /// The routes of the widget and the editors' page; they need no state.
 pub fn router<S: Clone + Send + Sync + 'static>() -> Router<S> {
-    Router::new()
-        .route(
-            WIDGET_PATH,
-            get(|h: HeaderMap| async move { WIDGET.respond(&h) }),
-        )
-        .route(
-            "/embed",
-            get(|h: HeaderMap| async move { EDITOR_PAGE.respond(&h) }),
-        )
-        .route(
-            "/embed/editor.js",
-            get(|h: HeaderMap| async move { EDITOR_JS.respond(&h) }),
-        )
-        .route(
-            "/embed/editor.css",
-            get(|h: HeaderMap| async move { EDITOR_CSS.respond(&h) }),
-        )
-        .route(
-            "/embed/icon.svg",
-            get(|h: HeaderMap| async move { ICON.respond(&h) }),
-        )
+    let served: [(&str, &'static LazyLock<Asset>); 5] = [
+        (WIDGET_PATH, &WIDGET),
+        ("/embed", &EDITOR_PAGE),
+        ("/embed/editor.js", &EDITOR_JS),
+        ("/embed/editor.css", &EDITOR_CSS),
+        ("/embed/icon.svg", &ICON),
+    ];
+    served
+        .into_iter()
+        .fold(Router::new(), |router, (path, asset)| {
+            router.route(
+                path,
+                get(move |h: HeaderMap| async move { asset.respond(&h) }),
+            )
+        })
 }
 
 #[cfg(test)]

@@ -19,7 +19,9 @@ use std::sync::{Arc, LazyLock, Mutex, Weak};
 use std::time::{Duration, Instant};
 
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
-use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, Statement};
+use sea_orm::{
+    ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, QueryResult, Statement,
+};
 use tokio::sync::Notify;
 
 use chrono::{DateTime, Utc};
@@ -68,16 +70,20 @@ pub async fn bump<C: ConnectionTrait>(txn: &C) -> Result<i64, DbErr> {
 
 /// The committed generation and this database's instance name.
 pub async fn read<C: ConnectionTrait>(conn: &C) -> Result<(i64, String), DbErr> {
+    let row = the_row(conn, "instance").await?;
+    Ok((row.try_get("", "generation")?, row.try_get("", "instance")?))
+}
+
+/// The generation and `other` column of the one row of `content_generation`.
+async fn the_row<C: ConnectionTrait>(conn: &C, other: &str) -> Result<QueryResult, DbErr> {
     let mut select = Query::select();
     select
-        .columns([n("generation"), n("instance")])
+        .columns([n("generation"), n(other)])
         .from(n("content_generation"))
         .and_where(Expr::col(n("id")).eq(1));
-    let row = conn
-        .query_one(&select)
+    conn.query_one(&select)
         .await?
-        .ok_or_else(|| DbErr::RecordNotFound("content_generation".to_owned()))?;
-    Ok((row.try_get("", "generation")?, row.try_get("", "instance")?))
+        .ok_or_else(|| DbErr::RecordNotFound("content_generation".to_owned()))
 }
 
 /// The committed generation and when it was reached.
@@ -93,15 +99,7 @@ pub struct Stamp {
 /// The committed generation and when it was reached, for HTTP validators (`ETag`,
 /// `Last-Modified`) known before a response's body is read.
 pub async fn stamp<C: ConnectionTrait>(conn: &C) -> Result<Stamp, DbErr> {
-    let mut select = Query::select();
-    select
-        .columns([n("generation"), n("changed_at")])
-        .from(n("content_generation"))
-        .and_where(Expr::col(n("id")).eq(1));
-    let row = conn
-        .query_one(&select)
-        .await?
-        .ok_or_else(|| DbErr::RecordNotFound("content_generation".to_owned()))?;
+    let row = the_row(conn, "changed_at").await?;
     Ok(Stamp {
         generation: row.try_get("", "generation")?,
         changed_at: row.try_get("", "changed_at")?,

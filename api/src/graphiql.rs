@@ -11,6 +11,8 @@ use axum::routing::get;
 use rust_embed::Embed;
 use serde_json::json;
 
+use crate::http_cache;
+
 /// The bundle built by `api/assets/graphiql/build.mjs`; every file name carries a content hash.
 #[derive(Embed)]
 #[folder = "assets/graphiql/dist"]
@@ -114,29 +116,20 @@ with any HTTP client.</p></noscript>
 
 async fn page() -> Response {
     match render_page() {
-        Some(html) => (
-            [
-                (
-                    header::CONTENT_TYPE,
-                    HeaderValue::from_static("text/html; charset=utf-8"),
-                ),
-                (
-                    header::CONTENT_SECURITY_POLICY,
-                    HeaderValue::from_static(CONTENT_SECURITY_POLICY),
-                ),
-                (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
-                (
-                    header::X_CONTENT_TYPE_OPTIONS,
-                    HeaderValue::from_static("nosniff"),
-                ),
-                (
-                    header::REFERRER_POLICY,
-                    HeaderValue::from_static("no-referrer"),
-                ),
-            ],
-            html,
-        )
-            .into_response(),
+        Some(html) => {
+            let mut response = html.into_response();
+            let h = response.headers_mut();
+            http_cache::set_headers(
+                h,
+                [
+                    (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+                    (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
+                    (header::CACHE_CONTROL, "no-cache"),
+                ],
+            );
+            http_cache::set_headers(h, http_cache::PAGE_HEADERS);
+            response
+        }
         None => {
             tracing::error!("the compiled-in GraphiQL bundle is incomplete");
             (StatusCode::INTERNAL_SERVER_ERROR, "GraphiQL is unavailable").into_response()

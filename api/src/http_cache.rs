@@ -4,7 +4,7 @@
 //! is `private, no-store`; anything else (POST, errors) `no-store`.
 
 use axum::extract::Request;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
@@ -18,6 +18,30 @@ pub const NO_STORE: &str = "no-store";
 /// What a query response varies by. `Origin` is added by the CORS layer when it allows listed
 /// origins only (its `*` is the same for every origin).
 pub const VARY: &str = "Accept, Accept-Language, Authorization";
+
+/// What every HTML page of ours (GraphiQL, the editors' page, the report page) sends besides
+/// its own `Content-Security-Policy`: no content sniffing, no referrer.
+pub const PAGE_HEADERS: [(HeaderName, &str); 2] = [
+    (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+    (header::REFERRER_POLICY, "no-referrer"),
+];
+
+/// Sets each `(name, value)` on `headers`, replacing what was there: the one way responses
+/// get their headers here. A value that is not a valid header value (only a computed one can
+/// be: a tag, a date, a policy) is left out and logged, never a panic on a request path.
+pub fn set_headers<'a>(
+    headers: &mut HeaderMap,
+    pairs: impl IntoIterator<Item = (HeaderName, &'a str)>,
+) {
+    for (name, value) in pairs {
+        match HeaderValue::from_str(value) {
+            Ok(v) => {
+                headers.insert(name, v);
+            }
+            Err(_) => tracing::error!(header = %name, "a response header value left out"),
+        }
+    }
+}
 
 /// The strong entity tag of `body`, quoted: 128 bits of its SHA-256.
 pub fn etag_of(body: &[u8]) -> String {
@@ -54,17 +78,15 @@ pub fn not_modified(
 ) -> Response {
     let mut response = StatusCode::NOT_MODIFIED.into_response();
     let headers = response.headers_mut();
-    let tag = if tag == "*" { None } else { Some(tag) };
-    if let Some(v) = tag.and_then(|t| HeaderValue::from_str(t).ok()) {
-        headers.insert(header::ETAG, v);
+    if tag != "*" {
+        set_headers(headers, [(header::ETAG, tag)]);
     }
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static(cache_control),
-    );
+    set_headers(headers, [(header::CACHE_CONTROL, cache_control)]);
     if let Some(lang) = lang {
-        headers.insert(header::VARY, HeaderValue::from_static(VARY));
-        headers.insert(header::CONTENT_LANGUAGE, HeaderValue::from_static(lang));
+        set_headers(
+            headers,
+            [(header::VARY, VARY), (header::CONTENT_LANGUAGE, lang)],
+        );
     }
     response
 }

@@ -28,6 +28,7 @@ pub mod monitoring;
 pub mod pagination;
 pub mod persisted;
 pub mod policy;
+pub mod relations;
 pub mod response_cache;
 pub mod seed;
 pub mod server;

@@ -15,7 +15,7 @@
 //! - Monitoring data is not in it: it changes without a seed and depends on the caller.
 //! - `PLAN_API_CONTENT_SNAPSHOT=false` turns it off (every read goes to the database).
 
-use std::any::{Any, TypeId};
+use std::any::TypeId;
 use std::sync::{Arc, RwLock};
 use std::time::Instant;
 
@@ -24,22 +24,10 @@ use sea_orm::{DatabaseConnection, DbErr, EntityTrait, QueryOrder};
 
 use crate::error::ApiError;
 use crate::generation::Tracker;
-use crate::loaders::Rel;
-
-/// Rows of one relation grouped by key, each group in the relation's order (the rows as the
-/// relation hands them out: `Arc`s, shared by every request). The snapshot's maps hash with
-/// foldhash: their keys (ids, type ids, codes) come from the seeded data, never from a caller,
-/// and a content read makes several look-ups per object.
-pub(crate) type Grouped<M> = HashMap<i32, Vec<M>>;
+use crate::relations::{Grouped, HashMap, Rel, Relations};
 
 /// Rows of a plan's table by plan id, then code (looked up by `&str`, without allocating).
 type ByCode<M> = HashMap<i32, HashMap<String, Arc<M>>>;
-
-/// The grouped rows of every content relation, by the relation's marker type.
-pub(crate) type Relations = HashMap<TypeId, Box<dyn Any + Send + Sync>>;
-
-/// The snapshot's maps: hashed with foldhash (see [`Grouped`]).
-type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 
 /// The plan's content at one content generation.
 pub struct Snapshot {
@@ -59,7 +47,7 @@ impl Snapshot {
     /// Reads every content relation of `db`.
     pub async fn build(db: &DatabaseConnection, generation: i64) -> Result<Self, DbErr> {
         let mut relations = Relations::default();
-        crate::loaders::load_content(db, &mut relations).await?;
+        crate::relations::load_content(db, &mut relations).await?;
         let plans = plan::Entity::find()
             .order_by_asc(plan::Column::StartYear)
             .order_by_asc(plan::Column::Code)
@@ -68,20 +56,12 @@ impl Snapshot {
             .into_iter()
             .map(Arc::new)
             .collect();
-        let mut lines_by_code = ByCode::default();
-        for m in strategic_line::Entity::find().all(db).await? {
-            lines_by_code
-                .entry(m.plan_id)
-                .or_default()
-                .insert(m.code.clone(), Arc::new(m));
-        }
-        let mut actions_by_code = ByCode::default();
-        for m in action::Entity::find().all(db).await? {
-            actions_by_code
-                .entry(m.plan_id)
-                .or_default()
-                .insert(m.code.clone(), Arc::new(m));
-        }
+        let lines_by_code = by_plan_and_code(strategic_line::Entity::find().all(db).await?, |m| {
+            (m.plan_id, m.code.clone())
+        });
+        let actions_by_code = by_plan_and_code(action::Entity::find().all(db).await?, |m| {
+            (m.plan_id, m.code.clone())
+        });
         let organizations_by_code = organization::Entity::find()
             .all(db)
             .await?
@@ -149,6 +129,16 @@ impl Snapshot {
     pub fn organization_by_code(&self, code: &str) -> Option<&Arc<organization::Model>> {
         self.organizations_by_code.get(code)
     }
+}
+
+/// `rows` by plan id, then code (`key` gives both).
+fn by_plan_and_code<M>(rows: Vec<M>, key: fn(&M) -> (i32, String)) -> ByCode<M> {
+    let mut out = ByCode::default();
+    for m in rows {
+        let (plan_id, code) = key(&m);
+        out.entry(plan_id).or_default().insert(code, Arc::new(m));
+    }
+    out
 }
 
 /// The current snapshot of one database, rebuilt when its content generation moves on.

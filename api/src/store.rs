@@ -6,8 +6,8 @@
 use entity::{action, action_organization, organization, plan, search_entry, strategic_line};
 use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, Query};
 use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
 use crate::error::ApiError;
@@ -27,16 +27,23 @@ pub async fn plans(db: &DatabaseConnection) -> Result<Vec<plan::Model>, ApiError
         .await?)
 }
 
+/// The row of table `E` whose `column` (a unique code) is `value`, if any: the one way to look
+/// a record up by its code.
+pub async fn row_by<E: EntityTrait>(
+    db: &impl ConnectionTrait,
+    column: E::Column,
+    value: &str,
+) -> Result<Option<E::Model>, DbErr> {
+    E::find().filter(column.eq(value)).one(db).await
+}
+
 /// The plan with `code`.
 #[tracing::instrument(target = "plan_api::trace", name = "store.plan_by_code", skip_all)]
 pub async fn plan_by_code(
     db: &DatabaseConnection,
     code: &str,
 ) -> Result<Option<plan::Model>, ApiError> {
-    Ok(plan::Entity::find()
-        .filter(plan::Column::Code.eq(code))
-        .one(db)
-        .await?)
+    Ok(row_by::<plan::Entity>(db, plan::Column::Code, code).await?)
 }
 
 /// The plan with `code`, or the current plan when `code` is `None`.
@@ -106,10 +113,7 @@ pub async fn organization_by_code(
     db: &DatabaseConnection,
     code: &str,
 ) -> Result<Option<organization::Model>, ApiError> {
-    Ok(organization::Entity::find()
-        .filter(organization::Column::Code.eq(code))
-        .one(db)
-        .await?)
+    Ok(row_by::<organization::Entity>(db, organization::Column::Code, code).await?)
 }
 
 /// The codes of an organization and of every organization below it in the registry.

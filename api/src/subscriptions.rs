@@ -21,8 +21,9 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use futures_util::{SinkExt, StreamExt};
 
-use crate::app::AppState;
-use crate::graphql::SubscriptionSlots;
+use crate::auth::Verifier;
+use crate::config::Config;
+use crate::graphql::{PlanSchema, SubscriptionSlots};
 
 /// The subprotocol spoken.
 const PROTOCOL: &str = "graphql-transport-ws";
@@ -94,9 +95,25 @@ fn refuse(status: StatusCode, code: &str, message: &str) -> Response {
         .into_response()
 }
 
+/// What a subscription connection needs from the server: just these parts, so that this module
+/// does not depend on the router's state (`app`), which calls it.
+#[derive(Clone)]
+pub struct SubscriptionsState {
+    /// The GraphQL schema the subscriptions run in.
+    pub schema: PlanSchema,
+    /// The database pool (for `connection_init`'s token).
+    pub db: sea_orm::DatabaseConnection,
+    /// Bearer token verification.
+    pub verifier: Arc<Verifier>,
+    /// The configuration (connection and subscription limits, keep-alive).
+    pub config: Arc<Config>,
+    /// Open connections per client address.
+    pub ws_clients: Arc<ClientCount>,
+}
+
 /// Upgrades a `GET /graphql` with `Upgrade: websocket` to a subscription connection.
 pub async fn upgrade(
-    state: AppState,
+    state: SubscriptionsState,
     request: axum::extract::Request,
     address: Option<IpAddr>,
 ) -> Response {

@@ -21,7 +21,7 @@ use crate::http_cache;
 use crate::i18n::RequestLang;
 use crate::limits::CallerKey;
 use crate::loaders::new_loaders;
-use crate::metrics::{self as m};
+use crate::metrics;
 use crate::response_cache::{Cached, Flight};
 use crate::telemetry::{self, RequestId, RequestSummary};
 use crate::traces;
@@ -199,7 +199,7 @@ pub(super) async fn execute(
     } else {
         "error"
     };
-    m::request(&summary.operation, outcome, started.elapsed());
+    metrics::request(&summary.operation, outcome, started.elapsed());
     if let Some(allowance) = summary.allowance {
         // IETF draft RateLimit headers: clients can pace themselves before a 429.
         let headers = response.headers_mut();
@@ -354,7 +354,7 @@ async fn run(
             }
         }
     } else if single {
-        m::response_cache("bypass");
+        metrics::response_cache("bypass");
     }
     // Parsed only now: a caller over its limit costs no parsing.
     let checked: Vec<Checked> = requests
@@ -428,7 +428,7 @@ async fn run(
             traces::record_outcome(&span, &resp);
             for e in &resp.errors {
                 if let Some(code) = e.extensions.as_ref().and_then(|x| x.get("code")) {
-                    m::error(code.to_string().trim_matches('"'));
+                    metrics::error(code.to_string().trim_matches('"'));
                 }
             }
             responses.push(resp);
@@ -514,15 +514,13 @@ async fn run(
         return reply.respond(headers, body, &etag);
     }
     let mut response = (status, body).into_response();
-    let headers_out = response.headers_mut();
-    headers_out.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(media.value()),
+    http_cache::set_headers(
+        response.headers_mut(),
+        [
+            (header::CONTENT_TYPE, media.value()),
+            (header::CONTENT_LANGUAGE, lang.code()),
+            (header::VARY, http_cache::VARY),
+        ],
     );
-    headers_out.insert(
-        header::CONTENT_LANGUAGE,
-        HeaderValue::from_static(lang.code()),
-    );
-    headers_out.insert(header::VARY, HeaderValue::from_static(http_cache::VARY));
     response
 }

@@ -33,6 +33,7 @@ pub(super) async fn graphql_get(State(state): State<AppState>, request: Request)
             CallerKey::Address(ip) => Some(ip),
             _ => None,
         };
+        let state = axum::extract::FromRef::from_ref(&state);
         return crate::subscriptions::upgrade(state, request, address).await;
     }
     let peer = peer_of(&request);

@@ -17,7 +17,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::{ConnectInfo, DefaultBodyLimit, Request, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRef, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -32,13 +32,15 @@ use tower_http::timeout::RequestBodyTimeoutLayer;
 use crate::config::{Config, Cors};
 use crate::db::StatementCounter;
 use crate::documents::Documents;
+use crate::exports::ExportsState;
 use crate::generation::Tracker;
 use crate::graphql::{PlanSchema, build_lean_schema, build_schema};
 use crate::http_cache;
 use crate::limits::{CallerKey, InFlight, RateLimit};
-use crate::metrics::{self as m, OperationLabels};
+use crate::metrics::{self, OperationLabels};
 use crate::persisted::Persisted;
 use crate::response_cache::ResponseCache;
+use crate::subscriptions::{ClientCount, SubscriptionsState};
 use crate::telemetry::{self};
 
 /// What every request handler shares: one allocation behind an `Arc`, so that the router's
@@ -72,7 +74,7 @@ pub struct Shared {
     /// The fan-out of committed events to this replica's subscriptions.
     pub hub: Arc<crate::events::hub::Hub>,
     /// Open WebSocket connections per client address.
-    pub ws_clients: Arc<crate::subscriptions::ClientCount>,
+    pub ws_clients: Arc<ClientCount>,
     /// The per-caller rate limiter, when rate limiting is on.
     pub limiter: Option<Arc<RateLimit>>,
     /// The anonymous response cache, and the content generation it follows.
@@ -94,7 +96,7 @@ impl AppState {
         config: Config,
     ) -> Self {
         // Before the background tasks start: they report to the metrics from their first step.
-        m::install();
+        metrics::install();
         let generation = Tracker::new();
         generation.start(
             db.clone(),
@@ -140,6 +142,27 @@ impl AppState {
     }
 }
 
+impl FromRef<AppState> for ExportsState {
+    fn from_ref(state: &AppState) -> Self {
+        ExportsState {
+            db: state.db.clone(),
+            config: state.config.clone(),
+        }
+    }
+}
+
+impl FromRef<AppState> for SubscriptionsState {
+    fn from_ref(state: &AppState) -> Self {
+        SubscriptionsState {
+            schema: state.schema.clone(),
+            db: state.db.clone(),
+            verifier: state.verifier.clone(),
+            config: state.config.clone(),
+            ws_clients: state.ws_clients.clone(),
+        }
+    }
+}
+
 /// The public router: GraphQL over HTTP, GraphiQL, health and readiness. Metrics are on
 /// [`ops_router`].
 pub fn router(state: AppState) -> Router {
@@ -165,7 +188,7 @@ pub fn router(state: AppState) -> Router {
 /// body's time and size limits. Public so that tests can put a route of their own behind the
 /// same stack.
 pub fn with_layers(routes: Router<AppState>, state: &AppState) -> Router<AppState> {
-    m::install();
+    metrics::install();
     let mut router = routes
         .layer(DefaultBodyLimit::max(state.config.max_body_bytes))
         .layer(RequestBodyTimeoutLayer::new(Duration::from_secs(
@@ -251,7 +274,7 @@ async fn admit(State(state): State<AppState>, request: Request, next: Next) -> R
             response
         }
         None => {
-            m::overloaded();
+            metrics::overloaded();
             let media = negotiate(request.headers()).unwrap_or(MediaType::Json);
             let mut response = error_response(
                 StatusCode::SERVICE_UNAVAILABLE,
@@ -270,7 +293,7 @@ async fn admit(State(state): State<AppState>, request: Request, next: Next) -> R
 /// The operations router, for its own listener (`PLAN_API_METRICS_LISTEN`, loopback by
 /// default): Prometheus metrics, and health and readiness for probes that use that port.
 pub fn ops_router(state: AppState) -> Router {
-    m::install();
+    metrics::install();
     Router::new()
         .route("/metrics", get(metrics))
         .route("/healthz", get(|| async { "ok" }))
@@ -302,18 +325,14 @@ async fn trusted_documents(State(state): State<AppState>, headers: HeaderMap) ->
         return http_cache::not_modified(tag, "public, max-age=300", None);
     }
     let mut response = (StatusCode::OK, body).into_response();
-    let out = response.headers_mut();
-    out.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json; charset=utf-8"),
+    http_cache::set_headers(
+        response.headers_mut(),
+        [
+            (header::CONTENT_TYPE, "application/json; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=300"),
+            (header::ETAG, etag.as_str()),
+        ],
     );
-    out.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=300"),
-    );
-    if let Ok(v) = HeaderValue::from_str(&etag) {
-        out.insert(header::ETAG, v);
-    }
     response
 }
 
@@ -371,10 +390,10 @@ async fn readyz(State(state): State<AppState>) -> Response {
 }
 
 async fn metrics(State(state): State<AppState>) -> Response {
-    m::pool(&state.db);
+    metrics::pool(&state.db);
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        m::render(),
+        metrics::render(),
     )
         .into_response()
 }

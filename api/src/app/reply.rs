@@ -4,14 +4,17 @@
 use std::time::Duration;
 
 use axum::body::Bytes;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use crate::error::ApiError;
 use crate::http_cache;
 use crate::i18n::Lang;
-use crate::metrics::{self as m};
+use crate::metrics;
+
+/// Whether the response cache answered (see [`QueryReply::outcome`]'s values).
+const X_CACHE: HeaderName = HeaderName::from_static("x-cache");
 
 /// How the response body is labelled, from the request's `Accept` header.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -72,7 +75,7 @@ pub(super) fn error_response(
     message: &str,
     media: MediaType,
 ) -> Response {
-    m::error(code);
+    metrics::error(code);
     let body = json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
     let mut response = (status, body.to_string()).into_response();
     response.headers_mut().insert(
@@ -189,28 +192,21 @@ impl QueryReply {
             let mut response = http_cache::not_modified(tag, cache_control, Some(self.lang.code()));
             response
                 .headers_mut()
-                .insert("x-cache", HeaderValue::from_static(self.outcome));
+                .insert(X_CACHE, HeaderValue::from_static(self.outcome));
             return response;
         }
         let mut response = (StatusCode::OK, body).into_response();
-        let out = response.headers_mut();
-        out.insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static(self.media.value()),
+        http_cache::set_headers(
+            response.headers_mut(),
+            [
+                (header::CONTENT_TYPE, self.media.value()),
+                (header::CONTENT_LANGUAGE, self.lang.code()),
+                (header::VARY, http_cache::VARY),
+                (header::ETAG, etag),
+                (header::CACHE_CONTROL, cache_control),
+                (X_CACHE, self.outcome),
+            ],
         );
-        out.insert(
-            header::CONTENT_LANGUAGE,
-            HeaderValue::from_static(self.lang.code()),
-        );
-        out.insert(header::VARY, HeaderValue::from_static(http_cache::VARY));
-        if let Ok(v) = HeaderValue::from_str(etag) {
-            out.insert(header::ETAG, v);
-        }
-        out.insert(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static(cache_control),
-        );
-        out.insert("x-cache", HeaderValue::from_static(self.outcome));
         response
     }
 }

@@ -2,7 +2,7 @@
 //! [`append`] in the same transaction as the change itself.
 //!
 //! Because the row commits or rolls back with the change, the change feed (`changes`), the
-//! subscriptions fanned out by [`hub`] and the webhook outbox never announce a change that did
+//! subscriptions fanned out by [`hub`] and the webhook [`outbox`] never announce a change that did
 //! not happen and never miss one that did. Events are read in `id` order; on PostgreSQL,
 //! [`append`] takes a transaction-scoped advisory lock first so that ids are also committed in
 //! order (without it, a transaction holding id 7 could commit after one holding id 8, and a
@@ -11,6 +11,7 @@
 
 pub mod feed;
 pub mod hub;
+pub mod outbox;
 
 use chrono::Utc;
 use entity::{event, monitoring_record};
@@ -237,7 +238,7 @@ pub async fn append(txn: &DatabaseTransaction, event: NewEvent) -> Result<event:
     .insert(txn)
     .await?;
     // The webhook outbox is written with the event: a rolled-back change queues nothing.
-    crate::webhooks::enqueue(txn, &model).await?;
+    outbox::enqueue(txn, &model).await?;
     if backend == DatabaseBackend::Postgres && crate::db::pg_notify() {
         // Delivered on commit only, and not at all on rollback: other replicas wake for
         // committed events alone.

@@ -9,8 +9,8 @@ use axum::http::{HeaderMap, header};
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
+use super::ExportsState;
 use super::datasets::Dataset;
-use crate::app::AppState;
 use crate::error::ApiError;
 use crate::i18n::{Lang, pick};
 
@@ -32,7 +32,7 @@ pub const PUBLISHER_NAME: &str = "Àrea Metropolitana de Barcelona";
 
 /// The absolute URL downloads are served from: `PLAN_API_PUBLIC_URL`, else this request's
 /// `Host` over plain HTTP (fine behind no proxy; set the setting behind one).
-pub fn base_url(state: &AppState, headers: &HeaderMap) -> String {
+pub fn base_url(state: &ExportsState, headers: &HeaderMap) -> String {
     if let Some(url) = &state.config.public_url {
         return url.trim_end_matches('/').to_owned();
     }
@@ -53,7 +53,7 @@ fn date(y: i32, m: u32, d: u32) -> Value {
 
 /// The catalogue as a JSON-LD document: the one model of the catalogue, served as JSON-LD
 /// and, through [`super::turtle`], as Turtle. Links start with `base`.
-pub async fn document(state: &AppState, base: &str) -> Result<Value, ApiError> {
+pub async fn document(state: &ExportsState, base: &str) -> Result<Value, ApiError> {
     let db = &state.db;
     let plans = crate::store::plans(db).await?;
     let publisher = json!({

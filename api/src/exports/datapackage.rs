@@ -10,18 +10,15 @@
 //! Version 2 because the `|`-separated cells are declared as what they are, a `list` with its
 //! `delimiter`; version 1 has no list type.
 
-use std::collections::HashMap;
-
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, Method};
+use axum::extract::{Path, State};
+use axum::http::Method;
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
 
 use super::datasets::Dataset;
 use super::table::{Column, Kind, LIST_SEPARATOR};
-use super::{Validators, catalog, error, language, resolve, stamp};
-use crate::app::AppState;
+use super::{Asked, ExportsState, Validators, catalog, error, resolve, stamp};
 use crate::error::ApiError;
 use crate::i18n::{Lang, pick};
 
@@ -36,14 +33,15 @@ const CONTENT_TYPE: &str = "application/json; charset=utf-8";
 /// `GET /exports/{plan}/datapackage.json`.
 #[tracing::instrument(skip_all, fields(plan = %plan))]
 pub(super) async fn serve(
-    State(state): State<AppState>,
-    method: Method,
+    State(state): State<ExportsState>,
     Path(plan): Path<String>,
-    Query(query): Query<HashMap<String, String>>,
-    headers: HeaderMap,
+    Asked {
+        method,
+        lang,
+        headers,
+    }: Asked,
 ) -> Response {
     let result = async {
-        let lang = language(&query, &headers)?;
         let plan = resolve(&state.db, &plan).await?;
         let base = catalog::base_url(&state, &headers);
         let license = state.config.exports_license.clone();

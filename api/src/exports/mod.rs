@@ -21,17 +21,18 @@ pub mod catalog;
 pub mod datapackage;
 pub mod datasets;
 mod labels;
-pub mod report;
 mod report_html;
 mod svg;
 pub mod table;
 pub mod turtle;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use axum::Router;
 use axum::body::{Body, Bytes};
-use axum::extract::{Path, Query, State};
+use axum::extract::{FromRef, FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -42,7 +43,7 @@ use sha2::{Digest, Sha256};
 use tokio::sync::mpsc;
 use tracing::Instrument;
 
-use crate::app::AppState;
+use crate::config::Config;
 use crate::error::ApiError;
 use crate::generation::{self, Stamp};
 use crate::http_cache;
@@ -54,8 +55,23 @@ use table::{Chunk, Format, Sink, StreamError};
 /// fetch a fresh one: the API's public policy, the same as anonymous GraphQL GET queries.
 pub const CACHE_CONTROL: &str = http_cache::PUBLIC;
 
-/// The routes of this module, to merge into the public router.
-pub fn routes() -> Router<AppState> {
+/// What the exports read: the database and the configuration, and nothing of the router
+/// that serves them (so this module does not depend on `app`).
+#[derive(Clone)]
+pub struct ExportsState {
+    /// The database pool.
+    pub db: DatabaseConnection,
+    /// The configuration (public URL, licence of the downloads).
+    pub config: Arc<Config>,
+}
+
+/// The routes of this module, to merge into a router whose state `S` yields an
+/// [`ExportsState`].
+pub fn routes<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    ExportsState: FromRef<S>,
+{
     Router::new()
         .route("/exports/catalog", get(catalog_negotiated))
         .route("/exports/catalog.jsonld", get(catalog_jsonld))
@@ -80,6 +96,31 @@ fn language(query: &HashMap<String, String>, headers: &HeaderMap) -> Result<Lang
             .and_then(|v| v.to_str().ok())
             .and_then(Lang::negotiate)
             .unwrap_or_default()),
+    }
+}
+
+/// What a download, the data package and the report page read off the request besides their
+/// path: the method (a HEAD gets no body), the language ([`language`]; an unknown `?lang=` is
+/// answered with its error before anything is read) and the headers (validators).
+struct Asked {
+    method: Method,
+    lang: Lang,
+    headers: HeaderMap,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Asked {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
+        let Query(query) = Query::<HashMap<String, String>>::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let lang = language(&query, &parts.headers).map_err(|e| error(&e))?;
+        Ok(Asked {
+            method: parts.method.clone(),
+            lang,
+            headers: parts.headers.clone(),
+        })
     }
 }
 
@@ -186,25 +227,20 @@ impl Validators {
     /// Adds the caching headers to `response`.
     fn apply(&self, mut response: Response) -> Response {
         let h = response.headers_mut();
-        h.insert(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static(CACHE_CONTROL),
+        http_cache::set_headers(
+            h,
+            [
+                (header::CACHE_CONTROL, CACHE_CONTROL),
+                (header::VARY, self.vary),
+                (header::ETAG, self.etag.as_str()),
+            ],
         );
-        h.insert(header::VARY, HeaderValue::from_static(self.vary));
-        if let Ok(v) = HeaderValue::from_str(&self.etag) {
-            h.insert(header::ETAG, v);
-        }
         if let Some(modified) = self.last_modified {
             let http_date = modified.format("%a, %d %b %Y %H:%M:%S GMT").to_string();
-            if let Ok(v) = HeaderValue::from_str(&http_date) {
-                h.insert(header::LAST_MODIFIED, v);
-            }
+            http_cache::set_headers(h, [(header::LAST_MODIFIED, http_date.as_str())]);
         }
         if let Some(lang) = self.lang {
-            h.insert(
-                header::CONTENT_LANGUAGE,
-                HeaderValue::from_static(lang.code()),
-            );
+            http_cache::set_headers(h, [(header::CONTENT_LANGUAGE, lang.code())]);
         }
         response
     }
@@ -241,27 +277,28 @@ async fn resolve(db: &DatabaseConnection, code: &str) -> Result<entity::plan::Mo
 /// `GET /exports/{plan}/{name}.csv|json`.
 #[tracing::instrument(skip_all, fields(plan = %plan, file = %file))]
 async fn download(
-    State(state): State<AppState>,
-    method: Method,
+    State(state): State<ExportsState>,
     Path((plan, file)): Path<(String, String)>,
-    Query(query): Query<HashMap<String, String>>,
-    headers: HeaderMap,
+    Asked {
+        method,
+        lang,
+        headers,
+    }: Asked,
 ) -> Response {
-    match download_inner(&state, &method, &plan, &file, &query, &headers).await {
+    match download_inner(&state, &method, &plan, &file, lang, &headers).await {
         Ok(r) => r,
         Err(e) => error(&e),
     }
 }
 
 async fn download_inner(
-    state: &AppState,
+    state: &ExportsState,
     method: &Method,
     plan: &str,
     file: &str,
-    query: &HashMap<String, String>,
+    lang: Lang,
     headers: &HeaderMap,
 ) -> Result<Response, ApiError> {
-    let lang = language(query, headers)?;
     let db = &state.db;
     let plan = resolve(db, plan).await?;
     let unknown = || {
@@ -315,7 +352,7 @@ async fn download_inner(
 /// The first chunk is awaited here, so a failure before it (or a download small enough to be
 /// one chunk) is still answered with a proper error status.
 async fn stream(
-    state: &AppState,
+    state: &ExportsState,
     plan: entity::plan::Model,
     dataset: Dataset,
     format: Format,
@@ -390,7 +427,7 @@ enum CatalogFormat {
 
 /// `GET /exports/catalog`: JSON-LD, or Turtle when `Accept` prefers `text/turtle`.
 async fn catalog_negotiated(
-    State(state): State<AppState>,
+    State(state): State<ExportsState>,
     method: Method,
     headers: HeaderMap,
 ) -> Response {
@@ -400,7 +437,7 @@ async fn catalog_negotiated(
 
 /// `GET /exports/catalog.jsonld`.
 async fn catalog_jsonld(
-    State(state): State<AppState>,
+    State(state): State<ExportsState>,
     method: Method,
     headers: HeaderMap,
 ) -> Response {
@@ -416,7 +453,7 @@ async fn catalog_jsonld(
 
 /// `GET /exports/catalog.ttl`.
 async fn catalog_turtle(
-    State(state): State<AppState>,
+    State(state): State<ExportsState>,
     method: Method,
     headers: HeaderMap,
 ) -> Response {
@@ -460,7 +497,7 @@ fn preferred_catalog_format(headers: &HeaderMap) -> CatalogFormat {
 }
 
 async fn catalog(
-    state: &AppState,
+    state: &ExportsState,
     method: &Method,
     headers: &HeaderMap,
     format: CatalogFormat,
@@ -508,21 +545,22 @@ async fn catalog(
 /// `GET /reports/{plan}/{year}`.
 #[tracing::instrument(skip_all, fields(plan = %plan, year = %year))]
 async fn report_page(
-    State(state): State<AppState>,
-    method: Method,
+    State(state): State<ExportsState>,
     Path((plan, year)): Path<(String, String)>,
-    Query(query): Query<HashMap<String, String>>,
-    headers: HeaderMap,
+    Asked {
+        method,
+        lang,
+        headers,
+    }: Asked,
 ) -> Response {
     let result = async {
-        let lang = language(&query, &headers)?;
         let plan = resolve(&state.db, &plan).await?;
         let year: i32 = year
             .parse()
             .map_err(|_| ApiError::bad_input("year", "the year must be a number such as 2024"))?;
         if !(plan.start_year..=plan.end_year).contains(&year) {
-            // Answered as `report::annual_report` words it.
-            report::annual_report(&state.db, &plan, year).await?;
+            // Answered as `annual_report` words it.
+            crate::monitoring::annual::annual_report(&state.db, &plan, year).await?;
         }
         let stamp = stamp(&state.db).await?;
         let validators = Validators::new(
@@ -540,17 +578,8 @@ async fn report_page(
         let page = report_html::render(&state.db, &plan, year, lang).await?;
         let mut r = validators.respond(page.html.into_bytes(), "text/html; charset=utf-8");
         let h = r.headers_mut();
-        if let Ok(v) = HeaderValue::from_str(&page.csp) {
-            h.insert(header::CONTENT_SECURITY_POLICY, v);
-        }
-        h.insert(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        );
-        h.insert(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("no-referrer"),
-        );
+        http_cache::set_headers(h, [(header::CONTENT_SECURITY_POLICY, page.csp.as_str())]);
+        http_cache::set_headers(h, http_cache::PAGE_HEADERS);
         Ok::<_, ApiError>(r)
     }
     .await;

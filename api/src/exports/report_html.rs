@@ -288,7 +288,8 @@ pub async fn render(
     year: i32,
     lang: Lang,
 ) -> Result<Page, ApiError> {
-    let (report, published_at) = super::report::annual_report(db, plan, year).await?;
+    let (report, published) = crate::monitoring::annual::annual_report(db, plan, year).await?;
+    let published_at = published.map(|p| p.published_at);
     // Baselines and targets are not in the report itself: read them from the published
     // indicators (what an anonymous caller may see).
     let published = Published::load(db, plan.id).await?;

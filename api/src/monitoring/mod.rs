@@ -5,6 +5,7 @@
 //! Every record kind shares one table (state, version, owner, year as columns) and keeps its
 //! own fields in a JSON payload described by the `*Payload` structs here.
 
+pub mod annual;
 pub mod report;
 pub mod service;
 pub mod store;

@@ -27,8 +27,8 @@ use entity::{I18n, plan, seed_state};
 
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, DatabaseConnection, DatabaseTransaction,
-    DbErr, EntityTrait, IdenStatic, Iterable, PrimaryKeyTrait, QueryFilter, Set, TransactionTrait,
+    ActiveModelTrait, ActiveValue::NotSet, DatabaseConnection, DatabaseTransaction, DbErr,
+    EntityTrait, IdenStatic, Iterable, PrimaryKeyTrait, Set, TransactionTrait,
 };
 
 use content::{glossary_code, load_plan, partner_code, swot_codes};
@@ -108,10 +108,8 @@ pub async fn seed_all(
 async fn load_plan_files(txn: &DatabaseTransaction, ds: &data::Dataset) -> anyhow::Result<()> {
     let plan_code = ds.plan.plan.code.as_str();
     load_content_tables(txn, ds).await?;
-    if let Some(plan) = plan::Entity::find()
-        .filter(plan::Column::Code.eq(plan_code))
-        .one(txn)
-        .await?
+    if let Some(plan) =
+        crate::store::row_by::<plan::Entity>(txn, plan::Column::Code, plan_code).await?
     {
         crate::events::append(
             txn,

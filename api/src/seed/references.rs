@@ -13,7 +13,7 @@ use std::fmt::Write as _;
 use entity::{annual_report, monitoring_record, plan, record_link};
 use sea_orm::{
     ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, QueryTrait,
+    QuerySelect, QueryTrait, Select,
 };
 
 use super::content::partner_code;
@@ -191,6 +191,20 @@ fn kind_name(kind: &str) -> &'static str {
     }
 }
 
+/// The records `q` finds, as [`list`] words them (the first [`LISTED`] by id, and how many).
+async fn listed(
+    txn: &DatabaseTransaction,
+    q: Select<monitoring_record::Entity>,
+) -> anyhow::Result<String> {
+    let total = q.clone().count(txn).await?;
+    let first = q
+        .order_by_asc(monitoring_record::Column::Id)
+        .limit(LISTED)
+        .all(txn)
+        .await?;
+    Ok(list(&first, total))
+}
+
 /// `n record(s): the first few as TYPE public-id (year, STATE), and N more`.
 fn list(records: &[monitoring_record::Model], total: u64) -> String {
     let mut out = format!(
@@ -228,16 +242,10 @@ async fn linked_by(
     let q = monitoring_record::Entity::find()
         .filter(monitoring_record::Column::PlanId.eq(p.id))
         .filter(monitoring_record::Column::Id.in_subquery(linking));
-    let total = q.clone().count(txn).await?;
-    let first = q
-        .order_by_asc(monitoring_record::Column::Id)
-        .limit(LISTED)
-        .all(txn)
-        .await?;
     Ok(format!(
         "{}: {what} is linked by {}",
         p.code,
-        list(&first, total)
+        listed(txn, q).await?
     ))
 }
 
@@ -265,16 +273,10 @@ async fn owners_gone(
         let q = monitoring_record::Entity::find()
             .filter(monitoring_record::Column::PlanId.eq(p.id))
             .filter(monitoring_record::Column::OwnerUnit.eq(unit.as_str()));
-        let total = q.clone().count(txn).await?;
-        let first = q
-            .order_by_asc(monitoring_record::Column::Id)
-            .limit(LISTED)
-            .all(txn)
-            .await?;
         out.push(format!(
             "{}: organization {unit} (gone from organizations.toml) owns {}",
             p.code,
-            list(&first, total)
+            listed(txn, q).await?
         ));
     }
     Ok(out)

@@ -158,30 +158,20 @@ pub async fn rebuild(txn: &DatabaseTransaction, plan_id: i32, ds: &Dataset) -> R
         ix.add("ExpectedResult", &r.code, i, "text", &r.text);
     }
     for (i, fi) in s.forms_of_intervention.iter().enumerate() {
-        ix.add("FormOfIntervention", &fi.code, i, "title", &fi.title);
-        ix.add(
-            "FormOfIntervention",
-            &fi.code,
-            i,
-            "description",
-            &fi.description,
-        );
+        let mut add = |field, text| ix.add("FormOfIntervention", &fi.code, i, field, text);
+        add("title", &fi.title);
+        add("description", &fi.description);
         for c in &fi.contributions {
-            ix.add("FormOfIntervention", &fi.code, i, "contributions", &c.text);
+            add("contributions", &c.text);
         }
     }
     for (i, z) in ds.geography.zones.iter().enumerate() {
-        ix.add("GeographicZone", &z.code, i, "name", &z.name);
-        ix.add("GeographicZone", &z.code, i, "description", &z.description);
-        ix.add(
-            "GeographicZone",
-            &z.code,
-            i,
-            "partnersStatement",
-            &z.partners_statement,
-        );
+        let mut add = |field, text| ix.add("GeographicZone", &z.code, i, field, text);
+        add("name", &z.name);
+        add("description", &z.description);
+        add("partnersStatement", &z.partners_statement);
         for l in &z.lines {
-            ix.add("GeographicZone", &z.code, i, "strategicLines", &l.text);
+            add("strategicLines", &l.text);
         }
     }
     let partners = ds.geography.zones.iter().flat_map(|z| &z.partners);

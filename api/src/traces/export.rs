@@ -21,7 +21,6 @@ use opentelemetry_sdk::trace::{SpanData, SpanExporter as _, SpanProcessor};
 use tokio::sync::{mpsc, watch};
 
 use super::Settings;
-use crate::metrics as m;
 
 /// The span processor: the sending end of the queue.
 pub(super) struct Queue {
@@ -88,7 +87,7 @@ pub(super) fn start(
         .build()
         .map_err(|e| anyhow::anyhow!("OTEL_EXPORTER_OTLP_ENDPOINT: {e}"))?;
     exporter.set_resource(resource);
-    m::trace_export_started();
+    crate::metrics::trace_export_started();
     let (spans, queued) = mpsc::channel(settings.max_queue);
     let (stop, stopped) = watch::channel(false);
     let task = tokio::spawn(run(
@@ -101,8 +100,8 @@ pub(super) fn start(
     ));
     let queue = Queue {
         spans,
-        full: m::trace_spans_dropped_counter("queue_full"),
-        stopped: m::trace_spans_dropped_counter("stopped"),
+        full: crate::metrics::trace_spans_dropped_counter("queue_full"),
+        stopped: crate::metrics::trace_spans_dropped_counter("stopped"),
     };
     Ok((queue, Exporting { stop, task }))
 }
@@ -193,14 +192,14 @@ async fn send(
     let n = spans.len() as u64;
     let error = match tokio::time::timeout(within, exporter.export(spans)).await {
         Ok(Ok(())) => {
-            m::trace_spans_exported(n);
+            crate::metrics::trace_spans_exported(n);
             return;
         }
         Ok(Err(err)) => err.to_string(),
         Err(_) => format!("no answer within {} ms", within.as_millis()),
     };
-    m::trace_spans_dropped("export_failed", n);
-    m::trace_export_failed();
+    crate::metrics::trace_spans_dropped("export_failed", n);
+    crate::metrics::trace_export_failed();
     failures.since_warned += 1;
     if failures
         .warned_at

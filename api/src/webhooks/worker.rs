@@ -165,6 +165,22 @@ fn enabled_endpoints() -> sea_orm::sea_query::SelectStatement {
 /// UPDATE of the rows its subquery picks; on PostgreSQL the subquery locks them `FOR UPDATE
 /// SKIP LOCKED`). One write statement, not a read then a write: on SQLite a transaction that
 /// reads before it writes can fail against a concurrent writer.
+/// The rows of `E` whose `id` column is one of `ids`, by their id (`key`).
+async fn by_id<E: EntityTrait>(
+    db: &DatabaseConnection,
+    id: E::Column,
+    ids: impl IntoIterator<Item = i32>,
+    key: fn(&E::Model) -> i32,
+) -> Result<HashMap<i32, E::Model>, ApiError> {
+    Ok(E::find()
+        .filter(id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| (key(&m), m))
+        .collect())
+}
+
 async fn claim(db: &DatabaseConnection, settings: &Settings) -> Result<Vec<Claimed>, ApiError> {
     let now = Utc::now();
     let lease = now
@@ -203,20 +219,20 @@ async fn claim(db: &DatabaseConnection, settings: &Settings) -> Result<Vec<Claim
         return Ok(Vec::new());
     }
     deliveries.sort_by_key(|d| d.id);
-    let mut endpoints: HashMap<i32, webhook_endpoint::Model> = webhook_endpoint::Entity::find()
-        .filter(webhook_endpoint::Column::Id.is_in(deliveries.iter().map(|d| d.endpoint_id)))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|e| (e.id, e))
-        .collect();
-    let events: HashMap<i32, event::Model> = event::Entity::find()
-        .filter(event::Column::Id.is_in(deliveries.iter().map(|d| d.event_id)))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|e| (e.id, e))
-        .collect();
+    let mut endpoints = by_id::<webhook_endpoint::Entity>(
+        db,
+        webhook_endpoint::Column::Id,
+        deliveries.iter().map(|d| d.endpoint_id),
+        |e| e.id,
+    )
+    .await?;
+    let events = by_id::<event::Entity>(
+        db,
+        event::Column::Id,
+        deliveries.iter().map(|d| d.event_id),
+        |e| e.id,
+    )
+    .await?;
     Ok(deliveries
         .into_iter()
         .filter_map(|d| {

@@ -6,9 +6,9 @@ use std::collections::HashMap;
 use entity::{action, action_organization, line_scope, organization, strategic_line};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
-use super::super::table::{Cell, Sink};
 use super::columns;
 use crate::error::ApiError;
+use crate::exports::table::{Cell, Sink};
 use crate::i18n::{Lang, pick};
 
 pub(super) async fn lines(

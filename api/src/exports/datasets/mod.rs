@@ -376,7 +376,8 @@ pub async fn build(
             Ok(())
         }
         Dataset::AnnualReport(y) => {
-            let (report, published) = super::report::annual_report(db, plan, y).await?;
+            let (report, published) = crate::monitoring::annual::annual_report(db, plan, y).await?;
+            let published = published.map(|p| p.published_at);
             out.extra("year", serde_json::json!(y));
             out.extra("published", serde_json::json!(published.is_some()));
             out.extra(

@@ -12,7 +12,6 @@ use super::db;
 use crate::error::ApiError;
 use crate::ids::GlobalId;
 use crate::monitoring::RecordKind;
-use crate::monitoring::report::{self, AnnualReport};
 use crate::monitoring::store::{self, AuditQuery};
 use crate::policy;
 
@@ -52,27 +51,13 @@ impl ReportQuery {
     ) -> Result<AnnualReportView, ApiError> {
         let db = db(ctx)?;
         let plan = crate::store::resolve_plan(db, plan.as_deref()).await?;
-        if !(plan.start_year..=plan.end_year).contains(&year) {
-            return Err(ApiError::bad_input(
-                "year",
-                format!(
-                    "must be a year of the plan, {}-{}",
-                    plan.start_year, plan.end_year
-                ),
-            ));
-        }
-        if let Some(stored) = store::published_report(db, plan.id, year).await? {
-            let report: AnnualReport =
-                serde_json::from_value(stored.content.clone()).map_err(|e| {
-                    tracing::error!(error = %e, year, "undecodable published annual report");
-                    ApiError::Internal
-                })?;
-            return Ok(AnnualReportView::frozen(report, stored));
-        }
-        let report = report::assemble(db, &plan, year).await?;
-        Ok(AnnualReportView {
-            report,
-            published: None,
+        let (report, stored) = crate::monitoring::annual::annual_report(db, &plan, year).await?;
+        Ok(match stored {
+            Some(stored) => AnnualReportView::frozen(report, stored),
+            None => AnnualReportView {
+                report,
+                published: None,
+            },
         })
     }
 

@@ -6,15 +6,15 @@ use entity::{I18n, monitoring_record};
 use rust_decimal::Decimal;
 use serde_json::Value;
 
-use super::super::store::{self, Changes, Link, NewRecord};
-use super::super::validate::{self, Vocabulary};
-use super::super::{
-    ActivityPayload, EvaluationKind, EvaluationPayload, FundedProjectPayload, IndicatorPayload,
-    MeasurementPayload, ProgressPayload, RecordKind, ReviewState,
-};
 use super::targets::{self, About};
 use super::{RecordId, Service, Written, decode, owner_of, to_json};
 use crate::error::{ApiError, FieldError};
+use crate::monitoring::store::{self, Changes, Link, NewRecord};
+use crate::monitoring::validate::{self, Vocabulary};
+use crate::monitoring::{
+    ActivityPayload, EvaluationKind, EvaluationPayload, FundedProjectPayload, IndicatorPayload,
+    MeasurementPayload, ProgressPayload, RecordKind, ReviewState,
+};
 use crate::policy::{self, Operation, Target};
 
 /// A progress update of an action for a year.

@@ -5,11 +5,11 @@
 use entity::monitoring_record;
 use sea_orm::DatabaseConnection;
 
-use super::super::validate::Vocabulary;
-use super::super::{IndicatorPayload, MeasurementPayload, ProgressPayload, RecordKind};
 use super::{decode, owner_of};
 use crate::auth::Viewer;
 use crate::error::ApiError;
+use crate::monitoring::validate::Vocabulary;
+use crate::monitoring::{IndicatorPayload, MeasurementPayload, ProgressPayload, RecordKind};
 use crate::policy::{Operation, Target};
 
 /// What a write is about, as far as the policy needs it.

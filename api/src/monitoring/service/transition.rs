@@ -3,10 +3,10 @@
 
 use entity::{I18n, annual_report, monitoring_record};
 
-use super::super::store::{self, Transition};
-use super::super::validate;
 use super::{RecordId, Service, Written, targets, to_json};
 use crate::error::ApiError;
+use crate::monitoring::store::{self, Transition};
+use crate::monitoring::validate;
 use crate::policy::{self, Operation};
 
 impl Service {

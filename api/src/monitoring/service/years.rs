@@ -2,9 +2,9 @@
 
 use entity::reporting_year;
 
-use super::super::store;
 use super::Service;
 use crate::error::ApiError;
+use crate::monitoring::store;
 use crate::policy::{self, Operation};
 
 impl Service {

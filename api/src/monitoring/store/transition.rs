@@ -6,12 +6,12 @@ use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait};
 use serde_json::Value;
 
-use super::super::ReviewState;
 use super::Actor;
 use super::audit::audit_change;
 use super::records::{get, links, snapshot, stale};
 use crate::error::ApiError;
 use crate::events::{self, ChangeType, NewEvent};
+use crate::monitoring::ReviewState;
 
 /// A review-state change.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

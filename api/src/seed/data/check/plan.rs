@@ -6,17 +6,17 @@ use std::collections::HashSet;
 
 use chrono::NaiveDate;
 
-use super::super::texts;
-use super::super::vocabulary::{
+use super::{PlanFiles, enumerate, strategy};
+use crate::seed::content::glossary_code;
+use crate::seed::data::texts;
+use crate::seed::data::vocabulary::{
     COMPARATORS, FIGURE_UNITS, ITEM_KINDS, LANGUAGES, MONITORING_KINDS, PARTICIPANT_GROUPS,
     SWOT_KINDS, Shape, THEME_CATEGORIES,
 };
-use super::super::{Dataset, read::Reader};
-use super::{PlanFiles, enumerate, strategy};
-use crate::seed::content::glossary_code;
+use crate::seed::data::{Dataset, read::Reader};
 
 /// One plan's files against each other and the registry.
-pub(in super::super) fn plan(r: &mut Reader, files: &PlanFiles, folder: &str, d: &Dataset) {
+pub(in crate::seed::data) fn plan(r: &mut Reader, files: &PlanFiles, folder: &str, d: &Dataset) {
     let orgs: HashSet<&str> = d
         .organizations
         .iter()

@@ -3,11 +3,11 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::super::texts;
-use super::super::vocabulary::{PARTNER_RELATIONS, Shape};
-use super::super::{Dataset, read::Reader};
 use super::enumerate;
 use crate::seed::content::partner_code;
+use crate::seed::data::texts;
+use crate::seed::data::vocabulary::{PARTNER_RELATIONS, Shape};
+use crate::seed::data::{Dataset, read::Reader};
 
 pub(super) fn strategy(r: &mut Reader, f: usize, d: &Dataset, orgs: &HashSet<&str>) {
     let s = &d.strategy;

@@ -1,19 +1,21 @@
-//! The annual report of a year as the API serves it: the published, frozen one when there is
-//! one, else assembled now from published records (as `annualReport(year)` does).
+//! The annual report of a year as the API serves it, in GraphQL (`annualReport(year)`) and in
+//! the exports alike: the published, frozen one when there is one, else assembled now from
+//! published records.
 
-use chrono::{DateTime, Utc};
+use entity::annual_report;
 use sea_orm::DatabaseConnection;
 
+use super::report::{AnnualReport, assemble};
+use super::store;
 use crate::error::ApiError;
-use crate::monitoring::report::{AnnualReport, assemble};
-use crate::monitoring::store;
 
-/// The report of `year` and, when it is published (frozen), when.
+/// The report of `year` and, when it is published (frozen), its stored row; a year outside
+/// the plan is a `BAD_USER_INPUT` on `year`.
 pub async fn annual_report(
     db: &DatabaseConnection,
     plan: &entity::plan::Model,
     year: i32,
-) -> Result<(AnnualReport, Option<DateTime<Utc>>), ApiError> {
+) -> Result<(AnnualReport, Option<annual_report::Model>), ApiError> {
     if !(plan.start_year..=plan.end_year).contains(&year) {
         return Err(ApiError::bad_input(
             "year",
@@ -24,11 +26,11 @@ pub async fn annual_report(
         ));
     }
     if let Some(stored) = store::published_report(db, plan.id, year).await? {
-        let report: AnnualReport = serde_json::from_value(stored.content).map_err(|e| {
+        let report: AnnualReport = serde_json::from_value(stored.content.clone()).map_err(|e| {
             tracing::error!(error = %e, year, "undecodable published annual report");
             ApiError::Internal
         })?;
-        return Ok((report, Some(stored.published_at)));
+        return Ok((report, Some(stored)));
     }
     Ok((assemble(db, plan, year).await?, None))
 }
