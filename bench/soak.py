@@ -18,7 +18,7 @@ collector that is away costs requests (#28). Every loop here is bounded in time 
 every address is loopback.
 
 Usage:
-  cargo build --release
+  cargo build --profile dist
   python3 bench/soak.py [--binary PATH] [--baseline PATH | --collector-down] [--seconds 60]
                         [--connections 256] [--slow 500] [--env NAME=VALUE ...]
 Needs wrk (Debian: apt-get install wrk).
@@ -300,7 +300,7 @@ def soak(binary, args, extra_env=None):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--binary", default=os.path.join(os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target")), "release", "plan-api"))
+    p.add_argument("--binary", default=os.path.join(os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target")), "dist", "plan-api"))
     p.add_argument("--baseline")
     p.add_argument("--collector-down", action="store_true",
                    help="run twice: without a trace collector, then exporting to one that is down")
