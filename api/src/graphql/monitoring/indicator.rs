@@ -6,13 +6,14 @@ use async_graphql::{Context, SimpleObject};
 
 use super::super::scalars::Decimal;
 use super::super::strategy::{Action, ExpectedResult};
-use super::super::{loaders, tr};
+use super::super::{db, loaders, tr};
 use super::published::published;
 use super::record::{actions_by_code, localized, record_type};
 use crate::error::ApiError;
 use crate::i18n::Lang;
 use crate::loaders::{ByCode, RecordById, ResultCode};
 use crate::monitoring::report::INDICATOR_STATUS_METHOD;
+use crate::monitoring::service::Reads;
 use crate::monitoring::{
     IndicatorDirection, IndicatorPayload, IndicatorStatus, MeasurementPayload, RecordKind,
 };
@@ -135,7 +136,8 @@ record_type!(
         /// The indicator.
         async fn indicator(&self, ctx: &Context<'_>) -> Result<Option<Indicator>, ApiError> {
             let row = crate::loaders::one::<RecordById>(loaders(ctx)?, self.p.indicator_id).await?;
-            row.filter(|m| policy::visibility(policy::viewer(ctx)).sees(m))
+            let reads = Reads::new(db(ctx)?.clone(), policy::viewer(ctx));
+            row.filter(|m| reads.sees(m))
                 .map(|m| Indicator::from_model(m, &self.plan))
                 .transpose()
         }

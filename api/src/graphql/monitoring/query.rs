@@ -7,7 +7,7 @@ use super::filter::{MonitoringFilter, record_query};
 use super::{Activity, Evaluation, FundedProject, Indicator, ProgressUpdate};
 use crate::error::ApiError;
 use crate::monitoring::RecordKind;
-use crate::monitoring::store;
+use crate::monitoring::service::Reads;
 use crate::pagination::Page;
 use crate::policy;
 use entity::monitoring_record;
@@ -91,8 +91,8 @@ async fn list<T: Listed>(
 ) -> Result<T::Connection, ApiError> {
     let page = super::super::page(ctx, first, after.as_deref())?;
     let (q, plan) = record_query(ctx, T::KIND, filter.unwrap_or_default()).await?;
-    let vis = policy::visibility(policy::viewer(ctx));
-    let (rows, total) = store::list(db(ctx)?, &q, &vis, page).await?;
+    let reads = Reads::new(db(ctx)?.clone(), policy::viewer(ctx));
+    let (rows, total) = reads.list(&q, page).await?;
     let items = rows
         .into_iter()
         .map(|m| T::node(m, &plan.code))
