@@ -49,6 +49,7 @@ pub struct Query(
 /// The root mutation: the union of every domain's mutations.
 #[derive(MergedObject, Default)]
 pub struct Mutation(
+    monitoring_write::RecordMutation,
     monitoring_write::MonitoringMutation,
     webhooks::WebhooksMutation,
 );

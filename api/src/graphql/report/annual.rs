@@ -4,9 +4,9 @@
 use async_graphql::{Context, Object};
 use entity::annual_report;
 
-use super::super::monitoring::{IndicatorStatus, ProgressStatus};
-use super::super::scalars::{Date, DateTime, Decimal};
-use super::super::tr;
+use crate::graphql::monitoring::{IndicatorStatus, ProgressStatus};
+use crate::graphql::scalars::{Date, DateTime, Decimal};
+use crate::graphql::tr;
 use crate::i18n::Lang;
 use crate::monitoring::report::{self, AnnualReport};
 
@@ -174,7 +174,7 @@ pub struct ReportActivityView<'a>(&'a report::ReportActivity);
 #[Object(name = "AnnualReportActivity")]
 impl ReportActivityView<'_> {
     /// Kind.
-    async fn kind(&self) -> super::super::monitoring::ActivityKind {
+    async fn kind(&self) -> crate::graphql::monitoring::ActivityKind {
         self.0.kind
     }
     /// Title.
@@ -236,11 +236,11 @@ impl ReportProjectView<'_> {
         tr(ctx, &self.0.title, lang)
     }
     /// Programme.
-    async fn programme(&self) -> super::super::monitoring::FundingProgramme {
+    async fn programme(&self) -> crate::graphql::monitoring::FundingProgramme {
         self.0.programme
     }
     /// The AMB's role.
-    async fn role(&self) -> super::super::monitoring::ProjectRole {
+    async fn role(&self) -> crate::graphql::monitoring::ProjectRole {
         self.0.role
     }
     /// Total budget, EUR.
@@ -252,7 +252,7 @@ impl ReportProjectView<'_> {
         Decimal(self.0.grant_amount)
     }
     /// Status.
-    async fn status(&self) -> super::super::monitoring::ProjectStatus {
+    async fn status(&self) -> crate::graphql::monitoring::ProjectStatus {
         self.0.status
     }
     /// Whether it continued after EU funding.
