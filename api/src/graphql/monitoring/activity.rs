@@ -12,8 +12,7 @@ use crate::loaders::{ActionCode, PartnerCode, ZoneCode};
 use crate::monitoring::{ActivityKind, ActivityPayload};
 
 record_type! {
-    /// An activity: a forum, a network meeting, a joint position, a study or seminar, a delegation
-    /// received, a study visit, an event or a knowledge transfer.
+    #[doc = "An activity: a forum, a network meeting, a joint position, a study or seminar, a delegation received, a study visit, an event or a knowledge transfer."]
     Activity(ActivityPayload) {
         /// Kind of activity.
         async fn kind(&self) -> ActivityKind {

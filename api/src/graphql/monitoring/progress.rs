@@ -1,13 +1,12 @@
 //! Progress updates of actions, and their milestones.
 
+use crate::graphql::text_object;
 use async_graphql::{Context, Object};
 
 use super::record::{content_by_code, record_type};
 use crate::error::ApiError;
 use crate::graphql::scalars::Date;
 use crate::graphql::strategy::Action;
-use crate::graphql::tr;
-use crate::i18n::Lang;
 use crate::loaders::ActionCode;
 use crate::monitoring::{ProgressPayload, ProgressStatus};
 
@@ -55,21 +54,16 @@ record_type! {
 /// A milestone of a progress update.
 pub struct MilestoneView(crate::monitoring::Milestone);
 
-/// A milestone of a progress update.
-#[Object(name = "Milestone")]
-impl MilestoneView {
-    /// When.
-    async fn date(&self) -> Date {
-        Date(self.0.date)
-    }
-    /// What.
-    async fn text(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Language of the text; defaults to the request's language.")] lang: Option<
-            Lang,
-        >,
-    ) -> String {
-        tr(ctx, &self.0.text, lang)
+text_object! {
+    /// A milestone of a progress update.
+    #[texts = 0]
+    #[Object(name = "Milestone")]
+    impl MilestoneView {
+        /// When.
+        async fn date(&self) -> Date {
+            Date(self.0.date)
+        }
+        /// What.
+        text text;
     }
 }

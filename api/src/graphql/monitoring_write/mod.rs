@@ -179,9 +179,9 @@ macro_rules! record_mutations {
 
 record_mutations! {
     ProgressUpdate(ProgressUpdateInput) {
-        /// Reports progress on an action for a year (areas: on actions their unit is
-        /// responsible for). Created as DRAFT, or SUBMITTED with `submit: true`. Retrying with
-        /// the same `idempotencyKey` returns the first result instead of creating a twin.
+        /// Reports progress on an action for a year (areas: on actions their unit is responsible
+        /// for). Created as DRAFT, or SUBMITTED with `submit: true`. Retrying with the same
+        /// `idempotencyKey` returns the first result instead of creating a twin.
         create create_progress_update: "The update.";
         /// Changes a progress update, if it is still at `expectedVersion`.
         update update_progress_update: "The update's ID.", "The update's new content.";
@@ -205,8 +205,7 @@ record_mutations! {
         update update_indicator: "The indicator's ID.", "The indicator's new content.";
     }
     Measurement(MeasurementInput) {
-        /// Records a yearly value of an indicator (areas: indicators of actions their unit
-        /// leads).
+        /// Records a yearly value of an indicator (areas: indicators of actions their unit leads).
         create create_measurement: "The measurement.";
         /// Changes a measurement, if it is still at `expectedVersion`.
         update update_measurement: "The measurement's ID.", "The measurement's new content.";
@@ -219,41 +218,49 @@ record_mutations! {
     }
 }
 
-/// The review steps, reporting years and annual report mutations on monitoring records.
+/// Declares [`ReviewMutation`]: the review steps that take only the record and the version
+/// read. Each line `submit_record => submit;`, after its description, writes
+/// `submitRecord(id: ID!, expectedVersion: Int!): MonitoringRecord!` over the service's
+/// method of that name.
+macro_rules! review_mutations {
+    ($($(#[doc = $doc:tt])* $field:ident => $step:ident;)*) => {
+        /// The review steps of monitoring records that take no comment.
+        #[derive(Default)]
+        pub struct ReviewMutation;
+
+        #[Object]
+        impl ReviewMutation {$(
+            $(#[doc = $doc])*
+            async fn $field(
+                &self,
+                ctx: &Context<'_>,
+                #[graphql(desc = "The record's ID.")] id: ID,
+                #[graphql(desc = "The version you read; a stale one is a CONFLICT.")]
+                expected_version: i32,
+            ) -> Result<MonitoringRecord, ApiError> {
+                reviewed(service(ctx)?.$step(&record_id(&id), expected_version).await)
+            }
+        )*}
+    };
+}
+
+review_mutations! {
+    /// Sends a DRAFT or RETURNED record for review (its reporter, or a coordinator).
+    submit_record => submit;
+    /// Publishes a SUBMITTED record: it becomes visible to everyone (coordinators). Any other
+    /// state is a CONFLICT: a record is published only after its reporter submitted it.
+    publish_record => publish;
+    /// Archives a record: withdrawn from view but kept (coordinators). Nothing is deleted.
+    archive_record => archive;
+}
+
+/// The other mutations on monitoring records: returning one with a comment, reporting years,
+/// the annual report.
 #[derive(Default)]
 pub struct MonitoringMutation;
 
 #[Object]
 impl MonitoringMutation {
-    /// Sends a DRAFT or RETURNED record for review (its reporter, or a coordinator).
-    async fn submit_record(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The record's ID.")] id: ID,
-        #[graphql(desc = "The version you read; a stale one is a CONFLICT.")] expected_version: i32,
-    ) -> Result<MonitoringRecord, ApiError> {
-        reviewed(
-            service(ctx)?
-                .submit(&record_id(&id), expected_version)
-                .await,
-        )
-    }
-
-    /// Publishes a SUBMITTED record: it becomes visible to everyone (coordinators). Any other
-    /// state is a CONFLICT: a record is published only after its reporter submitted it.
-    async fn publish_record(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The record's ID.")] id: ID,
-        #[graphql(desc = "The version you read; a stale one is a CONFLICT.")] expected_version: i32,
-    ) -> Result<MonitoringRecord, ApiError> {
-        reviewed(
-            service(ctx)?
-                .publish(&record_id(&id), expected_version)
-                .await,
-        )
-    }
-
     /// Returns a submitted record to its reporter with a comment (coordinators).
     async fn return_record(
         &self,
@@ -266,20 +273,6 @@ impl MonitoringMutation {
         reviewed(
             service(ctx)?
                 .send_back(&record_id(&id), expected_version, comment.into_i18n())
-                .await,
-        )
-    }
-
-    /// Archives a record: withdrawn from view but kept (coordinators). Nothing is deleted.
-    async fn archive_record(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The record's ID.")] id: ID,
-        #[graphql(desc = "The version you read; a stale one is a CONFLICT.")] expected_version: i32,
-    ) -> Result<MonitoringRecord, ApiError> {
-        reviewed(
-            service(ctx)?
-                .archive(&record_id(&id), expected_version)
                 .await,
         )
     }
