@@ -8,7 +8,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use async_graphql::{Context, ErrorExtensions, ID, Object, Subscription};
 use entity::event;
 use futures_util::Stream;
-use sea_orm::DatabaseConnection;
 
 use super::db;
 use super::monitoring::ReviewState;
@@ -16,7 +15,7 @@ use super::scalars::DateTime;
 use crate::error::ApiError;
 use crate::events::hub::Hub;
 use crate::events::{ChangeType, feed};
-use crate::monitoring::Visibility;
+use crate::monitoring::service::Reads;
 use crate::pagination::{PageInfo, page_size};
 use crate::policy::{self, Operation};
 
@@ -225,18 +224,17 @@ impl ChangesQuery {
     ) -> Result<ChangeConnection, ApiError> {
         let limit = page_size(super::page_cap(ctx), first)?;
         let types = check_types(types)?;
-        let db = db(ctx)?;
         let plan = plan_id(ctx, plan.as_deref()).await?;
-        let vis = policy::visibility(policy::viewer(ctx));
+        let reads = Reads::new(db(ctx)?.clone(), policy::viewer(ctx));
         let after_id = match &after {
-            Some(c) => feed::resolve_cursor(db, &vis, c, "after").await?,
+            Some(c) => reads.change_cursor(c, "after").await?,
             None => 0,
         };
         let selection = feed::Selection {
             types: types.as_deref(),
             plan,
         };
-        let (rows, more) = feed::numbered_page(db, &vis, after_id, limit, selection).await?;
+        let (rows, more) = reads.changes(after_id, limit, selection).await?;
         let edges: Vec<ChangeEdge> = rows
             .into_iter()
             .map(|n| ChangeEdge(Change::numbered(n)))
@@ -290,8 +288,7 @@ impl Drop for SlotGuard {
 /// The state of one `changes` subscription.
 struct Live {
     rx: tokio::sync::broadcast::Receiver<Arc<event::Model>>,
-    db: DatabaseConnection,
-    vis: Visibility,
+    reads: Reads,
     types: Option<Vec<ChangeType>>,
     plan: Option<i32>,
     expires_at: Option<chrono::DateTime<chrono::Utc>>,
@@ -326,10 +323,11 @@ impl Live {
                     types: self.types.as_deref(),
                     plan: self.plan,
                 };
-                let (rows, more) =
-                    feed::numbered_page(&self.db, &self.vis, self.last, CATCH_UP_BATCH, selection)
-                        .await
-                        .ok()?;
+                let (rows, more) = self
+                    .reads
+                    .changes(self.last, CATCH_UP_BATCH, selection)
+                    .await
+                    .ok()?;
                 self.catching_up = more;
                 // The page passed over events the subscriber does not get: number afresh from
                 // where the backlog ends.
@@ -339,11 +337,9 @@ impl Live {
             }
             let numbering = match &mut self.numbering {
                 Some(n) => n,
-                None => self.numbering.insert(
-                    feed::Numbering::at(&self.db, &self.vis, self.last)
-                        .await
-                        .ok()?,
-                ),
+                None => self
+                    .numbering
+                    .insert(self.reads.numbering_at(self.last).await.ok()?),
             };
             match self.rx.recv().await {
                 Ok(e) => {
@@ -414,11 +410,12 @@ impl ChangesSubscription {
             })?),
             None => None,
         };
-        let viewer = policy::viewer(ctx).clone();
-        let vis = policy::visibility(&viewer);
+        let viewer = policy::viewer(ctx);
+        let reads = Reads::new(db.clone(), viewer);
         let after = match &after {
             Some(c) => Some(
-                feed::resolve_cursor(&db, &vis, c, "after")
+                reads
+                    .change_cursor(c, "after")
                     .await
                     .map_err(|e| e.extend())?,
             ),
@@ -432,8 +429,7 @@ impl ChangesSubscription {
         };
         let live = Live {
             rx: hub.subscribe(),
-            db,
-            vis,
+            reads,
             types,
             plan,
             expires_at: viewer.expires_at,

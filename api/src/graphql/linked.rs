@@ -13,9 +13,10 @@ use async_graphql::dataloader::Loader;
 use entity::{monitoring_record, record_link};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
-use super::loaders;
+use super::{db, loaders};
 use crate::error::ApiError;
 use crate::loaders::Db;
+use crate::monitoring::service::Reads;
 use crate::monitoring::store::{RecordQuery, record_condition};
 use crate::monitoring::{RecordKind, Visibility};
 use crate::policy;
@@ -137,11 +138,11 @@ pub(crate) async fn visible(
     ctx: &Context<'_>,
     key: LinkedRecords,
 ) -> Result<Vec<monitoring_record::Model>, ApiError> {
-    let visibility = policy::visibility(policy::viewer(ctx));
+    let reads = Reads::new(db(ctx)?.clone(), policy::viewer(ctx));
     Ok(loaders(ctx)?
         .load_one(VisibleLinked {
             linked: key,
-            visibility,
+            visibility: reads.visibility().clone(),
         })
         .await?
         .unwrap_or_default())

@@ -49,6 +49,8 @@ pub struct Query(
 /// The root mutation: the union of every domain's mutations.
 #[derive(MergedObject, Default)]
 pub struct Mutation(
+    monitoring_write::RecordMutation,
+    monitoring_write::ReviewMutation,
     monitoring_write::MonitoringMutation,
     webhooks::WebhooksMutation,
 );
@@ -233,6 +235,98 @@ pub(crate) fn tr(ctx: &Context<'_>, text: &entity::I18n, arg: Option<Lang>) -> S
 pub(crate) fn tr_ref<'a>(ctx: &Context<'_>, text: &'a entity::I18n, arg: Option<Lang>) -> &'a str {
     pick_ref(text, lang(ctx, arg))
 }
+
+/// Declares the `#[Object] impl` block of a view whose localized texts are fields of
+/// `self.N` (a report's lines, actions, activities, a milestone): each text from one line, the
+/// other fields as written. Unlike [`scoped::content_object!`] it adds no `translations` or
+/// `languages` field, so it fits objects that have none.
+///
+/// ```text
+/// text_object! {
+///     /// A strategic line in the annual report.
+///     #[texts = 0]                          // the texts are fields of `self.0`
+///     #[Object(name = "AnnualReportLine")]  // the attribute, as written
+///     impl ReportLineView<'_> {
+///         /// Line title.
+///         text title;                       // title(lang): String!  from self.0.title
+///         /// Narrative of the year.
+///         text? narrative;                  // narrative(lang): String  from an optional text
+///         async fn code(&self) -> &str { &self.0.code }   // any other field, as written
+///     }
+/// }
+/// ```
+///
+/// The attribute is taken as written for the reason [`scoped::content_object!`] gives (the
+/// hygiene of `child_complexity`). rustfmt does not format inside the macro's braces.
+macro_rules! text_object {
+    (
+        $(#[doc = $doc:tt])*
+        #[texts = $at:tt]
+        $pound:tt $object:tt
+        impl $ty:ty { $($fields:tt)* }
+    ) => {
+        $crate::graphql::text_object!(@field [$(#[doc = $doc])* $pound $object impl $ty] $at []
+            $($fields)*);
+    };
+    (@field $head:tt $at:tt [$($done:tt)*]
+        $(#[doc = $d:tt])* text $name:ident; $($rest:tt)*) => {
+        $crate::graphql::text_object!(@field $head $at [
+            $($done)*
+            $(#[doc = $d])*
+            async fn $name(
+                &self,
+                ctx: &async_graphql::Context<'_>,
+                #[graphql(desc = "Language of the text; defaults to the request's language.")]
+                lang: Option<$crate::i18n::Lang>,
+            ) -> &str {
+                $crate::graphql::tr_ref(ctx, &self.$at.$name, lang)
+            }
+        ] $($rest)*);
+    };
+    (@field $head:tt $at:tt [$($done:tt)*]
+        $(#[doc = $d:tt])* text? $name:ident; $($rest:tt)*) => {
+        $crate::graphql::text_object!(@field $head $at [
+            $($done)*
+            $(#[doc = $d])*
+            async fn $name(
+                &self,
+                ctx: &async_graphql::Context<'_>,
+                #[graphql(desc = "Language of the text; defaults to the request's language.")]
+                lang: Option<$crate::i18n::Lang>,
+            ) -> Option<&str> {
+                self.$at.$name.as_ref().map(|t| $crate::graphql::tr_ref(ctx, t, lang))
+            }
+        ] $($rest)*);
+    };
+    // Any other field, kept as written (`Result` matched by name, as in `content_object!`).
+    (@field $head:tt $at:tt [$($done:tt)*]
+        $(#[$($attr:tt)*])*
+        async fn $fn:ident $args:tt -> Result<$ok:ty, $err:ty> { $($body:tt)* }
+        $($rest:tt)*) => {
+        $crate::graphql::text_object!(@field $head $at [
+            $($done)*
+            $(#[$($attr)*])*
+            async fn $fn $args -> Result<$ok, $err> { $($body)* }
+        ] $($rest)*);
+    };
+    (@field $head:tt $at:tt [$($done:tt)*]
+        $(#[$($attr:tt)*])*
+        async fn $fn:ident $args:tt -> $ret:ty { $($body:tt)* }
+        $($rest:tt)*) => {
+        $crate::graphql::text_object!(@field $head $at [
+            $($done)*
+            $(#[$($attr)*])*
+            async fn $fn $args -> $ret { $($body)* }
+        ] $($rest)*);
+    };
+    (@field [$($head:tt)*] $at:tt [$($done:tt)*]) => {
+        $($head)* {
+            $($done)*
+        }
+    };
+}
+
+pub(crate) use text_object;
 
 /// A stored vocabulary value (`"STRENGTH"`) as its GraphQL enum.
 pub(crate) fn db_enum<T: InputType>(stored: &str) -> Result<T, ApiError> {

@@ -23,6 +23,7 @@ use super::scoped::Scoped;
 use super::strategy::{Action, ExpectedResult, FormOfIntervention, LineScope, StrategicLine};
 use crate::error::ApiError;
 use crate::monitoring::RecordKind;
+use crate::monitoring::service::Reads;
 use crate::store;
 
 /// An object with a global ID, refetchable with `node(id:)`.
@@ -178,7 +179,7 @@ async fn resolve(ctx: &Context<'_>, gids: Vec<GlobalId>) -> Result<Vec<Option<No
             found.insert((plan_code, key), node);
         }
     }
-    let vis = crate::policy::visibility(crate::policy::viewer(ctx));
+    let reads = Reads::new(db.clone(), crate::policy::viewer(ctx));
     let mut out = Vec::with_capacity(gids.len());
     // An ID asked for twice is resolved again for its later places (nodes are not `Clone`).
     let mut seen = std::collections::HashSet::new();
@@ -196,7 +197,7 @@ async fn resolve(ctx: &Context<'_>, gids: Vec<GlobalId>) -> Result<Vec<Option<No
                     (Some(plan), Some(r))
                         if r.plan_id == plan.id
                             && r.record_type == kind.as_str()
-                            && vis.sees(&r) =>
+                            && reads.sees(&r) =>
                     {
                         Some(record_node(r, &plan.code)?)
                     }

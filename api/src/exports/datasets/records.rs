@@ -3,11 +3,10 @@
 
 use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 
-use crate::auth::Viewer;
 use crate::error::ApiError;
 use crate::monitoring::RecordKind;
-use crate::monitoring::store::{self as mstore, RecordQuery};
-use crate::policy;
+use crate::monitoring::service::Reads;
+use crate::monitoring::store::RecordQuery;
 
 /// The plan's published records of `record_type`, decoded, oldest first: the records the
 /// policy lets an anonymous caller see.
@@ -16,9 +15,8 @@ pub async fn published<T: serde::de::DeserializeOwned>(
     plan_id: i32,
     record_type: RecordKind,
 ) -> Result<Vec<(entity::monitoring_record::Model, T)>, ApiError> {
-    let vis = policy::visibility(&Viewer::anonymous());
     let q = RecordQuery::new(plan_id, record_type);
-    let rows = mstore::all(db, &q, &vis).await?;
+    let rows = Reads::anonymous(db.clone()).all(&q).await?;
     rows.into_iter()
         .map(|m| {
             let p = serde_json::from_value(m.payload.clone()).map_err(|e| {
@@ -46,11 +44,10 @@ pub(super) struct Pages<'db> {
 impl<'db> Pages<'db> {
     pub(super) fn new(db: &'db DatabaseConnection, plan_id: i32, record_type: RecordKind) -> Self {
         use entity::monitoring_record;
-        let vis = policy::visibility(&Viewer::anonymous());
         let q = RecordQuery::new(plan_id, record_type);
         Pages {
             inner: monitoring_record::Entity::find()
-                .filter(mstore::record_condition(&q, &vis))
+                .filter(Reads::anonymous(db.clone()).condition(&q))
                 .order_by_asc(monitoring_record::Column::Id)
                 .paginate(db, PAGE),
         }

@@ -1,18 +1,12 @@
 //! Mid-term and final evaluations of the plan.
 
-use async_graphql::Context;
-
-use super::super::scalars::Date;
-use super::super::tr;
-use super::record::{localized, record_type};
-use crate::i18n::Lang;
+use super::record::record_type;
+use crate::graphql::scalars::Date;
 use crate::monitoring::{EvaluationKind, EvaluationPayload, EvaluationStatus};
 
-record_type!(
-    Evaluation,
-    EvaluationPayload,
-    "A mid-term or final evaluation of the plan.",
-    {
+record_type! {
+    /// A mid-term or final evaluation of the plan.
+    Evaluation(EvaluationPayload) {
         /// Kind.
         async fn kind(&self) -> EvaluationKind {
             self.p.kind
@@ -30,37 +24,14 @@ record_type!(
             self.p.end_date.map(Date)
         }
         /// Summary.
-        async fn summary(
-            &self,
-            ctx: &Context<'_>,
-            #[graphql(desc = "Language of the text; defaults to the request's language.")]
-            lang: Option<Lang>,
-        ) -> String {
-            tr(ctx, &self.p.summary, lang)
-        }
+        text summary;
         /// Findings.
-        async fn findings(
-            &self,
-            ctx: &Context<'_>,
-            #[graphql(desc = "Language of the text; defaults to the request's language.")]
-            lang: Option<Lang>,
-        ) -> String {
-            tr(ctx, &self.p.findings, lang)
-        }
+        text findings;
         /// Recommendations.
-        async fn recommendations(
-            &self,
-            ctx: &Context<'_>,
-            #[graphql(desc = "Language of the text; defaults to the request's language.")]
-            lang: Option<Lang>,
-        ) -> String {
-            tr(ctx, &self.p.recommendations, lang)
-        }
+        text recommendations;
         /// Link to the evaluation document.
         async fn document_link(&self) -> Option<&str> {
             self.p.document_link.as_deref()
         }
     }
-);
-
-localized!(Evaluation, |s| ["summary" => &s.p.summary, "findings" => &s.p.findings, "recommendations" => &s.p.recommendations]);
+}

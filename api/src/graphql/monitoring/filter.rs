@@ -2,9 +2,9 @@
 
 use async_graphql::{Context, InputObject};
 
-use super::super::db;
-use super::super::scalars::DateTime;
 use crate::error::ApiError;
+use crate::graphql::db;
+use crate::graphql::scalars::DateTime;
 use crate::monitoring::store::RecordQuery;
 use crate::monitoring::{RecordKind, ReviewState};
 

@@ -1,41 +1,22 @@
 //! Projects funded by the EU or another funder.
 
-use std::sync::Arc;
-
 use async_graphql::Context;
 
-use super::super::actors::Municipality;
-use super::super::scalars::{Date, Decimal};
-use super::super::strategy::Action;
-use super::super::tr;
-use super::record::{actions_by_code, localized, orgs_by_code, record_type};
+use super::record::{content_by_code, orgs_by_code, record_type};
 use crate::error::ApiError;
-use crate::i18n::Lang;
+use crate::graphql::actors::Municipality;
+use crate::graphql::scalars::{Date, Decimal};
+use crate::graphql::strategy::Action;
+use crate::loaders::ActionCode;
 use crate::monitoring::{FundedProjectPayload, FundingProgramme, ProjectRole, ProjectStatus};
 
-record_type!(
-    FundedProject,
-    FundedProjectPayload,
-    "A project funded by the EU or another funder (strategic line 2).",
-    {
+record_type! {
+    /// A project funded by the EU or another funder (strategic line 2).
+    FundedProject(FundedProjectPayload) {
         /// Title.
-        async fn title(
-            &self,
-            ctx: &Context<'_>,
-            #[graphql(desc = "Language of the text; defaults to the request's language.")]
-            lang: Option<Lang>,
-        ) -> String {
-            tr(ctx, &self.p.title, lang)
-        }
+        text title;
         /// Summary.
-        async fn summary(
-            &self,
-            ctx: &Context<'_>,
-            #[graphql(desc = "Language of the text; defaults to the request's language.")]
-            lang: Option<Lang>,
-        ) -> String {
-            tr(ctx, &self.p.summary, lang)
-        }
+        text summary;
         /// Funding programme.
         async fn programme(&self) -> FundingProgramme {
             self.p.programme
@@ -74,17 +55,11 @@ record_type!(
         }
         /// The actions it serves.
         async fn actions(&self, ctx: &Context<'_>) -> Result<Vec<Action>, ApiError> {
-            actions_by_code(ctx, self.m.plan_id, &self.plan, &self.p.actions).await
+            content_by_code::<ActionCode>(ctx, self.m.plan_id, &self.plan, &self.p.actions).await
         }
         /// The participating municipalities.
         async fn municipalities(&self, ctx: &Context<'_>) -> Result<Vec<Municipality>, ApiError> {
-            Ok(orgs_by_code(ctx, &self.p.municipalities)
-                .await?
-                .into_iter()
-                .map(|m| Municipality::new(Arc::new(m)))
-                .collect())
+            orgs_by_code(ctx, &self.p.municipalities, Municipality::new).await
         }
     }
-);
-
-localized!(FundedProject, |s| ["title" => &s.p.title, "summary" => &s.p.summary]);
+}

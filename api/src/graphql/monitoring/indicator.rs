@@ -1,18 +1,16 @@
 //! Indicators and their yearly measurements.
 
-use std::sync::Arc;
-
 use async_graphql::{Context, SimpleObject};
 
-use super::super::scalars::Decimal;
-use super::super::strategy::{Action, ExpectedResult};
-use super::super::{loaders, tr};
 use super::published::published;
-use super::record::{actions_by_code, localized, record_type};
+use super::record::{content_by_code, record_type};
 use crate::error::ApiError;
-use crate::i18n::Lang;
-use crate::loaders::{ByCode, RecordById, ResultCode};
+use crate::graphql::scalars::Decimal;
+use crate::graphql::strategy::{Action, ExpectedResult};
+use crate::graphql::{db, loaders};
+use crate::loaders::{ActionCode, RecordById, ResultCode};
 use crate::monitoring::report::INDICATOR_STATUS_METHOD;
+use crate::monitoring::service::Reads;
 use crate::monitoring::{
     IndicatorDirection, IndicatorPayload, IndicatorStatus, MeasurementPayload, RecordKind,
 };
@@ -34,24 +32,15 @@ fn year_value(value: rust_decimal::Decimal, year: i32) -> YearValue {
     }
 }
 
-record_type!(
-    Indicator,
-    IndicatorPayload,
-    "An indicator measuring an expected result or an action, with its baseline and target.",
-    {
+record_type! {
+    /// An indicator measuring an expected result or an action, with its baseline and target.
+    Indicator(IndicatorPayload) {
         /// Code, unique in the plan.
         async fn code(&self) -> Option<&str> {
             self.m.code.as_deref()
         }
         /// Name.
-        async fn name(
-            &self,
-            ctx: &Context<'_>,
-            #[graphql(desc = "Language of the text; defaults to the request's language.")]
-            lang: Option<Lang>,
-        ) -> String {
-            tr(ctx, &self.p.name, lang)
-        }
+        text name;
         /// Unit of measurement.
         async fn unit(&self) -> &str {
             &self.p.unit
@@ -64,10 +53,10 @@ record_type!(
             let Some(code) = &self.p.expected_result else {
                 return Ok(None);
             };
-            Ok(loaders(ctx)?
-                .load_one(ByCode::<ResultCode>::new(self.m.plan_id, code.clone()))
+            let codes = std::slice::from_ref(code);
+            Ok(content_by_code::<ResultCode>(ctx, self.m.plan_id, &self.plan, codes)
                 .await?
-                .map(|m| ExpectedResult::new(Arc::new(m), Arc::from(self.plan.as_str()))))
+                .pop())
         }
         /// The action it measures.
         async fn action(&self, ctx: &Context<'_>) -> Result<Option<Action>, ApiError> {
@@ -75,7 +64,7 @@ record_type!(
                 return Ok(None);
             };
             Ok(
-                actions_by_code(ctx, self.m.plan_id, &self.plan, std::slice::from_ref(code))
+                content_by_code::<ActionCode>(ctx, self.m.plan_id, &self.plan, std::slice::from_ref(code))
                     .await?
                     .pop(),
             )
@@ -94,13 +83,13 @@ record_type!(
         }
         /// Measurements the caller may see, by year.
         async fn measurements(&self, ctx: &Context<'_>) -> Result<Vec<Measurement>, ApiError> {
-            let key = super::super::linked::LinkedRecords {
+            let key = crate::graphql::linked::LinkedRecords {
                 plan_id: self.m.plan_id,
                 record_type: RecordKind::Measurement,
                 target_type: "INDICATOR",
                 code: self.m.id.to_string(),
             };
-            let mut out = super::super::linked::visible(ctx, key)
+            let mut out = crate::graphql::linked::visible(ctx, key)
                 .await?
                 .into_iter()
                 .map(|m| Measurement::from_model(m, &self.plan))
@@ -125,17 +114,16 @@ record_type!(
             INDICATOR_STATUS_METHOD
         }
     }
-);
+}
 
-record_type!(
-    Measurement,
-    MeasurementPayload,
-    "A yearly measurement of an indicator.",
-    {
+record_type! {
+    /// A yearly measurement of an indicator.
+    Measurement(MeasurementPayload) {
         /// The indicator.
         async fn indicator(&self, ctx: &Context<'_>) -> Result<Option<Indicator>, ApiError> {
             let row = crate::loaders::one::<RecordById>(loaders(ctx)?, self.p.indicator_id).await?;
-            row.filter(|m| policy::visibility(policy::viewer(ctx)).sees(m))
+            let reads = Reads::new(db(ctx)?.clone(), policy::viewer(ctx));
+            row.filter(|m| reads.sees(m))
                 .map(|m| Indicator::from_model(m, &self.plan))
                 .transpose()
         }
@@ -148,16 +136,6 @@ record_type!(
             &self.p.source
         }
         /// Notes.
-        async fn notes(
-            &self,
-            ctx: &Context<'_>,
-            #[graphql(desc = "Language of the text; defaults to the request's language.")]
-            lang: Option<Lang>,
-        ) -> String {
-            tr(ctx, &self.p.notes, lang)
-        }
+        text notes;
     }
-);
-
-localized!(Indicator, |s| ["name" => &s.p.name]);
-localized!(Measurement, |s| ["notes" => &s.p.notes]);
+}

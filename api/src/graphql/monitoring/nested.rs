@@ -14,13 +14,13 @@ pub(crate) async fn action_progress(
     action: &entity::action::Model,
     plan: &str,
 ) -> Result<Vec<ProgressUpdate>, ApiError> {
-    let key = super::super::linked::LinkedRecords {
+    let key = crate::graphql::linked::LinkedRecords {
         plan_id: action.plan_id,
         record_type: RecordKind::ProgressUpdate,
         target_type: "ACTION",
         code: action.code.clone(),
     };
-    let mut out = super::super::linked::visible(ctx, key)
+    let mut out = crate::graphql::linked::visible(ctx, key)
         .await?
         .into_iter()
         .map(|m| ProgressUpdate::from_model(m, plan))
@@ -53,13 +53,13 @@ pub(crate) async fn municipality_records<T>(
 ) -> Result<Vec<T>, ApiError> {
     let mut rows = Vec::new();
     for plan in plans {
-        let key = super::super::linked::LinkedRecords {
+        let key = crate::graphql::linked::LinkedRecords {
             plan_id: plan.id,
             record_type,
             target_type: "MUNICIPALITY",
             code: ine.to_owned(),
         };
-        let found = super::super::linked::visible(ctx, key).await?;
+        let found = crate::graphql::linked::visible(ctx, key).await?;
         rows.extend(found.into_iter().map(|m| (m, plan.code.as_str())));
     }
     rows.retain(|(m, _)| year.is_none_or(|y| m.year == Some(y)));

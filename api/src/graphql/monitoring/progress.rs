@@ -1,23 +1,21 @@
 //! Progress updates of actions, and their milestones.
 
+use crate::graphql::text_object;
 use async_graphql::{Context, Object};
 
-use super::super::scalars::Date;
-use super::super::strategy::Action;
-use super::super::tr;
-use super::record::{actions_by_code, localized, record_type};
+use super::record::{content_by_code, record_type};
 use crate::error::ApiError;
-use crate::i18n::Lang;
+use crate::graphql::scalars::Date;
+use crate::graphql::strategy::Action;
+use crate::loaders::ActionCode;
 use crate::monitoring::{ProgressPayload, ProgressStatus};
 
-record_type!(
-    ProgressUpdate,
-    ProgressPayload,
-    "A progress update of an action for a reporting year.",
-    {
+record_type! {
+    /// A progress update of an action for a reporting year.
+    ProgressUpdate(ProgressPayload) {
         /// The action.
         async fn action(&self, ctx: &Context<'_>) -> Result<Option<Action>, ApiError> {
-            Ok(actions_by_code(
+            Ok(content_by_code::<ActionCode>(
                 ctx,
                 self.m.plan_id,
                 &self.plan,
@@ -35,14 +33,7 @@ record_type!(
             self.p.percent_complete
         }
         /// What was done.
-        async fn narrative(
-            &self,
-            ctx: &Context<'_>,
-            #[graphql(desc = "Language of the text; defaults to the request's language.")]
-            lang: Option<Lang>,
-        ) -> String {
-            tr(ctx, &self.p.narrative, lang)
-        }
+        text narrative;
         /// Milestones.
         async fn milestones(&self) -> Vec<MilestoneView> {
             self.p
@@ -57,28 +48,22 @@ record_type!(
             &self.p.evidence_links
         }
     }
-);
+    lists |s| ["milestones.text" => s.p.milestones.iter().map(|m| &m.text)]
+}
 
 /// A milestone of a progress update.
 pub struct MilestoneView(crate::monitoring::Milestone);
 
-/// A milestone of a progress update.
-#[Object(name = "Milestone")]
-impl MilestoneView {
-    /// When.
-    async fn date(&self) -> Date {
-        Date(self.0.date)
-    }
-    /// What.
-    async fn text(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Language of the text; defaults to the request's language.")] lang: Option<
-            Lang,
-        >,
-    ) -> String {
-        tr(ctx, &self.0.text, lang)
+text_object! {
+    /// A milestone of a progress update.
+    #[texts = 0]
+    #[Object(name = "Milestone")]
+    impl MilestoneView {
+        /// When.
+        async fn date(&self) -> Date {
+            Date(self.0.date)
+        }
+        /// What.
+        text text;
     }
 }
-
-localized!(ProgressUpdate, |s| ["narrative" => &s.p.narrative], lists: ["milestones.text" => s.p.milestones.iter().map(|m| &m.text)]);

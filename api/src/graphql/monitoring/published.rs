@@ -2,8 +2,8 @@
 
 use async_graphql::Context;
 
-use super::super::db;
 use crate::error::ApiError;
+use crate::graphql::db;
 use crate::monitoring::report::Published;
 
 /// The published records of a plan, loaded once per request.

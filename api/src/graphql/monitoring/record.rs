@@ -1,19 +1,22 @@
 //! What every monitoring record type has: the fields common to all kinds (declared by
 //! [`record_type!`]), who reported it, and the `MonitoringRecord` interface.
 
+use std::hash::Hash;
 use std::sync::Arc;
+
+use async_graphql::dataloader::Loader;
 
 use async_graphql::{Context, ID, Interface, Object};
 use entity::monitoring_record;
 
-use super::super::actors::{Municipality, Organization};
-use super::super::loaders;
-use super::super::strategy::Action;
-use super::super::viewer::ViewerRole;
 use super::{Activity, Evaluation, FundedProject, Indicator, Measurement, ProgressUpdate};
 use crate::auth::Role;
 use crate::error::ApiError;
-use crate::loaders::{ActionCode, ByCode, OrgByCode};
+use crate::graphql::actors::{Municipality, Organization};
+use crate::graphql::loaders;
+use crate::graphql::scoped::Scoped;
+use crate::graphql::viewer::ViewerRole;
+use crate::loaders::{ByCode, Db, OrgByCode};
 use crate::monitoring::{RecordKind, ReviewState};
 use crate::policy;
 
@@ -70,10 +73,84 @@ impl Reporter<'_> {
     }
 }
 
-/// Declares a record type: the struct, the fields every record has, and its own fields.
+/// Declares a record type: the struct, its `from_model`, and its `#[Object] impl` with the
+/// fields every record has (`id`, `state`, `version`, `year`, the dates, `reportedBy`,
+/// `reviewComment`, `synthetic`, `languages`, `translations`) followed by its own:
+///
+/// ```text
+/// record_type! {
+///     /// An activity: …                    // the type's description
+///     Activity(ActivityPayload) {          // the type and the payload its records decode to
+///         /// Kind of activity.
+///         async fn kind(&self) -> ActivityKind { self.p.kind }   // any resolver, as written
+///         /// Title.
+///         text title;                      // title(lang): String! from the payload's `title`
+///     }
+///     // Optional: lists of texts that are not fields of their own, for `translations` and
+///     // `languages` (each item named `field[index]`).
+///     lists |s| ["milestones.text" => s.p.milestones.iter().map(|m| &m.text)]
+/// }
+/// ```
+///
+/// Each `text` line, as in [`content_object!`](crate::graphql::scoped::content_object), writes
+/// the resolver and names the text for `translations` and `languages`, so a text cannot be
+/// served and yet be missing from its translations. The struct holds the stored record `m`,
+/// the code of its plan `plan` and the decoded payload `p`.
 macro_rules! record_type {
-    ($name:ident, $payload:ty, $doc:literal, { $($extra:tt)* }) => {
-        #[doc = $doc]
+    (
+        $(#[doc = $doc:tt])*
+        $name:ident($payload:ty) { $($fields:tt)* }
+        $(lists |$s:ident| [$($lfield:literal => $lexpr:expr),* $(,)?])?
+    ) => {
+        crate::graphql::monitoring::record::record_type!(@field
+            [$name $payload [$(#[doc = $doc])*] [$(|$s| [$($lfield => $lexpr),*])?]] [] []
+            $($fields)*);
+    };
+
+    // One field at a time: `@field [header] [resolvers so far] [texts so far]` then the fields
+    // still to read.
+    (@field $head:tt [$($done:tt)*] [$($texts:ident)*]
+        $(#[doc = $d:tt])* text $text:ident; $($rest:tt)*) => {
+        crate::graphql::monitoring::record::record_type!(@field $head [
+            $($done)*
+            $(#[doc = $d])*
+            async fn $text(
+                &self,
+                ctx: &async_graphql::Context<'_>,
+                #[graphql(desc = "Language of the text; defaults to the request's language.")]
+                lang: Option<crate::i18n::Lang>,
+            ) -> &str {
+                crate::graphql::tr_ref(ctx, &self.p.$text, lang)
+            }
+        ] [$($texts)* $text] $($rest)*);
+    };
+    // Any other field, kept as written (`Result` is matched by name, as in `content_object!`:
+    // async-graphql recognizes a fallible resolver by the `Result` it sees).
+    (@field $head:tt [$($done:tt)*] $texts:tt
+        $(#[$($attr:tt)*])*
+        async fn $fn:ident $args:tt -> Result<$ok:ty, $err:ty> { $($body:tt)* }
+        $($rest:tt)*) => {
+        crate::graphql::monitoring::record::record_type!(@field $head [
+            $($done)*
+            $(#[$($attr)*])*
+            async fn $fn $args -> Result<$ok, $err> { $($body)* }
+        ] $texts $($rest)*);
+    };
+    (@field $head:tt [$($done:tt)*] $texts:tt
+        $(#[$($attr:tt)*])*
+        async fn $fn:ident $args:tt -> $ret:ty { $($body:tt)* }
+        $($rest:tt)*) => {
+        crate::graphql::monitoring::record::record_type!(@field $head [
+            $($done)*
+            $(#[$($attr)*])*
+            async fn $fn $args -> $ret { $($body)* }
+        ] $texts $($rest)*);
+    };
+
+    // All read.
+    (@field [$name:ident $payload:ty [$($doc:tt)*] [$(|$s:ident| [$($lfield:literal => $lexpr:expr),*])?]]
+        [$($done:tt)*] [$($texts:ident)*]) => {
+        $($doc)*
         pub struct $name {
             pub(crate) m: entity::monitoring_record::Model,
             pub(crate) plan: String,
@@ -94,7 +171,25 @@ macro_rules! record_type {
             }
         }
 
-        #[doc = $doc]
+        impl crate::graphql::Localized for $name {
+            fn texts(&self) -> Vec<(String, &entity::I18n)> {
+                let mut out = Vec::new();
+                $(crate::graphql::scoped::TextColumn::add_to(
+                    &self.p.$texts,
+                    stringify!($texts),
+                    &mut out,
+                );)*
+                $(
+                    let $s = self;
+                    $(out.extend(
+                        $lexpr.enumerate().map(|(i, t)| (format!("{}[{i}]", $lfield), t)),
+                    );)*
+                )?
+                out
+            }
+        }
+
+        $($doc)*
         #[async_graphql::Object]
         impl $name {
             /// Opaque global ID.
@@ -169,58 +264,65 @@ macro_rules! record_type {
             ) -> Vec<crate::graphql::FieldTranslations> {
                 crate::graphql::translations_of(crate::graphql::Localized::texts(self), fields.as_deref())
             }
-            $($extra)*
+            $($done)*
         }
     };
 }
 
 pub(super) use record_type;
 
-/// The actions of `codes`, in their order, skipping unknown codes.
-pub(super) async fn actions_by_code(
+/// The rows loader key `K` finds for `keys`, in the keys' order, skipping keys that find
+/// nothing: the one lookup by code of a record's references (actions, zones, organizations, …).
+pub(super) async fn found_in_order<K>(
     ctx: &Context<'_>,
-    plan_id: i32,
-    plan: &str,
-    codes: &[String],
-) -> Result<Vec<Action>, ApiError> {
-    let keys: Vec<ByCode<ActionCode>> = codes
-        .iter()
-        .map(|c| ByCode::new(plan_id, c.clone()))
-        .collect();
-    let mut found = loaders(ctx)?.load_many(keys.iter().cloned()).await?;
-    Ok(keys
-        .iter()
-        .filter_map(|k| found.remove(k))
-        .map(|m| Action::new(Arc::new(m), Arc::from(plan)))
-        .collect())
-}
-
-/// The organizations of `codes`, in their order, skipping unknown codes.
-pub(super) async fn orgs_by_code(
-    ctx: &Context<'_>,
-    codes: &[String],
-) -> Result<Vec<entity::organization::Model>, ApiError> {
-    let keys: Vec<OrgByCode> = codes.iter().cloned().map(OrgByCode).collect();
+    keys: Vec<K>,
+) -> Result<Vec<<Db as Loader<K>>::Value>, ApiError>
+where
+    K: Clone + Eq + Hash + Send + Sync + 'static,
+    Db: Loader<K, Error = ApiError>,
+{
     let mut found = loaders(ctx)?.load_many(keys.iter().cloned()).await?;
     Ok(keys.iter().filter_map(|k| found.remove(k)).collect())
 }
 
-macro_rules! localized {
-    ($name:ident, |$s:ident| [$($field:literal => $expr:expr),* $(,)?] $(, lists: [$($lfield:literal => $lexpr:expr),*])?) => {
-        impl crate::graphql::Localized for $name {
-            fn texts(&self) -> Vec<(String, &entity::I18n)> {
-                let $s = self;
-                let fields = vec![$(($field.to_owned(), $expr)),*].into_iter();
-                $($(let fields = fields.chain(
-                    $lexpr.enumerate().map(|(i, t)| (format!("{}[{i}]", $lfield), t)),
-                );)*)?
-                fields.collect()
-            }
-        }
-    };
+/// The content rows of plan `plan_id` (code `plan`) with `codes`, in their order, skipping
+/// unknown codes: a record's actions, zones, partners, expected result.
+pub(super) async fn content_by_code<R>(
+    ctx: &Context<'_>,
+    plan_id: i32,
+    plan: &str,
+    codes: &[String],
+) -> Result<Vec<Scoped<<Db as Loader<ByCode<R>>>::Value>>, ApiError>
+where
+    R: Send + Sync + 'static,
+    Db: Loader<ByCode<R>, Error = ApiError>,
+{
+    let keys = codes
+        .iter()
+        .map(|c| ByCode::new(plan_id, c.clone()))
+        .collect();
+    let plan: Arc<str> = Arc::from(plan);
+    Ok(found_in_order(ctx, keys)
+        .await?
+        .into_iter()
+        .map(|m| Scoped::new(Arc::new(m), plan.clone()))
+        .collect())
 }
 
-pub(super) use localized;
+/// The organizations of `codes`, in their order, skipping unknown codes, each wrapped by
+/// `wrap` (`Organization::new`, `Municipality::new`).
+pub(super) async fn orgs_by_code<T>(
+    ctx: &Context<'_>,
+    codes: &[String],
+    wrap: fn(Arc<entity::organization::Model>) -> T,
+) -> Result<Vec<T>, ApiError> {
+    let keys = codes.iter().cloned().map(OrgByCode).collect();
+    Ok(found_in_order(ctx, keys)
+        .await?
+        .into_iter()
+        .map(|m| wrap(Arc::new(m)))
+        .collect())
+}
 
 /// Any monitoring record.
 #[derive(Interface)]

@@ -4,7 +4,7 @@
 use async_graphql::{ID, InputObject};
 use entity::I18n;
 
-use super::super::scalars::{Date, Decimal};
+use crate::graphql::scalars::{Date, Decimal};
 use crate::i18n::Lang;
 use crate::ids::GlobalId;
 use crate::monitoring::service::{

@@ -119,209 +119,148 @@ fn without_input(err: ApiError) -> ApiError {
     map_fields(err, false)
 }
 
-/// Mutations on monitoring records.
+/// Declares [`RecordMutation`]: the `create…` and `update…` mutations of each record kind,
+/// which differ only in their names, types and descriptions. For each kind,
+///
+/// ```text
+/// Activity(ActivityInput) {
+///     /// Reports an activity (…).                       // the create mutation's description
+///     create create_activity: "The activity.";          // …and its `input`'s
+///     /// Changes an activity, if it is still at `expectedVersion`.
+///     update update_activity: "The activity's ID.", "The activity's new content.";
+/// }
+/// ```
+///
+/// writes `create_activity(input: ActivityInput!, idempotencyKey: String!, submit: Boolean! =
+/// false): Activity!` over [`create`], and `update_activity(id: ID!, expectedVersion: Int!,
+/// input: ActivityInput!): Activity!` over [`update`], with the arguments every kind shares
+/// described once here.
+macro_rules! record_mutations {
+    ($(
+        $record:ident($input:ident) {
+            $(#[doc = $create_doc:tt])*
+            create $create:ident: $input_desc:tt;
+            $(#[doc = $update_doc:tt])*
+            update $update:ident: $id_desc:tt, $content_desc:tt;
+        }
+    )*) => {
+        /// The `create…` and `update…` mutations of monitoring records.
+        #[derive(Default)]
+        pub struct RecordMutation;
+
+        #[Object]
+        impl RecordMutation {$(
+            $(#[doc = $create_doc])*
+            async fn $create(
+                &self,
+                ctx: &Context<'_>,
+                #[graphql(desc = $input_desc)] input: $input,
+                #[graphql(desc = "A key unique to this creation (e.g. a UUID), reused on retries.")]
+                idempotency_key: String,
+                #[graphql(desc = "Submit for review at once.", default = false)] submit: bool,
+            ) -> Result<$record, ApiError> {
+                create(ctx, input, &idempotency_key, submit, $record::from_model).await
+            }
+
+            $(#[doc = $update_doc])*
+            async fn $update(
+                &self,
+                ctx: &Context<'_>,
+                #[graphql(desc = $id_desc)] id: ID,
+                #[graphql(desc = "The version you read; a stale one is a CONFLICT.")]
+                expected_version: i32,
+                #[graphql(desc = $content_desc)] input: $input,
+            ) -> Result<$record, ApiError> {
+                update(ctx, &id, expected_version, input, $record::from_model).await
+            }
+        )*}
+    };
+}
+
+record_mutations! {
+    ProgressUpdate(ProgressUpdateInput) {
+        /// Reports progress on an action for a year (areas: on actions their unit is responsible
+        /// for). Created as DRAFT, or SUBMITTED with `submit: true`. Retrying with the same
+        /// `idempotencyKey` returns the first result instead of creating a twin.
+        create create_progress_update: "The update.";
+        /// Changes a progress update, if it is still at `expectedVersion`.
+        update update_progress_update: "The update's ID.", "The update's new content.";
+    }
+    Activity(ActivityInput) {
+        /// Reports an activity (areas: their own; municipalities: of their municipality).
+        create create_activity: "The activity.";
+        /// Changes an activity, if it is still at `expectedVersion`.
+        update update_activity: "The activity's ID.", "The activity's new content.";
+    }
+    FundedProject(FundedProjectInput) {
+        /// Reports a funded project (areas: their own; municipalities: of their municipality).
+        create create_funded_project: "The project.";
+        /// Changes a funded project, if it is still at `expectedVersion`.
+        update update_funded_project: "The project's ID.", "The project's new content.";
+    }
+    Indicator(IndicatorInput) {
+        /// Defines an indicator (coordinators).
+        create create_indicator: "The indicator.";
+        /// Changes an indicator, if it is still at `expectedVersion`.
+        update update_indicator: "The indicator's ID.", "The indicator's new content.";
+    }
+    Measurement(MeasurementInput) {
+        /// Records a yearly value of an indicator (areas: indicators of actions their unit leads).
+        create create_measurement: "The measurement.";
+        /// Changes a measurement, if it is still at `expectedVersion`.
+        update update_measurement: "The measurement's ID.", "The measurement's new content.";
+    }
+    Evaluation(EvaluationInput) {
+        /// Records an evaluation (coordinators).
+        create create_evaluation: "The evaluation.";
+        /// Changes an evaluation, if it is still at `expectedVersion`.
+        update update_evaluation: "The evaluation's ID.", "The evaluation's new content.";
+    }
+}
+
+/// Declares [`ReviewMutation`]: the review steps that take only the record and the version
+/// read. Each line `submit_record => submit;`, after its description, writes
+/// `submitRecord(id: ID!, expectedVersion: Int!): MonitoringRecord!` over the service's
+/// method of that name.
+macro_rules! review_mutations {
+    ($($(#[doc = $doc:tt])* $field:ident => $step:ident;)*) => {
+        /// The review steps of monitoring records that take no comment.
+        #[derive(Default)]
+        pub struct ReviewMutation;
+
+        #[Object]
+        impl ReviewMutation {$(
+            $(#[doc = $doc])*
+            async fn $field(
+                &self,
+                ctx: &Context<'_>,
+                #[graphql(desc = "The record's ID.")] id: ID,
+                #[graphql(desc = "The version you read; a stale one is a CONFLICT.")]
+                expected_version: i32,
+            ) -> Result<MonitoringRecord, ApiError> {
+                reviewed(service(ctx)?.$step(&record_id(&id), expected_version).await)
+            }
+        )*}
+    };
+}
+
+review_mutations! {
+    /// Sends a DRAFT or RETURNED record for review (its reporter, or a coordinator).
+    submit_record => submit;
+    /// Publishes a SUBMITTED record: it becomes visible to everyone (coordinators). Any other
+    /// state is a CONFLICT: a record is published only after its reporter submitted it.
+    publish_record => publish;
+    /// Archives a record: withdrawn from view but kept (coordinators). Nothing is deleted.
+    archive_record => archive;
+}
+
+/// The other mutations on monitoring records: returning one with a comment, reporting years,
+/// the annual report.
 #[derive(Default)]
 pub struct MonitoringMutation;
 
 #[Object]
 impl MonitoringMutation {
-    /// Reports progress on an action for a year (areas: on actions their unit is responsible
-    /// for). Created as DRAFT, or SUBMITTED with `submit: true`. Retrying with the same
-    /// `idempotencyKey` returns the first result instead of creating a twin.
-    async fn create_progress_update(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The update.")] input: ProgressUpdateInput,
-        #[graphql(desc = "A key unique to this creation (e.g. a UUID), reused on retries.")]
-        idempotency_key: String,
-        #[graphql(desc = "Submit for review at once.", default = false)] submit: bool,
-    ) -> Result<ProgressUpdate, ApiError> {
-        create(
-            ctx,
-            input,
-            &idempotency_key,
-            submit,
-            ProgressUpdate::from_model,
-        )
-        .await
-    }
-
-    /// Changes a progress update, if it is still at `expectedVersion`.
-    async fn update_progress_update(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The update's ID.")] id: ID,
-        #[graphql(desc = "The version you read; a stale one is a CONFLICT.")] expected_version: i32,
-        #[graphql(desc = "The update's new content.")] input: ProgressUpdateInput,
-    ) -> Result<ProgressUpdate, ApiError> {
-        update(
-            ctx,
-            &id,
-            expected_version,
-            input,
-            ProgressUpdate::from_model,
-        )
-        .await
-    }
-
-    /// Reports an activity (areas: their own; municipalities: of their municipality).
-    async fn create_activity(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The activity.")] input: ActivityInput,
-        #[graphql(desc = "A key unique to this creation (e.g. a UUID), reused on retries.")]
-        idempotency_key: String,
-        #[graphql(desc = "Submit for review at once.", default = false)] submit: bool,
-    ) -> Result<Activity, ApiError> {
-        create(ctx, input, &idempotency_key, submit, Activity::from_model).await
-    }
-
-    /// Changes an activity, if it is still at `expectedVersion`.
-    async fn update_activity(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The activity's ID.")] id: ID,
-        #[graphql(desc = "The version you read; a stale one is a CONFLICT.")] expected_version: i32,
-        #[graphql(desc = "The activity's new content.")] input: ActivityInput,
-    ) -> Result<Activity, ApiError> {
-        update(ctx, &id, expected_version, input, Activity::from_model).await
-    }
-
-    /// Reports a funded project (areas: their own; municipalities: of their municipality).
-    async fn create_funded_project(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The project.")] input: FundedProjectInput,
-        #[graphql(desc = "A key unique to this creation (e.g. a UUID), reused on retries.")]
-        idempotency_key: String,
-        #[graphql(desc = "Submit for review at once.", default = false)] submit: bool,
-    ) -> Result<FundedProject, ApiError> {
-        create(
-            ctx,
-            input,
-            &idempotency_key,
-            submit,
-            FundedProject::from_model,
-        )
-        .await
-    }
-
-    /// Changes a funded project, if it is still at `expectedVersion`.
-    async fn update_funded_project(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The project's ID.")] id: ID,
-        #[graphql(desc = "The version you read; a stale one is a CONFLICT.")] expected_version: i32,
-        #[graphql(desc = "The project's new content.")] input: FundedProjectInput,
-    ) -> Result<FundedProject, ApiError> {
-        update(ctx, &id, expected_version, input, FundedProject::from_model).await
-    }
-
-    /// Defines an indicator (coordinators).
-    async fn create_indicator(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The indicator.")] input: IndicatorInput,
-        #[graphql(desc = "A key unique to this creation (e.g. a UUID), reused on retries.")]
-        idempotency_key: String,
-        #[graphql(desc = "Submit for review at once.", default = false)] submit: bool,
-    ) -> Result<Indicator, ApiError> {
-        create(ctx, input, &idempotency_key, submit, Indicator::from_model).await
-    }
-
-    /// Changes an indicator, if it is still at `expectedVersion`.
-    async fn update_indicator(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The indicator's ID.")] id: ID,
-        #[graphql(desc = "The version you read; a stale one is a CONFLICT.")] expected_version: i32,
-        #[graphql(desc = "The indicator's new content.")] input: IndicatorInput,
-    ) -> Result<Indicator, ApiError> {
-        update(ctx, &id, expected_version, input, Indicator::from_model).await
-    }
-
-    /// Records a yearly value of an indicator (areas: indicators of actions their unit leads).
-    async fn create_measurement(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The measurement.")] input: MeasurementInput,
-        #[graphql(desc = "A key unique to this creation (e.g. a UUID), reused on retries.")]
-        idempotency_key: String,
-        #[graphql(desc = "Submit for review at once.", default = false)] submit: bool,
-    ) -> Result<Measurement, ApiError> {
-        create(
-            ctx,
-            input,
-            &idempotency_key,
-            submit,
-            Measurement::from_model,
-        )
-        .await
-    }
-
-    /// Changes a measurement, if it is still at `expectedVersion`.
-    async fn update_measurement(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The measurement's ID.")] id: ID,
-        #[graphql(desc = "The version you read; a stale one is a CONFLICT.")] expected_version: i32,
-        #[graphql(desc = "The measurement's new content.")] input: MeasurementInput,
-    ) -> Result<Measurement, ApiError> {
-        update(ctx, &id, expected_version, input, Measurement::from_model).await
-    }
-
-    /// Records an evaluation (coordinators).
-    async fn create_evaluation(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The evaluation.")] input: EvaluationInput,
-        #[graphql(desc = "A key unique to this creation (e.g. a UUID), reused on retries.")]
-        idempotency_key: String,
-        #[graphql(desc = "Submit for review at once.", default = false)] submit: bool,
-    ) -> Result<Evaluation, ApiError> {
-        create(ctx, input, &idempotency_key, submit, Evaluation::from_model).await
-    }
-
-    /// Changes an evaluation, if it is still at `expectedVersion`.
-    async fn update_evaluation(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The evaluation's ID.")] id: ID,
-        #[graphql(desc = "The version you read; a stale one is a CONFLICT.")] expected_version: i32,
-        #[graphql(desc = "The evaluation's new content.")] input: EvaluationInput,
-    ) -> Result<Evaluation, ApiError> {
-        update(ctx, &id, expected_version, input, Evaluation::from_model).await
-    }
-
-    /// Sends a DRAFT or RETURNED record for review (its reporter, or a coordinator).
-    async fn submit_record(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The record's ID.")] id: ID,
-        #[graphql(desc = "The version you read; a stale one is a CONFLICT.")] expected_version: i32,
-    ) -> Result<MonitoringRecord, ApiError> {
-        reviewed(
-            service(ctx)?
-                .submit(&record_id(&id), expected_version)
-                .await,
-        )
-    }
-
-    /// Publishes a SUBMITTED record: it becomes visible to everyone (coordinators). Any other
-    /// state is a CONFLICT: a record is published only after its reporter submitted it.
-    async fn publish_record(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The record's ID.")] id: ID,
-        #[graphql(desc = "The version you read; a stale one is a CONFLICT.")] expected_version: i32,
-    ) -> Result<MonitoringRecord, ApiError> {
-        reviewed(
-            service(ctx)?
-                .publish(&record_id(&id), expected_version)
-                .await,
-        )
-    }
-
     /// Returns a submitted record to its reporter with a comment (coordinators).
     async fn return_record(
         &self,
@@ -334,20 +273,6 @@ impl MonitoringMutation {
         reviewed(
             service(ctx)?
                 .send_back(&record_id(&id), expected_version, comment.into_i18n())
-                .await,
-        )
-    }
-
-    /// Archives a record: withdrawn from view but kept (coordinators). Nothing is deleted.
-    async fn archive_record(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The record's ID.")] id: ID,
-        #[graphql(desc = "The version you read; a stale one is a CONFLICT.")] expected_version: i32,
-    ) -> Result<MonitoringRecord, ApiError> {
-        reviewed(
-            service(ctx)?
-                .archive(&record_id(&id), expected_version)
                 .await,
         )
     }

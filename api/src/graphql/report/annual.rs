@@ -1,13 +1,12 @@
 //! The annual activity report of a year: computed from published records, or frozen once
 //! published.
 
-use async_graphql::{Context, Object};
+use crate::graphql::text_object;
+use async_graphql::Object;
 use entity::annual_report;
 
-use super::super::monitoring::{IndicatorStatus, ProgressStatus};
-use super::super::scalars::{Date, DateTime, Decimal};
-use super::super::tr;
-use crate::i18n::Lang;
+use crate::graphql::monitoring::{IndicatorStatus, ProgressStatus};
+use crate::graphql::scalars::{Date, DateTime, Decimal};
 use crate::monitoring::report::{self, AnnualReport};
 
 /// The annual activity report of a year.
@@ -84,222 +83,181 @@ impl AnnualReportView {
 /// A strategic line in the annual report.
 pub struct ReportLineView<'a>(&'a report::ReportLine);
 
-/// A strategic line in the annual report.
-#[Object(name = "AnnualReportLine")]
-impl ReportLineView<'_> {
-    /// Line code.
-    async fn code(&self) -> &str {
-        &self.0.code
-    }
-    /// Line title.
-    async fn title(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Language of the text; defaults to the request's language.")] lang: Option<
-            Lang,
-        >,
-    ) -> String {
-        tr(ctx, &self.0.title, lang)
-    }
-    /// The line's actions with the year's progress.
-    #[graphql(complexity = "10 * child_complexity")]
-    async fn actions(&self) -> Vec<ReportActionView<'_>> {
-        self.0.actions.iter().map(ReportActionView).collect()
-    }
-    /// Activities of the year carrying out the line's actions.
-    #[graphql(complexity = "10 * child_complexity")]
-    async fn activities(&self) -> Vec<ReportActivityView<'_>> {
-        self.0.activities.iter().map(ReportActivityView).collect()
-    }
-    /// Funded projects active in the year serving the line's actions.
-    #[graphql(complexity = "10 * child_complexity")]
-    async fn funded_projects(&self) -> Vec<ReportProjectView<'_>> {
-        self.0
-            .funded_projects
-            .iter()
-            .map(ReportProjectView)
-            .collect()
-    }
-    /// Indicators of the line with the year's values.
-    #[graphql(complexity = "10 * child_complexity")]
-    async fn indicators(&self) -> Vec<ReportIndicatorView<'_>> {
-        self.0.indicators.iter().map(ReportIndicatorView).collect()
+text_object! {
+    /// A strategic line in the annual report.
+    #[texts = 0]
+    #[Object(name = "AnnualReportLine")]
+    impl ReportLineView<'_> {
+        /// Line code.
+        async fn code(&self) -> &str {
+            &self.0.code
+        }
+        /// Line title.
+        text title;
+        /// The line's actions with the year's progress.
+        #[graphql(complexity = "10 * child_complexity")]
+        async fn actions(&self) -> Vec<ReportActionView<'_>> {
+            self.0.actions.iter().map(ReportActionView).collect()
+        }
+        /// Activities of the year carrying out the line's actions.
+        #[graphql(complexity = "10 * child_complexity")]
+        async fn activities(&self) -> Vec<ReportActivityView<'_>> {
+            self.0.activities.iter().map(ReportActivityView).collect()
+        }
+        /// Funded projects active in the year serving the line's actions.
+        #[graphql(complexity = "10 * child_complexity")]
+        async fn funded_projects(&self) -> Vec<ReportProjectView<'_>> {
+            self.0
+                .funded_projects
+                .iter()
+                .map(ReportProjectView)
+                .collect()
+        }
+        /// Indicators of the line with the year's values.
+        #[graphql(complexity = "10 * child_complexity")]
+        async fn indicators(&self) -> Vec<ReportIndicatorView<'_>> {
+            self.0.indicators.iter().map(ReportIndicatorView).collect()
+        }
     }
 }
 
 /// An action in the annual report.
 pub struct ReportActionView<'a>(&'a report::ReportAction);
 
-/// An action in the annual report.
-#[Object(name = "AnnualReportAction")]
-impl ReportActionView<'_> {
-    /// Action code.
-    async fn code(&self) -> &str {
-        &self.0.code
-    }
-    /// Action title.
-    async fn title(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Language of the text; defaults to the request's language.")] lang: Option<
-            Lang,
-        >,
-    ) -> String {
-        tr(ctx, &self.0.title, lang)
-    }
-    /// Status reported for the year, if any.
-    async fn status(&self) -> Option<ProgressStatus> {
-        self.0.status
-    }
-    /// Percent complete reported for the year.
-    async fn percent_complete(&self) -> Option<i32> {
-        self.0.percent_complete
-    }
-    /// Narrative of the year.
-    async fn narrative(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Language of the text; defaults to the request's language.")] lang: Option<
-            Lang,
-        >,
-    ) -> Option<String> {
-        self.0.narrative.as_ref().map(|n| tr(ctx, n, lang))
+text_object! {
+    /// An action in the annual report.
+    #[texts = 0]
+    #[Object(name = "AnnualReportAction")]
+    impl ReportActionView<'_> {
+        /// Action code.
+        async fn code(&self) -> &str {
+            &self.0.code
+        }
+        /// Action title.
+        text title;
+        /// Status reported for the year, if any.
+        async fn status(&self) -> Option<ProgressStatus> {
+            self.0.status
+        }
+        /// Percent complete reported for the year.
+        async fn percent_complete(&self) -> Option<i32> {
+            self.0.percent_complete
+        }
+        /// Narrative of the year.
+        text? narrative;
     }
 }
 
 /// An activity in the annual report.
 pub struct ReportActivityView<'a>(&'a report::ReportActivity);
 
-/// An activity in the annual report.
-#[Object(name = "AnnualReportActivity")]
-impl ReportActivityView<'_> {
-    /// Kind.
-    async fn kind(&self) -> super::super::monitoring::ActivityKind {
-        self.0.kind
-    }
-    /// Title.
-    async fn title(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Language of the text; defaults to the request's language.")] lang: Option<
-            Lang,
-        >,
-    ) -> String {
-        tr(ctx, &self.0.title, lang)
-    }
-    /// Summary.
-    async fn summary(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Language of the text; defaults to the request's language.")] lang: Option<
-            Lang,
-        >,
-    ) -> String {
-        tr(ctx, &self.0.summary, lang)
-    }
-    /// First day.
-    async fn start_date(&self) -> Date {
-        Date(self.0.start_date)
-    }
-    /// Last day.
-    async fn end_date(&self) -> Option<Date> {
-        self.0.end_date.map(Date)
-    }
-    /// Where.
-    async fn place(&self) -> Option<&str> {
-        self.0.place.as_deref()
-    }
-    /// INE codes of the municipalities involved.
-    async fn municipalities(&self) -> &[String] {
-        &self.0.municipalities
-    }
-    /// Whether it is synthetic demonstration data.
-    async fn synthetic(&self) -> bool {
-        self.0.synthetic
+text_object! {
+    /// An activity in the annual report.
+    #[texts = 0]
+    #[Object(name = "AnnualReportActivity")]
+    impl ReportActivityView<'_> {
+        /// Kind.
+        async fn kind(&self) -> crate::graphql::monitoring::ActivityKind {
+            self.0.kind
+        }
+        /// Title.
+        text title;
+        /// Summary.
+        text summary;
+        /// First day.
+        async fn start_date(&self) -> Date {
+            Date(self.0.start_date)
+        }
+        /// Last day.
+        async fn end_date(&self) -> Option<Date> {
+            self.0.end_date.map(Date)
+        }
+        /// Where.
+        async fn place(&self) -> Option<&str> {
+            self.0.place.as_deref()
+        }
+        /// INE codes of the municipalities involved.
+        async fn municipalities(&self) -> &[String] {
+            &self.0.municipalities
+        }
+        /// Whether it is synthetic demonstration data.
+        async fn synthetic(&self) -> bool {
+            self.0.synthetic
+        }
     }
 }
 
 /// A funded project in the annual report.
 pub struct ReportProjectView<'a>(&'a report::ReportProject);
 
-/// A funded project in the annual report.
-#[Object(name = "AnnualReportProject")]
-impl ReportProjectView<'_> {
-    /// Title.
-    async fn title(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Language of the text; defaults to the request's language.")] lang: Option<
-            Lang,
-        >,
-    ) -> String {
-        tr(ctx, &self.0.title, lang)
-    }
-    /// Programme.
-    async fn programme(&self) -> super::super::monitoring::FundingProgramme {
-        self.0.programme
-    }
-    /// The AMB's role.
-    async fn role(&self) -> super::super::monitoring::ProjectRole {
-        self.0.role
-    }
-    /// Total budget, EUR.
-    async fn total_budget(&self) -> Decimal {
-        Decimal(self.0.total_budget)
-    }
-    /// Grant, EUR.
-    async fn grant_amount(&self) -> Decimal {
-        Decimal(self.0.grant_amount)
-    }
-    /// Status.
-    async fn status(&self) -> super::super::monitoring::ProjectStatus {
-        self.0.status
-    }
-    /// Whether it continued after EU funding.
-    async fn continued_after_funding(&self) -> Option<bool> {
-        self.0.continued_after_funding
-    }
-    /// INE codes of the participating municipalities.
-    async fn municipalities(&self) -> &[String] {
-        &self.0.municipalities
-    }
-    /// Whether it is synthetic demonstration data.
-    async fn synthetic(&self) -> bool {
-        self.0.synthetic
+text_object! {
+    /// A funded project in the annual report.
+    #[texts = 0]
+    #[Object(name = "AnnualReportProject")]
+    impl ReportProjectView<'_> {
+        /// Title.
+        text title;
+        /// Programme.
+        async fn programme(&self) -> crate::graphql::monitoring::FundingProgramme {
+            self.0.programme
+        }
+        /// The AMB's role.
+        async fn role(&self) -> crate::graphql::monitoring::ProjectRole {
+            self.0.role
+        }
+        /// Total budget, EUR.
+        async fn total_budget(&self) -> Decimal {
+            Decimal(self.0.total_budget)
+        }
+        /// Grant, EUR.
+        async fn grant_amount(&self) -> Decimal {
+            Decimal(self.0.grant_amount)
+        }
+        /// Status.
+        async fn status(&self) -> crate::graphql::monitoring::ProjectStatus {
+            self.0.status
+        }
+        /// Whether it continued after EU funding.
+        async fn continued_after_funding(&self) -> Option<bool> {
+            self.0.continued_after_funding
+        }
+        /// INE codes of the participating municipalities.
+        async fn municipalities(&self) -> &[String] {
+            &self.0.municipalities
+        }
+        /// Whether it is synthetic demonstration data.
+        async fn synthetic(&self) -> bool {
+            self.0.synthetic
+        }
     }
 }
 
 /// An indicator in the annual report.
 pub struct ReportIndicatorView<'a>(&'a report::ReportIndicator);
 
-/// An indicator in the annual report.
-#[Object(name = "AnnualReportIndicator")]
-impl ReportIndicatorView<'_> {
-    /// Code.
-    async fn code(&self) -> &str {
-        &self.0.code
-    }
-    /// Name.
-    async fn name(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Language of the text; defaults to the request's language.")] lang: Option<
-            Lang,
-        >,
-    ) -> String {
-        tr(ctx, &self.0.name, lang)
-    }
-    /// Unit.
-    async fn unit(&self) -> &str {
-        &self.0.unit
-    }
-    /// The year's published value.
-    async fn value(&self) -> Option<Decimal> {
-        self.0.value.map(Decimal)
-    }
-    /// Status as of the year.
-    async fn status(&self) -> IndicatorStatus {
-        self.0.status
+text_object! {
+    /// An indicator in the annual report.
+    #[texts = 0]
+    #[Object(name = "AnnualReportIndicator")]
+    impl ReportIndicatorView<'_> {
+        /// Code.
+        async fn code(&self) -> &str {
+            &self.0.code
+        }
+        /// Name.
+        text name;
+        /// Unit.
+        async fn unit(&self) -> &str {
+            &self.0.unit
+        }
+        /// The year's published value.
+        async fn value(&self) -> Option<Decimal> {
+            self.0.value.map(Decimal)
+        }
+        /// Status as of the year.
+        async fn status(&self) -> IndicatorStatus {
+            self.0.status
+        }
     }
 }
 

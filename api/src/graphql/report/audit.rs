@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use async_graphql::{ID, InputObject, Object};
 use entity::audit_entry;
 
-use super::super::scalars::{DateTime, JsonValue};
-use super::super::type_name_of_kind;
+use crate::graphql::scalars::{DateTime, JsonValue};
+use crate::graphql::type_name_of_kind;
 use crate::ids::GlobalId;
 use crate::monitoring::RecordKind;
 

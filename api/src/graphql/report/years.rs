@@ -3,8 +3,8 @@
 use async_graphql::{Object, SimpleObject};
 use entity::reporting_year;
 
-use super::super::monitoring::{IndicatorStatus, ProgressStatus};
-use super::super::scalars::DateTime;
+use crate::graphql::monitoring::{IndicatorStatus, ProgressStatus};
+use crate::graphql::scalars::DateTime;
 use crate::monitoring::report::Rollup;
 
 /// A reporting year of the plan.

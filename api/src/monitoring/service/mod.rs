@@ -10,9 +10,11 @@
 //! - [`create`]: creating and updating records of each kind;
 //! - [`transition`]: submit, publish, return, archive; publishing the annual report;
 //! - [`years`]: opening and closing reporting years;
-//! - [`targets`]: what the policy is asked about a record (also used by `viewer { can }`).
+//! - [`targets`]: what the policy is asked about a record (also used by `viewer { can }`);
+//! - [`reads`]: the reads, with what the viewer may see applied once ([`Reads`]).
 
 pub mod create;
+pub mod reads;
 pub mod targets;
 pub mod transition;
 pub mod years;
@@ -31,6 +33,7 @@ pub use create::{
     ActivityDraft, Draft, EvaluationDraft, FundedProjectDraft, IndicatorDraft, MeasurementDraft,
     ProgressDraft,
 };
+pub use reads::Reads;
 pub use store::Transition;
 
 /// Writes monitoring records on behalf of one actor.
