@@ -29,6 +29,7 @@ mod permissions;
 mod plans;
 mod processes;
 mod readme;
+mod scale;
 mod schema;
 mod search;
 mod seed;

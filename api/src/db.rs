@@ -1,20 +1,53 @@
 //! Connecting to the database and migrating it.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr, Statement};
 
 /// Counts the SQL statements the connection executes; tests use it to catch N+1 queries.
+/// On request it also keeps them (text and values), so that a test can replay what a request
+/// read and count the rows the database returned.
 #[derive(Clone, Debug, Default)]
-pub struct StatementCounter(Arc<AtomicU64>);
+pub struct StatementCounter {
+    count: Arc<AtomicU64>,
+    /// Whether statements are being kept: checked first, so that counting costs one atomic
+    /// load more when nobody is recording.
+    recording: Arc<AtomicBool>,
+    kept: Arc<Mutex<Vec<Statement>>>,
+}
 
 impl StatementCounter {
     /// Statements executed so far.
     pub fn get(&self) -> u64 {
-        self.0.load(Ordering::Relaxed)
+        self.count.load(Ordering::Relaxed)
+    }
+
+    /// Starts keeping every statement executed from now on (forgetting any kept before).
+    pub fn record(&self) {
+        self.kept
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
+        self.recording.store(true, Ordering::Relaxed);
+    }
+
+    /// Stops keeping statements; those kept since [`Self::record`], in order.
+    pub fn recorded(&self) -> Vec<Statement> {
+        self.recording.store(false, Ordering::Relaxed);
+        std::mem::take(&mut *self.kept.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    fn executed(&self, statement: &Statement) {
+        self.count.fetch_add(1, Ordering::Relaxed);
+        if self.recording.load(Ordering::Relaxed) {
+            self.kept
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(statement.clone());
+        }
     }
 }
 
@@ -61,9 +94,9 @@ pub async fn connect_with(
         .acquire_timeout(Duration::from_secs(config.db_acquire_timeout_secs));
     let mut db = Database::connect(options).await?;
     let counter = StatementCounter::default();
-    let inner = counter.0.clone();
+    let inner = counter.clone();
     db.set_metric_callback(move |info| {
-        inner.fetch_add(1, Ordering::Relaxed);
+        inner.executed(info.statement);
         crate::traces::statement(info);
     });
     Ok((db, counter))

@@ -321,6 +321,7 @@ mod tests {
             record_type: "ACTIVITY".into(),
             code: None,
             year: Some(2023),
+            subject: None,
             state: "PUBLISHED".into(),
             version: 5,
             payload: serde_json::json!({}),

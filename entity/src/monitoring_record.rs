@@ -22,6 +22,10 @@ pub struct Model {
     pub code: Option<String>,
     /// The reporting year the record belongs to, when it has one.
     pub year: Option<i32>,
+    /// What the record is about, for kinds about one thing, copied from the payload on every
+    /// write so that the latest record of each can be found in SQL: a progress update's action
+    /// code, a measurement's indicator id (as text); none for the other kinds.
+    pub subject: Option<String>,
     /// Review state: DRAFT, SUBMITTED, PUBLISHED, RETURNED or ARCHIVED.
     pub state: String,
     /// Optimistic-concurrency version, incremented by every write.

@@ -16,6 +16,7 @@ mod m20261201_000016_generation_changed_at;
 mod m20261207_000017_event_numbers;
 mod m20261207_000018_plans_across;
 mod m20261208_000019_event_trace_context;
+mod m20261208_000020_record_subjects;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000017_event_numbers::Migration),
             Box::new(m20261207_000018_plans_across::Migration),
             Box::new(m20261208_000019_event_trace_context::Migration),
+            Box::new(m20261208_000020_record_subjects::Migration),
         ]
     }
 }

@@ -59,7 +59,7 @@ pub fn indicator_status(ind: &IndicatorPayload, latest: Option<(i32, Decimal)>) 
     }
 }
 
-/// Published records of the plan, decoded, with what the report needs of the plan itself.
+/// Published records of the plan, decoded, for the annual report of a year.
 pub struct Published {
     /// Progress updates with their record.
     pub progress: Vec<(monitoring_record::Model, ProgressPayload)>,
@@ -98,27 +98,6 @@ impl Published {
         })
     }
 
-    /// The latest published progress of each action up to `year` (all years when `None`).
-    pub fn current_progress(
-        &self,
-        year: Option<i32>,
-    ) -> HashMap<String, &(monitoring_record::Model, ProgressPayload)> {
-        let mut out: HashMap<String, &(monitoring_record::Model, ProgressPayload)> = HashMap::new();
-        for entry in &self.progress {
-            let (m, p) = entry;
-            if year.is_some_and(|y| m.year.is_some_and(|my| my > y)) {
-                continue;
-            }
-            let newer = out
-                .get(&p.action)
-                .is_none_or(|(o, _)| (m.year, m.id) > (o.year, o.id));
-            if newer {
-                out.insert(p.action.clone(), entry);
-            }
-        }
-        out
-    }
-
     /// The latest published measurement of an indicator up to `year`: `(year, value)`.
     pub fn latest_measurement(
         &self,
@@ -141,6 +120,50 @@ impl Published {
     }
 }
 
+/// What the summaries and the indicators' statuses need of a plan's published records: one
+/// row per action and per indicator, selected by the database ([`store::latest_progress`],
+/// [`store::latest_measurements`]), however many records the plan holds.
+pub struct Standing {
+    /// The current progress of each action (its latest published update), by action code.
+    pub progress: HashMap<String, ProgressPayload>,
+    /// The latest published measurement of each indicator, by its record id: `(year, value)`.
+    pub measurements: HashMap<i32, (i32, Decimal)>,
+    /// The published indicators, oldest first.
+    pub indicators: Vec<(monitoring_record::Model, IndicatorPayload)>,
+}
+
+impl Standing {
+    /// Reads the standing of the plan `plan_id`: three statements.
+    pub async fn load(db: &DatabaseConnection, plan_id: i32) -> Result<Self, ApiError> {
+        let progress = decode::<ProgressPayload>(store::latest_progress(db, plan_id, None).await?)
+            .into_iter()
+            .map(|(_, p)| (p.action.clone(), p))
+            .collect();
+        let measurements =
+            decode::<MeasurementPayload>(store::latest_measurements(db, plan_id, None).await?)
+                .into_iter()
+                .filter_map(|(m, p)| Some((p.indicator_id, (m.year?, p.value))))
+                .collect();
+        let q = RecordQuery::new(plan_id, RecordKind::Indicator);
+        let indicators = decode(store::all(db, &q, &Visibility::PublishedOnly).await?);
+        Ok(Standing {
+            progress,
+            measurements,
+            indicators,
+        })
+    }
+
+    /// The latest published measurement of the indicator `id`: `(year, value)`.
+    pub fn latest_measurement(&self, id: i32) -> Option<(i32, Decimal)> {
+        self.measurements.get(&id).copied()
+    }
+
+    /// An indicator's status from its latest published measurement.
+    pub fn status_of(&self, id: i32, ind: &IndicatorPayload) -> IndicatorStatus {
+        indicator_status(ind, self.latest_measurement(id))
+    }
+}
+
 /// Counts of a roll-up.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
 pub struct Rollup {
@@ -157,11 +180,10 @@ pub struct Rollup {
 }
 
 /// The roll-up of `action_codes` and of the indicators measuring them or `result_codes`.
-pub fn rollup(published: &Published, action_codes: &[String], result_codes: &[String]) -> Rollup {
-    let current = published.current_progress(None);
+pub fn rollup(standing: &Standing, action_codes: &[String], result_codes: &[String]) -> Rollup {
     let reported: Vec<&ProgressPayload> = action_codes
         .iter()
-        .filter_map(|c| current.get(c).map(|(_, p)| p))
+        .filter_map(|c| standing.progress.get(c))
         .collect();
     let by_status = ProgressStatus::ALL
         .iter()
@@ -174,7 +196,7 @@ pub fn rollup(published: &Published, action_codes: &[String], result_codes: &[St
             .sum::<f64>()
             / reported.len() as f64
     });
-    let statuses: Vec<IndicatorStatus> = published
+    let statuses: Vec<IndicatorStatus> = standing
         .indicators
         .iter()
         .filter(|(_, i)| {
@@ -183,7 +205,7 @@ pub fn rollup(published: &Published, action_codes: &[String], result_codes: &[St
                     .as_ref()
                     .is_some_and(|r| result_codes.contains(r))
         })
-        .map(|(m, i)| published.status_of(m.id, i, None))
+        .map(|(m, i)| standing.status_of(m.id, i))
         .collect();
     Rollup {
         actions: action_codes.len(),

@@ -101,13 +101,13 @@ record_type! {
         async fn latest_value(&self, ctx: &Context<'_>) -> Result<Option<YearValue>, ApiError> {
             let published = published(ctx, self.m.plan_id).await?;
             Ok(published
-                .latest_measurement(self.m.id, None)
+                .latest_measurement(self.m.id)
                 .map(|(y, v)| year_value(v, y)))
         }
         /// Where the indicator stands, from its latest published measurement.
         async fn status(&self, ctx: &Context<'_>) -> Result<IndicatorStatus, ApiError> {
             let published = published(ctx, self.m.plan_id).await?;
-            Ok(published.status_of(self.m.id, &self.p, None))
+            Ok(published.status_of(self.m.id, &self.p))
         }
         /// How `status` is computed.
         async fn status_method(&self) -> &'static str {

@@ -6,6 +6,7 @@
 //!   is the retry of an earlier one);
 //! - [`transition`]: review-state changes;
 //! - [`query`]: the conditions of a listing and the visibility rules in SQL;
+//! - [`latest`]: the latest published record of each action or indicator, found in SQL;
 //! - [`years`]: reporting years, opened and closed;
 //! - [`audit`]: the audit trail, written with every change and read by page;
 //! - [`reports`]: published annual reports;
@@ -13,6 +14,7 @@
 
 mod audit;
 mod idempotency;
+mod latest;
 mod query;
 mod records;
 mod relink;
@@ -23,6 +25,7 @@ mod years;
 use crate::auth::Viewer;
 
 pub use audit::{AuditQuery, AuditScope, audit, audit_page};
+pub use latest::{latest_measurements, latest_progress, subject_of};
 pub use query::{RecordQuery, all, links_of, list, record_condition};
 pub use records::{Changes, NewRecord, by_public_id, create, get, links, public_ids, update};
 pub use relink::move_links;

@@ -14,6 +14,7 @@ use serde_json::{Value, json};
 use super::super::{RecordKind, ReviewState};
 use super::audit::{audit, audit_change};
 use super::idempotency::{hash_request, is_retry, principal};
+use super::latest::subject_of;
 use super::{Actor, Link};
 use crate::error::ApiError;
 use crate::events::{self, ChangeType, NewEvent};
@@ -197,6 +198,7 @@ pub async fn create(
         record_type: Set(new.record_type.as_str().to_owned()),
         code: Set(new.code.clone()),
         year: Set(new.year),
+        subject: Set(subject_of(new.record_type, &new.payload)),
         state: Set(new.state.as_str().to_owned()),
         version: Set(1),
         payload: Set(new.payload.clone()),
@@ -282,6 +284,8 @@ pub async fn update(
     expected_version: i32,
     changes: Changes,
 ) -> Result<monitoring_record::Model, ApiError> {
+    // A record keeps its kind: the service loads it as the kind of the change.
+    let kind: RecordKind = current.record_type.parse()?;
     let txn = db.begin().await?;
     // Write first, read after: on SQLite a transaction that reads before it writes can
     // deadlock with a concurrent writer ("database is locked"); the conditional UPDATE makes
@@ -295,6 +299,10 @@ pub async fn update(
         .col_expr(
             monitoring_record::Column::Payload,
             Expr::value(changes.payload.clone()),
+        )
+        .col_expr(
+            monitoring_record::Column::Subject,
+            Expr::value(subject_of(kind, &changes.payload)),
         )
         .col_expr(
             monitoring_record::Column::UpdatedAt,

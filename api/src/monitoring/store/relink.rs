@@ -11,6 +11,7 @@ use sea_orm::{
 };
 use serde_json::Value;
 
+use super::latest::subject_of;
 use super::records::{links, snapshot};
 use super::{Actor, audit::audit_change};
 use crate::error::ApiError;
@@ -43,6 +44,8 @@ pub async fn move_links(
         let moved = rename_in_payload(&mut payload, target_type, from, to);
         let m = if moved {
             let mut am = m.clone().into_active_model();
+            // An update's subject is the action it names: it moves with the code.
+            am.subject = Set(subject_of(m.record_type.parse()?, &payload));
             am.payload = Set(payload);
             &am.update(txn).await?
         } else {

@@ -1,0 +1,113 @@
+//! On PostgreSQL, with thousands of synthetic records and fresh statistics, the statements of
+//! the main monitoring reads use indexes: no sequential scan of the records or their links,
+//! and the summaries find each action's and indicator's latest record by one seek down the
+//! subject index. Skipped on SQLite (its planner has no statistics to mislead it here).
+
+use sea_orm::{ConnectionTrait, Statement, TransactionTrait};
+use serde_json::json;
+
+use crate::common::TestApp;
+
+/// The reads whose statements are explained: the summaries, the indicators page, the nested
+/// lists reached through links, and a filtered page of each kind.
+const READS: [&str; 3] = [
+    super::rows::SUMMARIES,
+    super::rows::INDICATORS,
+    r#"{ plan { strategicLines { actions { code currentProgress { id } progressHistory { id } } } }
+         municipality(ineCode: "08101") { activities { id } fundedProjects { id } }
+         progressUpdates(first: 20, filter: { strategicLine: "LE1" }) { nodes { id } }
+         activities(first: 20, filter: { municipality: "08101", year: 2023 }) { nodes { id } } }"#,
+];
+
+/// The index the latest record of each subject is found by.
+const SUBJECT_INDEX: &str = "ix_monitoring_record_plan_id_record_type_state_subject_year_id";
+
+/// Copies each published record without a code (not the indicators, whose codes are unique)
+/// `times` times with its links, in two statements, whatever
+/// the table's columns (each copy is the original's row as JSON with a new id, public id and
+/// idempotency key, the key naming the original so that its links can follow).
+async fn copy_published(app: &TestApp, times: i32) {
+    let db = &app.state.db;
+    db.execute_unprepared(&format!(
+        "INSERT INTO monitoring_record
+         SELECT c.* FROM monitoring_record r
+         CROSS JOIN generate_series(1, {times}) AS g
+         CROSS JOIN LATERAL jsonb_populate_record(NULL::monitoring_record,
+             to_jsonb(r) || jsonb_build_object(
+                 'id', nextval(pg_get_serial_sequence('monitoring_record', 'id')),
+                 'public_id', gen_random_uuid()::text,
+                 'idempotency_key', 'synthetic-copy-' || r.id || '-' || g)) AS c
+         WHERE r.state = 'PUBLISHED' AND r.code IS NULL"
+    ))
+    .await
+    .expect("copy records");
+    db.execute_unprepared(
+        "INSERT INTO record_link (record_id, target_type, target_code, position)
+         SELECT c.id, l.target_type, l.target_code, l.position
+         FROM monitoring_record c
+         JOIN record_link l ON l.record_id = split_part(c.idempotency_key, '-', 3)::int
+         WHERE c.idempotency_key LIKE 'synthetic-copy-%'",
+    )
+    .await
+    .expect("copy links");
+    db.execute_unprepared("VACUUM ANALYZE")
+        .await
+        .expect("statistics");
+}
+
+/// The plan PostgreSQL picks for `statement`, as text.
+async fn explain(app: &TestApp, statement: Statement) -> String {
+    let txn = app.state.db.begin().await.expect("begin");
+    let explained = Statement {
+        sql: format!("EXPLAIN {}", statement.sql),
+        ..statement
+    };
+    let rows = txn.query_all_raw(explained).await.expect("explain");
+    txn.rollback().await.expect("rollback");
+    rows.iter()
+        .map(|r| r.try_get_by_index::<String>(0).expect("a plan line"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[tokio::test]
+async fn on_postgresql_the_main_monitoring_reads_use_indexes() {
+    if !TestApp::on_postgres() {
+        return;
+    }
+    let app = TestApp::with(|c| c.response_cache_bytes = 0).await;
+    plan_api::demo::load(&app.state.db)
+        .await
+        .expect("synthetic demo data");
+    copy_published(&app, 400).await;
+    let mut seeks = 0;
+    for query in READS {
+        app.state.statements.record();
+        let reply = app.post(query, json!({}), &[]).await;
+        let statements = app.state.statements.recorded();
+        assert!(reply.body.get("errors").is_none(), "{}", reply.text);
+        for s in statements {
+            let sql = s.sql.to_ascii_lowercase();
+            if !sql.trim_start().starts_with("select")
+                || !(sql.contains("monitoring_record") || sql.contains("record_link"))
+            {
+                continue;
+            }
+            let text = s.sql.clone();
+            let plan = explain(&app, s).await;
+            for table in ["monitoring_record", "record_link"] {
+                assert!(
+                    !plan.contains(&format!("Seq Scan on {table}")),
+                    "{text}\n{plan}"
+                );
+            }
+            seeks += usize::from(plan.contains(SUBJECT_INDEX));
+        }
+    }
+    // The latest progress of the actions, and the latest measurement of the indicators (in
+    // the summaries and on the indicators page).
+    assert!(
+        seeks >= 2,
+        "the subject index was used by {seeks} statements"
+    );
+}

@@ -1,0 +1,121 @@
+//! The rows of monitoring data a request reads must not grow with the records: the summaries
+//! and the indicators page read one row per action and per indicator, however many progress
+//! updates and measurements were published.
+//!
+//! The statements a request runs are kept by the connection's statement counter (text and
+//! values) and replayed afterwards on the same data; the rows they return are the rows the
+//! request read.
+
+use entity::{monitoring_record, record_link};
+use sea_orm::{ActiveValue::NotSet, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use serde_json::{Value, json};
+
+use crate::common::TestApp;
+
+/// The plan's and the lines' summaries.
+pub(super) const SUMMARIES: &str =
+    "{ plan { progressSummary { actions notReported meanPercentComplete
+    byStatus { status count } indicatorsByStatus { status count } }
+  strategicLines { code progressSummary { actions notReported meanPercentComplete
+    byStatus { status count } indicatorsByStatus { status count } } } } }";
+
+/// The indicators page with each one's standing.
+pub(super) const INDICATORS: &str =
+    "{ indicators(first: 20) { nodes { code status latestValue { year value } } } }";
+
+/// Runs `query` anonymously (the response cache is off) and returns its data and the rows of
+/// monitoring data (`monitoring_record`, `record_link`) its statements return when replayed.
+async fn rows_read(app: &TestApp, query: &str) -> (Value, usize) {
+    app.state.statements.record();
+    let reply = app.post(query, json!({}), &[]).await;
+    let statements = app.state.statements.recorded();
+    assert!(reply.body.get("errors").is_none(), "{}", reply.text);
+    let mut rows = 0;
+    for s in statements {
+        let sql = s.sql.to_ascii_lowercase();
+        // Only reads of monitoring data: the background readers' polls (the content
+        // generation, the change feed) share the connection and are not the request's.
+        if sql.trim_start().starts_with("select")
+            && (sql.contains("monitoring_record") || sql.contains("record_link"))
+        {
+            rows += app.state.db.query_all_raw(s).await.expect("replay").len();
+        }
+    }
+    (reply.body["data"].clone(), rows)
+}
+
+/// Copies every published progress update and measurement `times - 1` times, with its links:
+/// the same standing, `times` × the records behind it. Returns how many there are now.
+async fn multiply_published(app: &TestApp, times: usize) -> usize {
+    let db = &app.state.db;
+    let records = monitoring_record::Entity::find()
+        .filter(monitoring_record::Column::State.eq("PUBLISHED"))
+        .filter(monitoring_record::Column::RecordType.is_in(["PROGRESS_UPDATE", "MEASUREMENT"]))
+        .all(db)
+        .await
+        .expect("records");
+    for _ in 1..times {
+        for r in &records {
+            let copy = monitoring_record::ActiveModel {
+                id: NotSet,
+                public_id: Set(uuid::Uuid::new_v4().to_string()),
+                idempotency_key: Set(None),
+                ..monitoring_record::ActiveModel::from(r.clone())
+            };
+            let id = monitoring_record::Entity::insert(copy)
+                .exec(db)
+                .await
+                .expect("insert record")
+                .last_insert_id;
+            let links = record_link::Entity::find()
+                .filter(record_link::Column::RecordId.eq(r.id))
+                .all(db)
+                .await
+                .expect("links");
+            for l in links {
+                let link = record_link::ActiveModel {
+                    id: NotSet,
+                    record_id: Set(id),
+                    ..record_link::ActiveModel::from(l)
+                };
+                record_link::Entity::insert(link)
+                    .exec(db)
+                    .await
+                    .expect("insert link");
+            }
+        }
+    }
+    records.len() * times
+}
+
+#[tokio::test]
+async fn summaries_and_the_indicators_page_read_the_same_rows_with_ten_times_the_records() {
+    // The copies are made behind the API's back: the response cache is off so that the second
+    // read really reads.
+    let app = TestApp::with(|c| c.response_cache_bytes = 0).await;
+    plan_api::demo::load(&app.state.db)
+        .await
+        .expect("synthetic demo data");
+    let mut before = Vec::new();
+    for query in [SUMMARIES, INDICATORS] {
+        before.push(rows_read(&app, query).await);
+    }
+    let n = multiply_published(&app, 1).await;
+    assert!(
+        n >= 10,
+        "the synthetic data publishes updates and measurements: {n}"
+    );
+    let total = multiply_published(&app, 10).await;
+    for (query, (data, rows)) in [SUMMARIES, INDICATORS].into_iter().zip(before) {
+        let (data_after, rows_after) = rows_read(&app, query).await;
+        eprintln!("{rows} rows read with {n} published records, {rows_after} with {total}");
+        // The copies change no standing: the answer is the same, from the same rows.
+        assert_eq!(data_after, data, "{query}");
+        assert!(rows > 0, "{query} reads monitoring data");
+        assert_eq!(
+            rows_after, rows,
+            "{query}: {rows} rows read with {n} published updates and measurements, \
+             {rows_after} with {total}"
+        );
+    }
+}
