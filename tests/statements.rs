@@ -153,13 +153,16 @@ async fn monitoring_reads_take_the_same_statements_with_ten_times_the_records() 
         "ten times the records ({total} now) should be read: {read_before} before, {read_after} after"
     );
     // The data multiplied (the lists are capped at 100 per page; the linked lists are not):
-    // 25 statements for every caller, before and after, on a quiet machine; N+1 would add one
+    // 23 statements for every caller on a quiet machine, before and after; N+1 would add one
     // per parent, hundreds here. A DataLoader batch gathers its keys for 1 ms, and on a loaded
-    // machine it can close before all of a level's keys are in and split in two, even in the
-    // fewest of three runs (seen: 27, 28 and 31 beside the other tests), so the counts are bounded.
-    let counts = [before, after, before_coordinator, after_coordinator];
+    // machine it can close before all of a level's keys are in and split, even in the fewest
+    // of three runs (seen: 23 then 29 with a release build running), so the counts are bounded.
     assert!(
-        counts.iter().all(|&n| (25..=40).contains(&n)),
+        [before, after, before_coordinator, after_coordinator]
+            .iter()
+            .all(|&n| (23..=40).contains(&n))
+            && after <= before + 10
+            && after_coordinator <= before_coordinator + 10,
         "statements, anonymous: {before} with {read_before} records read, {after} with \
          {read_after}; coordinator: {before_coordinator}, then {after_coordinator}"
     );
