@@ -676,3 +676,44 @@ pub fn decode(coding: &str, bytes: &[u8]) -> Vec<u8> {
     }
     out
 }
+
+/// Inserts a copy of monitoring record `r` under `code`, with copies of its links; returns the
+/// copy's id. The copy is made behind the API's back (no event, no generation bump): tests
+/// that multiply the data with it turn the response cache off.
+pub async fn copy_record(
+    db: &sea_orm::DatabaseConnection,
+    r: &entity::monitoring_record::Model,
+    code: Option<String>,
+) -> i32 {
+    use entity::{monitoring_record, record_link};
+    use sea_orm::{ActiveValue::NotSet, ColumnTrait, EntityTrait, QueryFilter, Set};
+    let copy = monitoring_record::ActiveModel {
+        id: NotSet,
+        public_id: Set(uuid::Uuid::new_v4().to_string()),
+        code: Set(code),
+        idempotency_key: Set(None),
+        ..monitoring_record::ActiveModel::from(r.clone())
+    };
+    let id = monitoring_record::Entity::insert(copy)
+        .exec(db)
+        .await
+        .expect("insert record")
+        .last_insert_id;
+    let links = record_link::Entity::find()
+        .filter(record_link::Column::RecordId.eq(r.id))
+        .all(db)
+        .await
+        .expect("links");
+    for l in links {
+        let link = record_link::ActiveModel {
+            id: NotSet,
+            record_id: Set(id),
+            ..record_link::ActiveModel::from(l)
+        };
+        record_link::Entity::insert(link)
+            .exec(db)
+            .await
+            .expect("insert link");
+    }
+    id
+}

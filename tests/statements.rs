@@ -2,11 +2,11 @@
 //! the number of records (no N+1). Each test runs a query, multiplies the data it reads, runs
 //! it again and compares; the counts are printed in the failure message.
 
-use entity::{monitoring_record, record_link};
-use sea_orm::{ActiveValue::NotSet, ColumnTrait, EntityTrait, QueryFilter, Set};
+use entity::monitoring_record;
+use sea_orm::EntityTrait;
 use serde_json::{Value, json};
 
-use crate::common::{TestApp, counting, token};
+use crate::common::{TestApp, copy_record, counting, token};
 
 /// Monitoring reads through every path that reaches records from another object.
 const MONITORING_READS: &str = r#"{
@@ -59,33 +59,7 @@ async fn multiply_records(app: &TestApp, times: usize) -> usize {
         .expect("records");
     for copy in 1..times {
         for r in &records {
-            let extra = monitoring_record::ActiveModel {
-                id: NotSet,
-                public_id: Set(uuid::Uuid::new_v4().to_string()),
-                code: Set(r.code.as_ref().map(|c| format!("{c}-X{copy}"))),
-                idempotency_key: Set(None),
-                ..monitoring_record::ActiveModel::from(r.clone())
-            };
-            let inserted = monitoring_record::Entity::insert(extra)
-                .exec(db)
-                .await
-                .expect("insert record");
-            let links = record_link::Entity::find()
-                .filter(record_link::Column::RecordId.eq(r.id))
-                .all(db)
-                .await
-                .expect("links");
-            for l in links {
-                let link = record_link::ActiveModel {
-                    id: NotSet,
-                    record_id: Set(inserted.last_insert_id),
-                    ..record_link::ActiveModel::from(l)
-                };
-                record_link::Entity::insert(link)
-                    .exec(db)
-                    .await
-                    .expect("insert link");
-            }
+            copy_record(db, r, r.code.as_ref().map(|c| format!("{c}-X{copy}"))).await;
         }
     }
     records.len() * times

@@ -6,11 +6,11 @@
 //! values) and replayed afterwards on the same data; the rows they return are the rows the
 //! request read.
 
-use entity::{monitoring_record, record_link};
-use sea_orm::{ActiveValue::NotSet, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use entity::monitoring_record;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 
-use crate::common::TestApp;
+use crate::common::{TestApp, copy_record};
 
 /// The plan's and the lines' summaries.
 pub(super) const SUMMARIES: &str =
@@ -56,33 +56,7 @@ async fn multiply_published(app: &TestApp, times: usize) -> usize {
         .expect("records");
     for _ in 1..times {
         for r in &records {
-            let copy = monitoring_record::ActiveModel {
-                id: NotSet,
-                public_id: Set(uuid::Uuid::new_v4().to_string()),
-                idempotency_key: Set(None),
-                ..monitoring_record::ActiveModel::from(r.clone())
-            };
-            let id = monitoring_record::Entity::insert(copy)
-                .exec(db)
-                .await
-                .expect("insert record")
-                .last_insert_id;
-            let links = record_link::Entity::find()
-                .filter(record_link::Column::RecordId.eq(r.id))
-                .all(db)
-                .await
-                .expect("links");
-            for l in links {
-                let link = record_link::ActiveModel {
-                    id: NotSet,
-                    record_id: Set(id),
-                    ..record_link::ActiveModel::from(l)
-                };
-                record_link::Entity::insert(link)
-                    .exec(db)
-                    .await
-                    .expect("insert link");
-            }
+            copy_record(db, r, r.code.clone()).await;
         }
     }
     records.len() * times
