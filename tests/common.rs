@@ -681,7 +681,7 @@ pub fn decode(coding: &str, bytes: &[u8]) -> Vec<u8> {
 /// copy's id. The copy is made behind the API's back (no event, no generation bump): tests
 /// that multiply the data with it turn the response cache off.
 pub async fn copy_record(
-    db: &sea_orm::DatabaseConnection,
+    db: &impl sea_orm::ConnectionTrait,
     r: &entity::monitoring_record::Model,
     code: Option<String>,
 ) -> i32 {

@@ -170,7 +170,7 @@ async fn the_widget_query_answers_over_get_with_the_municipality_s_part() {
     assert_eq!(first["responsibleUnits"][0]["code"], "AMB-SRI");
     assert_eq!(first["currentProgress"]["percentComplete"], 60);
     // Published synthetic records of the demo, in the language asked for.
-    let activities = m["activities"].as_array().expect("activities");
+    let activities = m["activities"]["nodes"].as_array().expect("activities");
     assert!(!activities.is_empty());
     assert!(
         activities.iter().all(|a| a["title"]
@@ -178,7 +178,12 @@ async fn the_widget_query_answers_over_get_with_the_municipality_s_part() {
             .is_some_and(|t| t.starts_with("[Dades sintètiques de demostració]"))),
         "{activities:?}"
     );
-    assert!(!m["fundedProjects"].as_array().expect("projects").is_empty());
+    assert!(
+        !m["fundedProjects"]["nodes"]
+            .as_array()
+            .expect("projects")
+            .is_empty()
+    );
     let lines = reply.body["data"]["plan"]["strategicLines"]
         .as_array()
         .expect("lines");

@@ -264,6 +264,8 @@ async fn trusted_documents_and_the_widget_read_any_plan_and_earlier_versions_sti
         "LineProgress-2026-12-01",
         "MunicipalityPage-2026-12-01",
         "AmbPlanWidget-2026-12-01",
+        "MunicipalityPage-2026-12-07",
+        "AmbPlanWidget-2026-12-07",
     ] {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../documents/retired")

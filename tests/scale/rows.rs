@@ -25,7 +25,7 @@ pub(super) const INDICATORS: &str =
 
 /// Runs `query` anonymously (the response cache is off) and returns its data and the rows of
 /// monitoring data (`monitoring_record`, `record_link`) its statements return when replayed.
-async fn rows_read(app: &TestApp, query: &str) -> (Value, usize) {
+pub(super) async fn rows_read(app: &TestApp, query: &str) -> (Value, usize) {
     app.state.statements.record();
     let reply = app.post(query, json!({}), &[]).await;
     let statements = app.state.statements.recorded();

@@ -336,13 +336,13 @@ button:hover{text-decoration:underline}
         return href ? el('a', { href, class: 't' }, title) : el('span', { class: 't' }, title);
       };
       if (all || s.view === 'activities') {
-        section('activities', t.activities, m.activities, (a) => [
+        section('activities', t.activities, m.activities.nodes, (a) => [
           el('p', {}, link(a.title, a.links)),
           el('p', { class: 'meta' }, [t.kind[a.kind] || a.kind, date(a.startDate) + (a.endDate && a.endDate !== a.startDate ? ` – ${date(a.endDate)}` : ''), a.place].filter(Boolean).join(' · ')),
         ]);
       }
       if (all || s.view === 'projects') {
-        section('projects', t.projects, m.fundedProjects, (f) => [
+        section('projects', t.projects, m.fundedProjects.nodes, (f) => [
           el('p', {}, link(f.title, f.links)),
           el('p', { class: 'meta' }, [t.programme[f.programme] || PROGRAMMES[f.programme] || f.programme, t.pstatus[f.status] || f.status, date(f.startDate) + (f.endDate ? ` – ${date(f.endDate)}` : '')].join(' · ')),
         ]);

@@ -349,7 +349,10 @@ content_object! {
         }
         /// Activities involving the municipality that the caller may see, in one plan or in
         /// every plan, newest first.
-        #[graphql(complexity = "10 * child_complexity")]
+        #[graphql(
+            complexity = "10 * child_complexity",
+            deprecation = "Returns at most the newest 1,000 activities. Use `activitiesConnection`, which pages through all of them with `first`/`after` and gives their `totalCount`."
+        )]
         async fn activities(
             &self,
             ctx: &Context<'_>,
@@ -372,9 +375,44 @@ content_object! {
             )
             .await
         }
+        /// The activities involving the municipality that the caller may see, in one plan,
+        /// newest first, a page at a time.
+        #[graphql(complexity = "crate::graphql::list_cost(first, child_complexity)")]
+        async fn activities_connection(
+            &self,
+            ctx: &Context<'_>,
+            #[graphql(
+                desc = "How many to return (default 20, at most the server's page size cap: 100 unless configured)."
+            )]
+            first: Option<i32>,
+            #[graphql(desc = "Return the activities after this cursor.")] after: Option<String>,
+            #[graphql(desc = "Only this reporting year.")] year: Option<i32>,
+            #[graphql(desc = "Plan code; the current plan when omitted.")] plan: Option<String>,
+        ) -> Result<super::monitoring::ActivityConnection, ApiError> {
+            let plan = crate::loaders::plan(super::loaders(ctx)?, plan.as_deref()).await?;
+            let key = super::monitoring::municipality_key(
+                &self.row.code,
+                crate::monitoring::RecordKind::Activity,
+                year,
+                &plan,
+            );
+            let (items, page, total) = super::monitoring::linked_page(
+                ctx,
+                key,
+                &plan.code,
+                first,
+                after,
+                super::monitoring::Activity::from_model,
+            )
+            .await?;
+            Ok(super::monitoring::ActivityConnection::new(items, page, total))
+        }
         /// Funded projects in which the municipality participates that the caller may see,
         /// in one plan or in every plan, newest first.
-        #[graphql(complexity = "10 * child_complexity")]
+        #[graphql(
+            complexity = "10 * child_complexity",
+            deprecation = "Returns at most the newest 1,000 funded projects. Use `fundedProjectsConnection`, which pages through all of them with `first`/`after` and gives their `totalCount`."
+        )]
         async fn funded_projects(
             &self,
             ctx: &Context<'_>,
@@ -396,6 +434,38 @@ content_object! {
                 super::monitoring::FundedProject::from_model,
             )
             .await
+        }
+        /// The funded projects involving the municipality that the caller may see, in one plan,
+        /// newest first, a page at a time.
+        #[graphql(complexity = "crate::graphql::list_cost(first, child_complexity)")]
+        async fn funded_projects_connection(
+            &self,
+            ctx: &Context<'_>,
+            #[graphql(
+                desc = "How many to return (default 20, at most the server's page size cap: 100 unless configured)."
+            )]
+            first: Option<i32>,
+            #[graphql(desc = "Return the funded projects after this cursor.")] after: Option<String>,
+            #[graphql(desc = "Only projects starting this year.")] year: Option<i32>,
+            #[graphql(desc = "Plan code; the current plan when omitted.")] plan: Option<String>,
+        ) -> Result<super::monitoring::FundedProjectConnection, ApiError> {
+            let plan = crate::loaders::plan(super::loaders(ctx)?, plan.as_deref()).await?;
+            let key = super::monitoring::municipality_key(
+                &self.row.code,
+                crate::monitoring::RecordKind::FundedProject,
+                year,
+                &plan,
+            );
+            let (items, page, total) = super::monitoring::linked_page(
+                ctx,
+                key,
+                &plan.code,
+                first,
+                after,
+                super::monitoring::FundedProject::from_model,
+            )
+            .await?;
+            Ok(super::monitoring::FundedProjectConnection::new(items, page, total))
         }
         /// The actions whose actors include it (those naming it, and those naming the
         /// metropolitan municipalities as a group), in one plan or in every plan.

@@ -1,28 +1,35 @@
 //! Monitoring records reached from another object (an action's progress updates, an
 //! indicator's measurements, a municipality's activities and funded projects), batched through
-//! the request's loader: two statements per resolver level, however many parents it has.
+//! the request's loader: one statement per resolver level, however many parents it has, and
+//! never more rows per parent than the slice asked for.
 //!
 //! The viewer's visibility is part of the loader's key and is applied in SQL by the store's
 //! [`record_condition`], the same condition the lists use: a record the viewer may not see
-//! never leaves the database.
+//! never leaves the database. The database numbers each parent's records newest first and
+//! counts them (window functions, the same SQL on SQLite and PostgreSQL), so a page of a
+//! nested list reads its page, whatever the parent holds.
 
 use std::collections::HashMap;
 
 use async_graphql::Context;
 use async_graphql::dataloader::Loader;
 use entity::{monitoring_record, record_link};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::sea_query::{Alias, Asterisk, Expr, ExprTrait, JoinType, Order, Query};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryTrait,
+};
 
 use super::{db, loaders};
 use crate::error::ApiError;
 use crate::loaders::Db;
 use crate::monitoring::service::Reads;
 use crate::monitoring::store::{RecordQuery, record_condition};
-use crate::monitoring::{RecordKind, Visibility};
+use crate::monitoring::{RecordKind, ReviewState, Visibility};
+use crate::pagination::{PAGE_SIZE_CEILING, Page};
 use crate::policy;
 
 /// The records of one kind, in one plan, linked to one target (`ACTION` `A1.1`, `INDICATOR`
-/// `42`, `MUNICIPALITY` `08019`).
+/// `42`, `MUNICIPALITY` `08019`), of one reporting year when `year` is set.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct LinkedRecords {
     /// The plan.
@@ -33,19 +40,55 @@ pub struct LinkedRecords {
     pub target_type: &'static str,
     /// The target's code.
     pub code: String,
+    /// Only this reporting year.
+    pub year: Option<i32>,
 }
 
-/// [`LinkedRecords`] as one viewer sees them: the loader's key.
+/// The most records a list field without paging returns (`progressHistory`, `measurements`,
+/// `activities`, `fundedProjects`): the newest ones. Their `…Connection` twins page through
+/// the rest.
+pub const UNPAGED_LIMIT: u64 = PAGE_SIZE_CEILING;
+
+/// [`LinkedRecords`] as one viewer sees them, and which of them: the loader's key.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct VisibleLinked {
     /// What is asked for.
     pub linked: LinkedRecords,
     /// What the viewer may see.
     pub visibility: Visibility,
+    /// Which of them, newest first: records `offset + 1 ..= offset + limit`.
+    pub slice: (u64, u64),
 }
 
+/// A slice of a parent's linked records, newest first, and how many the viewer sees in all.
+#[derive(Clone, Debug, Default)]
+pub struct LinkedSlice {
+    /// The records of the slice, newest first (by year, records without one last, then id).
+    pub rows: Vec<monitoring_record::Model>,
+    /// How many records of the parent the viewer sees, across all slices.
+    pub total: u64,
+}
+
+/// Numbers each parent's records newest first; the same order as the lists' (`year DESC, id
+/// DESC`), with records without a year last on both databases.
+const RANK: &str = "ROW_NUMBER() OVER (PARTITION BY record_link.target_code ORDER BY \
+    CASE WHEN monitoring_record.year IS NULL THEN 1 ELSE 0 END, \
+    monitoring_record.year DESC, monitoring_record.id DESC)";
+/// Counts each parent's records.
+const TOTAL: &str = "COUNT(*) OVER (PARTITION BY record_link.target_code)";
+
+/// One group of keys read by one statement: everything but the target's code.
+type Group<'a> = (
+    i32,
+    RecordKind,
+    &'static str,
+    Option<i32>,
+    &'a Visibility,
+    (u64, u64),
+);
+
 impl Loader<VisibleLinked> for Db {
-    type Value = Vec<monitoring_record::Model>;
+    type Value = LinkedSlice;
     type Error = ApiError;
 
     #[tracing::instrument(
@@ -58,91 +101,132 @@ impl Loader<VisibleLinked> for Db {
         &self,
         keys: &[VisibleLinked],
     ) -> Result<HashMap<VisibleLinked, Self::Value>, ApiError> {
-        // The links of every target asked for: one statement per kind of target (one, in
-        // practice: a resolver level asks for one kind).
-        let mut codes: HashMap<&'static str, Vec<String>> = HashMap::new();
+        // One statement per group (one, in practice: a resolver level asks for one kind of
+        // record, in one plan, as one viewer).
+        let mut groups: HashMap<Group<'_>, Vec<String>> = HashMap::new();
         for k in keys {
-            codes
-                .entry(k.linked.target_type)
+            let l = &k.linked;
+            groups
+                .entry((
+                    l.plan_id,
+                    l.record_type,
+                    l.target_type,
+                    l.year,
+                    &k.visibility,
+                    k.slice,
+                ))
                 .or_default()
-                .push(k.linked.code.clone());
+                .push(l.code.clone());
         }
-        let mut linked: HashMap<(&'static str, String), Vec<i32>> = HashMap::new();
-        for (target_type, codes) in codes {
-            let links = record_link::Entity::find()
+        let mut found: HashMap<(Group<'_>, String), LinkedSlice> = HashMap::new();
+        for (group, codes) in groups {
+            let (plan_id, record_type, target_type, year, visibility, (offset, limit)) = group;
+            let query = RecordQuery {
+                year,
+                ..RecordQuery::new(plan_id, record_type)
+            };
+            let mut inner = monitoring_record::Entity::find()
+                .filter(record_condition(&query, visibility))
                 .filter(record_link::Column::TargetType.eq(target_type))
                 .filter(record_link::Column::TargetCode.is_in(codes))
-                .all(self.conn())
-                .await?;
-            for link in links {
-                linked
-                    .entry((target_type, link.target_code))
-                    .or_default()
-                    .push(link.record_id);
+                .into_query();
+            inner
+                .join(
+                    JoinType::InnerJoin,
+                    record_link::Entity,
+                    Expr::col((record_link::Entity, record_link::Column::RecordId))
+                        .equals((monitoring_record::Entity, monitoring_record::Column::Id)),
+                )
+                .expr_as(
+                    Expr::col((record_link::Entity, record_link::Column::TargetCode)),
+                    Alias::new("linked_code"),
+                )
+                .expr_as(Expr::cust(RANK), Alias::new("linked_rank"))
+                .expr_as(Expr::cust(TOTAL), Alias::new("linked_total"));
+            let rank = || Expr::col(Alias::new("linked_rank"));
+            let bounds = rank()
+                .gt(offset as i64)
+                .and(rank().lte(offset.saturating_add(limit) as i64));
+            let mut outer = Query::select();
+            outer
+                .column(Asterisk)
+                .from_subquery(inner, Alias::new("linked"))
+                // The first record always comes, so a slice past the end still knows the
+                // total.
+                .and_where(bounds.or(rank().eq(1)))
+                .order_by(Alias::new("linked_rank"), Order::Asc);
+            for row in self.conn().query_all(&outer).await? {
+                let code: String = row.try_get("", "linked_code")?;
+                let rank: i64 = row.try_get("", "linked_rank")?;
+                let total: i64 = row.try_get("", "linked_total")?;
+                let slice = found.entry((group, code)).or_default();
+                slice.total = u64::try_from(total).unwrap_or(0);
+                if u64::try_from(rank).is_ok_and(|r| r > offset) {
+                    slice
+                        .rows
+                        .push(monitoring_record::Model::from_query_result(&row, "")?);
+                }
             }
         }
-        let ids_of = |k: &LinkedRecords| -> &[i32] {
-            linked
-                .get(&(k.target_type, k.code.clone()))
-                .map_or(&[], Vec::as_slice)
-        };
-        // The records the viewer may see: one statement per plan, kind and visibility (one,
-        // in practice), filtered in SQL.
-        let mut groups: HashMap<(i32, RecordKind, &Visibility), Vec<i32>> = HashMap::new();
-        for k in keys {
-            groups
-                .entry((k.linked.plan_id, k.linked.record_type, &k.visibility))
-                .or_default()
-                .extend_from_slice(ids_of(&k.linked));
-        }
-        let mut records: HashMap<(i32, RecordKind, &Visibility), HashMap<i32, _>> = HashMap::new();
-        for ((plan_id, record_type, visibility), ids) in groups {
-            if ids.is_empty() {
-                continue;
-            }
-            let query = RecordQuery::new(plan_id, record_type);
-            let rows = monitoring_record::Entity::find()
-                .filter(record_condition(&query, visibility))
-                .filter(monitoring_record::Column::Id.is_in(ids))
-                .order_by_asc(monitoring_record::Column::Id)
-                .all(self.conn())
-                .await?;
-            records.insert(
-                (plan_id, record_type, visibility),
-                rows.into_iter().map(|m| (m.id, m)).collect(),
-            );
-        }
-        let mut out = HashMap::new();
-        for k in keys {
-            let group = (k.linked.plan_id, k.linked.record_type, &k.visibility);
-            let mut rows: Vec<monitoring_record::Model> = records
-                .get(&group)
-                .map(|found| {
-                    ids_of(&k.linked)
-                        .iter()
-                        .filter_map(|id| found.get(id))
-                        .cloned()
-                        .collect()
-                })
-                .unwrap_or_default();
-            rows.sort_by_key(|m| m.id);
-            rows.dedup_by_key(|m| m.id);
-            out.insert(k.clone(), rows);
-        }
-        Ok(out)
+        Ok(keys
+            .iter()
+            .map(|k| {
+                let l = &k.linked;
+                let group = (
+                    l.plan_id,
+                    l.record_type,
+                    l.target_type,
+                    l.year,
+                    &k.visibility,
+                    k.slice,
+                );
+                let slice = found
+                    .get(&(group, l.code.clone()))
+                    .cloned()
+                    .unwrap_or_default();
+                (k.clone(), slice)
+            })
+            .collect())
     }
 }
 
-/// The records of `key` that the viewer may see, oldest first.
+/// The records of `key` that the viewer may see, the slice `page` of them, newest first.
 pub(crate) async fn visible(
     ctx: &Context<'_>,
     key: LinkedRecords,
-) -> Result<Vec<monitoring_record::Model>, ApiError> {
+    page: Page,
+) -> Result<LinkedSlice, ApiError> {
     let reads = Reads::new(db(ctx)?.clone(), policy::viewer(ctx));
+    load(ctx, key, reads.visibility().clone(), page).await
+}
+
+/// The newest published record of `key` (whoever asks: published records are public).
+pub(crate) async fn newest_published(
+    ctx: &Context<'_>,
+    key: LinkedRecords,
+) -> Result<Option<monitoring_record::Model>, ApiError> {
+    let page = Page {
+        offset: 0,
+        limit: 1,
+    };
+    let slice = load(ctx, key, Visibility::PublishedOnly, page).await?;
+    Ok(slice
+        .rows
+        .into_iter()
+        .find(|m| m.state == ReviewState::Published.as_str()))
+}
+
+async fn load(
+    ctx: &Context<'_>,
+    linked: LinkedRecords,
+    visibility: Visibility,
+    page: Page,
+) -> Result<LinkedSlice, ApiError> {
     Ok(loaders(ctx)?
         .load_one(VisibleLinked {
-            linked: key,
-            visibility: reads.visibility().clone(),
+            linked,
+            visibility,
+            slice: (page.offset, page.limit),
         })
         .await?
         .unwrap_or_default())

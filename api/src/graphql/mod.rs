@@ -191,7 +191,6 @@ pub(crate) fn page_cap(ctx: &Context<'_>) -> crate::pagination::PageCap {
         .unwrap_or_default()
 }
 
-/// The database handle.
 /// The plans a list spans, from its `plan` and `allPlans` arguments: the plan named, the
 /// current plan when none is, or every plan, oldest first.
 pub(crate) async fn chosen_plans(
@@ -210,6 +209,7 @@ pub(crate) async fn chosen_plans(
     }
 }
 
+/// The database handle.
 pub(crate) fn db<'a>(ctx: &Context<'a>) -> Result<&'a DatabaseConnection, ApiError> {
     ctx.data::<DatabaseConnection>()
         .map_err(|_| ApiError::Internal)

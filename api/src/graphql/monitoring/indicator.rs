@@ -1,6 +1,6 @@
 //! Indicators and their yearly measurements.
 
-use async_graphql::{Context, SimpleObject};
+use async_graphql::{Context, Object, SimpleObject};
 
 use super::published::published;
 use super::record::{content_by_code, record_type};
@@ -12,7 +12,7 @@ use crate::loaders::{ActionCode, RecordById, ResultCode};
 use crate::monitoring::report::INDICATOR_STATUS_METHOD;
 use crate::monitoring::service::Reads;
 use crate::monitoring::{
-    IndicatorDirection, IndicatorPayload, IndicatorStatus, MeasurementPayload, RecordKind,
+    IndicatorDirection, IndicatorPayload, IndicatorStatus, MeasurementPayload,
 };
 use crate::policy;
 
@@ -34,7 +34,7 @@ fn year_value(value: rust_decimal::Decimal, year: i32) -> YearValue {
 
 record_type! {
     /// An indicator measuring an expected result or an action, with its baseline and target.
-    Indicator(IndicatorPayload) {
+    Indicator(IndicatorPayload) #[Object] {
         /// Code, unique in the plan.
         async fn code(&self) -> Option<&str> {
             self.m.code.as_deref()
@@ -81,21 +81,40 @@ record_type! {
         async fn direction(&self) -> IndicatorDirection {
             self.p.direction
         }
-        /// Measurements the caller may see, by year.
+        /// Measurements the caller may see, oldest year first: the newest 1,000 at most
+        /// (`measurementsConnection` pages through them all).
+        #[graphql(
+            deprecation = "Returns at most the newest 1,000 measurements. Use `measurementsConnection`, which pages through all of them with `first`/`after` and gives their `totalCount`."
+        )]
         async fn measurements(&self, ctx: &Context<'_>) -> Result<Vec<Measurement>, ApiError> {
-            let key = crate::graphql::linked::LinkedRecords {
-                plan_id: self.m.plan_id,
-                record_type: RecordKind::Measurement,
-                target_type: "INDICATOR",
-                code: self.m.id.to_string(),
-            };
-            let mut out = crate::graphql::linked::visible(ctx, key)
-                .await?
-                .into_iter()
-                .map(|m| Measurement::from_model(m, &self.plan))
-                .collect::<Result<Vec<_>, _>>()?;
+            let key = super::nested::indicator_key(&self.m);
+            let mut out =
+                super::nested::linked_newest(ctx, key, &self.plan, Measurement::from_model).await?;
             out.sort_by_key(|m| (m.m.year, m.m.id));
             Ok(out)
+        }
+        /// Measurements the caller may see, newest year first, a page at a time.
+        #[graphql(complexity = "crate::graphql::list_cost(first, child_complexity)")]
+        async fn measurements_connection(
+            &self,
+            ctx: &Context<'_>,
+            #[graphql(
+                desc = "How many to return (default 20, at most the server's page size cap: 100 unless configured)."
+            )]
+            first: Option<i32>,
+            #[graphql(desc = "Return the measurements after this cursor.")] after: Option<String>,
+        ) -> Result<MeasurementConnection, ApiError> {
+            let key = super::nested::indicator_key(&self.m);
+            let (items, page, total) = super::nested::linked_page(
+                ctx,
+                key,
+                &self.plan,
+                first,
+                after,
+                Measurement::from_model,
+            )
+            .await?;
+            Ok(MeasurementConnection::new(items, page, total))
         }
         /// The latest published value.
         async fn latest_value(&self, ctx: &Context<'_>) -> Result<Option<YearValue>, ApiError> {
@@ -139,3 +158,11 @@ record_type! {
         text notes;
     }
 }
+
+crate::connection!(
+    MeasurementConnection,
+    MeasurementEdge,
+    Measurement,
+    "A page of an indicator's measurements.",
+    "A measurement in a page."
+);

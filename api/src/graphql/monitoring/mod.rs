@@ -24,11 +24,16 @@ pub use activity::Activity;
 pub use evaluation::Evaluation;
 pub use funded_project::FundedProject;
 pub use indicator::{Indicator, Measurement};
-pub(crate) use nested::{action_progress, current_progress, municipality_records};
+pub(crate) use nested::{
+    action_progress, action_progress_page, current_progress, linked_page, municipality_key,
+    municipality_records,
+};
 pub use progress::ProgressUpdate;
 pub(crate) use published::published;
 pub use published::published_cache;
-pub use query::MonitoringQuery;
+pub use query::{
+    ActivityConnection, FundedProjectConnection, MonitoringQuery, ProgressUpdateConnection,
+};
 pub use record::{MonitoringRecord, Reporter};
 
 pub use crate::monitoring::{

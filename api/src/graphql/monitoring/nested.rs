@@ -1,32 +1,122 @@
-//! Monitoring records reached from other objects: an action's progress updates, a
-//! municipality's activities and funded projects.
+//! Monitoring records reached from other objects: an action's progress updates, an
+//! indicator's measurements, a municipality's activities and funded projects, each as a list
+//! of the newest (at most [`UNPAGED_LIMIT`]) and as a connection that pages through them all.
 
 use async_graphql::Context;
 use entity::monitoring_record;
 
 use super::ProgressUpdate;
 use crate::error::ApiError;
-use crate::monitoring::{RecordKind, ReviewState};
+use crate::graphql::linked::{self, LinkedRecords, UNPAGED_LIMIT};
+use crate::monitoring::RecordKind;
+use crate::pagination::Page;
 
-/// The progress updates of an action that the caller sees, newest first.
+/// The first [`UNPAGED_LIMIT`] records: what the list fields without paging return.
+const UNPAGED: Page = Page {
+    offset: 0,
+    limit: UNPAGED_LIMIT,
+};
+
+/// The key of an action's progress updates.
+fn action_key(action: &entity::action::Model) -> LinkedRecords {
+    LinkedRecords {
+        plan_id: action.plan_id,
+        record_type: RecordKind::ProgressUpdate,
+        target_type: "ACTION",
+        code: action.code.clone(),
+        year: None,
+    }
+}
+
+/// The key of an indicator's measurements.
+pub(crate) fn indicator_key(indicator: &monitoring_record::Model) -> LinkedRecords {
+    LinkedRecords {
+        plan_id: indicator.plan_id,
+        record_type: RecordKind::Measurement,
+        target_type: "INDICATOR",
+        code: indicator.id.to_string(),
+        year: None,
+    }
+}
+
+/// The key of the records of a kind involving a municipality in a plan.
+pub(crate) fn municipality_key(
+    ine: &str,
+    record_type: RecordKind,
+    year: Option<i32>,
+    plan: &entity::plan::Model,
+) -> LinkedRecords {
+    LinkedRecords {
+        plan_id: plan.id,
+        record_type,
+        target_type: "MUNICIPALITY",
+        code: ine.to_owned(),
+        year,
+    }
+}
+
+/// One page of the records of `key` the viewer may see, newest first, as `T`: the page's
+/// items, the page, and how many records there are in all (for a connection's `new`).
+pub(crate) async fn linked_page<T>(
+    ctx: &Context<'_>,
+    key: LinkedRecords,
+    plan: &str,
+    first: Option<i32>,
+    after: Option<String>,
+    wrap: fn(monitoring_record::Model, &str) -> Result<T, ApiError>,
+) -> Result<(Vec<T>, Page, u64), ApiError> {
+    let page = crate::graphql::page(ctx, first, after.as_deref())?;
+    let slice = linked::visible(ctx, key, page).await?;
+    let items = slice
+        .rows
+        .into_iter()
+        .map(|m| wrap(m, plan))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok((items, page, slice.total))
+}
+
+/// The newest [`UNPAGED_LIMIT`] records of `key` the viewer may see, newest first, as `T`.
+pub(crate) async fn linked_newest<T>(
+    ctx: &Context<'_>,
+    key: LinkedRecords,
+    plan: &str,
+    wrap: fn(monitoring_record::Model, &str) -> Result<T, ApiError>,
+) -> Result<Vec<T>, ApiError> {
+    linked::visible(ctx, key, UNPAGED)
+        .await?
+        .rows
+        .into_iter()
+        .map(|m| wrap(m, plan))
+        .collect()
+}
+
+/// The newest progress updates of an action that the caller sees, newest first.
 pub(crate) async fn action_progress(
     ctx: &Context<'_>,
     action: &entity::action::Model,
     plan: &str,
 ) -> Result<Vec<ProgressUpdate>, ApiError> {
-    let key = crate::graphql::linked::LinkedRecords {
-        plan_id: action.plan_id,
-        record_type: RecordKind::ProgressUpdate,
-        target_type: "ACTION",
-        code: action.code.clone(),
-    };
-    let mut out = crate::graphql::linked::visible(ctx, key)
-        .await?
-        .into_iter()
-        .map(|m| ProgressUpdate::from_model(m, plan))
-        .collect::<Result<Vec<_>, _>>()?;
-    out.sort_by_key(|u| std::cmp::Reverse((u.m.year, u.m.id)));
-    Ok(out)
+    linked_newest(ctx, action_key(action), plan, ProgressUpdate::from_model).await
+}
+
+/// A page of the progress updates of an action that the caller sees, newest first.
+pub(crate) async fn action_progress_page(
+    ctx: &Context<'_>,
+    action: &entity::action::Model,
+    plan: &str,
+    first: Option<i32>,
+    after: Option<String>,
+) -> Result<super::ProgressUpdateConnection, ApiError> {
+    let (items, page, total) = linked_page(
+        ctx,
+        action_key(action),
+        plan,
+        first,
+        after,
+        ProgressUpdate::from_model,
+    )
+    .await?;
+    Ok(super::ProgressUpdateConnection::new(items, page, total))
 }
 
 /// The current progress of an action: its latest published update.
@@ -35,14 +125,14 @@ pub(crate) async fn current_progress(
     action: &entity::action::Model,
     plan: &str,
 ) -> Result<Option<ProgressUpdate>, ApiError> {
-    Ok(action_progress(ctx, action, plan)
+    linked::newest_published(ctx, action_key(action))
         .await?
-        .into_iter()
-        .find(|u| u.m.state == ReviewState::Published.as_str()))
+        .map(|m| ProgressUpdate::from_model(m, plan))
+        .transpose()
 }
 
-/// The records of a kind involving a municipality, in `plans`, that the caller sees, newest
-/// first.
+/// The newest records of a kind involving a municipality, in `plans`, that the caller sees,
+/// newest first: at most [`UNPAGED_LIMIT`] in all.
 pub(crate) async fn municipality_records<T>(
     ctx: &Context<'_>,
     ine: &str,
@@ -53,16 +143,11 @@ pub(crate) async fn municipality_records<T>(
 ) -> Result<Vec<T>, ApiError> {
     let mut rows = Vec::new();
     for plan in plans {
-        let key = crate::graphql::linked::LinkedRecords {
-            plan_id: plan.id,
-            record_type,
-            target_type: "MUNICIPALITY",
-            code: ine.to_owned(),
-        };
-        let found = crate::graphql::linked::visible(ctx, key).await?;
+        let key = municipality_key(ine, record_type, year, plan);
+        let found = linked::visible(ctx, key, UNPAGED).await?.rows;
         rows.extend(found.into_iter().map(|m| (m, plan.code.as_str())));
     }
-    rows.retain(|(m, _)| year.is_none_or(|y| m.year == Some(y)));
     rows.sort_by_key(|(m, _)| std::cmp::Reverse((m.year, m.id)));
+    rows.truncate(UNPAGED_LIMIT as usize);
     rows.into_iter().map(|(m, plan)| wrap(m, plan)).collect()
 }

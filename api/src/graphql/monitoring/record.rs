@@ -96,15 +96,30 @@ impl Reporter<'_> {
 /// the resolver and names the text for `translations` and `languages`, so a text cannot be
 /// served and yet be missing from its translations. The struct holds the stored record `m`,
 /// the code of its plan `plan` and the decoded payload `p`.
+///
+/// A field whose `complexity` names `child_complexity` (a paged list) needs the `#[Object]`
+/// attribute written where the field is, `Indicator(IndicatorPayload) #[Object] { … }`: the
+/// attribute's expansion declares `child_complexity`, and macro hygiene lets the field's
+/// expression see it only when both come from the same place.
 macro_rules! record_type {
+    (
+        $(#[doc = $doc:tt])*
+        $name:ident($payload:ty) $hash:tt $object:tt { $($fields:tt)* }
+        $(lists |$s:ident| [$($lfield:literal => $lexpr:expr),* $(,)?])?
+    ) => {
+        crate::graphql::monitoring::record::record_type!(@field
+            [$name $payload [$(#[doc = $doc])*] [$(|$s| [$($lfield => $lexpr),*])?] [$hash $object]]
+            [] [] $($fields)*);
+    };
     (
         $(#[doc = $doc:tt])*
         $name:ident($payload:ty) { $($fields:tt)* }
         $(lists |$s:ident| [$($lfield:literal => $lexpr:expr),* $(,)?])?
     ) => {
         crate::graphql::monitoring::record::record_type!(@field
-            [$name $payload [$(#[doc = $doc])*] [$(|$s| [$($lfield => $lexpr),*])?]] [] []
-            $($fields)*);
+            [$name $payload [$(#[doc = $doc])*] [$(|$s| [$($lfield => $lexpr),*])?]
+                [#[async_graphql::Object]]]
+            [] [] $($fields)*);
     };
 
     // One field at a time: `@field [header] [resolvers so far] [texts so far]` then the fields
@@ -148,7 +163,8 @@ macro_rules! record_type {
     };
 
     // All read.
-    (@field [$name:ident $payload:ty [$($doc:tt)*] [$(|$s:ident| [$($lfield:literal => $lexpr:expr),*])?]]
+    (@field [$name:ident $payload:ty [$($doc:tt)*] [$(|$s:ident| [$($lfield:literal => $lexpr:expr),*])?]
+        [$($object:tt)*]]
         [$($done:tt)*] [$($texts:ident)*]) => {
         $($doc)*
         pub struct $name {
@@ -190,7 +206,7 @@ macro_rules! record_type {
         }
 
         $($doc)*
-        #[async_graphql::Object]
+        $($object)*
         impl $name {
             /// Opaque global ID.
             pub(crate) async fn id(&self) -> async_graphql::ID {

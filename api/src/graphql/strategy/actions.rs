@@ -72,13 +72,33 @@ content_object! {
         ) -> Result<Option<crate::graphql::monitoring::ProgressUpdate>, ApiError> {
             crate::graphql::monitoring::current_progress(ctx, &self.row, &self.plan).await
         }
-        /// The action's progress updates the caller may see, newest first.
-        #[graphql(complexity = "10 * child_complexity")]
+        /// The action's progress updates the caller may see, newest first: the newest 1,000
+        /// at most (`progressHistoryConnection` pages through them all).
+        #[graphql(
+            complexity = "10 * child_complexity",
+            deprecation = "Returns at most the newest 1,000 progress updates. Use `progressHistoryConnection`, which pages through all of them with `first`/`after` and gives their `totalCount`."
+        )]
         async fn progress_history(
             &self,
             ctx: &Context<'_>,
         ) -> Result<Vec<crate::graphql::monitoring::ProgressUpdate>, ApiError> {
             crate::graphql::monitoring::action_progress(ctx, &self.row, &self.plan).await
+        }
+        /// The action's progress updates the caller may see, newest first, a page at a time.
+        #[graphql(complexity = "crate::graphql::list_cost(first, child_complexity)")]
+        async fn progress_history_connection(
+            &self,
+            ctx: &Context<'_>,
+            #[graphql(
+                desc = "How many to return (default 20, at most the server's page size cap: 100 unless configured)."
+            )]
+            first: Option<i32>,
+            #[graphql(desc = "Return the progress updates after this cursor.")] after: Option<
+                String,
+            >,
+        ) -> Result<crate::graphql::monitoring::ProgressUpdateConnection, ApiError> {
+            crate::graphql::monitoring::action_progress_page(ctx, &self.row, &self.plan, first, after)
+                .await
         }
         /// The actors to involve as the plan words them (empty when the plan names none).
         text involved_text;

@@ -52,13 +52,15 @@ impl Reads {
     }
 
     /// One page of the records matching `q` that the viewer may see, newest first, and how
-    /// many there are in all.
+    /// many there are in all (when `count` is false, only whether more follow: see
+    /// [`store::list`]).
     pub async fn list(
         &self,
         q: &RecordQuery,
         page: Page,
+        count: bool,
     ) -> Result<(Vec<monitoring_record::Model>, u64), ApiError> {
-        store::list(&self.db, q, &self.visibility, page).await
+        store::list(&self.db, q, &self.visibility, page, count).await
     }
 
     /// Every record matching `q` that the viewer may see, oldest first.

@@ -87,23 +87,33 @@ pub fn record_condition(q: &RecordQuery, vis: &Visibility) -> Condition {
     cond
 }
 
-/// One page of the records matching `q` that `vis` lets the viewer see, newest first.
+/// One page of the records matching `q` that `vis` lets the viewer see, newest first, and how
+/// many there are in all. Counting them all reads every matching index entry; when the caller
+/// does not need the count (`count` false), one record more than the page is read instead and
+/// the total returned is only good for telling whether more follow (`offset + limit + 1` when
+/// they do).
 #[tracing::instrument(target = "plan_api::trace", name = "store.monitoring.list", skip_all)]
 pub async fn list(
     db: &DatabaseConnection,
     q: &RecordQuery,
     vis: &Visibility,
     page: Page,
+    count: bool,
 ) -> Result<(Vec<monitoring_record::Model>, u64), ApiError> {
     let select = monitoring_record::Entity::find().filter(record_condition(q, vis));
-    let total = select.clone().count(db).await?;
-    let rows = select
+    let total = match count {
+        true => Some(select.clone().count(db).await?),
+        false => None,
+    };
+    let mut rows = select
         .order_by_desc(monitoring_record::Column::Year)
         .order_by_desc(monitoring_record::Column::Id)
         .offset(page.offset)
-        .limit(page.limit)
+        .limit(page.limit + u64::from(total.is_none()))
         .all(db)
         .await?;
+    let total = total.unwrap_or(page.offset + rows.len() as u64);
+    rows.truncate(page.limit as usize);
     Ok((rows, total))
 }
 
