@@ -93,3 +93,45 @@ async fn summaries_and_the_indicators_page_read_the_same_rows_with_ten_times_the
         );
     }
 }
+
+#[tokio::test]
+async fn a_download_reads_each_record_once_a_page_after_the_last() {
+    let app = TestApp::with(|c| c.response_cache_bytes = 0).await;
+    plan_api::demo::load(&app.state.db)
+        .await
+        .expect("synthetic demo data");
+    // More than two pages (200 records each) of published progress updates.
+    multiply_published(&app, 60).await;
+    let published = app
+        .data("{ progressUpdates(first: 1) { totalCount } }")
+        .await["progressUpdates"]["totalCount"]
+        .as_u64()
+        .expect("a total");
+    assert!(published > 400, "{published} published progress updates");
+    app.state.statements.record();
+    let csv = app
+        .get("/exports/AMB-PI-2021-2025/progress-updates.csv?lang=en")
+        .await;
+    let statements = app.state.statements.recorded();
+    assert_eq!(csv.status, 200, "{}", csv.text);
+    let mut lines = csv.text.lines();
+    let header = lines.next().expect("a header").to_owned();
+    let ids: std::collections::HashSet<&str> =
+        lines.map(|l| l.split(',').next().expect("an id")).collect();
+    assert!(header.starts_with("id,"), "{header}");
+    assert_eq!(ids.len() as u64, published, "every record once");
+    let pages: Vec<String> = statements
+        .iter()
+        .map(|s| s.sql.to_ascii_lowercase())
+        .filter(|sql| sql.starts_with("select") && sql.contains("from \"monitoring_record\""))
+        .collect();
+    assert_eq!(pages.len() as u64, published / 200 + 1, "{pages:#?}");
+    for sql in &pages {
+        assert!(!sql.contains("offset"), "no page skips rows: {sql}");
+    }
+    assert!(
+        pages[1..]
+            .iter()
+            .all(|sql| sql.contains("\"monitoring_record\".\"id\" >"))
+    );
+}

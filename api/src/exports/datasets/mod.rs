@@ -280,23 +280,13 @@ pub async fn build(
             Ok(())
         }
         Dataset::Indicators => {
-            // The latest published measurement of each indicator, read page by page.
-            let mut latest: HashMap<i32, (i32, i32, rust_decimal::Decimal)> = HashMap::new();
-            let mut pages = Pages::new(db, plan.id, RecordKind::Measurement);
-            while let Some(page) = pages.next::<MeasurementPayload>().await? {
-                for (m, p) in page {
-                    let Some(y) = m.year else { continue };
-                    let entry = latest.entry(p.indicator_id).or_insert((y, m.id, p.value));
-                    if (y, m.id) > (entry.0, entry.1) {
-                        *entry = (y, m.id, p.value);
-                    }
-                }
-            }
+            // The latest published measurement of each indicator, picked by the database.
+            let standing = report::Standing::load(db, plan.id).await?;
             out.start(dataset.columns())?;
             let mut pages = Pages::new(db, plan.id, RecordKind::Indicator);
             while let Some(page) = pages.next::<IndicatorPayload>().await? {
                 for (m, i) in &page {
-                    let latest = latest.get(&m.id).map(|(y, _, v)| (*y, *v));
+                    let latest = standing.latest_measurement(m.id);
                     out.push(vec![
                         Cell::text(&m.public_id),
                         Cell::opt(m.code.as_deref()),

@@ -1,7 +1,7 @@
 //! The monitoring records a download reads: published ones only, as an anonymous caller sees
 //! them, a page at a time.
 
-use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::error::ApiError;
 use crate::monitoring::RecordKind;
@@ -32,24 +32,23 @@ pub async fn published<T: serde::de::DeserializeOwned>(
 pub const PAGE: u64 = 200;
 
 /// The plan's published records of one kind, oldest first, a page at a time: the records the
-/// policy lets an anonymous caller see.
+/// policy lets an anonymous caller see. Each page starts after the last id of the one before
+/// (not at an offset), so every page is one seek down the index however far the download is.
 pub(super) struct Pages<'db> {
-    inner: sea_orm::Paginator<
-        'db,
-        DatabaseConnection,
-        sea_orm::SelectModel<entity::monitoring_record::Model>,
-    >,
+    db: &'db DatabaseConnection,
+    condition: sea_orm::Condition,
+    after: Option<i32>,
+    done: bool,
 }
 
 impl<'db> Pages<'db> {
     pub(super) fn new(db: &'db DatabaseConnection, plan_id: i32, record_type: RecordKind) -> Self {
-        use entity::monitoring_record;
         let q = RecordQuery::new(plan_id, record_type);
         Pages {
-            inner: monitoring_record::Entity::find()
-                .filter(Reads::anonymous(db.clone()).condition(&q))
-                .order_by_asc(monitoring_record::Column::Id)
-                .paginate(db, PAGE),
+            db,
+            condition: Reads::anonymous(db.clone()).condition(&q),
+            after: None,
+            done: false,
         }
     }
 
@@ -57,9 +56,24 @@ impl<'db> Pages<'db> {
     pub(super) async fn next<T: serde::de::DeserializeOwned>(
         &mut self,
     ) -> Result<Option<Vec<(entity::monitoring_record::Model, T)>>, ApiError> {
-        let Some(rows) = self.inner.fetch_and_next().await? else {
+        use entity::monitoring_record::{Column, Entity};
+        if self.done {
             return Ok(None);
-        };
+        }
+        let mut select = Entity::find().filter(self.condition.clone());
+        if let Some(id) = self.after {
+            select = select.filter(Column::Id.gt(id));
+        }
+        let rows = select
+            .order_by_asc(Column::Id)
+            .limit(PAGE)
+            .all(self.db)
+            .await?;
+        self.done = (rows.len() as u64) < PAGE;
+        match rows.last() {
+            Some(last) => self.after = Some(last.id),
+            None => return Ok(None),
+        }
         rows.into_iter()
             .map(decode)
             .collect::<Result<_, _>>()
