@@ -1,6 +1,7 @@
-//! The rows of monitoring data a request reads must not grow with the records: the summaries
-//! and the indicators page read one row per action and per indicator, however many progress
-//! updates and measurements were published.
+//! The rows of monitoring data a request reads must not grow with the records: the summaries,
+//! the indicators page and an assembled annual report read one row per action and per
+//! indicator, however many progress updates and measurements were published; a download reads
+//! each record once.
 //!
 //! The statements a request runs are kept by the connection's statement counter (text and
 //! values) and replayed afterwards on the same data; the rows they return are the rows the
@@ -22,6 +23,12 @@ pub(super) const SUMMARIES: &str =
 /// The indicators page with each one's standing.
 pub(super) const INDICATORS: &str =
     "{ indicators(first: 20) { nodes { code status latestValue { year value } } } }";
+
+/// The annual report of a year, assembled (nothing published for the year).
+pub(super) const ANNUAL_REPORT: &str = "{ annualReport(year: 2024) { year
+  strategicLines { code actions { code status percentComplete } activities { title }
+    fundedProjects { title } indicators { code value status } }
+  municipalities { ineCode activities fundedProjects } } }";
 
 /// Runs `query` anonymously (the response cache is off) and returns its data and the rows of
 /// monitoring data (`monitoring_record`, `record_link`) its statements return when replayed.
@@ -63,7 +70,8 @@ async fn multiply_published(app: &TestApp, times: usize) -> usize {
 }
 
 #[tokio::test]
-async fn summaries_and_the_indicators_page_read_the_same_rows_with_ten_times_the_records() {
+async fn summaries_the_indicators_page_and_the_annual_report_read_the_same_rows_with_ten_times_the_records()
+ {
     // The copies are made behind the API's back: the response cache is off so that the second
     // read really reads.
     let app = TestApp::with(|c| c.response_cache_bytes = 0).await;
@@ -71,7 +79,7 @@ async fn summaries_and_the_indicators_page_read_the_same_rows_with_ten_times_the
         .await
         .expect("synthetic demo data");
     let mut before = Vec::new();
-    for query in [SUMMARIES, INDICATORS] {
+    for query in [SUMMARIES, INDICATORS, ANNUAL_REPORT] {
         before.push(rows_read(&app, query).await);
     }
     let n = multiply_published(&app, 1).await;
@@ -80,7 +88,10 @@ async fn summaries_and_the_indicators_page_read_the_same_rows_with_ten_times_the
         "the synthetic data publishes updates and measurements: {n}"
     );
     let total = multiply_published(&app, 10).await;
-    for (query, (data, rows)) in [SUMMARIES, INDICATORS].into_iter().zip(before) {
+    for (query, (data, rows)) in [SUMMARIES, INDICATORS, ANNUAL_REPORT]
+        .into_iter()
+        .zip(before)
+    {
         let (data_after, rows_after) = rows_read(&app, query).await;
         eprintln!("{rows} rows read with {n} published records, {rows_after} with {total}");
         // The copies change no standing: the answer is the same, from the same rows.

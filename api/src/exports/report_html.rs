@@ -292,7 +292,7 @@ pub async fn render(
     let published_at = published.map(|p| p.published_at);
     // Baselines and targets are not in the report itself: read them from the published
     // indicators (what an anonymous caller may see).
-    let published = Published::load(db, plan.id).await?;
+    let published = Published::load(db, plan.id, year).await?;
     let html = page(plan, &report, published_at, &published, lang);
     let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(CSS.as_bytes()));
     let csp = format!(

@@ -59,17 +59,20 @@ pub fn indicator_status(ind: &IndicatorPayload, latest: Option<(i32, Decimal)>) 
     }
 }
 
-/// Published records of the plan, decoded, for the annual report of a year.
+/// The published records of the plan that the annual report of a year shows, decoded: read by
+/// the database's selection (the year's latest progress of each action, the year's
+/// activities, the projects started by the year's end, the latest measurement of each
+/// indicator by then), not every record of the plan.
 pub struct Published {
-    /// Progress updates with their record.
+    /// The latest progress update of the year of each action that has one.
     pub progress: Vec<(monitoring_record::Model, ProgressPayload)>,
-    /// Activities.
+    /// The activities of the year.
     pub activities: Vec<(monitoring_record::Model, ActivityPayload)>,
-    /// Funded projects.
+    /// The funded projects started in the year or before.
     pub projects: Vec<(monitoring_record::Model, FundedProjectPayload)>,
     /// Indicators.
     pub indicators: Vec<(monitoring_record::Model, IndicatorPayload)>,
-    /// Measurements.
+    /// The latest measurement of each indicator up to the year.
     pub measurements: Vec<(monitoring_record::Model, MeasurementPayload)>,
 }
 
@@ -85,16 +88,27 @@ fn decode<T: serde::de::DeserializeOwned>(
 }
 
 impl Published {
-    /// Loads every published record of `plan_id`.
-    pub async fn load(db: &DatabaseConnection, plan_id: i32) -> Result<Self, ApiError> {
+    /// Loads what the report of `year` of the plan `plan_id` shows: five statements.
+    pub async fn load(db: &DatabaseConnection, plan_id: i32, year: i32) -> Result<Self, ApiError> {
         let vis = Visibility::PublishedOnly;
         let q = |record_type| RecordQuery::new(plan_id, record_type);
+        let mut progress =
+            decode::<ProgressPayload>(store::latest_progress(db, plan_id, Some(year)).await?);
+        progress.retain(|(m, _)| m.year == Some(year));
+        let activities = RecordQuery {
+            year: Some(year),
+            ..q(RecordKind::Activity)
+        };
+        let projects = RecordQuery {
+            up_to_year: Some(year),
+            ..q(RecordKind::FundedProject)
+        };
         Ok(Published {
-            progress: decode(store::all(db, &q(RecordKind::ProgressUpdate), &vis).await?),
-            activities: decode(store::all(db, &q(RecordKind::Activity), &vis).await?),
-            projects: decode(store::all(db, &q(RecordKind::FundedProject), &vis).await?),
+            progress,
+            activities: decode(store::all(db, &activities, &vis).await?),
+            projects: decode(store::all(db, &projects, &vis).await?),
             indicators: decode(store::all(db, &q(RecordKind::Indicator), &vis).await?),
-            measurements: decode(store::all(db, &q(RecordKind::Measurement), &vis).await?),
+            measurements: decode(store::latest_measurements(db, plan_id, Some(year)).await?),
         })
     }
 
@@ -381,7 +395,7 @@ pub async fn assemble(
     plan: &entity::plan::Model,
     year: i32,
 ) -> Result<AnnualReport, ApiError> {
-    let published = Published::load(db, plan.id).await?;
+    let published = Published::load(db, plan.id, year).await?;
     let lines = strategic_line::Entity::find()
         .filter(strategic_line::Column::PlanId.eq(plan.id))
         .order_by_asc(strategic_line::Column::Position)

@@ -125,12 +125,11 @@ pub(crate) async fn record_query(
     check("kind", "KIND", filter.kind.clone(), kind_known)?;
     Ok((
         RecordQuery {
-            plan_id: plan.id,
-            record_type,
             year: filter.year,
             state: filter.state,
             links,
             updated_since: filter.updated_since.map(|t| t.0),
+            ..RecordQuery::new(plan.id, record_type)
         },
         plan,
     ))

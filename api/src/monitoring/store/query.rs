@@ -24,6 +24,8 @@ pub struct RecordQuery {
     pub record_type: RecordKind,
     /// Only this reporting year.
     pub year: Option<i32>,
+    /// Only reporting years up to this one.
+    pub up_to_year: Option<i32>,
     /// Only this review state.
     pub state: Option<ReviewState>,
     /// Only records linked to all of these `(type, code)`.
@@ -39,6 +41,7 @@ impl RecordQuery {
             plan_id,
             record_type,
             year: None,
+            up_to_year: None,
             state: None,
             links: Vec::new(),
             updated_since: None,
@@ -69,6 +72,9 @@ pub fn record_condition(q: &RecordQuery, vis: &Visibility) -> Condition {
         .add(visibility_condition(vis));
     if let Some(year) = q.year {
         cond = cond.add(monitoring_record::Column::Year.eq(year));
+    }
+    if let Some(year) = q.up_to_year {
+        cond = cond.add(monitoring_record::Column::Year.lte(year));
     }
     if let Some(s) = q.state {
         cond = cond.add(monitoring_record::Column::State.eq(s.as_str()));
