@@ -322,6 +322,23 @@ pub struct Municipality {
     pub(crate) row: Arc<organization::Model>,
 }
 
+impl Municipality {
+    /// A page of the records of `kind` involving the municipality in `plan` (the current
+    /// plan when `None`) that the caller may see, newest first, and how many there are.
+    async fn records<T>(
+        &self,
+        ctx: &Context<'_>,
+        (kind, wrap): (crate::monitoring::RecordKind, super::monitoring::Wrap<T>),
+        year: Option<i32>,
+        plan: Option<&str>,
+        (first, after): (Option<i32>, Option<String>),
+    ) -> Result<(Vec<T>, crate::pagination::Page, u64), ApiError> {
+        let plan = loaders::plan(super::loaders(ctx)?, plan).await?;
+        let key = super::monitoring::municipality_key(&self.row.code, kind, year, &plan);
+        super::monitoring::linked_page(ctx, key, &plan.code, first, after, wrap).await
+    }
+}
+
 content_object! {
     /// One of the 36 municipalities of the AMB.
     #[id = shared]
@@ -389,22 +406,13 @@ content_object! {
             #[graphql(desc = "Only this reporting year.")] year: Option<i32>,
             #[graphql(desc = "Plan code; the current plan when omitted.")] plan: Option<String>,
         ) -> Result<super::monitoring::ActivityConnection, ApiError> {
-            let plan = crate::loaders::plan(super::loaders(ctx)?, plan.as_deref()).await?;
-            let key = super::monitoring::municipality_key(
-                &self.row.code,
+            let (plan, page) = (plan.as_deref(), (first, after));
+            let kind = (
                 crate::monitoring::RecordKind::Activity,
-                year,
-                &plan,
+                super::monitoring::Activity::from_model as super::monitoring::Wrap<_>,
             );
-            let (items, page, total) = super::monitoring::linked_page(
-                ctx,
-                key,
-                &plan.code,
-                first,
-                after,
-                super::monitoring::Activity::from_model,
-            )
-            .await?;
+            let found = self.records(ctx, kind, year, plan, page);
+            let (items, page, total) = found.await?;
             Ok(super::monitoring::ActivityConnection::new(items, page, total))
         }
         /// Funded projects in which the municipality participates that the caller may see,
@@ -449,22 +457,13 @@ content_object! {
             #[graphql(desc = "Only projects starting this year.")] year: Option<i32>,
             #[graphql(desc = "Plan code; the current plan when omitted.")] plan: Option<String>,
         ) -> Result<super::monitoring::FundedProjectConnection, ApiError> {
-            let plan = crate::loaders::plan(super::loaders(ctx)?, plan.as_deref()).await?;
-            let key = super::monitoring::municipality_key(
-                &self.row.code,
+            let (plan, page) = (plan.as_deref(), (first, after));
+            let kind = (
                 crate::monitoring::RecordKind::FundedProject,
-                year,
-                &plan,
+                super::monitoring::FundedProject::from_model as super::monitoring::Wrap<_>,
             );
-            let (items, page, total) = super::monitoring::linked_page(
-                ctx,
-                key,
-                &plan.code,
-                first,
-                after,
-                super::monitoring::FundedProject::from_model,
-            )
-            .await?;
+            let found = self.records(ctx, kind, year, plan, page);
+            let (items, page, total) = found.await?;
             Ok(super::monitoring::FundedProjectConnection::new(items, page, total))
         }
         /// The actions whose actors include it (those naming it, and those naming the

@@ -87,6 +87,22 @@ type Group<'a> = (
     (u64, u64),
 );
 
+impl VisibleLinked {
+    /// The group of keys this one is read with.
+    fn group(&self) -> Group<'_> {
+        let l = &self.linked;
+        let v = &self.visibility;
+        (
+            l.plan_id,
+            l.record_type,
+            l.target_type,
+            l.year,
+            v,
+            self.slice,
+        )
+    }
+}
+
 impl Loader<VisibleLinked> for Db {
     type Value = LinkedSlice;
     type Error = ApiError;
@@ -105,18 +121,10 @@ impl Loader<VisibleLinked> for Db {
         // record, in one plan, as one viewer).
         let mut groups: HashMap<Group<'_>, Vec<String>> = HashMap::new();
         for k in keys {
-            let l = &k.linked;
             groups
-                .entry((
-                    l.plan_id,
-                    l.record_type,
-                    l.target_type,
-                    l.year,
-                    &k.visibility,
-                    k.slice,
-                ))
+                .entry(k.group())
                 .or_default()
-                .push(l.code.clone());
+                .push(k.linked.code.clone());
         }
         let mut found: HashMap<(Group<'_>, String), LinkedSlice> = HashMap::new();
         for (group, codes) in groups {
@@ -171,17 +179,8 @@ impl Loader<VisibleLinked> for Db {
         Ok(keys
             .iter()
             .map(|k| {
-                let l = &k.linked;
-                let group = (
-                    l.plan_id,
-                    l.record_type,
-                    l.target_type,
-                    l.year,
-                    &k.visibility,
-                    k.slice,
-                );
                 let slice = found
-                    .get(&(group, l.code.clone()))
+                    .get(&(k.group(), k.linked.code.clone()))
                     .cloned()
                     .unwrap_or_default();
                 (k.clone(), slice)

@@ -25,7 +25,7 @@ pub use evaluation::Evaluation;
 pub use funded_project::FundedProject;
 pub use indicator::{Indicator, Measurement};
 pub(crate) use nested::{
-    action_progress, action_progress_page, current_progress, linked_page, municipality_key,
+    Wrap, action_progress, action_progress_page, current_progress, linked_page, municipality_key,
     municipality_records,
 };
 pub use progress::ProgressUpdate;

@@ -11,6 +11,9 @@ use crate::graphql::linked::{self, LinkedRecords, UNPAGED_LIMIT};
 use crate::monitoring::RecordKind;
 use crate::pagination::Page;
 
+/// How a stored record of a plan (its code) becomes a GraphQL record type.
+pub(crate) type Wrap<T> = fn(monitoring_record::Model, &str) -> Result<T, ApiError>;
+
 /// The first [`UNPAGED_LIMIT`] records: what the list fields without paging return.
 const UNPAGED: Page = Page {
     offset: 0,
@@ -63,7 +66,7 @@ pub(crate) async fn linked_page<T>(
     plan: &str,
     first: Option<i32>,
     after: Option<String>,
-    wrap: fn(monitoring_record::Model, &str) -> Result<T, ApiError>,
+    wrap: Wrap<T>,
 ) -> Result<(Vec<T>, Page, u64), ApiError> {
     let page = crate::graphql::page(ctx, first, after.as_deref())?;
     let slice = linked::visible(ctx, key, page).await?;
@@ -80,7 +83,7 @@ pub(crate) async fn linked_newest<T>(
     ctx: &Context<'_>,
     key: LinkedRecords,
     plan: &str,
-    wrap: fn(monitoring_record::Model, &str) -> Result<T, ApiError>,
+    wrap: Wrap<T>,
 ) -> Result<Vec<T>, ApiError> {
     linked::visible(ctx, key, UNPAGED)
         .await?
@@ -139,7 +142,7 @@ pub(crate) async fn municipality_records<T>(
     record_type: RecordKind,
     year: Option<i32>,
     plans: &[std::sync::Arc<entity::plan::Model>],
-    wrap: fn(monitoring_record::Model, &str) -> Result<T, ApiError>,
+    wrap: Wrap<T>,
 ) -> Result<Vec<T>, ApiError> {
     let mut rows = Vec::new();
     for plan in plans {
