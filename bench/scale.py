@@ -42,7 +42,8 @@ Usage:
   cargo build --profile dist --bin plan-api
   python3 bench/scale.py [--bin PATH] [--levels 1k,10k,100k,1m] [--databases sqlite,postgres]
                          [--duration 5] [--connections 16] [--shapes NAME,...]
-                         [--new-fields auto|on|off] [--second-plan-share 0.3] [--json out.json]
+                         [--new-fields auto|on|off] [--second-plan-share 0.3] [--load-only]
+                         [--json out.json]
 Needs wrk and PostgreSQL (Debian: apt-get install wrk postgresql); run as root (PostgreSQL
 then runs as the postgres user) or as an ordinary user.
 """
@@ -600,6 +601,8 @@ def run_level(args, work, data_dir, db, level_name, total, secret):
     out["floor_ms"], floor_rows = db.floor()
     print(f"[{db.name} {level_name}] loaded {out['rows']:,} records in {out['load_s']:.1f} s "
           f"({out['db_mb']:.0f} MB); floor {out['floor_ms']:.1f} ms: {floor_rows}", flush=True)
+    if args.load_only:
+        return out
 
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -644,6 +647,14 @@ def run_level(args, work, data_dir, db, level_name, total, secret):
             if status != 200 or b'"errors"' in raw:
                 sys.exit(f"[{db.name} {level_name}] shape {name} failed: HTTP {status} {raw[:600]!r}")
             bodies[name] = body
+            if name == "plan-summary":
+                # The floor computes what the summary answers: same counts, or it measures something else.
+                served = {c["status"]: c["count"] for c in json.loads(raw)["data"]["plan"]["progressSummary"]["byStatus"]
+                          if c["count"]}
+                direct = {str(st): int(n) for st, n in floor_rows}
+                out["floor_agrees"] = served == direct
+                if served != direct:
+                    print(f"  WARNING: the floor counts {direct}, plan progressSummary {served}", flush=True)
             print(f"  {name:22} {len(raw):>10,} B  first answer {secs * 1000:8.1f} ms  {summarize(raw)}", flush=True)
         for name, url in docs.items():
             status, raw, secs = request(url)
@@ -900,6 +911,7 @@ def main():
                    help="the connection fields of #25 item 2: auto = when the schema has them")
     p.add_argument("--second-plan-share", type=float, default=0.3,
                    help="share of the records in the synthetic second plan (tests/fixtures/plans)")
+    p.add_argument("--load-only", action="store_true", help="build, load and run the floor; no server")
     p.add_argument("--json", help="also write every figure here")
     args = p.parse_args()
     assert 1 <= args.duration <= 120 and 0 <= args.warmup <= 30 and 1 <= args.connections <= 256, "bounded runs only"
