@@ -73,7 +73,8 @@ import urllib.parse
 import uuid
 from datetime import datetime, timedelta, timezone
 
-from portal import Postgres, Server, free_port, http as plain_http, run
+sys.dont_write_bytecode = True  # importing portal.py must leave no __pycache__ in bench/
+from portal import Postgres, Server, free_port, http as plain_http, run  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
