@@ -90,12 +90,19 @@ SHAPES = {
         meanPercentComplete byStatus { status count } indicatorsByStatus { status count } } } }""", None),
     "line-summaries": ("lines' progressSummary", """{ plan { strategicLines { code progressSummary {
         actions notReported meanPercentComplete byStatus { status count } } } } }""", None),
-    "indicators": ("indicators(first: 20) with measurements", """{ indicators(first: 20) { totalCount
-        nodes { id code status latestValue { year value } measurements { year value } } } }""", None),
-    "municipality-lists": ("municipality(08101) activities + fundedProjects", """{ municipality(ineCode: "08101") {
-        activities { id kind startDate } fundedProjects { id programme grantAmount } } }""", None),
-    "action-history": ("action LE1.1 progressHistory", """{ action(code: "LE1.1") {
-        progressHistory { id year status percentComplete } } }""", None),
+    "indicators": ("indicators(first: 20) with 5 measurements each", """{ indicators(first: 20) { totalCount
+        nodes { id code status latestValue { year value }
+        measurementsConnection(first: 5) { nodes { year value } } } } }""", None),
+    "municipality-lists": ("municipality(08101) activities + fundedProjects, 20 each", """{
+        municipality(ineCode: "08101") {
+        activitiesConnection(first: 20) { totalCount nodes { id kind startDate } }
+        fundedProjectsConnection(first: 20) { totalCount nodes { id programme grantAmount } } } }""", None),
+    "action-history": ("action LE1.1 progressHistoryConnection(first: 20)", """{ action(code: "LE1.1") {
+        currentProgress { year status } progressHistoryConnection(first: 20) { totalCount
+        nodes { id year status percentComplete } } } }""", None),
+    "deprecated-lists": ("deprecated plain lists (at most 1,000 each)", """{ municipality(ineCode: "08101") {
+        activities { id kind startDate } fundedProjects { id programme grantAmount } }
+        action(code: "LE1.1") { progressHistory { id year status percentComplete } } }""", None),
     "activities-filter": ("activities(filter: {municipality: 08101})", """{ activities(first: 20,
         filter: { municipality: "08101" }) { totalCount nodes { id kind startDate } } }""", None),
     "progress-updates": ("progressUpdates(first: 20)", """{ progressUpdates(first: 20) { totalCount
@@ -304,7 +311,9 @@ def generate(vocab, total, second_share, first_id, first_link_id, seed=25, ts_di
     counts = [total] if len(plans) == 1 else [total - round(total * second_share), round(total * second_share)]
     for ((plan_id, start, end), _), n in zip(plans, counts):
         n_meas = round(n * 0.15)
-        n_ind = max(1, -(-n_meas // 4)) if n >= 10 else 1
+        # A plan has a fixed set of indicators (up to two per action here): what grows with
+        # the data is how often they are measured, not how many there are.
+        n_ind = max(1, min(-(-n_meas // 4), 2 * len(vocab.actions.get(plan_id, [])))) if n >= 10 else 1
         n_meas = min(n_meas, max(0, n - n_ind))
         rest = n - n_ind - n_meas
         actions = vocab.actions.get(plan_id, [])

@@ -23,8 +23,8 @@ use super::{db, loaders};
 use crate::error::ApiError;
 use crate::loaders::Db;
 use crate::monitoring::service::Reads;
-use crate::monitoring::store::{RecordQuery, record_condition};
-use crate::monitoring::{RecordKind, ReviewState, Visibility};
+use crate::monitoring::store::{self, RecordQuery, record_condition};
+use crate::monitoring::{RecordKind, Visibility};
 use crate::pagination::{PAGE_SIZE_CEILING, Page};
 use crate::policy;
 
@@ -189,42 +189,60 @@ impl Loader<VisibleLinked> for Db {
     }
 }
 
+/// The current progress of every action of a plan (its newest published update, by year then
+/// id), by action code: the loader's key is the plan's id. One statement per plan, one row per
+/// action, however many updates each has (see [`store::latest_progress`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct CurrentProgress(pub i32);
+
+impl Loader<CurrentProgress> for Db {
+    type Value = std::sync::Arc<HashMap<String, monitoring_record::Model>>;
+    type Error = ApiError;
+
+    #[tracing::instrument(
+        target = "plan_api::trace",
+        name = "db.batch",
+        skip_all,
+        fields(plan_api.loader = "CurrentProgress", plan_api.keys = keys.len())
+    )]
+    async fn load(
+        &self,
+        keys: &[CurrentProgress],
+    ) -> Result<HashMap<CurrentProgress, Self::Value>, ApiError> {
+        let mut out = HashMap::new();
+        for &key in keys {
+            let rows = store::latest_progress(self.conn(), key.0, None).await?;
+            let by_action = rows
+                .into_iter()
+                .filter_map(|m| Some((m.subject.clone()?, m)))
+                .collect();
+            out.insert(key, std::sync::Arc::new(by_action));
+        }
+        Ok(out)
+    }
+}
+
+/// The current progress of the action `code` of the plan `plan_id`.
+pub(crate) async fn current_progress(
+    ctx: &Context<'_>,
+    plan_id: i32,
+    code: &str,
+) -> Result<Option<monitoring_record::Model>, ApiError> {
+    let all = loaders(ctx)?.load_one(CurrentProgress(plan_id)).await?;
+    Ok(all.and_then(|by_action| by_action.get(code).cloned()))
+}
+
 /// The records of `key` that the viewer may see, the slice `page` of them, newest first.
 pub(crate) async fn visible(
     ctx: &Context<'_>,
-    key: LinkedRecords,
+    linked: LinkedRecords,
     page: Page,
 ) -> Result<LinkedSlice, ApiError> {
     let reads = Reads::new(db(ctx)?.clone(), policy::viewer(ctx));
-    load(ctx, key, reads.visibility().clone(), page).await
-}
-
-/// The newest published record of `key` (whoever asks: published records are public).
-pub(crate) async fn newest_published(
-    ctx: &Context<'_>,
-    key: LinkedRecords,
-) -> Result<Option<monitoring_record::Model>, ApiError> {
-    let page = Page {
-        offset: 0,
-        limit: 1,
-    };
-    let slice = load(ctx, key, Visibility::PublishedOnly, page).await?;
-    Ok(slice
-        .rows
-        .into_iter()
-        .find(|m| m.state == ReviewState::Published.as_str()))
-}
-
-async fn load(
-    ctx: &Context<'_>,
-    linked: LinkedRecords,
-    visibility: Visibility,
-    page: Page,
-) -> Result<LinkedSlice, ApiError> {
     Ok(loaders(ctx)?
         .load_one(VisibleLinked {
             linked,
-            visibility,
+            visibility: reads.visibility().clone(),
             slice: (page.offset, page.limit),
         })
         .await?

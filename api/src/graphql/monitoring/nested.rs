@@ -128,7 +128,7 @@ pub(crate) async fn current_progress(
     action: &entity::action::Model,
     plan: &str,
 ) -> Result<Option<ProgressUpdate>, ApiError> {
-    linked::newest_published(ctx, action_key(action))
+    linked::current_progress(ctx, action.plan_id, &action.code)
         .await?
         .map(|m| ProgressUpdate::from_model(m, plan))
         .transpose()
