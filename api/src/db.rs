@@ -68,6 +68,11 @@ pub fn pg_notify() -> bool {
     PG_NOTIFY.load(Ordering::Relaxed)
 }
 
+/// The bytes SQLite aims to keep its memory under, across every connection of the process
+/// (`PRAGMA soft_heap_limit`): a little more than its default page caches of 2 MiB for each of
+/// the pool's default 10 connections.
+pub const SQLITE_SOFT_HEAP_LIMIT: u64 = 32 * 1024 * 1024;
+
 /// Opens a connection pool on `url` with the default pool settings.
 pub async fn connect(url: &str) -> Result<(DatabaseConnection, StatementCounter), DbErr> {
     connect_with(&crate::Config {
@@ -92,6 +97,12 @@ pub async fn connect_with(
         .max_connections(config.db_max_connections)
         .connect_timeout(Duration::from_secs(config.db_connect_timeout_secs))
         .acquire_timeout(Duration::from_secs(config.db_acquire_timeout_secs));
+    // SQLite's own memory (page caches, sorters, temporary b-trees of every pooled
+    // connection) comes from the C allocator, outside ours: a soft limit for the whole
+    // process makes SQLite give cache pages back before it grows past it, so its share stays
+    // bounded however large the database (#25).
+    options
+        .map_sqlx_sqlite_opts(|o| o.pragma("soft_heap_limit", SQLITE_SOFT_HEAP_LIMIT.to_string()));
     let mut db = Database::connect(options).await?;
     let counter = StatementCounter::default();
     let inner = counter.clone();

@@ -146,3 +146,24 @@ async fn a_download_reads_each_record_once_a_page_after_the_last() {
             .all(|sql| sql.contains("\"monitoring_record\".\"id\" >"))
     );
 }
+
+#[tokio::test]
+async fn sqlite_keeps_its_memory_under_the_soft_heap_limit() {
+    if TestApp::on_postgres() {
+        return;
+    }
+    let app = TestApp::new().await;
+    let row = app
+        .state
+        .db
+        .query_one_raw(sea_orm::Statement::from_string(
+            app.state.db.get_database_backend(),
+            "PRAGMA soft_heap_limit",
+        ))
+        .await
+        .expect("pragma")
+        .expect("a row");
+    let limit: i64 = row.try_get_by_index(0).expect("a number");
+    assert_eq!(limit as u64, plan_api::db::SQLITE_SOFT_HEAP_LIMIT);
+    assert_eq!(limit, 32 * 1024 * 1024);
+}
