@@ -39,12 +39,12 @@ async fn counted(app: &TestApp, query: &str, vars: Value, auth: Option<&str>) ->
     (reply.body["data"].clone(), used)
 }
 
-/// The fewest statements of three runs of `query` (with the response cache off): a DataLoader
+/// The fewest statements of five runs of `query` (with the response cache off): a DataLoader
 /// batch gathers its keys for 1 ms and may split in two when the machine is busy, which only
 /// ever adds statements; the fewest is what the query needs.
 async fn least(app: &TestApp, query: &str, auth: Option<&str>) -> (Value, u64) {
     let (data, mut fewest) = counted(app, query, json!({}), auth).await;
-    for _ in 0..2 {
+    for _ in 0..4 {
         fewest = fewest.min(counted(app, query, json!({}), auth).await.1);
     }
     (data, fewest)
@@ -123,7 +123,7 @@ async fn monitoring_reads_take_the_same_statements_with_ten_times_the_records() 
     let (_, after_coordinator) = least(&app, MONITORING_READS, Some(&coordinator)).await;
     let (read_before, read_after) = (records_read(&small), records_read(&large));
     eprintln!(
-        "fewest of three: anonymous {before} then {after}, coordinator {before_coordinator} \
+        "fewest of five: anonymous {before} then {after}, coordinator {before_coordinator} \
          then {after_coordinator}"
     );
     assert!(
@@ -134,7 +134,8 @@ async fn monitoring_reads_take_the_same_statements_with_ten_times_the_records() 
     // 23 statements for every caller on a quiet machine, before and after; N+1 would add one
     // per parent, hundreds here. A DataLoader batch gathers its keys for 1 ms, and on a loaded
     // machine it can close before all of a level's keys are in and split, even in the fewest
-    // of three runs (seen: 23 then 29 with a release build running), so the counts are bounded.
+    // of five runs (seen: 23 then 29, and 21 then 32, with a release build running), so the
+    // counts are bounded.
     assert!(
         [before, after, before_coordinator, after_coordinator]
             .iter()
