@@ -105,7 +105,7 @@ pub fn document(
                     "quoteChar": "\"",
                     "doubleQuote": true,
                 },
-                "schema": schema(dataset.columns()),
+                "schema": schema(&dataset.columns()),
             })
         })
         .collect();

@@ -199,7 +199,7 @@ pub struct Sink {
     chunk: usize,
     /// `dataset`, `plan`, `language` and any extra entries of a JSON download's head.
     head: Vec<(&'static str, serde_json::Value)>,
-    columns: &'static [Column],
+    columns: Vec<Column>,
     buf: Vec<u8>,
     rows: usize,
     started: bool,
@@ -218,7 +218,7 @@ impl Sink {
             format,
             chunk,
             head,
-            columns: &[],
+            columns: Vec::new(),
             buf: Vec::with_capacity(chunk + 1024),
             rows: 0,
             started: false,
@@ -233,12 +233,12 @@ impl Sink {
     }
 
     /// Writes the header row (CSV) or the head up to `"records":[` (JSON).
-    pub fn start(&mut self, columns: &'static [Column]) -> Result<(), ApiError> {
+    pub fn start(&mut self, columns: Vec<Column>) -> Result<(), ApiError> {
+        let names: Vec<&'static str> = columns.iter().map(|c| c.name).collect();
         self.columns = columns;
         self.started = true;
-        let names = columns.iter().map(|c| c.name);
         match self.format {
-            Format::Csv => self.csv_record(names),
+            Format::Csv => self.csv_record(names.into_iter()),
             Format::Json => {
                 self.buf.push(b'{');
                 for (k, v) in &self.head {
@@ -248,7 +248,6 @@ impl Sink {
                     self.buf.push(b',');
                 }
                 self.buf.extend_from_slice(b"\"columns\":");
-                let names: Vec<&str> = names.collect();
                 serde_json::to_writer(&mut self.buf, &names).map_err(json_error)?;
                 self.buf.extend_from_slice(b",\"records\":[");
                 Ok(())
@@ -274,7 +273,7 @@ impl Sink {
                 if self.rows > 0 {
                     self.buf.push(b',');
                 }
-                serde_json::to_writer(&mut self.buf, &Record(self.columns, &row))
+                serde_json::to_writer(&mut self.buf, &Record(&self.columns, &row))
                     .map_err(json_error)?;
             }
         }
@@ -323,7 +322,7 @@ fn json_error(e: serde_json::Error) -> ApiError {
     ApiError::Internal
 }
 
-struct Record<'a>(&'static [Column], &'a [Cell]);
+struct Record<'a>(&'a [Column], &'a [Cell]);
 
 impl Serialize for Record<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -356,8 +355,7 @@ mod tests {
             Column::new("flag", Kind::Bool),
             Column::new("none", Kind::Date),
         ];
-        let columns = COLUMNS;
-        sink.start(columns).unwrap_or_default();
+        sink.start(COLUMNS.to_vec()).unwrap_or_default();
         for row in rows {
             sink.push(row.clone()).await.unwrap_or_default();
         }

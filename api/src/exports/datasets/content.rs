@@ -6,10 +6,10 @@ use std::collections::HashMap;
 use entity::{action, action_organization, line_scope, organization, strategic_line};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
-use super::columns;
+use super::columns::{ACTIONS, ActionLinks, MUNICIPALITIES, Row, cells, heads};
 use crate::error::ApiError;
-use crate::exports::table::{Cell, Sink};
-use crate::i18n::{Lang, pick};
+use crate::exports::table::Sink;
+use crate::i18n::Lang;
 
 pub(super) async fn lines(
     db: &DatabaseConnection,
@@ -80,39 +80,22 @@ pub(super) async fn actions(
         .into_iter()
         .map(|o| (o.id, o))
         .collect();
-    out.start(columns::ACTIONS)?;
-    for a in &actions {
+    out.start(heads(ACTIONS))?;
+    for it in &actions {
         let of_role = |role: &str| -> Vec<&organization::Model> {
             links
                 .iter()
-                .filter(|l| l.action_id == a.id && l.role == role)
+                .filter(|l| l.action_id == it.id && l.role == role)
                 .filter_map(|l| orgs.get(&l.organization_id))
                 .collect()
         };
-        let (resp, inv) = (of_role("RESPONSIBLE"), of_role("INVOLVED"));
-        let codes = |list: &[&organization::Model]| {
-            Cell::List(list.iter().map(|o| o.code.clone()).collect())
+        let x = ActionLinks {
+            line: lines.get(&it.line_id),
+            scope: it.scope_id.and_then(|s| scopes.get(&s)),
+            responsible: of_role("RESPONSIBLE"),
+            involved: of_role("INVOLVED"),
         };
-        let names = |list: &[&organization::Model]| {
-            Cell::List(list.iter().map(|o| pick(&o.name, lang)).collect())
-        };
-        let line = lines.get(&a.line_id);
-        let scope = a.scope_id.and_then(|s| scopes.get(&s));
-        out.push(vec![
-            Cell::text(&a.code),
-            Cell::opt(line.map(|l| l.code.clone())),
-            Cell::opt(line.map(|l| pick(&l.title, lang))),
-            Cell::opt(scope.map(|s| s.code.clone())),
-            Cell::opt(scope.map(|s| pick(&s.title, lang))),
-            Cell::Text(pick(&a.title, lang)),
-            codes(&resp),
-            names(&resp),
-            codes(&inv),
-            names(&inv),
-            Cell::Text(pick(&a.responsible_text, lang)),
-            Cell::Text(pick(&a.involved_text, lang)),
-        ])
-        .await?;
+        out.push(cells(ACTIONS, &Row { it, x, lang })).await?;
     }
     Ok(())
 }
@@ -126,13 +109,13 @@ pub(super) async fn municipalities(
     let munis = crate::store::municipalities(db).await?;
     let actions = plan_actions(db, plan.id).await?;
     let links = action_links(db, &actions).await?;
-    out.start(columns::MUNICIPALITIES)?;
-    for m in &munis {
+    out.start(heads(MUNICIPALITIES))?;
+    for it in &munis {
         // As `Municipality.actions`: the actions naming it, and those naming the metropolitan
         // municipalities as a group (its parent in the registry), in any role.
-        let mut orgs = vec![m.id];
-        orgs.extend(m.parent_id);
-        let codes: Vec<String> = actions
+        let mut orgs = vec![it.id];
+        orgs.extend(it.parent_id);
+        let x: Vec<String> = actions
             .iter()
             .filter(|a| {
                 links
@@ -141,15 +124,8 @@ pub(super) async fn municipalities(
             })
             .map(|a| a.code.clone())
             .collect();
-        out.push(vec![
-            Cell::text(m.ine_code.as_deref().unwrap_or(&m.code)),
-            Cell::text(&m.code),
-            Cell::Text(pick(&m.name, lang)),
-            Cell::opt(m.comarca.as_deref()),
-            Cell::Int(codes.len() as i64),
-            Cell::List(codes),
-        ])
-        .await?;
+        out.push(cells(MUNICIPALITIES, &Row { it, x, lang }))
+            .await?;
     }
     Ok(())
 }

@@ -6,11 +6,11 @@
 //! written as they come; the plan's content (fixed by its data files: tens of rows) and the
 //! annual report (one stored document) are read whole and written row by row.
 //!
-//! [`build`] is long on purpose: each of the 15 downloads is one `match` arm writing one cell
-//! per column, in the order of [`Dataset::columns`] (the table in [`columns`] of names, types
-//! and constraints that the data package's Table Schemas are written from too; the sink checks
-//! every cell against its column). What the arms read is in [`records`] (monitoring records, a
-//! page at a time) and [`content`] (the plan's actions and municipalities).
+//! [`build`] has one `match` arm per download: it reads what the rows need and writes each row
+//! through the download's table in [`columns`], which holds each column's name, type and
+//! constraints beside how its cell is read (the data package's Table Schemas are written from
+//! it too). What the arms read is in [`records`] (monitoring records, a page at a time) and
+//! [`content`] (the plan's actions and municipalities).
 
 mod columns;
 mod content;
@@ -18,16 +18,18 @@ mod records;
 
 use std::collections::HashMap;
 
+use entity::monitoring_record::Model;
 use entity::{expected_result, organization};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
-use super::table::{Cell, Sink};
+use super::table::Sink;
 use crate::error::ApiError;
-use crate::i18n::{Lang, pick};
+use crate::i18n::Lang;
 use crate::monitoring::report;
-use crate::monitoring::{
-    ActivityPayload, EvaluationPayload, FundedProjectPayload, IndicatorPayload, MeasurementPayload,
-    ProgressPayload, RecordKind,
+use crate::monitoring::{IndicatorPayload, MeasurementPayload, ProgressPayload, RecordKind};
+use columns::{
+    ACTIVITIES, ANNUAL_REPORT, EVALUATIONS, EXPECTED_RESULTS, FUNDED_PROJECTS, INDICATORS,
+    MEASUREMENTS, ORGANIZATIONS, PROGRESS_UPDATES, Rec, RecTable, Row, cells, heads,
 };
 use content::{action_titles, actions, lines, municipalities};
 use records::Pages;
@@ -129,20 +131,6 @@ impl Dataset {
     }
 }
 
-/// A record's reporting year, or null.
-fn year(m: &entity::monitoring_record::Model) -> Cell {
-    m.year.map_or(Cell::Null, |y| Cell::Int(y.into()))
-}
-
-/// When a record was published, RFC 3339, or null.
-fn published_at(m: &entity::monitoring_record::Model) -> Cell {
-    Cell::opt(m.published_at.map(|t| t.to_rfc3339()))
-}
-
-fn date(d: Option<chrono::NaiveDate>) -> Cell {
-    Cell::opt(d.map(|d| d.to_string()))
-}
-
 /// Builds `dataset` of `plan` in `lang`, with only what an anonymous caller may see.
 pub async fn build(
     db: &DatabaseConnection,
@@ -151,7 +139,8 @@ pub async fn build(
     lang: Lang,
     out: &mut Sink,
 ) -> Result<(), ApiError> {
-    let t = |text: &entity::I18n| Cell::Text(pick(text, lang));
+    use RecordKind::{Activity, Evaluation, FundedProject, Indicator, Measurement, ProgressUpdate};
+    let pages = |kind| Pages::new(db, plan.id, kind);
     match dataset {
         Dataset::Actions => actions(db, plan, lang, out).await,
         Dataset::Organizations => {
@@ -160,23 +149,10 @@ pub async fn build(
                 .all(db)
                 .await?;
             let codes: HashMap<i32, &str> = all.iter().map(|o| (o.id, o.code.as_str())).collect();
-            out.start(dataset.columns())?;
-            for o in &all {
-                out.push(vec![
-                    Cell::text(&o.code),
-                    Cell::text(&o.kind),
-                    t(&o.name),
-                    Cell::opt(
-                        o.acronym_i18n
-                            .as_ref()
-                            .map(|a| pick(a, lang))
-                            .or_else(|| o.acronym.clone()),
-                    ),
-                    Cell::opt(o.parent_id.and_then(|p| codes.get(&p).copied())),
-                    Cell::opt(o.ine_code.as_deref()),
-                    Cell::opt(o.comarca.as_deref()),
-                ])
-                .await?;
+            out.start(heads(ORGANIZATIONS))?;
+            for it in &all {
+                let x = it.parent_id.and_then(|p| codes.get(&p).copied());
+                out.push(cells(ORGANIZATIONS, &Row { it, x, lang })).await?;
             }
             Ok(())
         }
@@ -188,182 +164,41 @@ pub async fn build(
                 .order_by_asc(expected_result::Column::Position)
                 .all(db)
                 .await?;
-            out.start(dataset.columns())?;
-            for r in &results {
-                out.push(vec![
-                    Cell::text(&r.code),
-                    Cell::opt(lines.get(&r.line_id).map(|l| l.code.as_str())),
-                    t(&r.text),
-                ])
-                .await?;
+            out.start(heads(EXPECTED_RESULTS))?;
+            for it in &results {
+                let x = lines.get(&it.line_id).map(|l| l.code.as_str());
+                out.push(cells(EXPECTED_RESULTS, &Row { it, x, lang }))
+                    .await?;
             }
             Ok(())
         }
         Dataset::ProgressUpdates => {
             let actions = action_titles(db, plan.id).await?;
-            out.start(dataset.columns())?;
-            let mut pages = Pages::new(db, plan.id, RecordKind::ProgressUpdate);
-            while let Some(page) = pages.next::<ProgressPayload>().await? {
-                for (m, p) in page {
-                    out.push(vec![
-                        Cell::text(&m.public_id),
-                        year(&m),
-                        Cell::text(&p.action),
-                        Cell::opt(actions.get(&p.action).map(|a| pick(a, lang))),
-                        Cell::text(p.status.as_str()),
-                        Cell::Int(p.percent_complete.into()),
-                        t(&p.narrative),
-                        Cell::List(p.evidence_links.clone()),
-                        Cell::Bool(m.synthetic),
-                        published_at(&m),
-                    ])
-                    .await?;
-                }
-            }
-            Ok(())
+            let title = |_: &Model, p: &ProgressPayload| actions.get(&p.action);
+            write_pages(pages(ProgressUpdate), PROGRESS_UPDATES, lang, out, title).await
         }
-        Dataset::Activities => {
-            out.start(dataset.columns())?;
-            let mut pages = Pages::new(db, plan.id, RecordKind::Activity);
-            while let Some(page) = pages.next::<ActivityPayload>().await? {
-                for (m, a) in page {
-                    out.push(vec![
-                        Cell::text(&m.public_id),
-                        year(&m),
-                        Cell::text(a.kind.as_str()),
-                        t(&a.title),
-                        t(&a.summary),
-                        date(Some(a.start_date)),
-                        date(a.end_date),
-                        Cell::opt(a.place.clone()),
-                        Cell::List(a.actions.clone()),
-                        Cell::List(a.zones.clone()),
-                        Cell::List(a.partners.clone()),
-                        Cell::List(a.organizations.clone()),
-                        Cell::List(a.municipalities.clone()),
-                        Cell::List(a.links.clone()),
-                        Cell::Bool(m.synthetic),
-                        published_at(&m),
-                    ])
-                    .await?;
-                }
-            }
-            Ok(())
-        }
+        Dataset::Activities => write_pages(pages(Activity), ACTIVITIES, lang, out, |_, _| ()).await,
         Dataset::FundedProjects => {
-            out.start(dataset.columns())?;
-            let mut pages = Pages::new(db, plan.id, RecordKind::FundedProject);
-            while let Some(page) = pages.next::<FundedProjectPayload>().await? {
-                for (m, p) in page {
-                    out.push(vec![
-                        Cell::text(&m.public_id),
-                        year(&m),
-                        Cell::text(p.programme.as_str()),
-                        Cell::text(p.role.as_str()),
-                        t(&p.title),
-                        t(&p.summary),
-                        Cell::Decimal(p.total_budget.normalize().to_string()),
-                        Cell::Decimal(p.grant_amount.normalize().to_string()),
-                        date(Some(p.start_date)),
-                        date(p.end_date),
-                        Cell::text(p.status.as_str()),
-                        p.continued_after_funding.map_or(Cell::Null, Cell::Bool),
-                        Cell::List(p.actions.clone()),
-                        Cell::List(p.municipalities.clone()),
-                        Cell::List(p.links.clone()),
-                        Cell::Bool(m.synthetic),
-                        published_at(&m),
-                    ])
-                    .await?;
-                }
-            }
-            Ok(())
+            write_pages(pages(FundedProject), FUNDED_PROJECTS, lang, out, |_, _| ()).await
         }
         Dataset::Indicators => {
             // The latest published measurement of each indicator, picked by the database.
             let standing = report::Standing::load(db, plan.id).await?;
-            out.start(dataset.columns())?;
-            let mut pages = Pages::new(db, plan.id, RecordKind::Indicator);
-            while let Some(page) = pages.next::<IndicatorPayload>().await? {
-                for (m, i) in &page {
-                    let latest = standing.latest_measurement(m.id);
-                    out.push(vec![
-                        Cell::text(&m.public_id),
-                        Cell::opt(m.code.as_deref()),
-                        t(&i.name),
-                        Cell::text(&i.unit),
-                        Cell::opt(i.expected_result.as_deref()),
-                        Cell::opt(i.action.as_deref()),
-                        Cell::Decimal(i.baseline_value.normalize().to_string()),
-                        Cell::Int(i.baseline_year.into()),
-                        Cell::Decimal(i.target_value.normalize().to_string()),
-                        Cell::Int(i.target_year.into()),
-                        Cell::text(i.direction.as_str()),
-                        latest.map_or(Cell::Null, |(_, v)| {
-                            Cell::Decimal(v.normalize().to_string())
-                        }),
-                        latest.map_or(Cell::Null, |(y, _)| Cell::Int(y.into())),
-                        Cell::text(report::indicator_status(i, latest).as_str()),
-                        Cell::Bool(m.synthetic),
-                        published_at(m),
-                    ])
-                    .await?;
-                }
-            }
-            Ok(())
+            let latest = |m: &Model, _: &IndicatorPayload| standing.latest_measurement(m.id);
+            write_pages(pages(Indicator), INDICATORS, lang, out, latest).await
         }
         Dataset::Measurements => {
             let indicators: HashMap<i32, (String, Option<String>)> =
-                published::<IndicatorPayload>(db, plan.id, RecordKind::Indicator)
+                published::<IndicatorPayload>(db, plan.id, Indicator)
                     .await?
                     .into_iter()
                     .map(|(m, _)| (m.id, (m.public_id, m.code)))
                     .collect();
-            out.start(dataset.columns())?;
-            let mut pages = Pages::new(db, plan.id, RecordKind::Measurement);
-            while let Some(page) = pages.next::<MeasurementPayload>().await? {
-                for (m, p) in page {
-                    // An indicator that is not published is not named.
-                    let ind = indicators.get(&p.indicator_id);
-                    out.push(vec![
-                        Cell::text(&m.public_id),
-                        Cell::opt(ind.map(|i| i.0.clone())),
-                        Cell::opt(ind.and_then(|i| i.1.clone())),
-                        year(&m),
-                        Cell::Decimal(p.value.normalize().to_string()),
-                        Cell::text(&p.source),
-                        t(&p.notes),
-                        Cell::Bool(m.synthetic),
-                        published_at(&m),
-                    ])
-                    .await?;
-                }
-            }
-            Ok(())
+            let of = |_: &Model, p: &MeasurementPayload| indicators.get(&p.indicator_id);
+            write_pages(pages(Measurement), MEASUREMENTS, lang, out, of).await
         }
         Dataset::Evaluations => {
-            out.start(dataset.columns())?;
-            let mut pages = Pages::new(db, plan.id, RecordKind::Evaluation);
-            while let Some(page) = pages.next::<EvaluationPayload>().await? {
-                for (m, e) in page {
-                    out.push(vec![
-                        Cell::text(&m.public_id),
-                        Cell::text(e.kind.as_str()),
-                        year(&m),
-                        Cell::text(e.status.as_str()),
-                        date(e.start_date),
-                        date(e.end_date),
-                        t(&e.summary),
-                        t(&e.findings),
-                        t(&e.recommendations),
-                        Cell::opt(e.document_link.clone()),
-                        Cell::Bool(m.synthetic),
-                        published_at(&m),
-                    ])
-                    .await?;
-                }
-            }
-            Ok(())
+            write_pages(pages(Evaluation), EVALUATIONS, lang, out, |_, _| ()).await
         }
         Dataset::AnnualReport(y) => {
             let (report, published) = crate::monitoring::annual::annual_report(db, plan, y).await?;
@@ -374,27 +209,33 @@ pub async fn build(
                 "publishedAt",
                 serde_json::json!(published.map(|p| p.to_rfc3339())),
             );
-            out.start(dataset.columns())?;
+            out.start(heads(ANNUAL_REPORT))?;
             for line in &report.lines {
-                for a in &line.actions {
-                    out.push(vec![
-                        Cell::Int(y.into()),
-                        Cell::text(&line.code),
-                        t(&line.title),
-                        Cell::text(&a.code),
-                        t(&a.title),
-                        Cell::opt(a.status.map(|s| s.as_str())),
-                        a.percent_complete
-                            .map_or(Cell::Null, |p| Cell::Int(p.into())),
-                        a.narrative.as_ref().map_or(Cell::Null, t),
-                        Cell::Int(line.activities.len() as i64),
-                        Cell::Int(line.funded_projects.len() as i64),
-                        Cell::Int(line.indicators.len() as i64),
-                    ])
-                    .await?;
+                for it in &line.actions {
+                    let x = (y, line);
+                    out.push(cells(ANNUAL_REPORT, &Row { it, x, lang })).await?;
                 }
             }
             Ok(())
         }
     }
+}
+
+/// Writes the published records `pages` reads as rows of `table`; `beside` looks up what a
+/// row reads beside its record.
+async fn write_pages<P: serde::de::DeserializeOwned, X>(
+    mut pages: Pages<'_>,
+    table: RecTable<'_, P, X>,
+    lang: Lang,
+    out: &mut Sink,
+    beside: impl Fn(&Model, &P) -> X,
+) -> Result<(), ApiError> {
+    out.start(heads(table))?;
+    while let Some(page) = pages.next::<P>().await? {
+        for (m, p) in &page {
+            let x = beside(m, p);
+            out.push(cells(table, &Rec { m, p, x, lang })).await?;
+        }
+    }
+    Ok(())
 }
