@@ -5,18 +5,22 @@
 //!
 //! The viewer's visibility is part of the loader's key and is applied in SQL by the store's
 //! [`record_condition`], the same condition the lists use: a record the viewer may not see
-//! never leaves the database. The database numbers each parent's records newest first and
-//! counts them (window functions, the same SQL on SQLite and PostgreSQL), so a page of a
-//! nested list reads its page, whatever the parent holds.
+//! never leaves the database. Each parent's slice is a walk down the link index from its end
+//! (most recently recorded first) that stops at the slice's end, all parents' walks in one
+//! `UNION ALL`; the count, one grouped statement more, only when a response shows it. So a
+//! page of a nested list reads its page, whatever the parent holds.
 
 use std::collections::HashMap;
 
 use async_graphql::Context;
 use async_graphql::dataloader::Loader;
 use entity::{monitoring_record, record_link};
-use sea_orm::sea_query::{Alias, Asterisk, Expr, ExprTrait, JoinType, Order, Query};
+use sea_orm::sea_query::{
+    Alias, Asterisk, Expr, ExprTrait, JoinType, Order, Query, SelectStatement, UnionType,
+};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryTrait,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter,
+    QueryTrait,
 };
 
 use super::{db, loaders};
@@ -45,8 +49,8 @@ pub struct LinkedRecords {
 }
 
 /// The most records a list field without paging returns (`progressHistory`, `measurements`,
-/// `activities`, `fundedProjects`): the newest ones. Their `…Connection` twins page through
-/// the rest.
+/// `activities`, `fundedProjects`): the most recently recorded ones. Their `…Connection` twins
+/// page through the rest.
 pub const UNPAGED_LIMIT: u64 = PAGE_SIZE_CEILING;
 
 /// [`LinkedRecords`] as one viewer sees them, and which of them: the loader's key.
@@ -56,28 +60,24 @@ pub struct VisibleLinked {
     pub linked: LinkedRecords,
     /// What the viewer may see.
     pub visibility: Visibility,
-    /// Which of them, newest first: records `offset + 1 ..= offset + limit`.
+    /// Which of them, most recently recorded first: records `offset + 1 ..= offset + limit`.
     pub slice: (u64, u64),
+    /// Whether to count them all (only when a response shows the count).
+    pub count: bool,
 }
 
-/// A slice of a parent's linked records, newest first, and how many the viewer sees in all.
+/// A slice of a parent's linked records, most recently recorded first, and how many the viewer
+/// sees in all.
 #[derive(Clone, Debug, Default)]
 pub struct LinkedSlice {
-    /// The records of the slice, newest first (by year, records without one last, then id).
+    /// The records of the slice, most recently recorded (highest id) first.
     pub rows: Vec<monitoring_record::Model>,
-    /// How many records of the parent the viewer sees, across all slices.
+    /// How many records of the parent the viewer sees, across all slices, when counted; else
+    /// only whether more follow: `offset + rows + 1` when they do.
     pub total: u64,
 }
 
-/// Numbers each parent's records newest first; the same order as the lists' (`year DESC, id
-/// DESC`), with records without a year last on both databases.
-const RANK: &str = "ROW_NUMBER() OVER (PARTITION BY record_link.target_code ORDER BY \
-    CASE WHEN monitoring_record.year IS NULL THEN 1 ELSE 0 END, \
-    monitoring_record.year DESC, monitoring_record.id DESC)";
-/// Counts each parent's records.
-const TOTAL: &str = "COUNT(*) OVER (PARTITION BY record_link.target_code)";
-
-/// One group of keys read by one statement: everything but the target's code.
+/// One group of keys read together: everything but the target's code.
 type Group<'a> = (
     i32,
     RecordKind,
@@ -85,6 +85,7 @@ type Group<'a> = (
     Option<i32>,
     &'a Visibility,
     (u64, u64),
+    bool,
 );
 
 impl VisibleLinked {
@@ -99,8 +100,82 @@ impl VisibleLinked {
             l.year,
             v,
             self.slice,
+            self.count,
         )
     }
+}
+
+/// The records of one group linked to `code`, most recently recorded first, the slice
+/// `(offset, limit)` and one more (to tell whether more follow): a walk down the link index
+/// `(target_type, target_code, record_id)` from its end that stops at the slice's end, so its
+/// cost is the slice's, not the parent's whole list.
+fn slice_of(group: &Group<'_>, code: &str, alias: usize) -> SelectStatement {
+    let (plan_id, record_type, target_type, year, visibility, (offset, limit), _) = *group;
+    let query = RecordQuery {
+        year,
+        ..RecordQuery::new(plan_id, record_type)
+    };
+    let mut walk = monitoring_record::Entity::find()
+        .filter(record_condition(&query, visibility))
+        .filter(record_link::Column::TargetType.eq(target_type))
+        .filter(record_link::Column::TargetCode.eq(code))
+        .into_query();
+    walk.join(
+        JoinType::InnerJoin,
+        record_link::Entity,
+        Expr::col((record_link::Entity, record_link::Column::RecordId))
+            .equals((monitoring_record::Entity, monitoring_record::Column::Id)),
+    )
+    .expr_as(Expr::val(code), Alias::new("linked_code"))
+    .order_by(
+        (record_link::Entity, record_link::Column::RecordId),
+        Order::Desc,
+    )
+    .limit(limit.saturating_add(1))
+    .offset(offset);
+    let mut outer = Query::select();
+    outer
+        .column(Asterisk)
+        .from_subquery(walk, Alias::new(format!("linked_{alias}")));
+    outer
+}
+
+/// How many records of one group each of `codes` has: one statement.
+async fn counts(
+    db: &DatabaseConnection,
+    group: &Group<'_>,
+    codes: &[String],
+) -> Result<HashMap<String, u64>, ApiError> {
+    let (plan_id, record_type, target_type, year, visibility, _, _) = *group;
+    let query = RecordQuery {
+        year,
+        ..RecordQuery::new(plan_id, record_type)
+    };
+    let mut count = Query::select();
+    count
+        .expr_as(
+            Expr::col((record_link::Entity, record_link::Column::TargetCode)),
+            Alias::new("linked_code"),
+        )
+        .expr_as(Expr::cust("COUNT(*)"), Alias::new("linked_total"))
+        .from(monitoring_record::Entity)
+        .join(
+            JoinType::InnerJoin,
+            record_link::Entity,
+            Expr::col((record_link::Entity, record_link::Column::RecordId))
+                .equals((monitoring_record::Entity, monitoring_record::Column::Id)),
+        )
+        .cond_where(record_condition(&query, visibility))
+        .and_where(record_link::Column::TargetType.eq(target_type))
+        .and_where(record_link::Column::TargetCode.is_in(codes.iter().cloned()))
+        .group_by_col((record_link::Entity, record_link::Column::TargetCode));
+    let mut out = HashMap::new();
+    for row in db.query_all(&count).await? {
+        let code: String = row.try_get("", "linked_code")?;
+        let total: i64 = row.try_get("", "linked_total")?;
+        out.insert(code, u64::try_from(total).unwrap_or(0));
+    }
+    Ok(out)
 }
 
 impl Loader<VisibleLinked> for Db {
@@ -118,62 +193,45 @@ impl Loader<VisibleLinked> for Db {
         keys: &[VisibleLinked],
     ) -> Result<HashMap<VisibleLinked, Self::Value>, ApiError> {
         // One statement per group (one, in practice: a resolver level asks for one kind of
-        // record, in one plan, as one viewer).
+        // record, in one plan, as one viewer): each parent's slice, one after the other.
         let mut groups: HashMap<Group<'_>, Vec<String>> = HashMap::new();
         for k in keys {
-            groups
-                .entry(k.group())
-                .or_default()
-                .push(k.linked.code.clone());
+            let codes = groups.entry(k.group()).or_default();
+            if !codes.contains(&k.linked.code) {
+                codes.push(k.linked.code.clone());
+            }
         }
         let mut found: HashMap<(Group<'_>, String), LinkedSlice> = HashMap::new();
         for (group, codes) in groups {
-            let (plan_id, record_type, target_type, year, visibility, (offset, limit)) = group;
-            let query = RecordQuery {
-                year,
-                ..RecordQuery::new(plan_id, record_type)
+            let mut slices = codes
+                .iter()
+                .enumerate()
+                .map(|(i, c)| slice_of(&group, c, i));
+            let Some(mut all) = slices.next() else {
+                continue;
             };
-            let mut inner = monitoring_record::Entity::find()
-                .filter(record_condition(&query, visibility))
-                .filter(record_link::Column::TargetType.eq(target_type))
-                .filter(record_link::Column::TargetCode.is_in(codes))
-                .into_query();
-            inner
-                .join(
-                    JoinType::InnerJoin,
-                    record_link::Entity,
-                    Expr::col((record_link::Entity, record_link::Column::RecordId))
-                        .equals((monitoring_record::Entity, monitoring_record::Column::Id)),
-                )
-                .expr_as(
-                    Expr::col((record_link::Entity, record_link::Column::TargetCode)),
-                    Alias::new("linked_code"),
-                )
-                .expr_as(Expr::cust(RANK), Alias::new("linked_rank"))
-                .expr_as(Expr::cust(TOTAL), Alias::new("linked_total"));
-            let rank = || Expr::col(Alias::new("linked_rank"));
-            let bounds = rank()
-                .gt(offset as i64)
-                .and(rank().lte(offset.saturating_add(limit) as i64));
-            let mut outer = Query::select();
-            outer
-                .column(Asterisk)
-                .from_subquery(inner, Alias::new("linked"))
-                // The first record always comes, so a slice past the end still knows the
-                // total.
-                .and_where(bounds.or(rank().eq(1)))
-                .order_by(Alias::new("linked_rank"), Order::Asc);
-            for row in self.conn().query_all(&outer).await? {
+            for next in slices {
+                all.union(UnionType::All, next);
+            }
+            for row in self.conn().query_all(&all).await? {
                 let code: String = row.try_get("", "linked_code")?;
-                let rank: i64 = row.try_get("", "linked_rank")?;
-                let total: i64 = row.try_get("", "linked_total")?;
                 let slice = found.entry((group, code)).or_default();
-                slice.total = u64::try_from(total).unwrap_or(0);
-                if u64::try_from(rank).is_ok_and(|r| r > offset) {
-                    slice
-                        .rows
-                        .push(monitoring_record::Model::from_query_result(&row, "")?);
-                }
+                slice
+                    .rows
+                    .push(monitoring_record::Model::from_query_result(&row, "")?);
+            }
+            let (offset, limit) = group.5;
+            let totals = match group.6 {
+                true => Some(counts(self.conn(), &group, &codes).await?),
+                false => None,
+            };
+            for code in codes {
+                let slice = found.entry((group, code.clone())).or_default();
+                slice.total = match &totals {
+                    Some(t) => t.get(&code).copied().unwrap_or(0),
+                    None => offset + slice.rows.len() as u64,
+                };
+                slice.rows.truncate(limit as usize);
             }
         }
         Ok(keys
@@ -232,11 +290,13 @@ pub(crate) async fn current_progress(
     Ok(all.and_then(|by_action| by_action.get(code).cloned()))
 }
 
-/// The records of `key` that the viewer may see, the slice `page` of them, newest first.
+/// The records of `key` that the viewer may see, the slice `page` of them, most recently
+/// recorded first, counted in all when `count` (else `total` only tells whether more follow).
 pub(crate) async fn visible(
     ctx: &Context<'_>,
     linked: LinkedRecords,
     page: Page,
+    count: bool,
 ) -> Result<LinkedSlice, ApiError> {
     let reads = Reads::new(db(ctx)?.clone(), policy::viewer(ctx));
     Ok(loaders(ctx)?
@@ -244,6 +304,7 @@ pub(crate) async fn visible(
             linked,
             visibility: reads.visibility().clone(),
             slice: (page.offset, page.limit),
+            count,
         })
         .await?
         .unwrap_or_default())

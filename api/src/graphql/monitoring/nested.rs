@@ -1,6 +1,7 @@
 //! Monitoring records reached from other objects: an action's progress updates, an
 //! indicator's measurements, a municipality's activities and funded projects, each as a list
-//! of the newest (at most [`UNPAGED_LIMIT`]) and as a connection that pages through them all.
+//! of the most recently recorded (at most [`UNPAGED_LIMIT`], by year then id) and as a
+//! connection that pages through them all, most recently recorded first.
 
 use async_graphql::Context;
 use entity::monitoring_record;
@@ -58,8 +59,9 @@ pub(crate) fn municipality_key(
     }
 }
 
-/// One page of the records of `key` the viewer may see, newest first, as `T`: the page's
-/// items, the page, and how many records there are in all (for a connection's `new`).
+/// One page of the records of `key` the viewer may see, most recently recorded first, as `T`:
+/// the page's items, the page, and how many records there are in all when the response shows
+/// `totalCount` (else a total that only tells whether more follow; for a connection's `new`).
 pub(crate) async fn linked_page<T>(
     ctx: &Context<'_>,
     key: LinkedRecords,
@@ -69,7 +71,9 @@ pub(crate) async fn linked_page<T>(
     wrap: Wrap<T>,
 ) -> Result<(Vec<T>, Page, u64), ApiError> {
     let page = crate::graphql::page(ctx, first, after.as_deref())?;
-    let slice = linked::visible(ctx, key, page).await?;
+    // Counting is the one part that grows with the parent's records: only when shown.
+    let count = ctx.look_ahead().field("totalCount").exists();
+    let slice = linked::visible(ctx, key, page, count).await?;
     let items = slice
         .rows
         .into_iter()
@@ -78,19 +82,17 @@ pub(crate) async fn linked_page<T>(
     Ok((items, page, slice.total))
 }
 
-/// The newest [`UNPAGED_LIMIT`] records of `key` the viewer may see, newest first, as `T`.
+/// The [`UNPAGED_LIMIT`] most recently recorded records of `key` the viewer may see, newest
+/// first (by year, then id), as `T`.
 pub(crate) async fn linked_newest<T>(
     ctx: &Context<'_>,
     key: LinkedRecords,
     plan: &str,
     wrap: Wrap<T>,
 ) -> Result<Vec<T>, ApiError> {
-    linked::visible(ctx, key, UNPAGED)
-        .await?
-        .rows
-        .into_iter()
-        .map(|m| wrap(m, plan))
-        .collect()
+    let mut rows = linked::visible(ctx, key, UNPAGED, false).await?.rows;
+    rows.sort_by_key(|m| std::cmp::Reverse((m.year, m.id)));
+    rows.into_iter().map(|m| wrap(m, plan)).collect()
 }
 
 /// The newest progress updates of an action that the caller sees, newest first.
@@ -102,7 +104,8 @@ pub(crate) async fn action_progress(
     linked_newest(ctx, action_key(action), plan, ProgressUpdate::from_model).await
 }
 
-/// A page of the progress updates of an action that the caller sees, newest first.
+/// A page of the progress updates of an action that the caller sees, most recently recorded
+/// first.
 pub(crate) async fn action_progress_page(
     ctx: &Context<'_>,
     action: &entity::action::Model,
@@ -134,8 +137,8 @@ pub(crate) async fn current_progress(
         .transpose()
 }
 
-/// The newest records of a kind involving a municipality, in `plans`, that the caller sees,
-/// newest first: at most [`UNPAGED_LIMIT`] in all.
+/// The most recently recorded records of a kind involving a municipality, in `plans`, that the
+/// caller sees, newest first (by year, then id): at most [`UNPAGED_LIMIT`] in all.
 pub(crate) async fn municipality_records<T>(
     ctx: &Context<'_>,
     ine: &str,
@@ -147,7 +150,7 @@ pub(crate) async fn municipality_records<T>(
     let mut rows = Vec::new();
     for plan in plans {
         let key = municipality_key(ine, record_type, year, plan);
-        let found = linked::visible(ctx, key, UNPAGED).await?.rows;
+        let found = linked::visible(ctx, key, UNPAGED, false).await?.rows;
         rows.extend(found.into_iter().map(|m| (m, plan.code.as_str())));
     }
     rows.sort_by_key(|(m, _)| std::cmp::Reverse((m.year, m.id)));
