@@ -324,7 +324,8 @@ pub struct Municipality {
 
 impl Municipality {
     /// A page of the records of `kind` involving the municipality in `plan` (the current
-    /// plan when `None`) that the caller may see, newest first, and how many there are.
+    /// plan when `None`) that the caller may see, most recently recorded first, and how many
+    /// there are.
     async fn records<T>(
         &self,
         ctx: &Context<'_>,
@@ -393,7 +394,7 @@ content_object! {
             .await
         }
         /// The activities involving the municipality that the caller may see, in one plan,
-        /// newest first, a page at a time.
+        /// most recently recorded first, a page at a time.
         #[graphql(complexity = "crate::graphql::list_cost(first, child_complexity)")]
         async fn activities_connection(
             &self,
@@ -444,7 +445,7 @@ content_object! {
             .await
         }
         /// The funded projects involving the municipality that the caller may see, in one plan,
-        /// newest first, a page at a time.
+        /// most recently recorded first, a page at a time.
         #[graphql(complexity = "crate::graphql::list_cost(first, child_complexity)")]
         async fn funded_projects_connection(
             &self,

@@ -93,7 +93,7 @@ record_type! {
             out.sort_by_key(|m| (m.m.year, m.m.id));
             Ok(out)
         }
-        /// Measurements the caller may see, newest year first, a page at a time.
+        /// Measurements the caller may see, most recently recorded first, a page at a time.
         #[graphql(complexity = "crate::graphql::list_cost(first, child_complexity)")]
         async fn measurements_connection(
             &self,

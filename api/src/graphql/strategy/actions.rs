@@ -84,7 +84,8 @@ content_object! {
         ) -> Result<Vec<crate::graphql::monitoring::ProgressUpdate>, ApiError> {
             crate::graphql::monitoring::action_progress(ctx, &self.row, &self.plan).await
         }
-        /// The action's progress updates the caller may see, newest first, a page at a time.
+        /// The action's progress updates the caller may see, most recently recorded first, a page
+        /// at a time.
         #[graphql(complexity = "crate::graphql::list_cost(first, child_complexity)")]
         async fn progress_history_connection(
             &self,
