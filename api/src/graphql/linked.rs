@@ -105,34 +105,42 @@ impl VisibleLinked {
     }
 }
 
+/// The records of one group joined to their links to the group's kind of target: the base of
+/// both statements below (the records' columns selected, no target code chosen yet).
+fn linked_records(group: &Group<'_>) -> SelectStatement {
+    let (plan_id, record_type, target_type, year, visibility, _, _) = *group;
+    let query = RecordQuery {
+        year,
+        ..RecordQuery::new(plan_id, record_type)
+    };
+    let mut select = monitoring_record::Entity::find()
+        .filter(record_condition(&query, visibility))
+        .filter(record_link::Column::TargetType.eq(target_type))
+        .into_query();
+    select.join(
+        JoinType::InnerJoin,
+        record_link::Entity,
+        Expr::col((record_link::Entity, record_link::Column::RecordId))
+            .equals((monitoring_record::Entity, monitoring_record::Column::Id)),
+    );
+    select
+}
+
 /// The records of one group linked to `code`, most recently recorded first, the slice
 /// `(offset, limit)` and one more (to tell whether more follow): a walk down the link index
 /// `(target_type, target_code, record_id)` from its end that stops at the slice's end, so its
 /// cost is the slice's, not the parent's whole list.
 fn slice_of(group: &Group<'_>, code: &str, alias: usize) -> SelectStatement {
-    let (plan_id, record_type, target_type, year, visibility, (offset, limit), _) = *group;
-    let query = RecordQuery {
-        year,
-        ..RecordQuery::new(plan_id, record_type)
-    };
-    let mut walk = monitoring_record::Entity::find()
-        .filter(record_condition(&query, visibility))
-        .filter(record_link::Column::TargetType.eq(target_type))
-        .filter(record_link::Column::TargetCode.eq(code))
-        .into_query();
-    walk.join(
-        JoinType::InnerJoin,
-        record_link::Entity,
-        Expr::col((record_link::Entity, record_link::Column::RecordId))
-            .equals((monitoring_record::Entity, monitoring_record::Column::Id)),
-    )
-    .expr_as(Expr::val(code), Alias::new("linked_code"))
-    .order_by(
-        (record_link::Entity, record_link::Column::RecordId),
-        Order::Desc,
-    )
-    .limit(limit.saturating_add(1))
-    .offset(offset);
+    let (offset, limit) = group.5;
+    let mut walk = linked_records(group);
+    walk.and_where(record_link::Column::TargetCode.eq(code))
+        .expr_as(Expr::val(code), Alias::new("linked_code"))
+        .order_by(
+            (record_link::Entity, record_link::Column::RecordId),
+            Order::Desc,
+        )
+        .limit(limit.saturating_add(1))
+        .offset(offset);
     let mut outer = Query::select();
     outer
         .column(Asterisk)
@@ -146,29 +154,14 @@ async fn counts(
     group: &Group<'_>,
     codes: &[String],
 ) -> Result<HashMap<String, u64>, ApiError> {
-    let (plan_id, record_type, target_type, year, visibility, _, _) = *group;
-    let query = RecordQuery {
-        year,
-        ..RecordQuery::new(plan_id, record_type)
-    };
-    let mut count = Query::select();
+    let code = (record_link::Entity, record_link::Column::TargetCode);
+    let mut count = linked_records(group);
     count
-        .expr_as(
-            Expr::col((record_link::Entity, record_link::Column::TargetCode)),
-            Alias::new("linked_code"),
-        )
+        .clear_selects()
+        .expr_as(Expr::col(code), Alias::new("linked_code"))
         .expr_as(Expr::cust("COUNT(*)"), Alias::new("linked_total"))
-        .from(monitoring_record::Entity)
-        .join(
-            JoinType::InnerJoin,
-            record_link::Entity,
-            Expr::col((record_link::Entity, record_link::Column::RecordId))
-                .equals((monitoring_record::Entity, monitoring_record::Column::Id)),
-        )
-        .cond_where(record_condition(&query, visibility))
-        .and_where(record_link::Column::TargetType.eq(target_type))
         .and_where(record_link::Column::TargetCode.is_in(codes.iter().cloned()))
-        .group_by_col((record_link::Entity, record_link::Column::TargetCode));
+        .group_by_col(code);
     let mut out = HashMap::new();
     for row in db.query_all(&count).await? {
         let code: String = row.try_get("", "linked_code")?;
