@@ -1,5 +1,7 @@
 //! What a monitoring record is about: actions, lines, zones, partners, organizations,
 //! municipalities, indicators. Kept as rows so that filters are plain SQL on both databases.
+//! Each row carries copies of the columns of its record that lists filter on (plan, kind,
+//! state, year, owners): the store writes them with the links and on every review transition.
 
 use sea_orm::entity::prelude::*;
 
@@ -18,6 +20,18 @@ pub struct Model {
     pub target_code: String,
     /// Order among the record's links of that type.
     pub position: i32,
+    /// Copy of the record's plan, so that lists narrowed by a link read this table only.
+    pub plan_id: i32,
+    /// Copy of the record's kind.
+    pub record_type: String,
+    /// Copy of the record's review state, kept in step by every transition.
+    pub state: String,
+    /// Copy of the record's reporting year.
+    pub year: Option<i32>,
+    /// Copy of the record's owning AMB unit.
+    pub owner_unit: Option<String>,
+    /// Copy of the record's owning municipality (INE code).
+    pub owner_municipality: Option<String>,
 }
 
 /// No relations are declared: the API loads related rows by key.

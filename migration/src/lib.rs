@@ -17,6 +17,7 @@ mod m20261207_000017_event_numbers;
 mod m20261207_000018_plans_across;
 mod m20261208_000019_event_trace_context;
 mod m20261208_000020_record_subjects;
+mod m20261208_000021_link_copies;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000018_plans_across::Migration),
             Box::new(m20261208_000019_event_trace_context::Migration),
             Box::new(m20261208_000020_record_subjects::Migration),
+            Box::new(m20261208_000021_link_copies::Migration),
         ]
     }
 }

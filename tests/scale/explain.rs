@@ -69,8 +69,10 @@ async fn copy_published(app: &TestApp, times: i32) {
     .await
     .expect("copy records");
     db.execute_unprepared(
-        "INSERT INTO record_link (record_id, target_type, target_code, position)
-         SELECT c.id, l.target_type, l.target_code, l.position
+        "INSERT INTO record_link (record_id, target_type, target_code, position, plan_id,
+             record_type, state, year, owner_unit, owner_municipality)
+         SELECT c.id, l.target_type, l.target_code, l.position, l.plan_id, l.record_type,
+             l.state, l.year, l.owner_unit, l.owner_municipality
          FROM monitoring_record c
          JOIN record_link l ON l.record_id = split_part(c.idempotency_key, '-', 3)::int
          WHERE c.idempotency_key LIKE 'synthetic-copy-%'",

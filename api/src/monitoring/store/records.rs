@@ -70,9 +70,15 @@ pub(super) fn snapshot(m: &monitoring_record::Model, links: &[Link]) -> Value {
     })
 }
 
-async fn write_links(txn: &DatabaseTransaction, id: i32, links: &[Link]) -> Result<(), ApiError> {
+/// Replaces the links of `record`, each row with its copies of the record's filtered columns
+/// (see `entity::record_link`).
+async fn write_links(
+    txn: &DatabaseTransaction,
+    record: &monitoring_record::Model,
+    links: &[Link],
+) -> Result<(), ApiError> {
     record_link::Entity::delete_many()
-        .filter(record_link::Column::RecordId.eq(id))
+        .filter(record_link::Column::RecordId.eq(record.id))
         .exec(txn)
         .await?;
     if links.is_empty() {
@@ -83,12 +89,32 @@ async fn write_links(txn: &DatabaseTransaction, id: i32, links: &[Link]) -> Resu
         .enumerate()
         .map(|(i, (t, c))| record_link::ActiveModel {
             id: NotSet,
-            record_id: Set(id),
+            record_id: Set(record.id),
             target_type: Set(t.clone()),
             target_code: Set(c.clone()),
             position: Set(i32::try_from(i).unwrap_or(i32::MAX)),
+            plan_id: Set(record.plan_id),
+            record_type: Set(record.record_type.clone()),
+            state: Set(record.state.clone()),
+            year: Set(record.year),
+            owner_unit: Set(record.owner_unit.clone()),
+            owner_municipality: Set(record.owner_municipality.clone()),
         });
     record_link::Entity::insert_many(rows).exec(txn).await?;
+    Ok(())
+}
+
+/// Keeps the state copied onto the links of record `id` in step with the record's.
+pub(super) async fn copy_state(
+    txn: &DatabaseTransaction,
+    id: i32,
+    state: ReviewState,
+) -> Result<(), ApiError> {
+    record_link::Entity::update_many()
+        .col_expr(record_link::Column::State, Expr::value(state.as_str()))
+        .filter(record_link::Column::RecordId.eq(id))
+        .exec(txn)
+        .await?;
     Ok(())
 }
 
@@ -237,7 +263,7 @@ pub async fn create(
             };
         }
     };
-    write_links(&txn, model.id, &new.links).await?;
+    write_links(&txn, &model, &new.links).await?;
     audit(
         &txn,
         plan_id,
@@ -335,11 +361,11 @@ pub async fn update(
         return Err(stale(get(db, current.id).await?.as_ref(), current.id));
     }
     let before_links = links(&txn, current.id).await?;
-    write_links(&txn, current.id, &changes.links).await?;
     let after = monitoring_record::Entity::find_by_id(current.id)
         .one(&txn)
         .await?
         .ok_or(ApiError::Internal)?;
+    write_links(&txn, &after, &changes.links).await?;
     audit_change(
         &txn,
         actor,

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::Actor;
 use super::audit::audit_change;
-use super::records::{get, links, snapshot, stale};
+use super::records::{copy_state, get, links, snapshot, stale};
 use crate::error::ApiError;
 use crate::events::{self, ChangeType, NewEvent};
 use crate::monitoring::ReviewState;
@@ -143,6 +143,7 @@ pub async fn transition(
         txn.rollback().await?;
         return Err(stale(get(db, current.id).await?.as_ref(), current.id));
     }
+    copy_state(&txn, current.id, step.to()).await?;
     let after = monitoring_record::Entity::find_by_id(current.id)
         .one(&txn)
         .await?
