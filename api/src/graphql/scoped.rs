@@ -34,6 +34,17 @@
 //! text[] subtopics;               // subtopics(lang): [String!]! from a list of texts
 //! ```
 //!
+//! and two more one-line fields:
+//!
+//! ```text
+//! /// Stable code.
+//! code;                           // code: String!               from row.code
+//! /// Quadrant.
+//! enum kind: SwotKind;            // kind: SwotKind!             the stored value of row.kind
+//! /// Group.
+//! enum group: ParticipantGroup = participant_group;   // … of row.participant_group
+//! ```
+//!
 //! Every other field is an ordinary `async fn` resolver, kept as written and in its place: the
 //! fields appear in the schema in the order they are declared. Relations to other content
 //! objects use [`Scoped::children`], [`Scoped::parent`] and [`Scoped::related`].
@@ -318,6 +329,33 @@ macro_rules! content_object {
                     $(.or(self.row.$plain.as_deref()))?
             }
         ] [$($texts)* $name $col] $($rest)*);
+    };
+    // `code;`: the row's stable code.
+    (@field $ty:tt $doc:tt $id:tt [$($done:tt)*] $texts:tt
+        $(#[doc = $d:tt])* code; $($rest:tt)*) => {
+        $crate::graphql::scoped::content_object!(@field $ty $doc $id [
+            $($done)*
+            $(#[doc = $d])*
+            async fn code(&self) -> &str {
+                &self.row.code
+            }
+        ] $texts $($rest)*);
+    };
+    // `enum name: Type;` (or `= column`): a stored vocabulary value as its GraphQL enum.
+    (@field $ty:tt $doc:tt $id:tt $done:tt $texts:tt
+        $(#[doc = $d:tt])* enum $name:ident: $enum:ident; $($rest:tt)*) => {
+        $crate::graphql::scoped::content_object!(@field $ty $doc $id $done $texts
+            $(#[doc = $d])* enum $name: $enum = $name; $($rest)*);
+    };
+    (@field $ty:tt $doc:tt $id:tt [$($done:tt)*] $texts:tt
+        $(#[doc = $d:tt])* enum $name:ident: $enum:ident = $col:ident; $($rest:tt)*) => {
+        $crate::graphql::scoped::content_object!(@field $ty $doc $id [
+            $($done)*
+            $(#[doc = $d])*
+            async fn $name(&self) -> Result<$enum, $crate::error::ApiError> {
+                $crate::graphql::db_enum(&self.row.$col)
+            }
+        ] $texts $($rest)*);
     };
     // Any other field, kept as written. A `Result` is matched by name because async-graphql
     // recognizes a fallible resolver by the `Result` it sees in the signature, and a type
