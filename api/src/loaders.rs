@@ -247,17 +247,49 @@ pub struct OrgByCode(pub String);
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct OrgByAcronym(pub String);
 
-impl Loader<OrgByCode> for Db {
-    type Value = entity::organization::Model;
-    type Error = ApiError;
+/// The glossary entries (of every plan) defining an acronym.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct GlossaryByAcronym(pub String);
 
-    #[tracing::instrument(
-        target = "plan_api::trace",
-        name = "db.batch",
-        skip_all,
-        fields(plan_api.loader = "OrgByCode", plan_api.keys = keys.len())
-    )]
-    async fn load(&self, keys: &[OrgByCode]) -> Result<HashMap<OrgByCode, Self::Value>, ApiError> {
+/// `impl Loader<Key> for Db` for each `Key => Value: method;`, the batch being the inherent
+/// method `Db::method(&self, keys)` written beside the key. Every batch gets the same
+/// `db.batch` span, named after its key and with how many keys it holds, which traces group
+/// a batch's statements under; the generic relations ([`By`], [`ByCode`]) name theirs by
+/// relation and write the span themselves.
+macro_rules! batch_loaders {
+    ($($key:ident => $value:ty: $method:ident;)*) => {$(
+        impl async_graphql::dataloader::Loader<$key> for $crate::loaders::Db {
+            type Value = $value;
+            type Error = $crate::error::ApiError;
+
+            #[tracing::instrument(
+                target = "plan_api::trace",
+                name = "db.batch",
+                skip_all,
+                fields(plan_api.loader = stringify!($key), plan_api.keys = keys.len())
+            )]
+            async fn load(
+                &self,
+                keys: &[$key],
+            ) -> Result<std::collections::HashMap<$key, $value>, Self::Error> {
+                self.$method(keys).await
+            }
+        }
+    )*};
+}
+pub(crate) use batch_loaders;
+
+batch_loaders! {
+    OrgByCode => organization::Model: orgs_by_code;
+    OrgByAcronym => organization::Model: orgs_by_acronym;
+    GlossaryByAcronym => Vec<entity::glossary_entry::Model>: glossary_by_acronym;
+}
+
+impl Db {
+    async fn orgs_by_code(
+        &self,
+        keys: &[OrgByCode],
+    ) -> Result<HashMap<OrgByCode, organization::Model>, ApiError> {
         use entity::organization::{Column, Entity};
         let rows = Entity::find()
             .filter(Column::Code.is_in(keys.iter().map(|k| k.0.clone())))
@@ -268,22 +300,11 @@ impl Loader<OrgByCode> for Db {
             .map(|m| (OrgByCode(m.code.clone()), m))
             .collect())
     }
-}
 
-impl Loader<OrgByAcronym> for Db {
-    type Value = entity::organization::Model;
-    type Error = ApiError;
-
-    #[tracing::instrument(
-        target = "plan_api::trace",
-        name = "db.batch",
-        skip_all,
-        fields(plan_api.loader = "OrgByAcronym", plan_api.keys = keys.len())
-    )]
-    async fn load(
+    async fn orgs_by_acronym(
         &self,
         keys: &[OrgByAcronym],
-    ) -> Result<HashMap<OrgByAcronym, Self::Value>, ApiError> {
+    ) -> Result<HashMap<OrgByAcronym, organization::Model>, ApiError> {
         use entity::organization::{Column, Entity};
         let rows = Entity::find()
             .filter(Column::Acronym.is_in(keys.iter().map(|k| k.0.clone())))
@@ -299,33 +320,18 @@ impl Loader<OrgByAcronym> for Db {
         }
         Ok(out)
     }
-}
 
-/// The glossary entries (of every plan) defining an acronym.
-#[derive(Clone, PartialEq, Eq, Hash)]
-pub struct GlossaryByAcronym(pub String);
-
-impl Loader<GlossaryByAcronym> for Db {
-    type Value = Vec<entity::glossary_entry::Model>;
-    type Error = ApiError;
-
-    #[tracing::instrument(
-        target = "plan_api::trace",
-        name = "db.batch",
-        skip_all,
-        fields(plan_api.loader = "GlossaryByAcronym", plan_api.keys = keys.len())
-    )]
-    async fn load(
+    async fn glossary_by_acronym(
         &self,
         keys: &[GlossaryByAcronym],
-    ) -> Result<HashMap<GlossaryByAcronym, Self::Value>, ApiError> {
+    ) -> Result<HashMap<GlossaryByAcronym, Vec<entity::glossary_entry::Model>>, ApiError> {
         use entity::glossary_entry::{Column, Entity};
         let rows = Entity::find()
             .filter(Column::Acronym.is_in(keys.iter().map(|k| k.0.clone())))
             .order_by_asc(Column::PlanId)
             .all(&self.conn)
             .await?;
-        let mut out: HashMap<GlossaryByAcronym, Self::Value> = HashMap::new();
+        let mut out: HashMap<GlossaryByAcronym, Vec<_>> = HashMap::new();
         for m in rows {
             out.entry(GlossaryByAcronym(m.acronym.clone()))
                 .or_default()

@@ -7,7 +7,7 @@ use entity::{action_organization, organization};
 
 use super::plan::GlossaryEntry;
 use super::strategy::Action;
-use super::{db, db_enum, enum_str, loaders};
+use super::{db, enum_str, loaders};
 use crate::error::ApiError;
 use crate::graphql::scoped::{Scoped, content_object, in_their_plans, plan_code};
 use crate::loaders::{self, many, one};
@@ -229,13 +229,9 @@ content_object! {
     #[Object]
     impl Organization {
         /// Stable code (`AMB-SRI`, `EMA`, …; a municipality's is its INE code).
-        async fn code(&self) -> &str {
-            &self.row.code
-        }
+        code;
         /// Kind of organization.
-        async fn kind(&self) -> Result<OrganizationKind, ApiError> {
-            db_enum(&self.row.kind)
-        }
+        enum kind: OrganizationKind;
         /// Name, in the fullest form the plan uses.
         text name;
         /// Acronym, when it has one (in the language asked for: `UE` in Spanish, `EU` in English).

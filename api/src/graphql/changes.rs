@@ -43,13 +43,15 @@ impl Change {
         }
     }
 
-    /// Whether the viewer may see the record's review history (its version and the state it
-    /// left): the reporter and the reviewers, as on the record itself.
-    fn shows_revisions(&self, ctx: &Context<'_>) -> bool {
+    /// The payload's `key`, part of the record's review history (its version and the state it
+    /// left): only for the viewers who may see that history, the reporter and the reviewers, as
+    /// on the record itself.
+    fn revision(&self, ctx: &Context<'_>, key: &str) -> Option<&serde_json::Value> {
         let e = &self.event;
         let target =
             policy::Target::of_owner(e.owner_unit.as_deref(), e.owner_municipality.as_deref());
         policy::allows(policy::viewer(ctx), Operation::ReadRevisions, Some(&target))
+            .then(|| &e.payload[key])
     }
 }
 
@@ -101,22 +103,12 @@ impl Change {
     /// its new state). Part of the record's review history: null for callers who may not see
     /// its revisions (as its `version` is).
     async fn previous_state(&self, ctx: &Context<'_>) -> Option<ReviewState> {
-        if !self.shows_revisions(ctx) {
-            return None;
-        }
-        self.event.payload["previousState"]
-            .as_str()
-            .and_then(|s| s.parse().ok())
+        self.revision(ctx, "previousState")?.as_str()?.parse().ok()
     }
     /// For record changes: the record's version after the change. Null for callers who may
     /// not see the record's revisions (as on the record itself).
     async fn version(&self, ctx: &Context<'_>) -> Option<i32> {
-        if !self.shows_revisions(ctx) {
-            return None;
-        }
-        self.event.payload["version"]
-            .as_i64()
-            .and_then(|v| i32::try_from(v).ok())
+        i32::try_from(self.revision(ctx, "version")?.as_i64()?).ok()
     }
     /// The year concerned: a record's reporting year, the reporting year opened or closed, the
     /// annual report's year.

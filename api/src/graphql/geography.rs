@@ -6,7 +6,6 @@ use entity::{geographic_zone, zone_line, zone_partner};
 use super::matches_filter;
 use super::strategy::StrategicLine;
 use crate::error::ApiError;
-use crate::graphql::db_enum;
 use crate::graphql::scoped::{Scoped, content_object};
 use crate::loaders;
 
@@ -20,9 +19,7 @@ content_object! {
     impl GeographicZone {
         /// Stable code (`EUROPE`, `MEDITERRANEAN`, `LATIN_AMERICA`, `NORTH_AMERICA`, `ASIA`,
         /// `AFRICA`).
-        async fn code(&self) -> &str {
-            &self.row.code
-        }
+        code;
         /// Name.
         text name;
         /// Introduction: the AMB's relation with the zone.
@@ -93,15 +90,11 @@ content_object! {
     #[Object]
     impl PartnerMetropolis {
         /// Stable code: the name in lower-case ASCII with dashes (`greater-manchester`).
-        async fn code(&self) -> &str {
-            &self.row.code
-        }
+        code;
         /// Name, as the plan writes it.
         text name;
         /// The relation the plan seeks.
-        async fn relation(&self) -> Result<PartnerRelation, ApiError> {
-            db_enum(&self.row.relation)
-        }
+        enum relation: PartnerRelation;
         /// The zone.
         async fn zone(&self, ctx: &Context<'_>) -> Result<GeographicZone, ApiError> {
             self.parent::<loaders::ZoneById>(ctx, self.row.zone_id).await

@@ -13,7 +13,6 @@
 use std::collections::HashMap;
 
 use async_graphql::Context;
-use async_graphql::dataloader::Loader;
 use entity::{monitoring_record, record_link};
 use sea_orm::sea_query::{
     Alias, Asterisk, Expr, ExprTrait, JoinType, Order, Query, SelectStatement, UnionType,
@@ -171,20 +170,13 @@ async fn counts(
     Ok(out)
 }
 
-impl Loader<VisibleLinked> for Db {
-    type Value = LinkedSlice;
-    type Error = ApiError;
+crate::loaders::batch_loaders!(VisibleLinked => LinkedSlice: visible_slices;);
 
-    #[tracing::instrument(
-        target = "plan_api::trace",
-        name = "db.batch",
-        skip_all,
-        fields(plan_api.loader = "VisibleLinked", plan_api.keys = keys.len())
-    )]
-    async fn load(
+impl Db {
+    async fn visible_slices(
         &self,
         keys: &[VisibleLinked],
-    ) -> Result<HashMap<VisibleLinked, Self::Value>, ApiError> {
+    ) -> Result<HashMap<VisibleLinked, LinkedSlice>, ApiError> {
         // One statement per group (one, in practice: a resolver level asks for one kind of
         // record, in one plan, as one viewer): each parent's slice, one after the other.
         let mut groups: HashMap<Group<'_>, Vec<String>> = HashMap::new();
@@ -246,20 +238,16 @@ impl Loader<VisibleLinked> for Db {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct CurrentProgress(pub i32);
 
-impl Loader<CurrentProgress> for Db {
-    type Value = std::sync::Arc<HashMap<String, monitoring_record::Model>>;
-    type Error = ApiError;
+crate::loaders::batch_loaders!(CurrentProgress => ProgressByAction: progress_by_action;);
 
-    #[tracing::instrument(
-        target = "plan_api::trace",
-        name = "db.batch",
-        skip_all,
-        fields(plan_api.loader = "CurrentProgress", plan_api.keys = keys.len())
-    )]
-    async fn load(
+/// Each action's current progress, by action code.
+type ProgressByAction = std::sync::Arc<HashMap<String, monitoring_record::Model>>;
+
+impl Db {
+    async fn progress_by_action(
         &self,
         keys: &[CurrentProgress],
-    ) -> Result<HashMap<CurrentProgress, Self::Value>, ApiError> {
+    ) -> Result<HashMap<CurrentProgress, ProgressByAction>, ApiError> {
         let mut out = HashMap::new();
         for &key in keys {
             let rows = store::latest_progress(self.conn(), key.0, None).await?;

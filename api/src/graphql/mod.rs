@@ -230,10 +230,47 @@ pub(crate) fn tr(ctx: &Context<'_>, text: &entity::I18n, arg: Option<Lang>) -> S
     pick(text, lang(ctx, arg))
 }
 
-/// A localized text in the language asked for, borrowed from the row that holds it: the
-/// resolver returns `&str`, so the text is copied once, into the response, not twice.
-pub(crate) fn tr_ref<'a>(ctx: &Context<'_>, text: &'a entity::I18n, arg: Option<Lang>) -> &'a str {
-    pick_ref(text, lang(ctx, arg))
+/// A localized text field (a text, an optional text, a list of texts) in the language asked
+/// for, borrowed from the row that holds it: the resolver returns `&str`s, so a text is copied
+/// once, into the response, not twice. The body of every `text` line of
+/// [`scoped::content_object!`], [`text_object!`] and `record_type!`.
+pub(crate) fn tr_ref<'a, T: TextField>(
+    ctx: &Context<'_>,
+    field: &'a T,
+    arg: Option<Lang>,
+) -> T::Out<'a> {
+    field.in_lang(lang(ctx, arg))
+}
+
+/// A localized text column as a GraphQL field reads it, in one language.
+pub(crate) trait TextField {
+    /// What the field returns: `&str`, `Option<&str>` or `Vec<&str>`.
+    type Out<'a>
+    where
+        Self: 'a;
+    /// The text in `lang` (with the fallback [`pick_ref`] applies).
+    fn in_lang(&self, lang: Lang) -> Self::Out<'_>;
+}
+
+impl TextField for entity::I18n {
+    type Out<'a> = &'a str;
+    fn in_lang(&self, lang: Lang) -> &str {
+        pick_ref(self, lang)
+    }
+}
+
+impl TextField for Option<entity::I18n> {
+    type Out<'a> = Option<&'a str>;
+    fn in_lang(&self, lang: Lang) -> Option<&str> {
+        self.as_ref().map(|t| pick_ref(t, lang))
+    }
+}
+
+impl TextField for entity::I18nList {
+    type Out<'a> = Vec<&'a str>;
+    fn in_lang(&self, lang: Lang) -> Vec<&str> {
+        self.0.iter().map(|t| pick_ref(t, lang)).collect()
+    }
 }
 
 /// Declares the `#[Object] impl` block of a view whose localized texts are fields of
@@ -268,33 +305,28 @@ macro_rules! text_object {
         $crate::graphql::text_object!(@field [$(#[doc = $doc])* $pound $object impl $ty] $at []
             $($fields)*);
     };
-    (@field $head:tt $at:tt [$($done:tt)*]
+    // `text name;` and `text? name;` differ only in what they return.
+    (@field $head:tt $at:tt $done:tt
         $(#[doc = $d:tt])* text $name:ident; $($rest:tt)*) => {
-        $crate::graphql::text_object!(@field $head $at [
-            $($done)*
-            $(#[doc = $d])*
-            async fn $name(
-                &self,
-                ctx: &async_graphql::Context<'_>,
-                #[graphql(desc = "Language of the text; defaults to the request's language.")]
-                lang: Option<$crate::i18n::Lang>,
-            ) -> &str {
-                $crate::graphql::tr_ref(ctx, &self.$at.$name, lang)
-            }
-        ] $($rest)*);
+        $crate::graphql::text_object!(@text $head $at $done [$(#[doc = $d])*] $name (&str);
+            $($rest)*);
     };
-    (@field $head:tt $at:tt [$($done:tt)*]
+    (@field $head:tt $at:tt $done:tt
         $(#[doc = $d:tt])* text? $name:ident; $($rest:tt)*) => {
+        $crate::graphql::text_object!(@text $head $at $done [$(#[doc = $d])*] $name (Option<&str>);
+            $($rest)*);
+    };
+    (@text $head:tt $at:tt [$($done:tt)*] [$($d:tt)*] $name:ident ($($ret:tt)*); $($rest:tt)*) => {
         $crate::graphql::text_object!(@field $head $at [
             $($done)*
-            $(#[doc = $d])*
+            $($d)*
             async fn $name(
                 &self,
                 ctx: &async_graphql::Context<'_>,
                 #[graphql(desc = "Language of the text; defaults to the request's language.")]
                 lang: Option<$crate::i18n::Lang>,
-            ) -> Option<&str> {
-                self.$at.$name.as_ref().map(|t| $crate::graphql::tr_ref(ctx, t, lang))
+            ) -> $($ret)* {
+                $crate::graphql::tr_ref(ctx, &self.$at.$name, lang)
             }
         ] $($rest)*);
     };

@@ -34,6 +34,17 @@
 //! text[] subtopics;               // subtopics(lang): [String!]! from a list of texts
 //! ```
 //!
+//! and two more one-line fields:
+//!
+//! ```text
+//! /// Stable code.
+//! code;                           // code: String!               from row.code
+//! /// Quadrant.
+//! enum kind: SwotKind;            // kind: SwotKind!             the stored value of row.kind
+//! /// Group.
+//! enum group: ParticipantGroup = participant_group;   // … of row.participant_group
+//! ```
+//!
 //! Every other field is an ordinary `async fn` resolver, kept as written and in its place: the
 //! fields appear in the schema in the order they are declared. Relations to other content
 //! objects use [`Scoped::children`], [`Scoped::parent`] and [`Scoped::related`].
@@ -285,55 +296,66 @@ macro_rules! content_object {
         $crate::graphql::scoped::content_object!(@field $ty $doc $id $done $texts
             $(#[doc = $d])* text[] $name = $name; $($rest)*);
     };
-    // `text name = column;`: a text.
-    (@field $ty:tt $doc:tt $id:tt [$($done:tt)*] [$($texts:tt)*]
+    // `text name = column;`: a text; `text? name = column;`: an optional one, with `or plain`
+    // the plain (not localized) column `plain` when there is no text; `text[] name = column;`:
+    // a list of texts. They differ only in what they return: `@text` writes the resolver.
+    (@field $ty:tt $doc:tt $id:tt $done:tt $texts:tt
         $(#[doc = $d:tt])* text $name:ident = $col:ident; $($rest:tt)*) => {
-        $crate::graphql::scoped::content_object!(@field $ty $doc $id [
-            $($done)*
-            $(#[doc = $d])*
-            async fn $name(
-                &self,
-                ctx: &async_graphql::Context<'_>,
-                #[graphql(desc = "Language of the text; defaults to the request's language.")]
-                lang: Option<$crate::i18n::Lang>,
-            ) -> &str {
-                $crate::graphql::tr_ref(ctx, &self.row.$col, lang)
-            }
-        ] [$($texts)* $name $col] $($rest)*);
+        $crate::graphql::scoped::content_object!(@text $ty $doc $id $done $texts
+            [$(#[doc = $d])*] $name $col (&str) []; $($rest)*);
     };
-    // `text? name = column;`: an optional text; with `or plain`, the plain (not localized)
-    // column `plain` when there is no text.
-    (@field $ty:tt $doc:tt $id:tt [$($done:tt)*] [$($texts:tt)*]
+    (@field $ty:tt $doc:tt $id:tt $done:tt $texts:tt
         $(#[doc = $d:tt])* text? $name:ident = $col:ident $(or $plain:ident)?; $($rest:tt)*) => {
+        $crate::graphql::scoped::content_object!(@text $ty $doc $id $done $texts
+            [$(#[doc = $d])*] $name $col (Option<&str>) [$($plain)?]; $($rest)*);
+    };
+    (@field $ty:tt $doc:tt $id:tt $done:tt $texts:tt
+        $(#[doc = $d:tt])* text[] $name:ident = $col:ident; $($rest:tt)*) => {
+        $crate::graphql::scoped::content_object!(@text $ty $doc $id $done $texts
+            [$(#[doc = $d])*] $name $col (Vec<&str>) []; $($rest)*);
+    };
+    (@text $ty:tt $doc:tt $id:tt [$($done:tt)*] [$($texts:tt)*]
+        [$($d:tt)*] $name:ident $col:ident ($($ret:tt)*) [$($plain:ident)?]; $($rest:tt)*) => {
         $crate::graphql::scoped::content_object!(@field $ty $doc $id [
             $($done)*
-            $(#[doc = $d])*
+            $($d)*
             async fn $name(
                 &self,
                 ctx: &async_graphql::Context<'_>,
                 #[graphql(desc = "Language of the text; defaults to the request's language.")]
                 lang: Option<$crate::i18n::Lang>,
-            ) -> Option<&str> {
-                self.row.$col.as_ref().map(|t| $crate::graphql::tr_ref(ctx, t, lang))
+            ) -> $($ret)* {
+                $crate::graphql::tr_ref(ctx, &self.row.$col, lang)
                     $(.or(self.row.$plain.as_deref()))?
             }
         ] [$($texts)* $name $col] $($rest)*);
     };
-    // `text[] name = column;`: a list of texts.
-    (@field $ty:tt $doc:tt $id:tt [$($done:tt)*] [$($texts:tt)*]
-        $(#[doc = $d:tt])* text[] $name:ident = $col:ident; $($rest:tt)*) => {
+    // `code;`: the row's stable code.
+    (@field $ty:tt $doc:tt $id:tt [$($done:tt)*] $texts:tt
+        $(#[doc = $d:tt])* code; $($rest:tt)*) => {
         $crate::graphql::scoped::content_object!(@field $ty $doc $id [
             $($done)*
             $(#[doc = $d])*
-            async fn $name(
-                &self,
-                ctx: &async_graphql::Context<'_>,
-                #[graphql(desc = "Language of the text; defaults to the request's language.")]
-                lang: Option<$crate::i18n::Lang>,
-            ) -> Vec<&str> {
-                self.row.$col.0.iter().map(|t| $crate::graphql::tr_ref(ctx, t, lang)).collect()
+            async fn code(&self) -> &str {
+                &self.row.code
             }
-        ] [$($texts)* $name $col] $($rest)*);
+        ] $texts $($rest)*);
+    };
+    // `enum name: Type;` (or `= column`): a stored vocabulary value as its GraphQL enum.
+    (@field $ty:tt $doc:tt $id:tt $done:tt $texts:tt
+        $(#[doc = $d:tt])* enum $name:ident: $enum:ident; $($rest:tt)*) => {
+        $crate::graphql::scoped::content_object!(@field $ty $doc $id $done $texts
+            $(#[doc = $d])* enum $name: $enum = $name; $($rest)*);
+    };
+    (@field $ty:tt $doc:tt $id:tt [$($done:tt)*] $texts:tt
+        $(#[doc = $d:tt])* enum $name:ident: $enum:ident = $col:ident; $($rest:tt)*) => {
+        $crate::graphql::scoped::content_object!(@field $ty $doc $id [
+            $($done)*
+            $(#[doc = $d])*
+            async fn $name(&self) -> Result<$enum, $crate::error::ApiError> {
+                $crate::graphql::db_enum(&self.row.$col)
+            }
+        ] $texts $($rest)*);
     };
     // Any other field, kept as written. A `Result` is matched by name because async-graphql
     // recognizes a fallible resolver by the `Result` it sees in the signature, and a type

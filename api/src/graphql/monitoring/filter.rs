@@ -84,39 +84,26 @@ pub(crate) async fn record_query(
         filter.strategic_line.clone(),
         line_known,
     )?;
-    let known = |set: &std::collections::HashSet<String>, v: &Option<String>| {
-        v.as_ref().is_none_or(|v| set.contains(v))
-    };
-    check(
-        "action",
-        "ACTION",
-        filter.action.clone(),
-        known(&vocab.actions, &filter.action),
-    )?;
-    check(
-        "zone",
-        "ZONE",
-        filter.zone.clone(),
-        known(&vocab.zones, &filter.zone),
-    )?;
-    check(
-        "partner",
-        "PARTNER",
-        filter.partner.clone(),
-        known(&vocab.partners, &filter.partner),
-    )?;
-    check(
-        "municipality",
-        "MUNICIPALITY",
-        filter.municipality.clone(),
-        known(&vocab.municipalities, &filter.municipality),
-    )?;
-    check(
-        "organization",
-        "ORGANIZATION",
-        filter.organization.clone(),
-        known(&vocab.organizations, &filter.organization),
-    )?;
+    for (field, target, value, codes) in [
+        ("action", "ACTION", &filter.action, &vocab.actions),
+        ("zone", "ZONE", &filter.zone, &vocab.zones),
+        ("partner", "PARTNER", &filter.partner, &vocab.partners),
+        (
+            "municipality",
+            "MUNICIPALITY",
+            &filter.municipality,
+            &vocab.municipalities,
+        ),
+        (
+            "organization",
+            "ORGANIZATION",
+            &filter.organization,
+            &vocab.organizations,
+        ),
+    ] {
+        let known = value.as_ref().is_none_or(|v| codes.contains(v));
+        check(field, target, value.clone(), known)?;
+    }
     let kinds = record_type.link_kinds();
     let kind_known = filter
         .kind

@@ -38,23 +38,15 @@ impl Reporter<'_> {
     }
     /// The reporting AMB area or service.
     async fn unit(&self, ctx: &Context<'_>) -> Result<Option<Organization>, ApiError> {
-        let Some(code) = &self.0.owner_unit else {
-            return Ok(None);
-        };
-        Ok(loaders(ctx)?
-            .load_one(OrgByCode(code.clone()))
-            .await?
-            .map(|m| Organization::new(Arc::new(m))))
+        let unit = self.0.owner_unit.as_slice();
+        Ok(orgs_by_code(ctx, unit, Organization::new).await?.pop())
     }
     /// The reporting municipality.
     async fn municipality(&self, ctx: &Context<'_>) -> Result<Option<Municipality>, ApiError> {
-        let Some(code) = &self.0.owner_municipality else {
-            return Ok(None);
-        };
-        Ok(loaders(ctx)?
-            .load_one(OrgByCode(code.clone()))
+        let municipality = self.0.owner_municipality.as_slice();
+        Ok(orgs_by_code(ctx, municipality, Municipality::new)
             .await?
-            .map(|m| Municipality::new(Arc::new(m))))
+            .pop())
     }
     /// The token subject that reported it; shown to coordinators, readers and the reporter's
     /// own unit or municipality only.

@@ -7,8 +7,8 @@ use async_graphql::{Context, Enum, Object};
 use entity::{glossary_entry, governance_item, monitoring_commitment, participant};
 
 use crate::error::ApiError;
+use crate::graphql::loaders;
 use crate::graphql::scoped::{Scoped, content_object};
-use crate::graphql::{db_enum, loaders};
 use crate::loaders;
 
 /// An element of the plan's governance.
@@ -20,9 +20,7 @@ content_object! {
     #[Object]
     impl GovernanceItem {
         /// Stable code (`political-lead`, `executive-deployment`, `municipal-coordination`, …).
-        async fn code(&self) -> &str {
-            &self.row.code
-        }
+        code;
         /// Name.
         text title;
         /// The item as worded in the closing summary table, when it appears there.
@@ -78,13 +76,9 @@ content_object! {
     #[Object]
     impl MonitoringCommitment {
         /// Stable code.
-        async fn code(&self) -> &str {
-            &self.row.code
-        }
+        code;
         /// Kind.
-        async fn kind(&self) -> Result<MonitoringKind, ApiError> {
-            db_enum(&self.row.kind)
-        }
+        enum kind: MonitoringKind;
         /// Year it is due, when the plan says.
         async fn year(&self) -> Option<i32> {
             self.row.year
@@ -115,9 +109,7 @@ content_object! {
     #[Object]
     impl Participant {
         /// Stable code (`P001`…, in document order).
-        async fn code(&self) -> &str {
-            &self.row.code
-        }
+        code;
         /// Full name.
         async fn name(&self) -> &str {
             &self.row.name
@@ -127,9 +119,7 @@ content_object! {
         /// Institution, as the plan writes it.
         text organization_name = institution;
         /// Group of the participants list.
-        async fn group(&self) -> Result<ParticipantGroup, ApiError> {
-            db_enum(&self.row.participant_group)
-        }
+        enum group: ParticipantGroup = participant_group;
     }
 }
 
@@ -144,9 +134,7 @@ content_object! {
         /// The acronym, in the language asked for (`ODS` in Spanish, `SDG` in English).
         text acronym = acronym_i18n;
         /// Stable code: the acronym in its Spanish form.
-        async fn code(&self) -> &str {
-            &self.row.code
-        }
+        code;
         /// What it stands for.
         text meaning;
         /// The name in its original language, when the glossary gives it.

@@ -60,9 +60,7 @@ content_object! {
     #[Object]
     impl Plan {
         /// Stable code, e.g. `AMB-PI-2021-2025`.
-        async fn code(&self) -> &str {
-            &self.row.code
-        }
+        code;
         /// Whether this is the plan served when no plan code is given.
         async fn current(&self) -> bool {
             self.row.current

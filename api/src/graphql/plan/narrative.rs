@@ -5,7 +5,6 @@ use async_graphql::{Enum, Object};
 use entity::{key_figure, section, specific_objective, swot_item, theme};
 
 use crate::error::ApiError;
-use crate::graphql::db_enum;
 use crate::graphql::scalars::Decimal;
 use crate::graphql::scoped::{Scoped, content_object};
 
@@ -18,9 +17,7 @@ content_object! {
     #[Object]
     impl Section {
         /// Stable code (`presentation`, `introduction`, `methodology`, `starting-point`, …).
-        async fn code(&self) -> &str {
-            &self.row.code
-        }
+        code;
         /// Roman numeral of the section in the document; empty for unnumbered sections.
         async fn numeral(&self) -> &str {
             &self.row.numeral
@@ -83,9 +80,7 @@ content_object! {
     #[Object]
     impl KeyFigure {
         /// Stable code.
-        async fn code(&self) -> &str {
-            &self.row.code
-        }
+        code;
         /// Short label.
         text label;
         /// The value, an exact decimal in `unit` (e.g. 3200000 people, 9460000 EUR).
@@ -97,13 +92,9 @@ content_object! {
                 .map_err(|_| ApiError::Internal)
         }
         /// Unit of the value.
-        async fn unit(&self) -> Result<FigureUnit, ApiError> {
-            db_enum(&self.row.unit)
-        }
+        enum unit: FigureUnit;
         /// Whether the plan states the value exactly, as a minimum, or approximately.
-        async fn comparator(&self) -> Result<Comparator, ApiError> {
-            db_enum(&self.row.comparator)
-        }
+        enum comparator: Comparator;
         /// Year the figure refers to, when the plan says.
         async fn year(&self) -> Option<i32> {
             self.row.year
@@ -140,13 +131,9 @@ content_object! {
     #[Object]
     impl SwotItem {
         /// Stable code: the kind's initial and the item's number within it (`S1`, `W12`, `T5`).
-        async fn code(&self) -> &str {
-            &self.row.code
-        }
+        code;
         /// Quadrant.
-        async fn kind(&self) -> Result<SwotKind, ApiError> {
-            db_enum(&self.row.kind)
-        }
+        enum kind: SwotKind;
         /// The item.
         text text;
     }
@@ -161,9 +148,7 @@ content_object! {
     #[Object]
     impl SpecificObjective {
         /// Stable code (`OE1`-`OE3`).
-        async fn code(&self) -> &str {
-            &self.row.code
-        }
+        code;
         /// Number of the objective.
         async fn number(&self) -> i32 {
             self.row.position
@@ -194,13 +179,9 @@ content_object! {
     #[Object]
     impl Theme {
         /// Stable code.
-        async fn code(&self) -> &str {
-            &self.row.code
-        }
+        code;
         /// Why it is a priority.
-        async fn category(&self) -> Result<ThemeCategory, ApiError> {
-            db_enum(&self.row.category)
-        }
+        enum category: ThemeCategory;
         /// Name.
         text title;
         /// Sub-topics.

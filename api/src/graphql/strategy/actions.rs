@@ -37,9 +37,7 @@ content_object! {
     #[Object]
     impl Action {
         /// Stable code (`LE1.1` … `LE5.1`): the line and the action's number within it.
-        async fn code(&self) -> &str {
-            &self.row.code
-        }
+        code;
         /// The action.
         text title;
         /// The strategic line.
@@ -130,9 +128,7 @@ content_object! {
     #[Object]
     impl ExpectedResult {
         /// Stable code (`LE1.R1` …).
-        async fn code(&self) -> &str {
-            &self.row.code
-        }
+        code;
         /// The result.
         text text;
         /// The strategic line.

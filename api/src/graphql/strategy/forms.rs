@@ -18,9 +18,7 @@ content_object! {
     #[Object]
     impl FormOfIntervention {
         /// Stable code (`FI-A` … `FI-D`).
-        async fn code(&self) -> &str {
-            &self.row.code
-        }
+        code;
         /// Letter in the document (a-d).
         async fn letter(&self) -> &str {
             &self.row.letter

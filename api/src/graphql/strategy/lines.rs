@@ -20,9 +20,7 @@ content_object! {
     #[Object]
     impl StrategicLine {
         /// Stable code (`LE1`-`LE5`).
-        async fn code(&self) -> &str {
-            &self.row.code
-        }
+        code;
         /// Number of the line.
         async fn number(&self) -> i32 {
             self.row.position
@@ -114,9 +112,7 @@ content_object! {
     #[Object]
     impl LineScope {
         /// Stable code (`LE1-EU`, `LE1-MED`, `LE1-UN`).
-        async fn code(&self) -> &str {
-            &self.row.code
-        }
+        code;
         /// Name.
         text title;
         /// Description.
