@@ -4,11 +4,13 @@
 //! never more rows per parent than the slice asked for.
 //!
 //! The viewer's visibility is part of the loader's key and is applied in SQL by the store's
-//! [`record_condition`], the same condition the lists use: a record the viewer may not see
-//! never leaves the database. Each parent's slice is a walk down the link index from its end
-//! (most recently recorded first) that stops at the slice's end, all parents' walks in one
-//! `UNION ALL`; the count, one grouped statement more, only when a response shows it. So a
-//! page of a nested list reads its page, whatever the parent holds.
+//! [`link_condition`], the condition the lists narrowed by a link use, on the copies of the
+//! records' columns each link carries: a record the viewer may not see never leaves the
+//! database. Each parent's slice is a walk down the link index from its end (most recently
+//! recorded first) that stops at the slice's end, all parents' walks in one `UNION ALL`; the
+//! count, one grouped statement more on the links' index alone, only when a response shows
+//! it. So a page of a nested list reads its page, whatever the parent holds, and its count
+//! reads the parent's index entries, not its records.
 
 use std::collections::HashMap;
 
@@ -18,15 +20,15 @@ use sea_orm::sea_query::{
     Alias, Asterisk, Expr, ExprTrait, JoinType, Order, Query, SelectStatement, UnionType,
 };
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter,
-    QueryTrait,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult,
+    QueryFilter, QueryTrait,
 };
 
 use super::{db, loaders};
 use crate::error::ApiError;
 use crate::loaders::Db;
 use crate::monitoring::service::Reads;
-use crate::monitoring::store::{self, RecordQuery, record_condition};
+use crate::monitoring::store::{self, RecordQuery, link_condition};
 use crate::monitoring::{RecordKind, Visibility};
 use crate::pagination::{PAGE_SIZE_CEILING, Page};
 use crate::policy;
@@ -104,17 +106,22 @@ impl VisibleLinked {
     }
 }
 
-/// The records of one group joined to their links to the group's kind of target: the base of
-/// both statements below (the records' columns selected, no target code chosen yet).
-fn linked_records(group: &Group<'_>) -> SelectStatement {
+/// The conditions of one group on the links to the group's kind of target, tested on the
+/// copies of their records' columns each link carries (see `entity::record_link`).
+fn group_links(group: &Group<'_>) -> Condition {
     let (plan_id, record_type, target_type, year, visibility, _, _) = *group;
     let query = RecordQuery {
         year,
         ..RecordQuery::new(plan_id, record_type)
     };
+    link_condition(&query, visibility).add(record_link::Column::TargetType.eq(target_type))
+}
+
+/// The records of one group joined to their links to the group's kind of target (the
+/// records' columns selected, no target code chosen yet).
+fn linked_records(group: &Group<'_>) -> SelectStatement {
     let mut select = monitoring_record::Entity::find()
-        .filter(record_condition(&query, visibility))
-        .filter(record_link::Column::TargetType.eq(target_type))
+        .filter(group_links(group))
         .into_query();
     select.join(
         JoinType::InnerJoin,
@@ -147,18 +154,20 @@ fn slice_of(group: &Group<'_>, code: &str, alias: usize) -> SelectStatement {
     outer
 }
 
-/// How many records of one group each of `codes` has: one statement.
+/// How many records of one group each of `codes` has: one statement on the links' index
+/// alone (their copies of the records' columns answer every condition), grouped by code.
 async fn counts(
     db: &DatabaseConnection,
     group: &Group<'_>,
     codes: &[String],
 ) -> Result<HashMap<String, u64>, ApiError> {
     let code = (record_link::Entity, record_link::Column::TargetCode);
-    let mut count = linked_records(group);
+    let mut count = Query::select();
     count
-        .clear_selects()
         .expr_as(Expr::col(code), Alias::new("linked_code"))
         .expr_as(Expr::cust("COUNT(*)"), Alias::new("linked_total"))
+        .from(record_link::Entity)
+        .cond_where(group_links(group))
         .and_where(record_link::Column::TargetCode.is_in(codes.iter().cloned()))
         .group_by_col(code);
     let mut out = HashMap::new();

@@ -114,6 +114,13 @@ pub fn record_condition(q: &RecordQuery, vis: &Visibility) -> Condition {
     copied_condition(q, vis, "monitoring_record").add(own_condition(q, &q.links))
 }
 
+/// The condition selecting the links of the records of `q` (but its links and
+/// `updated_since`) that `vis` lets a caller see, tested on the copies of the records' columns
+/// each `record_link` row carries.
+pub fn link_condition(q: &RecordQuery, vis: &Visibility) -> Condition {
+    copied_condition(q, vis, "record_link")
+}
+
 /// One page of the records matching `q` that `vis` lets the viewer see, newest first, and how
 /// many there are in all. Counting them all reads every matching index entry; when the caller
 /// does not need the count (`count` false), one record more than the page is read instead and
@@ -159,7 +166,7 @@ async fn list_linked(
     (target_type, code): &Link,
     rest: &[Link],
 ) -> Result<(Vec<monitoring_record::Model>, u64), ApiError> {
-    let on_link = copied_condition(q, vis, "record_link")
+    let on_link = link_condition(q, vis)
         .add(record_link::Column::TargetType.eq(target_type.as_str()))
         .add(record_link::Column::TargetCode.eq(code.as_str()));
     let own = own_condition(q, rest);
