@@ -9,11 +9,13 @@ use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect,
 };
+use tracing::instrument;
 
 use super::super::{RecordKind, ReviewState, Visibility};
 use super::Link;
 use crate::error::ApiError;
 use crate::pagination::Page;
+use crate::traces::TARGET;
 
 /// Conditions of a record listing.
 #[derive(Clone, Debug)]
@@ -124,7 +126,7 @@ pub async fn list(
 }
 
 /// Every record matching `q` that `vis` lets the viewer see, oldest first.
-#[tracing::instrument(target = "plan_api::trace", name = "store.monitoring.all", skip_all)]
+#[instrument(target = TARGET, name = "store.monitoring.all", skip_all)]
 pub async fn all(
     db: &DatabaseConnection,
     q: &RecordQuery,
@@ -138,11 +140,7 @@ pub async fn all(
 }
 
 /// The links of many records.
-#[tracing::instrument(
-    target = "plan_api::trace",
-    name = "store.monitoring.links_of",
-    skip_all
-)]
+#[instrument(target = TARGET, name = "store.monitoring.links_of", skip_all)]
 pub async fn links_of(
     db: &DatabaseConnection,
     ids: &[i32],
