@@ -4,21 +4,23 @@
 //! everything is built with sea-query, and text matching uses the pre-folded search table.
 
 use entity::{action, action_organization, organization, plan, search_entry, strategic_line};
-use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, Query};
+use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, Order, Query};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
 };
+use tracing::instrument;
 
 use crate::error::ApiError;
 use crate::fold::{contains_pattern, fold};
 use crate::pagination::Page;
+use crate::traces::TARGET;
 
 /// Longest text accepted for searching or filtering.
 pub const MAX_SEARCH_LEN: usize = 200;
 
 /// Every plan, oldest first.
-#[tracing::instrument(target = "plan_api::trace", name = "store.plans", skip_all)]
+#[instrument(target = TARGET, name = "store.plans", skip_all)]
 pub async fn plans(db: &DatabaseConnection) -> Result<Vec<plan::Model>, ApiError> {
     Ok(plan::Entity::find()
         .order_by_asc(plan::Column::StartYear)
@@ -37,8 +39,30 @@ pub async fn row_by<E: EntityTrait>(
     E::find().filter(column.eq(value)).one(db).await
 }
 
+/// One page of `select`'s rows in the order of `order`, and how many rows it has in all (two
+/// statements: the count, then the page). The one way a store function pages a list.
+pub async fn page_of<E>(
+    db: &DatabaseConnection,
+    select: Select<E>,
+    order: (E::Column, Order),
+    page: Page,
+) -> Result<(Vec<E::Model>, u64), DbErr>
+where
+    E: EntityTrait,
+    E::Model: Sync,
+{
+    let total = select.clone().count(db).await?;
+    let rows = select
+        .order_by(order.0, order.1)
+        .offset(page.offset)
+        .limit(page.limit)
+        .all(db)
+        .await?;
+    Ok((rows, total))
+}
+
 /// The plan with `code`.
-#[tracing::instrument(target = "plan_api::trace", name = "store.plan_by_code", skip_all)]
+#[instrument(target = TARGET, name = "store.plan_by_code", skip_all)]
 pub async fn plan_by_code(
     db: &DatabaseConnection,
     code: &str,
@@ -47,7 +71,7 @@ pub async fn plan_by_code(
 }
 
 /// The plan with `code`, or the current plan when `code` is `None`.
-#[tracing::instrument(target = "plan_api::trace", name = "store.resolve_plan", skip_all)]
+#[instrument(target = TARGET, name = "store.resolve_plan", skip_all)]
 pub async fn resolve_plan(
     db: &DatabaseConnection,
     code: Option<&str>,
@@ -66,7 +90,7 @@ pub async fn resolve_plan(
 }
 
 /// A plan's record of table `E` by code.
-#[tracing::instrument(target = "plan_api::trace", name = "store.plan_record", skip_all)]
+#[instrument(target = TARGET, name = "store.plan_record", skip_all)]
 pub async fn plan_record<E: EntityTrait>(
     db: &DatabaseConnection,
     columns: (E::Column, E::Column),
@@ -82,7 +106,7 @@ pub async fn plan_record<E: EntityTrait>(
 }
 
 /// A strategic line by code.
-#[tracing::instrument(target = "plan_api::trace", name = "store.line_by_code", skip_all)]
+#[instrument(target = TARGET, name = "store.line_by_code", skip_all)]
 pub async fn line_by_code(
     db: &DatabaseConnection,
     plan_id: i32,
@@ -93,7 +117,7 @@ pub async fn line_by_code(
 }
 
 /// An action by code.
-#[tracing::instrument(target = "plan_api::trace", name = "store.action_by_code", skip_all)]
+#[instrument(target = TARGET, name = "store.action_by_code", skip_all)]
 pub async fn action_by_code(
     db: &DatabaseConnection,
     plan_id: i32,
@@ -104,11 +128,7 @@ pub async fn action_by_code(
 }
 
 /// An organization by code.
-#[tracing::instrument(
-    target = "plan_api::trace",
-    name = "store.organization_by_code",
-    skip_all
-)]
+#[instrument(target = TARGET, name = "store.organization_by_code", skip_all)]
 pub async fn organization_by_code(
     db: &DatabaseConnection,
     code: &str,
@@ -117,11 +137,7 @@ pub async fn organization_by_code(
 }
 
 /// The codes of an organization and of every organization below it in the registry.
-#[tracing::instrument(
-    target = "plan_api::trace",
-    name = "store.organization_subtree",
-    skip_all
-)]
+#[instrument(target = TARGET, name = "store.organization_subtree", skip_all)]
 pub async fn organization_subtree(
     db: &DatabaseConnection,
     root: i32,
@@ -151,7 +167,7 @@ pub async fn organization_subtree(
 }
 
 /// The 36 municipalities, in the order of the AMB's list.
-#[tracing::instrument(target = "plan_api::trace", name = "store.municipalities", skip_all)]
+#[instrument(target = TARGET, name = "store.municipalities", skip_all)]
 pub async fn municipalities(db: &DatabaseConnection) -> Result<Vec<organization::Model>, ApiError> {
     Ok(organization::Entity::find()
         .filter(organization::Column::Kind.eq("MUNICIPALITY"))
@@ -161,7 +177,7 @@ pub async fn municipalities(db: &DatabaseConnection) -> Result<Vec<organization:
 }
 
 /// A municipality by INE code.
-#[tracing::instrument(target = "plan_api::trace", name = "store.municipality", skip_all)]
+#[instrument(target = TARGET, name = "store.municipality", skip_all)]
 pub async fn municipality(
     db: &DatabaseConnection,
     ine_code: &str,
@@ -230,7 +246,7 @@ pub struct ActionQuery {
 }
 
 /// One page of the actions matching `q`, and how many match in all.
-#[tracing::instrument(target = "plan_api::trace", name = "store.actions_page", skip_all)]
+#[instrument(target = TARGET, name = "store.actions_page", skip_all)]
 pub async fn actions_page(
     db: &DatabaseConnection,
     q: &ActionQuery,
@@ -288,14 +304,8 @@ pub async fn actions_page(
         )));
     }
     let select = action::Entity::find().filter(cond);
-    let total = select.clone().count(db).await?;
-    let rows = select
-        .order_by_asc(action::Column::Position)
-        .offset(page.offset)
-        .limit(page.limit)
-        .all(db)
-        .await?;
-    Ok((rows, total))
+    let order = (action::Column::Position, Order::Asc);
+    Ok(page_of(db, select, order, page).await?)
 }
 
 /// Conditions of `organizations(filter:)`.
@@ -310,11 +320,7 @@ pub struct OrganizationQuery {
 }
 
 /// One page of the organizations matching `q`, and how many match in all.
-#[tracing::instrument(
-    target = "plan_api::trace",
-    name = "store.organizations_page",
-    skip_all
-)]
+#[instrument(target = TARGET, name = "store.organizations_page", skip_all)]
 pub async fn organizations_page(
     db: &DatabaseConnection,
     q: &OrganizationQuery,
@@ -339,19 +345,13 @@ pub async fn organizations_page(
         )));
     }
     let select = organization::Entity::find().filter(cond);
-    let total = select.clone().count(db).await?;
-    let rows = select
-        .order_by_asc(organization::Column::Position)
-        .offset(page.offset)
-        .limit(page.limit)
-        .all(db)
-        .await?;
-    Ok((rows, total))
+    let order = (organization::Column::Position, Order::Asc);
+    Ok(page_of(db, select, order, page).await?)
 }
 
 /// Search entries of `plan_id` (and of the shared registry) whose folded text contains
 /// `folded`, in `langs` when given, in index order.
-#[tracing::instrument(target = "plan_api::trace", name = "store.search", skip_all)]
+#[instrument(target = TARGET, name = "store.search", skip_all)]
 pub async fn search(
     db: &DatabaseConnection,
     plan_id: i32,
@@ -375,7 +375,7 @@ pub async fn search(
 }
 
 /// A plan's records of table `E` whose code is one of `codes`.
-#[tracing::instrument(target = "plan_api::trace", name = "store.plan_records", skip_all)]
+#[instrument(target = TARGET, name = "store.plan_records", skip_all)]
 pub async fn plan_records<E: EntityTrait>(
     db: &DatabaseConnection,
     columns: (E::Column, E::Column),
@@ -391,11 +391,7 @@ pub async fn plan_records<E: EntityTrait>(
 }
 
 /// Organizations whose code is one of `codes`.
-#[tracing::instrument(
-    target = "plan_api::trace",
-    name = "store.organizations_by_codes",
-    skip_all
-)]
+#[instrument(target = TARGET, name = "store.organizations_by_codes", skip_all)]
 pub async fn organizations_by_codes(
     db: &DatabaseConnection,
     codes: &[String],
@@ -408,7 +404,7 @@ pub async fn organizations_by_codes(
 }
 
 /// Codes of the organizations responsible for an action.
-#[tracing::instrument(target = "plan_api::trace", name = "store.responsible_codes", skip_all)]
+#[instrument(target = TARGET, name = "store.responsible_codes", skip_all)]
 pub async fn responsible_codes(
     db: &DatabaseConnection,
     action_id: i32,

@@ -20,10 +20,12 @@ use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect,
 };
+use tracing::instrument;
 
 use super::ChangeType;
 use crate::error::ApiError;
 use crate::monitoring::Visibility;
+use crate::traces::TARGET;
 
 /// Whose restricted events a counter counts: the reporter's unit, its municipality, or no one
 /// (records written by coordinators, seen only by those who see the whole log).
@@ -188,11 +190,7 @@ fn parse_mark(cursor: &str) -> Option<Mark> {
 /// `BAD_USER_INPUT` naming `field` when it is not a cursor this viewer may use. A cursor that
 /// names a change the viewer may not see is refused exactly as a malformed one, so a refusal
 /// tells nothing of what the viewer may not see.
-#[tracing::instrument(
-    target = "plan_api::trace",
-    name = "store.events.resolve_cursor",
-    skip_all
-)]
+#[instrument(target = TARGET, name = "store.events.resolve_cursor", skip_all)]
 pub async fn resolve_cursor(
     db: &DatabaseConnection,
     vis: &Visibility,
@@ -301,7 +299,7 @@ impl Selection<'_> {
 
 /// Up to `limit` events after position `after`, oldest first, that `vis` may see and that
 /// `selection` selects; and whether more follow.
-#[tracing::instrument(target = "plan_api::trace", name = "store.events.page", skip_all)]
+#[instrument(target = TARGET, name = "store.events.page", skip_all)]
 pub async fn page(
     db: &DatabaseConnection,
     vis: &Visibility,
@@ -339,11 +337,7 @@ pub struct Numbered {
 }
 
 /// [`page`], each event with its sequence number for `vis`.
-#[tracing::instrument(
-    target = "plan_api::trace",
-    name = "store.events.numbered_page",
-    skip_all
-)]
+#[instrument(target = TARGET, name = "store.events.numbered_page", skip_all)]
 pub async fn numbered_page(
     db: &DatabaseConnection,
     vis: &Visibility,
@@ -401,7 +395,7 @@ pub enum Numbering {
 
 impl Numbering {
     /// The numbering of `vis` with every event up to position `at` passed.
-    #[tracing::instrument(target = "plan_api::trace", name = "store.events.numbering", skip_all)]
+    #[instrument(target = TARGET, name = "store.events.numbering", skip_all)]
     pub async fn at(db: &DatabaseConnection, vis: &Visibility, at: i32) -> Result<Self, ApiError> {
         Ok(match vis {
             Visibility::All => Numbering::Whole,
@@ -438,7 +432,7 @@ impl Numbering {
 }
 
 /// The position of the latest event (0 when there is none).
-#[tracing::instrument(target = "plan_api::trace", name = "store.events.latest", skip_all)]
+#[instrument(target = TARGET, name = "store.events.latest", skip_all)]
 pub async fn latest(db: &DatabaseConnection) -> Result<i32, ApiError> {
     Ok(event::Entity::find()
         .order_by_desc(event::Column::Id)

@@ -20,9 +20,11 @@ use sea_orm::{
     EntityTrait, Set, Statement,
 };
 use serde_json::{Value, json};
+use tracing::instrument;
 
 use crate::error::ApiError;
 use crate::monitoring::ReviewState;
+use crate::traces::TARGET;
 
 /// The PostgreSQL channel that wakes other replicas when an event commits.
 pub const CHANNEL: &str = "plan_api_events";
@@ -179,7 +181,7 @@ impl NewEvent {
 }
 
 /// Appends `event` to the log inside `txn`, the transaction of the change it describes.
-#[tracing::instrument(target = "plan_api::trace", name = "store.events.append", skip_all)]
+#[instrument(target = TARGET, name = "store.events.append", skip_all)]
 pub async fn append(txn: &DatabaseTransaction, event: NewEvent) -> Result<event::Model, ApiError> {
     let backend = txn.get_database_backend();
     if backend == DatabaseBackend::Postgres {

@@ -233,15 +233,7 @@ async fn linked_by(
     code: &str,
     what: &str,
 ) -> anyhow::Result<String> {
-    let linking = record_link::Entity::find()
-        .select_only()
-        .column(record_link::Column::RecordId)
-        .filter(record_link::Column::TargetType.eq(kind))
-        .filter(record_link::Column::TargetCode.eq(code))
-        .into_query();
-    let q = monitoring_record::Entity::find()
-        .filter(monitoring_record::Column::PlanId.eq(p.id))
-        .filter(monitoring_record::Column::Id.in_subquery(linking));
+    let q = store::linking_to(p.id, kind, code);
     Ok(format!(
         "{}: {what} is linked by {}",
         p.code,

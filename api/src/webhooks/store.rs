@@ -5,15 +5,19 @@ use std::collections::HashMap;
 
 use chrono::Utc;
 use entity::{event, webhook_attempt, webhook_delivery, webhook_endpoint};
+use sea_orm::sea_query::Order;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, DatabaseConnection, EntityTrait,
     IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
+use tracing::instrument;
 
 use super::{DeliveryStatus, Settings, guard};
 use crate::error::{ApiError, FieldError};
 use crate::events::ChangeType;
 use crate::pagination::Page;
+use crate::store::page_of;
+use crate::traces::TARGET;
 
 /// Longest description, in characters.
 pub const MAX_DESCRIPTION: usize = 500;
@@ -120,7 +124,7 @@ fn not_found(id: &str) -> ApiError {
 }
 
 /// The endpoint with the public ID `id`, or `NOT_FOUND`.
-#[tracing::instrument(target = "plan_api::trace", name = "store.webhooks.find", skip_all)]
+#[instrument(target = TARGET, name = "store.webhooks.find", skip_all)]
 pub async fn find(db: &DatabaseConnection, id: &str) -> Result<webhook_endpoint::Model, ApiError> {
     webhook_endpoint::Entity::find()
         .filter(webhook_endpoint::Column::PublicId.eq(id))
@@ -137,7 +141,7 @@ fn secret() -> Result<String, ApiError> {
 }
 
 /// Registers an endpoint; returns it with its secret (shown this once).
-#[tracing::instrument(target = "plan_api::trace", name = "store.webhooks.create", skip_all)]
+#[instrument(target = TARGET, name = "store.webhooks.create", skip_all)]
 pub async fn create(
     db: &DatabaseConnection,
     settings: &Settings,
@@ -190,7 +194,7 @@ pub async fn create(
 }
 
 /// Changes what `input` names; the rest stays.
-#[tracing::instrument(target = "plan_api::trace", name = "store.webhooks.update", skip_all)]
+#[instrument(target = TARGET, name = "store.webhooks.update", skip_all)]
 pub async fn update(
     db: &DatabaseConnection,
     settings: &Settings,
@@ -215,11 +219,7 @@ pub async fn update(
 
 /// Enables or disables an endpoint. A disabled endpoint gets no new events and its pending
 /// deliveries wait; enabling it clears its failure count and resumes them at once.
-#[tracing::instrument(
-    target = "plan_api::trace",
-    name = "store.webhooks.set_enabled",
-    skip_all
-)]
+#[instrument(target = TARGET, name = "store.webhooks.set_enabled", skip_all)]
 pub async fn set_enabled(
     db: &DatabaseConnection,
     id: &str,
@@ -251,7 +251,7 @@ pub async fn set_enabled(
 }
 
 /// Deletes an endpoint with its queue and delivery log.
-#[tracing::instrument(target = "plan_api::trace", name = "store.webhooks.delete", skip_all)]
+#[instrument(target = TARGET, name = "store.webhooks.delete", skip_all)]
 pub async fn delete(db: &DatabaseConnection, id: &str) -> Result<(), ApiError> {
     let current = find(db, id).await?;
     let txn = db.begin().await?;
@@ -279,7 +279,7 @@ pub async fn delete(db: &DatabaseConnection, id: &str) -> Result<(), ApiError> {
 
 /// Replaces the secret; the previous one keeps signing (alongside) for `grace` (the default
 /// grace when `None`), so receivers can switch without losing a delivery. Returns the new secret.
-#[tracing::instrument(target = "plan_api::trace", name = "store.webhooks.rotate", skip_all)]
+#[instrument(target = TARGET, name = "store.webhooks.rotate", skip_all)]
 pub async fn rotate(
     db: &DatabaseConnection,
     settings: &Settings,
@@ -316,19 +316,13 @@ pub async fn rotate(
 }
 
 /// One page of endpoints, oldest first, and how many there are.
-#[tracing::instrument(target = "plan_api::trace", name = "store.webhooks.list", skip_all)]
+#[instrument(target = TARGET, name = "store.webhooks.list", skip_all)]
 pub async fn list(
     db: &DatabaseConnection,
     page: Page,
 ) -> Result<(Vec<webhook_endpoint::Model>, u64), ApiError> {
-    let total = webhook_endpoint::Entity::find().count(db).await?;
-    let rows = webhook_endpoint::Entity::find()
-        .order_by_asc(webhook_endpoint::Column::Id)
-        .offset(page.offset)
-        .limit(page.limit)
-        .all(db)
-        .await?;
-    Ok((rows, total))
+    let order = (webhook_endpoint::Column::Id, Order::Asc);
+    Ok(page_of(db, webhook_endpoint::Entity::find(), order, page).await?)
 }
 
 /// A delivery with its event and attempts.
@@ -344,11 +338,7 @@ pub struct DeliveryRecord {
 
 /// One page of an endpoint's deliveries, newest first (optionally of one status), with their
 /// events and attempts (three queries whatever the page size), and how many there are.
-#[tracing::instrument(
-    target = "plan_api::trace",
-    name = "store.webhooks.deliveries",
-    skip_all
-)]
+#[instrument(target = TARGET, name = "store.webhooks.deliveries", skip_all)]
 pub async fn deliveries(
     db: &DatabaseConnection,
     endpoint_id: i32,
@@ -360,13 +350,8 @@ pub async fn deliveries(
     if let Some(s) = status {
         q = q.filter(webhook_delivery::Column::Status.eq(s.as_str()));
     }
-    let total = q.clone().count(db).await?;
-    let rows = q
-        .order_by_desc(webhook_delivery::Column::Id)
-        .offset(page.offset)
-        .limit(page.limit)
-        .all(db)
-        .await?;
+    let order = (webhook_delivery::Column::Id, Order::Desc);
+    let (rows, total) = page_of(db, q, order, page).await?;
     let mut events: HashMap<i32, event::Model> = event::Entity::find()
         .filter(event::Column::Id.is_in(rows.iter().map(|d| d.event_id)))
         .all(db)

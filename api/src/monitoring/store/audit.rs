@@ -3,15 +3,19 @@
 
 use chrono::Utc;
 use entity::{audit_entry, monitoring_record};
+use sea_orm::sea_query::Order;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, Condition, ConnectionTrait,
-    DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    DatabaseConnection, EntityTrait, QueryFilter, Set,
 };
 use serde_json::Value;
+use tracing::instrument;
 
 use super::Actor;
 use crate::error::ApiError;
 use crate::pagination::Page;
+use crate::store::page_of;
+use crate::traces::TARGET;
 
 /// Appends an audit entry.
 #[expect(clippy::too_many_arguments, reason = "one column each")]
@@ -101,11 +105,7 @@ pub struct AuditQuery {
 }
 
 /// One page of audit entries, newest first.
-#[tracing::instrument(
-    target = "plan_api::trace",
-    name = "store.monitoring.audit_page",
-    skip_all
-)]
+#[instrument(target = TARGET, name = "store.monitoring.audit_page", skip_all)]
 pub async fn audit_page(
     db: &DatabaseConnection,
     q: &AuditQuery,
@@ -146,12 +146,6 @@ pub async fn audit_page(
         }
     }
     let select = audit_entry::Entity::find().filter(cond);
-    let total = select.clone().count(db).await?;
-    let rows = select
-        .order_by_desc(audit_entry::Column::Id)
-        .offset(page.offset)
-        .limit(page.limit)
-        .all(db)
-        .await?;
-    Ok((rows, total))
+    let order = (audit_entry::Column::Id, Order::Desc);
+    Ok(page_of(db, select, order, page).await?)
 }

@@ -13,9 +13,11 @@ use sea_orm::sea_query::{
 };
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use serde_json::Value;
+use tracing::instrument;
 
 use super::super::{RecordKind, ReviewState};
 use crate::error::ApiError;
+use crate::traces::TARGET;
 
 /// What a record of `kind` with `payload` is about, as `monitoring_record.subject` keeps it: a
 /// progress update's action code, a measurement's indicator id as decimal text (as links name
@@ -68,11 +70,7 @@ async fn records_in(
 
 /// The latest published progress update of each action of the plan `plan_id` (by year, then
 /// id), up to `year` when given. Actions with none have no row.
-#[tracing::instrument(
-    target = "plan_api::trace",
-    name = "store.monitoring.latest_progress",
-    skip_all
-)]
+#[instrument(target = TARGET, name = "store.monitoring.latest_progress", skip_all)]
 pub async fn latest_progress(
     db: &DatabaseConnection,
     plan_id: i32,
@@ -95,11 +93,7 @@ pub async fn latest_progress(
 /// The latest published measurement of each indicator of the plan `plan_id` (whatever the
 /// indicator's state: a reader who sees a draft indicator sees its status), by year, then id,
 /// up to `year` when given. Indicators with none have no row.
-#[tracing::instrument(
-    target = "plan_api::trace",
-    name = "store.monitoring.latest_measurements",
-    skip_all
-)]
+#[instrument(target = TARGET, name = "store.monitoring.latest_measurements", skip_all)]
 pub async fn latest_measurements(
     db: &DatabaseConnection,
     plan_id: i32,

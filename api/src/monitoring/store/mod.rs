@@ -28,7 +28,7 @@ pub use audit::{AuditQuery, AuditScope, audit, audit_page};
 pub use latest::{latest_measurements, latest_progress, subject_of};
 pub use query::{RecordQuery, all, link_condition, links_of, list, record_condition};
 pub use records::{Changes, NewRecord, by_public_id, create, get, links, public_ids, update};
-pub use relink::move_links;
+pub use relink::{linking_to, move_links};
 pub use reports::{publish_report, published_report};
 pub use transition::{Transition, transition};
 pub use years::{ensure_reporting_years, reporting_years, set_year_closed, year_closed};

@@ -11,11 +11,13 @@ use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
 };
+use tracing::instrument;
 
 use super::super::{RecordKind, ReviewState, Visibility};
 use super::Link;
 use crate::error::ApiError;
 use crate::pagination::Page;
+use crate::traces::TARGET;
 
 /// Conditions of a record listing.
 #[derive(Clone, Debug)]
@@ -232,7 +234,7 @@ fn paged(
 }
 
 /// Every record matching `q` that `vis` lets the viewer see, oldest first.
-#[tracing::instrument(target = "plan_api::trace", name = "store.monitoring.all", skip_all)]
+#[instrument(target = TARGET, name = "store.monitoring.all", skip_all)]
 pub async fn all(
     db: &DatabaseConnection,
     q: &RecordQuery,
@@ -246,11 +248,7 @@ pub async fn all(
 }
 
 /// The links of many records.
-#[tracing::instrument(
-    target = "plan_api::trace",
-    name = "store.monitoring.links_of",
-    skip_all
-)]
+#[instrument(target = TARGET, name = "store.monitoring.links_of", skip_all)]
 pub async fn links_of(
     db: &DatabaseConnection,
     ids: &[i32],

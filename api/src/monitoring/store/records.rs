@@ -10,6 +10,7 @@ use sea_orm::{
     DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, Set, SqlErr, TransactionTrait,
 };
 use serde_json::{Value, json};
+use tracing::instrument;
 
 use super::super::{RecordKind, ReviewState};
 use super::audit::{audit, audit_change};
@@ -18,6 +19,7 @@ use super::latest::subject_of;
 use super::{Actor, Link};
 use crate::error::ApiError;
 use crate::events::{self, ChangeType, NewEvent};
+use crate::traces::TARGET;
 
 /// A record to create.
 #[derive(Clone, Debug)]
@@ -131,7 +133,7 @@ pub async fn links<C: ConnectionTrait>(conn: &C, id: i32) -> Result<Vec<Link>, A
 }
 
 /// A record by id.
-#[tracing::instrument(target = "plan_api::trace", name = "store.monitoring.get", skip_all)]
+#[instrument(target = TARGET, name = "store.monitoring.get", skip_all)]
 pub async fn get(
     db: &DatabaseConnection,
     id: i32,
@@ -140,11 +142,7 @@ pub async fn get(
 }
 
 /// A record by its public identifier (the key of its global ID).
-#[tracing::instrument(
-    target = "plan_api::trace",
-    name = "store.monitoring.by_public_id",
-    skip_all
-)]
+#[instrument(target = TARGET, name = "store.monitoring.by_public_id", skip_all)]
 pub async fn by_public_id(
     db: &DatabaseConnection,
     public_id: &str,
@@ -156,11 +154,7 @@ pub async fn by_public_id(
 }
 
 /// The kind and public identifier of many records, by surrogate key.
-#[tracing::instrument(
-    target = "plan_api::trace",
-    name = "store.monitoring.public_ids",
-    skip_all
-)]
+#[instrument(target = TARGET, name = "store.monitoring.public_ids", skip_all)]
 pub async fn public_ids(
     db: &DatabaseConnection,
     ids: &[i32],

@@ -7,7 +7,7 @@ use entity::{monitoring_record, record_link};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, QuerySelect, QueryTrait, Set,
+    QueryOrder, QuerySelect, QueryTrait, Select, Set,
 };
 use serde_json::Value;
 
@@ -15,6 +15,24 @@ use super::latest::subject_of;
 use super::records::{links, snapshot};
 use super::{Actor, audit::audit_change};
 use crate::error::ApiError;
+
+/// The records of plan `plan_id` that link to `target_type` `code`: what a code's change
+/// moves (here) and what the seed names when it refuses to drop the code.
+pub fn linking_to(
+    plan_id: i32,
+    target_type: &str,
+    code: &str,
+) -> Select<monitoring_record::Entity> {
+    let linking = record_link::Entity::find()
+        .select_only()
+        .column(record_link::Column::RecordId)
+        .filter(record_link::Column::TargetType.eq(target_type))
+        .filter(record_link::Column::TargetCode.eq(code))
+        .into_query();
+    monitoring_record::Entity::find()
+        .filter(monitoring_record::Column::PlanId.eq(plan_id))
+        .filter(monitoring_record::Column::Id.in_subquery(linking))
+}
 
 /// Moves the links of plan `plan_id`'s records from `target_type` `from` to `to`; returns how
 /// many records moved.
@@ -26,15 +44,7 @@ pub async fn move_links(
     from: &str,
     to: &str,
 ) -> Result<usize, ApiError> {
-    let linking = record_link::Entity::find()
-        .select_only()
-        .column(record_link::Column::RecordId)
-        .filter(record_link::Column::TargetType.eq(target_type))
-        .filter(record_link::Column::TargetCode.eq(from))
-        .into_query();
-    let records = monitoring_record::Entity::find()
-        .filter(monitoring_record::Column::PlanId.eq(plan_id))
-        .filter(monitoring_record::Column::Id.in_subquery(linking))
+    let records = linking_to(plan_id, target_type, from)
         .order_by_asc(monitoring_record::Column::Id)
         .all(txn)
         .await?;

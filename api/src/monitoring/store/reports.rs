@@ -7,18 +7,16 @@ use sea_orm::{
     QueryFilter, Set, SqlErr, TransactionTrait,
 };
 use serde_json::{Value, json};
+use tracing::instrument;
 
 use super::Actor;
 use super::audit::audit;
 use crate::error::ApiError;
 use crate::events::{self, ChangeType, NewEvent};
+use crate::traces::TARGET;
 
 /// The published report of `year`, if any.
-#[tracing::instrument(
-    target = "plan_api::trace",
-    name = "store.monitoring.published_report",
-    skip_all
-)]
+#[instrument(target = TARGET, name = "store.monitoring.published_report", skip_all)]
 pub async fn published_report(
     db: &DatabaseConnection,
     plan_id: i32,
@@ -32,11 +30,7 @@ pub async fn published_report(
 }
 
 /// Stores `content` as the published report of `year`; a second publication is a `CONFLICT`.
-#[tracing::instrument(
-    target = "plan_api::trace",
-    name = "store.monitoring.publish_report",
-    skip_all
-)]
+#[instrument(target = TARGET, name = "store.monitoring.publish_report", skip_all)]
 pub async fn publish_report(
     db: &DatabaseConnection,
     actor: &Actor,

@@ -8,19 +8,17 @@ use sea_orm::{
     QueryOrder, Set, TransactionTrait,
 };
 use serde_json::json;
+use tracing::instrument;
 
 use super::Actor;
 use super::audit::audit;
 use crate::error::ApiError;
 use crate::events::{self, ChangeType, NewEvent};
+use crate::traces::TARGET;
 
 /// The reporting years of a plan, oldest first. A read: the rows are created by the seed
 /// (see [`ensure_reporting_years`]).
-#[tracing::instrument(
-    target = "plan_api::trace",
-    name = "store.monitoring.reporting_years",
-    skip_all
-)]
+#[instrument(target = TARGET, name = "store.monitoring.reporting_years", skip_all)]
 pub async fn reporting_years(
     db: &DatabaseConnection,
     plan: &entity::plan::Model,
@@ -35,11 +33,7 @@ pub async fn reporting_years(
 /// Creates, open, the reporting years of the plan's period that have no row yet. Called by
 /// the seed and before a year is opened or closed; never by a read. New years are public, so
 /// creating them bumps the content generation in the same transaction.
-#[tracing::instrument(
-    target = "plan_api::trace",
-    name = "store.monitoring.ensure_reporting_years",
-    skip_all
-)]
+#[instrument(target = TARGET, name = "store.monitoring.ensure_reporting_years", skip_all)]
 pub async fn ensure_reporting_years(
     db: &DatabaseConnection,
     plan: &entity::plan::Model,
@@ -76,11 +70,7 @@ pub async fn ensure_reporting_years(
 }
 
 /// Whether `year` of `plan_id` is closed.
-#[tracing::instrument(
-    target = "plan_api::trace",
-    name = "store.monitoring.year_closed",
-    skip_all
-)]
+#[instrument(target = TARGET, name = "store.monitoring.year_closed", skip_all)]
 pub async fn year_closed(
     db: &DatabaseConnection,
     plan_id: i32,
@@ -95,11 +85,7 @@ pub async fn year_closed(
 }
 
 /// Opens or closes a reporting year.
-#[tracing::instrument(
-    target = "plan_api::trace",
-    name = "store.monitoring.set_year_closed",
-    skip_all
-)]
+#[instrument(target = TARGET, name = "store.monitoring.set_year_closed", skip_all)]
 pub async fn set_year_closed(
     db: &DatabaseConnection,
     actor: &Actor,

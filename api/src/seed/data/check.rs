@@ -204,26 +204,24 @@ fn enumerate<'a, T>(
 /// What plans say of each other: exactly one is current; what a plan continues is an item of
 /// a plan that starts earlier.
 pub(super) fn across(r: &mut Reader, plans: &[(PlanFiles, Dataset)]) {
-    let shown = |files: &PlanFiles, r: &Reader| r.sources[files.plan].path.display().to_string();
     let current: Vec<&(PlanFiles, Dataset)> =
         plans.iter().filter(|(_, d)| d.plan.plan.current).collect();
+    // The plan.toml files of `some`, for the message.
+    let shown = |some: &[&(PlanFiles, Dataset)]| {
+        some.iter()
+            .map(|(f, _)| r.sources[f.plan].path.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     let message = match current.len() {
         1 => None,
         0 => Some(format!(
             "no plan is current: set `current = true` in the plan.toml of exactly one of {}",
-            plans
-                .iter()
-                .map(|(f, _)| shown(f, r))
-                .collect::<Vec<_>>()
-                .join(", ")
+            shown(&plans.iter().collect::<Vec<_>>())
         )),
         n => Some(format!(
             "exactly one plan may be current, and {n} say `current = true`: {}",
-            current
-                .iter()
-                .map(|(f, _)| shown(f, r))
-                .collect::<Vec<_>>()
-                .join(", ")
+            shown(&current)
         )),
     };
     if let Some(message) = message {
