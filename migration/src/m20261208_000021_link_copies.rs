@@ -86,7 +86,7 @@ impl MigrationTrait for Migration {
                 .table(n("record_link"))
                 .to_owned(),
         )
-            .await?;
+        .await?;
         for column in COPIES {
             m.alter_table(
                 Table::alter()

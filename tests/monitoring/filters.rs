@@ -216,3 +216,96 @@ async fn an_unknown_filter_code_is_bad_user_input() {
         );
     }
 }
+
+/// A municipality's activities as `who` sees them through the municipality's nested connection
+/// (checking its `totalCount` agrees with its nodes).
+async fn nested(app: &TestApp, who: Who, ine: &str, year: Option<i32>) -> Vec<String> {
+    let query = "query($ine: String!, $year: Int) { municipality(ineCode: $ine) {
+        activitiesConnection(first: 50, year: $year) { totalCount nodes { id } } } }";
+    let data = app
+        .data_as(who, query, json!({ "ine": ine, "year": year }))
+        .await;
+    let page = &data["municipality"]["activitiesConnection"];
+    let ids = ids(&page["nodes"]);
+    assert_eq!(page["totalCount"], ids.len(), "{who:?} {ine} {year:?}");
+    ids
+}
+
+/// Lists narrowed by a link are paged and counted from the copies of their records' plan,
+/// state, year and owners that the links carry: those copies follow a record through its
+/// edits and its review, for anyone, its owner, another municipality and a coordinator, in the
+/// root list and in the municipality's nested connection alike.
+#[tokio::test]
+async fn lists_narrowed_by_a_link_follow_a_record_through_its_edits_and_its_review() {
+    let app = TestApp::new().await;
+    let by = |year: i32| json!({ "municipality": "08101", "year": year });
+    let seen = async |who: Who, year: i32| {
+        let listed = list(&app, who, "activities", by(year)).await;
+        assert_eq!(nested(&app, who, "08101", Some(year)).await, listed, "{who:?} {year}");
+        listed
+    };
+    let none: Vec<String> = Vec::new();
+    let draft = create(
+        &app,
+        HOSPITALET,
+        Kind::Activity,
+        activity("EVENT", "2023-04-23", &["LE1.1"]),
+    )
+    .await;
+    let own = id_list(&[&draft]);
+    for (who, sees) in [
+        (Anonymous, &none),
+        (BARCELONA, &none),
+        (HOSPITALET, &own),
+        (Admin, &own),
+    ] {
+        assert_eq!(&seen(who, 2023).await, sees, "a draft, as {who:?}");
+    }
+    // An edit moves it to another year.
+    let moved = update(
+        &app,
+        HOSPITALET,
+        Kind::Activity,
+        &draft,
+        activity("EVENT", "2024-02-01", &["LE1.1"]),
+    )
+    .await;
+    assert_eq!(seen(HOSPITALET, 2023).await, none);
+    assert_eq!(seen(HOSPITALET, 2024).await, own);
+    assert_eq!(seen(Anonymous, 2024).await, none);
+    // Published: everyone sees it.
+    let published = publish(&app, &moved).await;
+    for who in [Anonymous, BARCELONA, HOSPITALET, Admin] {
+        assert_eq!(seen(who, 2024).await, own, "published, as {who:?}");
+    }
+    assert_eq!(
+        list(
+            &app,
+            Admin,
+            "activities",
+            json!({ "municipality": "08101", "state": "PUBLISHED" })
+        )
+        .await,
+        own
+    );
+    // Archived: only its owner and the coordinators.
+    step(&app, Admin, ARCHIVE, &published).await;
+    for (who, sees) in [
+        (Anonymous, &none),
+        (BARCELONA, &none),
+        (HOSPITALET, &own),
+        (Admin, &own),
+    ] {
+        assert_eq!(&seen(who, 2024).await, sees, "archived, as {who:?}");
+    }
+    assert_eq!(
+        list(
+            &app,
+            Admin,
+            "activities",
+            json!({ "municipality": "08101", "state": "ARCHIVED" })
+        )
+        .await,
+        own
+    );
+}

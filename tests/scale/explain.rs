@@ -2,7 +2,9 @@
 //! statistics, the statements of the main monitoring reads, the audit log and the change feed
 //! use indexes: no sequential scan of the records, their links, the audit trail or the event
 //! log, and the summaries find each action's and indicator's latest record by one seek down
-//! the subject index. Skipped on SQLite (its planner has no statistics to mislead it here).
+//! the subject index (skipped on SQLite: its planner has no statistics to mislead it here).
+//! On both databases, lists narrowed by a link count from the links' index alone and page
+//! without sorting.
 
 use sea_orm::{ConnectionTrait, Statement, TransactionTrait};
 use serde_json::json;
@@ -153,4 +155,88 @@ async fn on_postgresql_the_main_monitoring_reads_use_indexes() {
         seeks >= 2,
         "the subject index was used by {seeks} statements"
     );
+}
+
+/// Lists narrowed by a link, root and nested, with their counts, as a coordinator, an area, a
+/// municipality and anyone.
+const NARROWED: &str = r#"{
+    activities(first: 5, filter: { municipality: "08101" }) { totalCount nodes { id } }
+    progressUpdates(first: 5, filter: { strategicLine: "LE1", year: 2023 }) {
+        totalCount nodes { id } }
+    municipality(ineCode: "08101") {
+        activitiesConnection(first: 5) { totalCount nodes { id } }
+        fundedProjectsConnection(first: 5, year: 2023) { totalCount nodes { id } } } }"#;
+
+/// The index of the links' copies of their records' columns.
+const COPIES_INDEX: &str = "ix_record_link_copies";
+
+/// The plan the database picks for `statement`: PostgreSQL's `EXPLAIN`, SQLite's
+/// `EXPLAIN QUERY PLAN` (its `detail` column).
+async fn plan_of(app: &TestApp, statement: Statement) -> String {
+    if TestApp::on_postgres() {
+        return explain(app, statement).await;
+    }
+    let explained = Statement {
+        sql: format!("EXPLAIN QUERY PLAN {}", statement.sql),
+        ..statement
+    };
+    let rows = app
+        .state
+        .db
+        .query_all_raw(explained)
+        .await
+        .expect("explain");
+    rows.iter()
+        .map(|r| r.try_get::<String>("", "detail").expect("a plan line"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// On both databases, a list narrowed by a link is counted from the links' index alone (its
+/// copies of the records' plan, kind, state, year and owners answer every condition: no
+/// record is read to count), and its page walks that index in the list's order (no sort).
+#[tokio::test]
+async fn lists_narrowed_by_a_link_count_from_the_link_index_and_page_without_sorting() {
+    let app = TestApp::with(|c| c.response_cache_bytes = 0).await;
+    plan_api::demo::load(&app.state.db)
+        .await
+        .expect("synthetic demo data");
+    if TestApp::on_postgres() {
+        copy_published(&app, 50).await;
+    }
+    let (mut counts, mut pages) = (0, 0);
+    for who in [
+        Who::Admin,
+        Who::Area("AMB-SRI"),
+        Who::Municipality("08101"),
+        Who::Anonymous,
+    ] {
+        app.state.statements.record();
+        let reply = app.post_as(who, NARROWED, json!({})).await;
+        let statements = app.state.statements.recorded();
+        assert!(reply.body.get("errors").is_none(), "{}", reply.text);
+        for s in statements {
+            let sql = s.sql.clone();
+            if sql.contains("COUNT(*)") && sql.contains("\"record_link\"") {
+                assert!(!sql.contains("monitoring_record"), "{who:?}: {sql}");
+                let plan = plan_of(&app, s).await;
+                let covered = match TestApp::on_postgres() {
+                    true => plan.contains(&format!("Index Only Scan using {COPIES_INDEX}")),
+                    false => plan.contains(&format!("USING COVERING INDEX {COPIES_INDEX}")),
+                };
+                assert!(covered, "{who:?}: {sql}\n{plan}");
+                counts += 1;
+            } else if sql.contains("ORDER BY \"record_link\".\"year\" DESC") {
+                let plan = plan_of(&app, s).await;
+                assert!(plan.contains(COPIES_INDEX), "{who:?}: {sql}\n{plan}");
+                assert!(
+                    !plan.contains("Sort") && !plan.contains("TEMP B-TREE"),
+                    "{who:?}: {sql}\n{plan}"
+                );
+                pages += 1;
+            }
+        }
+    }
+    // Two root lists and one batch of nested counts per kind, for each of the four callers.
+    assert_eq!((counts, pages), (16, 8));
 }

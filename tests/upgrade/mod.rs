@@ -97,7 +97,7 @@ async fn a_database_of_the_previous_release_upgrades_with_all_its_data() {
     let d = app
         .data_as(
             Who::Anonymous,
-            "{ progressUpdates(first: 10, filter: { strategicLine: \"LE1\" }) {
+            "{ progressUpdates(first: 10, filter: { strategicLine: \"LE1\" }) { totalCount
                  nodes { id year status percentComplete narrative(lang: ES) evidenceLinks
                          milestones { date text(lang: ES) } action { code } } }
                activities(first: 10) { totalCount } fundedProjects(first: 10) { totalCount }
@@ -108,6 +108,8 @@ async fn a_database_of_the_previous_release_upgrades_with_all_its_data() {
         )
         .await;
     let (p0, p1) = (&w.p0, &w.p1);
+    // Counted from the links' copies of their records' columns, which the upgrade filled.
+    assert_eq!(d["progressUpdates"]["totalCount"], 2);
     assert_eq!(
         d["progressUpdates"]["nodes"],
         json!([

@@ -128,7 +128,7 @@ pub fn link_condition(q: &RecordQuery, vis: &Visibility) -> Condition {
 /// does not need the count (`count` false), one record more than the page is read instead and
 /// the total returned is only good for telling whether more follow (`offset + limit + 1` when
 /// they do).
-#[tracing::instrument(target = "plan_api::trace", name = "store.monitoring.list", skip_all)]
+#[instrument(target = TARGET, name = "store.monitoring.list", skip_all)]
 pub async fn list(
     db: &DatabaseConnection,
     q: &RecordQuery,

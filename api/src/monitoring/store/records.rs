@@ -173,7 +173,7 @@ pub async fn public_ids(
 
 /// Creates a record, or returns the one an earlier request with the same idempotency key
 /// created (and `false`). The same key with a different request is a `CONFLICT`.
-#[tracing::instrument(target = "plan_api::trace", name = "store.monitoring.create", skip_all)]
+#[instrument(target = TARGET, name = "store.monitoring.create", skip_all)]
 pub async fn create(
     db: &DatabaseConnection,
     plan_id: i32,
@@ -296,7 +296,7 @@ pub(super) fn stale(current: Option<&monitoring_record::Model>, id: i32) -> ApiE
 }
 
 /// Applies `changes` if the record is still at `expected_version`.
-#[tracing::instrument(target = "plan_api::trace", name = "store.monitoring.update", skip_all)]
+#[instrument(target = TARGET, name = "store.monitoring.update", skip_all)]
 pub async fn update(
     db: &DatabaseConnection,
     actor: &Actor,

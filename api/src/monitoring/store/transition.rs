@@ -5,6 +5,7 @@ use entity::monitoring_record;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait};
 use serde_json::Value;
+use tracing::instrument;
 
 use super::Actor;
 use super::audit::audit_change;
@@ -12,6 +13,7 @@ use super::records::{copy_state, get, links, snapshot, stale};
 use crate::error::ApiError;
 use crate::events::{self, ChangeType, NewEvent};
 use crate::monitoring::ReviewState;
+use crate::traces::TARGET;
 
 /// A review-state change.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -69,11 +71,7 @@ impl Transition {
 }
 
 /// Moves a record to its next review state if it is still at `expected_version`.
-#[tracing::instrument(
-    target = "plan_api::trace",
-    name = "store.monitoring.transition",
-    skip_all
-)]
+#[instrument(target = TARGET, name = "store.monitoring.transition", skip_all)]
 pub async fn transition(
     db: &DatabaseConnection,
     actor: &Actor,
