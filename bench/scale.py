@@ -8,21 +8,24 @@ level of --levels:
      the plainly synthetic second plan of tests/fixtures/plans/ (a copy of both in the work
      folder), then bulk-inserts synthetic monitoring records with their `record_link` rows in
      one transaction (SQLite: executemany; PostgreSQL: CSV files, removed after, through psql's
-     \\copy). Every record is flagged `synthetic` and every text starts with "[Synthetic scale
-     data]" (in its language). The
-     records are spread over both plans (--second-plan-share), the kinds (progress updates,
-     activities, funded projects, indicators with measurements, evaluations), the 36
-     municipalities, 15 AMB units, each plan's actions, lines, zones and partners, its years,
-     and the review states (mostly PUBLISHED, some DRAFT, SUBMITTED, ARCHIVED); rows, payloads
-     (keys sorted, as serde_json writes them), subjects and links are those the monitoring
-     service writes (api/src/monitoring/service/create.rs, store/latest.rs subject_of);
+     \\copy), each link with the copies of its record's plan, kind, state, year and owners that
+     the API writes (migration 21). Every record is flagged `synthetic` and every text starts
+     with "[Synthetic scale data]" (in its language). The records are spread over both plans
+     (--second-plan-share), the kinds (progress updates, activities, funded projects,
+     indicators with measurements, evaluations), the 36 municipalities, 15 AMB units, each
+     plan's actions, lines, zones and partners, its years, and the review states (mostly
+     PUBLISHED, some DRAFT, SUBMITTED, ARCHIVED); rows, payloads (keys sorted, as serde_json
+     writes them), subjects and links are those the monitoring service writes
+     (api/src/monitoring/service/create.rs, store/latest.rs subject_of);
   2. runs the floor: the summaries' aggregate (latest published progress per action of the
      current plan, counted by status) straight in the database (sqlite3 module, psql \\timing),
      as the newest record per action through the index (what the server's query does) and, for
      comparison, as a window over every published progress update; it then checks that plan
      progressSummary counts the same;
   3. starts `plan-api serve` on it (default settings, rate limiting off, a random HS256 secret)
-     and checks that every shape answers without errors;
+     and checks that every shape answers without errors, and that 08101's activities, listed
+     (activitiesConnection, activities(filter)) and counted from the copies their links
+     carry, are as many as the records say (every state for a reader, published anonymously);
   4. times every shape with wrk (--connections, default 16, for --duration seconds): as a
      `reader` token's POST (never from the anonymous response cache) the shapes of the issue's
      table, the integrators' example queries and the trusted documents, and as an anonymous GET
@@ -56,7 +59,6 @@ import base64
 import csv
 import hashlib
 import hmac
-import io
 import json
 import os
 import random
@@ -302,7 +304,8 @@ def generate(vocab, total, second_share, first_id, first_link_id, seed=25, ts_di
     """Yields (record row, link rows) for `total` synthetic records. A record row:
     (id, public_id, plan_id, record_type, code, year, subject, state, version, payload,
      owner_sub, owner_role, owner_unit, owner_municipality, idempotency_key, request_hash,
-     created_at, updated_at, published_at)."""
+     created_at, updated_at, published_at); a link row: LINK_COLUMNS, the record's copies
+    equal to its own."""
     rng = random.Random(seed)
     plans = [(vocab.plans[CURRENT_PLAN], 1.0 - second_share)]
     if second_share > 0 and SECOND_PLAN in vocab.plans:
@@ -338,7 +341,8 @@ def generate(vocab, total, second_share, first_id, first_link_id, seed=25, ts_di
                    stamp(updated, ts_digits) if state in ("PUBLISHED", "ARCHIVED") else None)
             out = []
             for pos, (t, c) in enumerate(links):
-                out.append((next_link, rid, t, c, pos))
+                # The copies of the record's columns each link carries (migration 21).
+                out.append((next_link, rid, t, c, pos, plan_id, kind, state, year, unit, ine))
                 next_link += 1
             return rec, out
 
@@ -456,7 +460,10 @@ def generate(vocab, total, second_share, first_id, first_link_id, seed=25, ts_di
 RECORD_COLUMNS = ("id", "public_id", "plan_id", "record_type", "code", "year", "subject", "state", "version",
                   "payload", "owner_sub", "owner_role", "owner_unit", "owner_municipality", "idempotency_key",
                   "request_hash", "created_at", "updated_at", "published_at")
-LINK_COLUMNS = ("id", "record_id", "target_type", "target_code", "position")
+# A link carries copies of its record's plan, kind, state, year and owners (migration 21,
+# entity/src/record_link.rs): lists narrowed by a link count and page from record_link alone.
+LINK_COLUMNS = ("id", "record_id", "target_type", "target_code", "position",
+                "plan_id", "record_type", "state", "year", "owner_unit", "owner_municipality")
 
 
 # ---------------------------------------------------------------- databases
@@ -497,13 +504,19 @@ class SqliteDb:
     def _flush(c, cols, records, links):
         c.executemany(f"insert into monitoring_record ({cols}) values ({', '.join('?' * (len(RECORD_COLUMNS) + 1))})",
                       records)
-        c.executemany(f"insert into record_link ({', '.join(LINK_COLUMNS)}) values (?, ?, ?, ?, ?)", links)
+        c.executemany(f"insert into record_link ({', '.join(LINK_COLUMNS)}) values ({', '.join('?' * len(LINK_COLUMNS))})",
+                      links)
         records.clear()
         links.clear()
 
     def count(self):
         with sqlite3.connect(self.path) as c:
             return c.execute("select count(*) from monitoring_record").fetchone()[0]
+
+    def row(self, sql):
+        """The first row of `sql`, as integers."""
+        with sqlite3.connect(self.path) as c:
+            return tuple(int(v) for v in c.execute(sql).fetchone())
 
     def floor(self, way, repeat=5):
         """Milliseconds (median of `repeat`) of the summaries' aggregate done `way`, and its result."""
@@ -570,7 +583,7 @@ class PostgresDb:
             rw, lw = csv.writer(rf), csv.writer(lf)
             for rec, ls in generate(vocab, total, share, first, first_link, ts_digits=6):
                 rw.writerow(["" if v is None else v for v in rec] + ["t"])
-                lw.writerows(ls)
+                lw.writerows(["" if v is None else v for v in link] for link in ls)
         script = (f"begin;\n\\copy monitoring_record ({', '.join(RECORD_COLUMNS)}, synthetic) from '{rec_csv}' with csv\n"
                   f"\\copy record_link ({', '.join(LINK_COLUMNS)}) from '{link_csv}' with csv\n"
                   "select setval(pg_get_serial_sequence('monitoring_record', 'id'), (select max(id) from monitoring_record));\n"
@@ -589,6 +602,10 @@ class PostgresDb:
 
     def count(self):
         return int(self.psql_rows("select count(*) from monitoring_record")[0][0])
+
+    def row(self, sql):
+        """The first row of `sql`, as integers."""
+        return tuple(int(v) for v in self.psql_rows(sql)[0])
 
     def floor(self, way, repeat=5):
         script = "\\timing on\n" + (FLOORS[way].format(status=PG_STATUS) + ";\n") * repeat
@@ -644,6 +661,7 @@ def run_level(args, work, data_dir, db, level_name, total, secret):
 
         out["visible"] = decode_check(base, reader, [c for c in (CURRENT_PLAN, SECOND_PLAN) if c in vocab.plans])
         print(f"  every field of every kind decodes; records by list and plan: {out['visible']}", flush=True)
+        out["link_counts_agree"] = link_check(db, f"{base}/graphql", reader)
         shapes = {name: (label, query, variables) for name, (label, query, variables) in SHAPES.items()}
         docs = {}
         status, raw, _ = request(f"{base}/graphql/documents")
@@ -789,6 +807,43 @@ def decode_check(base, headers, plans):
         data = json.loads(raw)["data"]
         counts[plan] = {root: data[root]["totalCount"] for root in LISTS}
     return counts
+
+
+# The records of a municipality, straight from monitoring_record (not from the copies its links
+# carry): every activity of the current plan (what a reader sees), and the published ones (what
+# anyone sees).
+LINK_CHECK_MUNICIPALITY = "08101"
+LINK_CHECK_SQL = """select count(*), coalesce(sum(case when m.state = 'PUBLISHED' then 1 else 0 end), 0)
+  from monitoring_record m join plan p on p.id = m.plan_id
+  where p.code = '%s' and m.record_type = 'ACTIVITY' and m.id in (select l.record_id from record_link l
+    where l.target_type = 'MUNICIPALITY' and l.target_code = '%s')""" % (CURRENT_PLAN, LINK_CHECK_MUNICIPALITY)
+LINK_CHECK_QUERY = """{ municipality(ineCode: "%s") { activitiesConnection(first: 5) { totalCount nodes { id } } }
+  activities(first: 5, filter: { municipality: "%s" }) { totalCount nodes { id } } }""" % (
+    LINK_CHECK_MUNICIPALITY, LINK_CHECK_MUNICIPALITY)
+
+
+def link_check(db, gql, reader):
+    """The lists narrowed by a link count and page from the copies each record_link row carries
+    (migration 21): a municipality's activitiesConnection and activities(filter: {municipality})
+    must count what the records themselves say, for a reader (every state) and anonymously
+    (published only). Prints a warning when they do not; returns whether they agree."""
+    every, published = db.row(LINK_CHECK_SQL)
+    body = json.dumps({"query": LINK_CHECK_QUERY})
+    agree, seen = True, []
+    for who, headers, direct in (("reader", reader, every), ("anonymous", {}, published)):
+        status, raw, _ = request(gql, body, headers)
+        if status != 200 or b'"errors"' in raw:
+            sys.exit(f"the link check's query failed ({who}): HTTP {status} {raw[:600]!r}")
+        data = json.loads(raw)["data"]
+        for name, conn in (("activitiesConnection", data["municipality"]["activitiesConnection"]),
+                           ("activities(filter)", data["activities"])):
+            ok = conn["totalCount"] == direct and len(conn["nodes"]) == min(5, direct)
+            agree = agree and ok
+            seen.append(f"{who} {name} {conn['totalCount']} ({len(conn['nodes'])} on the page)")
+    note = (f"{LINK_CHECK_MUNICIPALITY}'s activities: {every} in the database ({published} published); "
+            + ", ".join(seen))
+    print(("  " if agree else "  WARNING: the counts differ: ") + note, flush=True)
+    return agree
 
 
 def introspect(base, headers):
