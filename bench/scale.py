@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Monitoring at scale: every read shape, the downloads, a publication's first cache miss and
-the server's memory, at 1k to 1M synthetic monitoring records, on SQLite and PostgreSQL.
+"""Monitoring at scale: every read shape, the downloads, a publication's first cache miss, the
+server's memory and the writes' latency, at 1k to 1M synthetic monitoring records, on SQLite and
+PostgreSQL.
 
 Issue #25, item 6. For each database (a SQLite file, a throw-away PostgreSQL cluster) and each
 level of --levels:
