@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Monitoring at scale: every read shape, the downloads, a publication's first cache miss and
-the server's memory, at 1k to 1M synthetic monitoring records, on SQLite and PostgreSQL.
+"""Monitoring at scale: every read shape, the downloads, a publication's first cache miss, the
+server's memory and the writes' latency, at 1k to 1M synthetic monitoring records, on SQLite and
+PostgreSQL.
 
 Issue #25, item 6. For each database (a SQLite file, a throw-away PostgreSQL cluster) and each
 level of --levels:
@@ -8,21 +9,24 @@ level of --levels:
      the plainly synthetic second plan of tests/fixtures/plans/ (a copy of both in the work
      folder), then bulk-inserts synthetic monitoring records with their `record_link` rows in
      one transaction (SQLite: executemany; PostgreSQL: CSV files, removed after, through psql's
-     \\copy). Every record is flagged `synthetic` and every text starts with "[Synthetic scale
-     data]" (in its language). The
-     records are spread over both plans (--second-plan-share), the kinds (progress updates,
-     activities, funded projects, indicators with measurements, evaluations), the 36
-     municipalities, 15 AMB units, each plan's actions, lines, zones and partners, its years,
-     and the review states (mostly PUBLISHED, some DRAFT, SUBMITTED, ARCHIVED); rows, payloads
-     (keys sorted, as serde_json writes them), subjects and links are those the monitoring
-     service writes (api/src/monitoring/service/create.rs, store/latest.rs subject_of);
+     \\copy), each link with the copies of its record's plan, kind, state, year and owners that
+     the API writes (migration 21). Every record is flagged `synthetic` and every text starts
+     with "[Synthetic scale data]" (in its language). The records are spread over both plans
+     (--second-plan-share), the kinds (progress updates, activities, funded projects,
+     indicators with measurements, evaluations), the 36 municipalities, 15 AMB units, each
+     plan's actions, lines, zones and partners, its years, and the review states (mostly
+     PUBLISHED, some DRAFT, SUBMITTED, ARCHIVED); rows, payloads (keys sorted, as serde_json
+     writes them), subjects and links are those the monitoring service writes
+     (api/src/monitoring/service/create.rs, store/latest.rs subject_of);
   2. runs the floor: the summaries' aggregate (latest published progress per action of the
      current plan, counted by status) straight in the database (sqlite3 module, psql \\timing),
      as the newest record per action through the index (what the server's query does) and, for
      comparison, as a window over every published progress update; it then checks that plan
      progressSummary counts the same;
   3. starts `plan-api serve` on it (default settings, rate limiting off, a random HS256 secret)
-     and checks that every shape answers without errors;
+     and checks that every shape answers without errors, and that 08101's activities, listed
+     (activitiesConnection, activities(filter)) and counted from the copies their links
+     carry, are as many as the records say (every state for a reader, published anonymously);
   4. times every shape with wrk (--connections, default 16, for --duration seconds): as a
      `reader` token's POST (never from the anonymous response cache) the shapes of the issue's
      table, the integrators' example queries and the trusted documents, and as an anonymous GET
@@ -34,7 +38,16 @@ level of --levels:
      LineProgress document after it, then does it again with --connections simultaneous GETs
      (if misses are computed once, the slowest of them costs about one miss);
   7. reads the server's VmRSS and VmHWM after the reads and after the downloads;
-  8. prints one table per database (rows: shapes and the figures above; columns: levels; cells
+  8. times the writes (the issue's target: create and publish within 2x of today's at 1M),
+     last, with --write-connections threads (default 4, each its own kept-alive connections)
+     for --duration seconds per shape and at least 5 writes per thread: "write: create", a
+     municipality's token (08101) reporting an activity of its own (createActivity, a fresh
+     idempotency key each, texts starting "[Synthetic scale data]"); "write: update",
+     updateActivity of one it created; "write: submit+publish", its submitRecord then a
+     coordinator's publishRecord of one of them, timed together (each alone in --json). Every
+     write must succeed (errors are counted and the first shown). On SQLite writes take turns
+     (one writer). Then the link check of step 3 again, on what the writes added;
+  9. prints one table per database (rows: shapes and the figures above; columns: levels; cells
      p50/p99 ms) with the ratio of the largest level to the smallest, and with --json writes
      every figure.
 
@@ -46,7 +59,8 @@ Usage:
   cargo build --profile dist --bin plan-api
   python3 bench/scale.py [--bin PATH] [--levels 1k,10k,100k,1m] [--databases sqlite,postgres]
                          [--duration 5] [--connections 16] [--shapes NAME,...]
-                         [--new-fields auto|on|off] [--second-plan-share 0.3] [--load-only]
+                         [--write-connections 4] [--new-fields auto|on|off]
+                         [--second-plan-share 0.3] [--load-only]
                          [--json out.json]
 Needs wrk and PostgreSQL (Debian: apt-get install wrk postgresql); run as root (PostgreSQL
 then runs as the postgres user) or as an ordinary user.
@@ -56,7 +70,6 @@ import base64
 import csv
 import hashlib
 import hmac
-import io
 import json
 import os
 import random
@@ -302,7 +315,8 @@ def generate(vocab, total, second_share, first_id, first_link_id, seed=25, ts_di
     """Yields (record row, link rows) for `total` synthetic records. A record row:
     (id, public_id, plan_id, record_type, code, year, subject, state, version, payload,
      owner_sub, owner_role, owner_unit, owner_municipality, idempotency_key, request_hash,
-     created_at, updated_at, published_at)."""
+     created_at, updated_at, published_at); a link row: LINK_COLUMNS, the record's copies
+    equal to its own."""
     rng = random.Random(seed)
     plans = [(vocab.plans[CURRENT_PLAN], 1.0 - second_share)]
     if second_share > 0 and SECOND_PLAN in vocab.plans:
@@ -338,7 +352,8 @@ def generate(vocab, total, second_share, first_id, first_link_id, seed=25, ts_di
                    stamp(updated, ts_digits) if state in ("PUBLISHED", "ARCHIVED") else None)
             out = []
             for pos, (t, c) in enumerate(links):
-                out.append((next_link, rid, t, c, pos))
+                # The copies of the record's columns each link carries (migration 21).
+                out.append((next_link, rid, t, c, pos, plan_id, kind, state, year, unit, ine))
                 next_link += 1
             return rec, out
 
@@ -456,7 +471,10 @@ def generate(vocab, total, second_share, first_id, first_link_id, seed=25, ts_di
 RECORD_COLUMNS = ("id", "public_id", "plan_id", "record_type", "code", "year", "subject", "state", "version",
                   "payload", "owner_sub", "owner_role", "owner_unit", "owner_municipality", "idempotency_key",
                   "request_hash", "created_at", "updated_at", "published_at")
-LINK_COLUMNS = ("id", "record_id", "target_type", "target_code", "position")
+# A link carries copies of its record's plan, kind, state, year and owners (migration 21,
+# entity/src/record_link.rs): lists narrowed by a link count and page from record_link alone.
+LINK_COLUMNS = ("id", "record_id", "target_type", "target_code", "position",
+                "plan_id", "record_type", "state", "year", "owner_unit", "owner_municipality")
 
 
 # ---------------------------------------------------------------- databases
@@ -497,13 +515,19 @@ class SqliteDb:
     def _flush(c, cols, records, links):
         c.executemany(f"insert into monitoring_record ({cols}) values ({', '.join('?' * (len(RECORD_COLUMNS) + 1))})",
                       records)
-        c.executemany(f"insert into record_link ({', '.join(LINK_COLUMNS)}) values (?, ?, ?, ?, ?)", links)
+        c.executemany(f"insert into record_link ({', '.join(LINK_COLUMNS)}) values ({', '.join('?' * len(LINK_COLUMNS))})",
+                      links)
         records.clear()
         links.clear()
 
     def count(self):
         with sqlite3.connect(self.path) as c:
             return c.execute("select count(*) from monitoring_record").fetchone()[0]
+
+    def row(self, sql):
+        """The first row of `sql`, as integers."""
+        with sqlite3.connect(self.path) as c:
+            return tuple(int(v) for v in c.execute(sql).fetchone())
 
     def floor(self, way, repeat=5):
         """Milliseconds (median of `repeat`) of the summaries' aggregate done `way`, and its result."""
@@ -570,7 +594,7 @@ class PostgresDb:
             rw, lw = csv.writer(rf), csv.writer(lf)
             for rec, ls in generate(vocab, total, share, first, first_link, ts_digits=6):
                 rw.writerow(["" if v is None else v for v in rec] + ["t"])
-                lw.writerows(ls)
+                lw.writerows(["" if v is None else v for v in link] for link in ls)
         script = (f"begin;\n\\copy monitoring_record ({', '.join(RECORD_COLUMNS)}, synthetic) from '{rec_csv}' with csv\n"
                   f"\\copy record_link ({', '.join(LINK_COLUMNS)}) from '{link_csv}' with csv\n"
                   "select setval(pg_get_serial_sequence('monitoring_record', 'id'), (select max(id) from monitoring_record));\n"
@@ -589,6 +613,10 @@ class PostgresDb:
 
     def count(self):
         return int(self.psql_rows("select count(*) from monitoring_record")[0][0])
+
+    def row(self, sql):
+        """The first row of `sql`, as integers."""
+        return tuple(int(v) for v in self.psql_rows(sql)[0])
 
     def floor(self, way, repeat=5):
         script = "\\timing on\n" + (FLOORS[way].format(status=PG_STATUS) + ";\n") * repeat
@@ -644,6 +672,7 @@ def run_level(args, work, data_dir, db, level_name, total, secret):
 
         out["visible"] = decode_check(base, reader, [c for c in (CURRENT_PLAN, SECOND_PLAN) if c in vocab.plans])
         print(f"  every field of every kind decodes; records by list and plan: {out['visible']}", flush=True)
+        out["link_counts_agree"] = link_check(db, f"{base}/graphql", reader)
         shapes = {name: (label, query, variables) for name, (label, query, variables) in SHAPES.items()}
         docs = {}
         status, raw, _ = request(f"{base}/graphql/documents")
@@ -725,6 +754,22 @@ def run_level(args, work, data_dir, db, level_name, total, secret):
         out["rss_end"], out["hwm_end"] = proc_memory(pid)
         print(f"  RSS after reads {out['rss_reads']:.0f} MB, after downloads {out['rss_downloads']:.0f} MB, "
               f"peak (VmHWM) {out['hwm_end']:.0f} MB", flush=True)
+
+        # Writes last, so that no read above sees what they add.
+        if not args.shapes or set(args.shapes.split(",")) & {"writes", *WRITE_SHAPES}:
+            for name, w in writes(gql, secret, admin, vocab, args.duration, args.write_connections).items():
+                out["shapes"][name], out["labels"][name] = w, WRITE_SHAPES[name]
+                print(f"  {name:27} p50 {w['p50_ms']:9.1f} ms  p99 {w['p99_ms']:9.1f} ms  "
+                      f"{w['requests'] / w['seconds']:8.1f} writes/s ({w['requests']}, "
+                      f"{args.write_connections} connections)" + errors_note(w), flush=True)
+                if "submit_p50_ms" in w:
+                    print(f"    of which submit p50 {w['submit_p50_ms']:.1f} ms  p99 {w['submit_p99_ms']:.1f} ms, "
+                          f"publish p50 {w['publish_p50_ms']:.1f} ms  p99 {w['publish_p99_ms']:.1f} ms", flush=True)
+                for e in w["errors"]:
+                    print(f"    error: {e}", flush=True)
+            # What the writes added (their links' copies written by the API, and `state` kept
+            # in step by submit and publish) is counted as the records say, too.
+            out["link_counts_agree_after_writes"] = link_check(db, gql, reader)
     finally:
         server.stop()
     return out
@@ -789,6 +834,43 @@ def decode_check(base, headers, plans):
         data = json.loads(raw)["data"]
         counts[plan] = {root: data[root]["totalCount"] for root in LISTS}
     return counts
+
+
+# The records of a municipality, straight from monitoring_record (not from the copies its links
+# carry): every activity of the current plan (what a reader sees), and the published ones (what
+# anyone sees).
+LINK_CHECK_MUNICIPALITY = "08101"
+LINK_CHECK_SQL = """select count(*), coalesce(sum(case when m.state = 'PUBLISHED' then 1 else 0 end), 0)
+  from monitoring_record m join plan p on p.id = m.plan_id
+  where p.code = '%s' and m.record_type = 'ACTIVITY' and m.id in (select l.record_id from record_link l
+    where l.target_type = 'MUNICIPALITY' and l.target_code = '%s')""" % (CURRENT_PLAN, LINK_CHECK_MUNICIPALITY)
+LINK_CHECK_QUERY = """{ municipality(ineCode: "%s") { activitiesConnection(first: 5) { totalCount nodes { id } } }
+  activities(first: 5, filter: { municipality: "%s" }) { totalCount nodes { id } } }""" % (
+    LINK_CHECK_MUNICIPALITY, LINK_CHECK_MUNICIPALITY)
+
+
+def link_check(db, gql, reader):
+    """The lists narrowed by a link count and page from the copies each record_link row carries
+    (migration 21): a municipality's activitiesConnection and activities(filter: {municipality})
+    must count what the records themselves say, for a reader (every state) and anonymously
+    (published only). Prints a warning when they do not; returns whether they agree."""
+    every, published = db.row(LINK_CHECK_SQL)
+    body = json.dumps({"query": LINK_CHECK_QUERY})
+    agree, seen = True, []
+    for who, headers, direct in (("reader", reader, every), ("anonymous", {}, published)):
+        status, raw, _ = request(gql, body, headers)
+        if status != 200 or b'"errors"' in raw:
+            sys.exit(f"the link check's query failed ({who}): HTTP {status} {raw[:600]!r}")
+        data = json.loads(raw)["data"]
+        for name, conn in (("activitiesConnection", data["municipality"]["activitiesConnection"]),
+                           ("activities(filter)", data["activities"])):
+            ok = conn["totalCount"] == direct and len(conn["nodes"]) == min(5, direct)
+            agree = agree and ok
+            seen.append(f"{who} {name} {conn['totalCount']} ({len(conn['nodes'])} on the page)")
+    note = (f"{LINK_CHECK_MUNICIPALITY}'s activities: {every} in the database ({published} published); "
+            + ", ".join(seen))
+    print(("  " if agree else "  WARNING: the counts differ: ") + note, flush=True)
+    return agree
 
 
 def introspect(base, headers):
@@ -881,6 +963,162 @@ def first_miss(gql, doc_url, admin, connections):
             "concurrent_p50_ms": statistics.median(times) * 1000}
 
 
+# ---------------------------------------------------------------- writes
+
+# The issue's write target: "write latency (create, publish) within 2x of today's at 1M".
+WRITE_SHAPES = {
+    "write-create": "write: create (a municipality's createActivity)",
+    "write-update": "write: update (updateActivity of an activity it created)",
+    "write-submit-publish": "write: submit+publish (its submitRecord, then a coordinator's publishRecord)",
+}
+WRITE_MUNICIPALITY = LINK_CHECK_MUNICIPALITY  # the link check after the writes counts them
+CREATE = """mutation($key: String!, $input: ActivityInput!) {
+  createActivity(idempotencyKey: $key, input: $input) { id version state } }"""
+UPDATE = """mutation($id: ID!, $v: Int!, $input: ActivityInput!) {
+  updateActivity(id: $id, expectedVersion: $v, input: $input) { id version state } }"""
+SUBMIT = "mutation($id: ID!, $v: Int!) { submitRecord(id: $id, expectedVersion: $v) { id version state } }"
+PUBLISH = "mutation($id: ID!, $v: Int!) { publishRecord(id: $id, expectedVersion: $v) { id version state } }"
+
+
+class Client:
+    """One kept-alive HTTP connection posting GraphQL as one caller."""
+
+    def __init__(self, gql, headers):
+        import http.client
+        u = urllib.parse.urlsplit(gql)
+        self.path, self.headers = u.path, {"content-type": "application/json", "accept": "application/json",
+                                           **headers}
+        self.conn = http.client.HTTPConnection(u.hostname, u.port, timeout=120)
+
+    def post(self, query, variables):
+        """(seconds, the field's answer or None, what went wrong or None)."""
+        body = json.dumps({"query": query, "variables": variables})
+        start = time.perf_counter()
+        try:
+            self.conn.request("POST", self.path, body, self.headers)
+            r = self.conn.getresponse()
+            status, raw = r.status, r.read()
+        except OSError as e:
+            self.conn.close()  # reconnects on the next request
+            return time.perf_counter() - start, None, f"socket: {e!r}"
+        seconds = time.perf_counter() - start
+        reply = json.loads(raw) if raw[:1] == b"{" else {}
+        if status != 200 or reply.get("errors") or not reply.get("data"):
+            return seconds, None, f"HTTP {status} {raw[:300]!r}"
+        return seconds, next(iter(reply["data"].values())), None
+
+    def close(self):
+        self.conn.close()
+
+
+def percentile(values, q):
+    v = sorted(values)
+    return v[max(0, min(len(v) - 1, -(-len(v) * q // 100) - 1))] if v else 0.0
+
+
+def timed_phase(threads, duration, min_each, step):
+    """Runs step(thread) in every thread until `duration` seconds have passed and each thread
+    did `min_each` steps (or step returns None: nothing left). A step returns (seconds, error or
+    None). Returns the figures as wrk's summary has them, with the first errors."""
+    times, errors, lock = [], [], threading.Lock()
+    start = time.perf_counter()
+
+    def loop(t):
+        done = 0
+        while done < min_each or time.perf_counter() - start < duration:
+            r = step(t)
+            if r is None:
+                break
+            with lock:
+                times.append(r[0])
+                if r[1]:
+                    errors.append(r[1])
+            done += 1
+    workers = [threading.Thread(target=loop, args=(t,)) for t in threads]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    seconds = time.perf_counter() - start
+    return {"requests": len(times), "seconds": seconds, "p50_ms": percentile(times, 50) * 1000,
+            "p99_ms": percentile(times, 99) * 1000, "socket_errors": sum("socket:" in e for e in errors),
+            "bad_status": sum("socket:" not in e for e in errors), "errors": errors[:5]}
+
+
+def writes(gql, secret, admin, vocab, duration, connections):
+    """Times the writes of WRITE_SHAPES, each phase with `connections` threads (each its own
+    municipality connection and coordinator connection) for `duration` seconds, at least 5
+    writes per thread: creating activities of one municipality as its token (a fresh
+    idempotency key each), updating them, then submitting each (its token) and publishing it
+    (a coordinator), timed together. Returns {shape: figures}."""
+    plan_id, start, end = vocab.plans[CURRENT_PLAN]
+    actions = vocab.actions.get(plan_id, [])
+    muni = {"Authorization": "Bearer " + jwt(secret, "municipality", ine=WRITE_MUNICIPALITY)}
+    threads = [{"muni": Client(gql, muni), "admin": Client(gql, admin), "records": [], "next": 0,
+                "rng": random.Random(i)} for i in range(connections)]
+    counter = iter(range(1, 1 << 30))
+    parts = {"submit": [], "publish": []}  # list.append is atomic: no lock
+
+    def activity(t, n, edit):
+        rng = t["rng"]
+        year = rng.randrange(start, end + 1)
+        k = rng.choice(ACTIVITY_KINDS)
+        title = (f"Fictitious activity {n}{edit}", f"Actividad ficticia {n}{edit}", f"Activitat fictícia {n}{edit}",
+                 f"Activité fictive {n}{edit}")
+        return {"kind": k, "title": i18n(*title), "startDate": f"{year}-05-{rng.randrange(1, 29):02d}",
+                "summary": i18n("Written by the scale benchmark.", "Escrito por el banco de pruebas de escala.",
+                                "Escrit pel banc de proves d'escala.", "Écrit par le banc d'essai d'échelle."),
+                "municipalities": [WRITE_MUNICIPALITY], "actions": [rng.choice(actions)] if actions else [],
+                "place": "Barcelona"}
+
+    def create(t):
+        n = next(counter)
+        secs, node, err = t["muni"].post(CREATE, {"key": str(uuid.uuid4()), "input": activity(t, n, "")})
+        if node:
+            t["records"].append([node["id"], node["version"], n])
+        return secs, err
+
+    def update(t):
+        if not t["records"]:
+            return None
+        rec = t["records"][t["next"] % len(t["records"])]
+        t["next"] += 1
+        secs, node, err = t["muni"].post(UPDATE, {"id": rec[0], "v": rec[1], "input": activity(t, rec[2], " (edited)")})
+        if node:
+            rec[1] = node["version"]
+        else:
+            t["records"].remove(rec)
+        return secs, err
+
+    def submit_publish(t):
+        if not t["records"]:
+            return None
+        rec = t["records"].pop()
+        secs, node, err = t["muni"].post(SUBMIT, {"id": rec[0], "v": rec[1]})
+        if err:
+            return secs, "submit: " + err
+        more, node, err = t["admin"].post(PUBLISH, {"id": node["id"], "v": node["version"]})
+        if node and node["state"] != "PUBLISHED":
+            err = f"published, but its state is {node['state']}"
+        parts["submit"].append(secs)
+        parts["publish"].append(more)
+        return secs + more, ("publish: " + err) if err else None
+
+    out = {}
+    try:
+        for name, step in (("write-create", create), ("write-update", update),
+                           ("write-submit-publish", submit_publish)):
+            out[name] = timed_phase(threads, duration, 5, step)
+        for part, times in parts.items():
+            out["write-submit-publish"][f"{part}_p50_ms"] = percentile(times, 50) * 1000
+            out["write-submit-publish"][f"{part}_p99_ms"] = percentile(times, 99) * 1000
+    finally:
+        for t in threads:
+            t["muni"].close()
+            t["admin"].close()
+    return out
+
+
 # ---------------------------------------------------------------- the table
 
 def cell(w):
@@ -947,7 +1185,10 @@ def main():
     p.add_argument("--duration", type=int, default=5, help="seconds of wrk per shape")
     p.add_argument("--warmup", type=int, default=1, help="seconds of wrk per shape before it is timed")
     p.add_argument("--connections", type=int, default=16)
-    p.add_argument("--shapes", help="comma-separated subset of the shape names (default: all)")
+    p.add_argument("--shapes", help="comma-separated subset of the shape names (default: all); "
+                   "`writes` (or any of write-create, write-update, write-submit-publish) times the writes")
+    p.add_argument("--write-connections", type=int, default=4,
+                   help="concurrent writers (threads, each one connection) per write shape")
     p.add_argument("--new-fields", choices=["auto", "on", "off"], default="auto",
                    help="the connection fields of #25 item 2: auto = when the schema has them")
     p.add_argument("--second-plan-share", type=float, default=0.3,
@@ -955,7 +1196,8 @@ def main():
     p.add_argument("--load-only", action="store_true", help="build, load and run the floor; no server")
     p.add_argument("--json", help="also write every figure here")
     args = p.parse_args()
-    assert 1 <= args.duration <= 120 and 0 <= args.warmup <= 30 and 1 <= args.connections <= 256, "bounded runs only"
+    assert 1 <= args.duration <= 120 and 0 <= args.warmup <= 30 and 1 <= args.connections <= 256 \
+        and 1 <= args.write_connections <= 64, "bounded runs only"
     assert 0 <= args.second_plan_share < 1
     levels = [(l.strip(), level_count(l)) for l in args.levels.split(",") if l.strip()]
     if any(n > 5_000_000 for _, n in levels):
