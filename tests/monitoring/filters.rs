@@ -241,7 +241,11 @@ async fn lists_narrowed_by_a_link_follow_a_record_through_its_edits_and_its_revi
     let by = |year: i32| json!({ "municipality": "08101", "year": year });
     let seen = async |who: Who, year: i32| {
         let listed = list(&app, who, "activities", by(year)).await;
-        assert_eq!(nested(&app, who, "08101", Some(year)).await, listed, "{who:?} {year}");
+        assert_eq!(
+            nested(&app, who, "08101", Some(year)).await,
+            listed,
+            "{who:?} {year}"
+        );
         listed
     };
     let none: Vec<String> = Vec::new();
